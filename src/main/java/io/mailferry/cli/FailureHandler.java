@@ -1,0 +1,37 @@
+package io.mailferry.cli;
+
+import io.mailferry.mail.MailferryException;
+import java.io.PrintStream;
+import picocli.CommandLine;
+
+/** Turns any failure into one sentence on standard error and its exit code. */
+final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+
+  private final PrintStream err;
+
+  FailureHandler(PrintStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    MailferryException known = find(e);
+    if (known != null) {
+      err.println("mailferry: " + known.getMessage());
+      return known.exitCode();
+    }
+    org.slf4j.LoggerFactory.getLogger(FailureHandler.class).debug("unexpected failure", e);
+    err.println("mailferry: unexpected error: " + e + " (details in the log file of the state directory)");
+    return ExitCodes.SOFTWARE;
+  }
+
+  /** The first mailferry failure in a cause chain: Spring wraps ours in its own. */
+  static MailferryException find(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof MailferryException m) {
+        return m;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+package io.mailferry.config;
+
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
+import io.mailferry.mail.FolderPath;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a migration needs except its secrets. Safe to store in job parameters and to print.
+ *
+ * @param folderMap user renames, source path → destination path, as typed ('/'-separated)
+ */
+public record MigrationSettings(
+    Endpoint from,
+    Endpoint to,
+    ConnectionSettings fromConnection,
+    ConnectionSettings toConnection,
+    List<String> includes,
+    List<String> excludes,
+    Map<FolderPath, FolderPath> folderMap,
+    boolean includeDeleted,
+    int maxConnections) {
+
+  public static final int DEFAULT_MAX_CONNECTIONS = 5;
+
+  public MigrationSettings {
+    includes = List.copyOf(includes);
+    excludes = List.copyOf(excludes);
+    folderMap = Map.copyOf(folderMap);
+  }
+
+  public FolderMapper folderMapper() {
+    return new FolderMapper(new FolderSelection(includes, excludes), folderMap);
+  }
+}

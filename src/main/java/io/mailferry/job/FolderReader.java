@@ -1,0 +1,56 @@
+package io.mailferry.job;
+
+import io.mailferry.mail.MessageRef;
+import java.util.Iterator;
+import java.util.List;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Reads one folder's message references in UID order. Restarts by key, not by count: the
+ * checkpoint is (UIDVALIDITY, last UID), and a changed UIDVALIDITY starts the folder over (the
+ * ledger and the destination matcher then keep it free of duplicates).
+ */
+class FolderReader implements ItemStreamReader<MessageRef> {
+
+  private static final String UIDVALIDITY_KEY = "uidValidity";
+  private static final String LAST_UID_KEY = "lastUid";
+
+  private final FolderSession session;
+  private Iterator<MessageRef> refs;
+  private long uidValidity;
+  private long lastUid;
+
+  FolderReader(FolderSession session) {
+    this.session = session;
+  }
+
+  @Override
+  public void open(ExecutionContext context) {
+    uidValidity = session.source().uidValidity();
+    boolean sameFolder = context.containsKey(UIDVALIDITY_KEY) && context.getLong(UIDVALIDITY_KEY) == uidValidity;
+    lastUid = sameFolder ? context.getLong(LAST_UID_KEY) : 0;
+    List<MessageRef> all = session.source().listAfter(lastUid);
+    if (lastUid == 0) {
+      session.tally().atSource = all.size();
+    }
+    session.matcher().noteSource(all);
+    refs = all.iterator();
+  }
+
+  @Override
+  public MessageRef read() {
+    if (refs == null || !refs.hasNext()) {
+      return null;
+    }
+    MessageRef ref = refs.next();
+    lastUid = ref.uid();
+    return ref;
+  }
+
+  @Override
+  public void update(ExecutionContext context) {
+    context.putLong(UIDVALIDITY_KEY, uidValidity);
+    context.putLong(LAST_UID_KEY, lastUid);
+  }
+}

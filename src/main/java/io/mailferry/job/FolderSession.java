@@ -1,0 +1,107 @@
+package io.mailferry.job;
+
+import io.mailferry.report.FolderTally;
+import io.mailferry.sink.SinkFolder;
+import io.mailferry.source.SourceFolder;
+import java.util.Set;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStream;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One folder's transfer: the open source and destination folders (one connection each), what
+ * the ledger knows, the destination matcher and the tally. Step-scoped: one per partition.
+ * The tally is saved with every checkpoint, so the counts survive a restart.
+ */
+class FolderSession implements ItemStream {
+
+  private static final String TALLY_KEY = "tally";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final MigrationRuntime runtime;
+  private final FolderPlan plan;
+  private SourceFolder source;
+  private SinkFolder destination;
+  private Set<Long> knownUids;
+  private DestinationMatcher matcher;
+  private FolderTally tally;
+
+  FolderSession(MigrationRuntime runtime, FolderPlan plan) {
+    this.runtime = runtime;
+    this.plan = plan;
+  }
+
+  @Override
+  public void open(ExecutionContext context) {
+    tally = context.containsKey(TALLY_KEY)
+        ? JSON.readValue(context.getString(TALLY_KEY), FolderTally.class)
+        : new FolderTally(plan.sourceLabel(), plan.destLabel());
+  }
+
+  @Override
+  public void update(ExecutionContext context) {
+    context.putString(TALLY_KEY, JSON.writeValueAsString(tally()));
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (source != null) {
+        source.close();
+      }
+    } finally {
+      if (destination != null) {
+        destination.close();
+      }
+      source = null;
+      destination = null;
+    }
+  }
+
+  MigrationRuntime runtime() {
+    return runtime;
+  }
+
+  FolderPlan plan() {
+    return plan;
+  }
+
+  FolderTally tally() {
+    if (tally == null) {
+      tally = new FolderTally(plan.sourceLabel(), plan.destLabel());
+    }
+    return tally;
+  }
+
+  SourceFolder source() {
+    if (source == null) {
+      source = runtime.source().open(plan.source());
+    }
+    return source;
+  }
+
+  SinkFolder destination() {
+    if (destination == null) {
+      destination = runtime.sink().open(plan.destName());
+    }
+    return destination;
+  }
+
+  /** Source UIDs under the current UIDVALIDITY that the ledger already has. */
+  Set<Long> knownUids() {
+    if (knownUids == null) {
+      knownUids = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
+          plan.sourceLabel(), source().uidValidity());
+    }
+    return knownUids;
+  }
+
+  DestinationMatcher matcher() {
+    if (matcher == null) {
+      var claims = runtime.ledger().entriesIn(runtime.sourceAccount(), runtime.destAccount(), plan.destLabel());
+      matcher = new DestinationMatcher(destination(), destination().index(), claims, plan.sourceLabel(),
+          source().uidValidity());
+    }
+    return matcher;
+  }
+}

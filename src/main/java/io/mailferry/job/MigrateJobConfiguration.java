@@ -1,0 +1,120 @@
+package io.mailferry.job;
+
+import io.mailferry.config.Credentials;
+import io.mailferry.ledger.Ledger;
+import io.mailferry.mail.MessageRef;
+import java.nio.file.Path;
+import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.JobSynchronizationManager;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The migrate job, top-down: plan (map folders, create them) → transfer (one partition per
+ * folder, chunks of messages) . The report is built from the partitions' saved tallies.
+ */
+@Configuration(proxyBeanMethods = false)
+public class MigrateJobConfiguration {
+
+  public static final String JOB_NAME = "migrate";
+  static final String FOLDER_STEP = "copyFolder";
+
+  @Bean
+  Job migrateJob(JobRepository repository, Step planStep, Step transferStep, MigrationRuntime runtime) {
+    return new JobBuilder(JOB_NAME, repository)
+        .start(planStep)
+        .next(transferStep)
+        .listener(new RuntimeCloser(runtime, repository))
+        .build();
+  }
+
+  @Bean
+  Step planStep(JobRepository repository, PlatformTransactionManager tm, MigrationRuntime runtime) {
+    return new StepBuilder("plan", repository).tasklet(new PlanTasklet(runtime), tm).build();
+  }
+
+  /** Job-scoped so that the number of folders copied at once follows this job's connection cap. */
+  @Bean
+  @JobScope
+  Step transferStep(JobRepository repository, Step folderStep, FolderPartitioner folderPartitioner,
+      MigrationRuntime runtime) {
+    var executor = new SimpleAsyncTaskExecutor("mailferry-folder-");
+    // Each folder holds one source and one destination connection while it copies.
+    executor.setConcurrencyLimit(runtime.settings().maxConnections());
+    return new StepBuilder("transfer", repository)
+        .partitioner(FOLDER_STEP, folderPartitioner)
+        .step(folderStep)
+        .taskExecutor(executor)
+        .build();
+  }
+
+  /** Runs on the partition threads, where only the step scope is active: a singleton. */
+  @Bean
+  Step folderStep(JobRepository repository, PlatformTransactionManager tm,
+      @Value("${mailferry.chunk-size:100}") int chunkSize,
+      FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession) {
+    return new StepBuilder(FOLDER_STEP, repository)
+        .<MessageRef, MessageRef>chunk(chunkSize)
+        .transactionManager(tm)
+        .reader(folderReader)
+        .processor(copyFilter)
+        .writer(copyWriter)
+        .stream(folderSession)
+        .build();
+  }
+
+  @Bean
+  @JobScope
+  FolderPartitioner folderPartitioner(@Value("#{jobExecutionContext['plan']}") String plan) {
+    return new FolderPartitioner(plan);
+  }
+
+  @Bean
+  @StepScope
+  FolderSession folderSession(MigrationRuntime runtime, @Value("#{stepExecutionContext['folder']}") String folder) {
+    return new FolderSession(runtime, FolderPlan.fromJson(folder));
+  }
+
+  @Bean
+  @StepScope
+  FolderReader folderReader(FolderSession folderSession) {
+    return new FolderReader(folderSession);
+  }
+
+  @Bean
+  @StepScope
+  CopyFilter copyFilter(FolderSession folderSession) {
+    return new CopyFilter(folderSession);
+  }
+
+  @Bean
+  @StepScope
+  CopyWriter copyWriter(FolderSession folderSession) {
+    return new CopyWriter(folderSession);
+  }
+
+  /** The live connections of one job execution; closed when the job ends. */
+  @Bean(destroyMethod = "close")
+  @JobScope
+  MigrationRuntime migrationRuntime(Credentials credentials, Ledger ledger,
+      @Value("${mailferry.state-dir}") String stateDir) {
+    var parameters = JobSynchronizationManager.getContext().getJobExecution().getJobParameters();
+    return new MigrationRuntime(MigrationParameters.fromParameters(parameters), credentials, ledger,
+        Path.of(stateDir, "spool"));
+  }
+
+  @Bean
+  Ledger ledger(JdbcTemplate jdbc) {
+    return new Ledger(jdbc);
+  }
+}

@@ -1,0 +1,112 @@
+package io.mailferry.job;
+
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.mail.MailferryException;
+import io.mailferry.report.FolderTally;
+import io.mailferry.report.MigrationReport;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Starts a migration, or continues the last one of the same source and destination when it did
+ * not complete. A completed migration is followed by a new instance: the ledger makes that
+ * re-run copy only what is new.
+ */
+@Component
+public class MigrationLauncher {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final JobOperator operator;
+  private final JobRepository repository;
+  private final Job migrateJob;
+
+  public MigrationLauncher(JobOperator operator, JobRepository repository, Job migrateJob) {
+    this.operator = operator;
+    this.repository = repository;
+    this.migrateJob = migrateJob;
+  }
+
+  public JobExecution run(MigrationSettings settings) {
+    JobExecution last = lastExecution(settings);
+    try {
+      if (last == null) {
+        return operator.start(migrateJob, MigrationParameters.toParameters(settings, 1));
+      }
+      BatchStatus status = last.getStatus();
+      if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
+        // Left running by a process that died: mark it failed, then continue it.
+        last = operator.recover(last);
+        status = last.getStatus();
+      }
+      if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+        return operator.restart(last);
+      }
+      long run = last.getJobParameters().getLong(MigrationParameters.RUN) + 1;
+      return operator.start(migrateJob, MigrationParameters.toParameters(settings, run));
+    } catch (MailferryException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new MailferryException.Temporary("The job store refused to start the migration: " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest execution of a migration between these two accounts, or null. */
+  JobExecution lastExecution(MigrationSettings settings) {
+    String from = settings.from().toString();
+    String to = settings.to().toString();
+    for (JobInstance instance : repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, 0, Integer.MAX_VALUE)) {
+      JobExecution execution = repository.getLastJobExecution(instance);
+      if (execution != null && from.equals(execution.getJobParameters().getString(MigrationParameters.FROM))
+          && to.equals(execution.getJobParameters().getString(MigrationParameters.TO))) {
+        return execution; // instances come newest first
+      }
+    }
+    return null;
+  }
+
+  /** The report of an execution, with the tallies of every folder of its job instance. */
+  public MigrationReport report(JobExecution execution) {
+    Map<String, StepExecution> latest = new LinkedHashMap<>();
+    List<JobExecution> executions = new ArrayList<>(repository.getJobExecutions(execution.getJobInstance()));
+    executions.sort(Comparator.comparingLong(JobExecution::getId));
+    for (JobExecution e : executions) {
+      for (StepExecution step : e.getStepExecutions()) {
+        if (step.getStepName().startsWith(MigrateJobConfiguration.FOLDER_STEP + ":")) {
+          latest.put(step.getStepName(), step);
+        }
+      }
+    }
+    List<FolderTally> folders = new ArrayList<>();
+    latest.keySet().stream().sorted().forEach(name -> {
+      var context = latest.get(name).getExecutionContext();
+      if (context.containsKey("tally")) {
+        folders.add(JSON.readValue(context.getString("tally"), FolderTally.class));
+      }
+    });
+    JobExecution fresh = repository.getJobExecution(execution.getId());
+    var ctx = fresh.getExecutionContext();
+    return new MigrationReport(
+        fresh.getJobParameters().getString(MigrationParameters.FROM),
+        fresh.getJobParameters().getString(MigrationParameters.TO),
+        fresh.getId(),
+        fresh.getStatus().name(),
+        fresh.getStartTime() == null ? null : fresh.getStartTime().atZone(java.time.ZoneId.systemDefault()).toInstant(),
+        fresh.getEndTime() == null ? null : fresh.getEndTime().atZone(java.time.ZoneId.systemDefault()).toInstant(),
+        folders,
+        ctx.containsKey(RuntimeCloser.PEAK_SOURCE) ? ctx.getInt(RuntimeCloser.PEAK_SOURCE) : 0,
+        ctx.containsKey(RuntimeCloser.PEAK_DESTINATION) ? ctx.getInt(RuntimeCloser.PEAK_DESTINATION) : 0);
+  }
+}

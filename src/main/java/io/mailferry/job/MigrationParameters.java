@@ -1,0 +1,86 @@
+package io.mailferry.job;
+
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
+import io.mailferry.mail.FolderPath;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+
+/**
+ * Settings ⇄ job parameters. Only source, destination and a run number identify a job instance;
+ * the rest rides along so that a restart, even from another process, sees the same options.
+ * No secret is ever a parameter.
+ */
+public final class MigrationParameters {
+
+  public static final String FROM = "from";
+  public static final String TO = "to";
+  public static final String RUN = "run";
+
+  private MigrationParameters() {}
+
+  public static JobParameters toParameters(MigrationSettings s, long run) {
+    return new JobParametersBuilder()
+        .addString(FROM, s.from().toString())
+        .addString(TO, s.to().toString())
+        .addLong(RUN, run)
+        .addString("include", String.join("\n", s.includes()), false)
+        .addString("exclude", String.join("\n", s.excludes()), false)
+        .addString("folderMap", joinMap(s.folderMap()), false)
+        .addString("includeDeleted", String.valueOf(s.includeDeleted()), false)
+        .addString("maxConnections", String.valueOf(s.maxConnections()), false)
+        .addString("fromConnection", connection(s.fromConnection()), false)
+        .addString("toConnection", connection(s.toConnection()), false)
+        .toJobParameters();
+  }
+
+  public static MigrationSettings fromParameters(JobParameters p) {
+    return new MigrationSettings(
+        Endpoint.parse(p.getString(FROM), "source"),
+        Endpoint.parse(p.getString(TO), "destination"),
+        connection(p.getString("fromConnection")),
+        connection(p.getString("toConnection")),
+        lines(p.getString("include")),
+        lines(p.getString("exclude")),
+        splitMap(p.getString("folderMap")),
+        Boolean.parseBoolean(p.getString("includeDeleted")),
+        Integer.parseInt(p.getString("maxConnections")));
+  }
+
+  private static String connection(ConnectionSettings c) {
+    return c.allowPlaintext() + "\n" + c.xoauth2() + "\n" + (c.trustCert() == null ? "" : c.trustCert());
+  }
+
+  private static ConnectionSettings connection(String s) {
+    String[] parts = s.split("\n", -1);
+    ConnectionSettings c = ConnectionSettings.defaults()
+        .withAllowPlaintext(Boolean.parseBoolean(parts[0]))
+        .withXoauth2(Boolean.parseBoolean(parts[1]));
+    return parts[2].isEmpty() ? c : c.withTrustCert(Path.of(parts[2]));
+  }
+
+  private static List<String> lines(String s) {
+    return s == null || s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));
+  }
+
+  private static String joinMap(Map<FolderPath, FolderPath> map) {
+    StringBuilder out = new StringBuilder();
+    map.forEach((k, v) -> out.append(out.isEmpty() ? "" : "\n").append(k).append('=').append(v));
+    return out.toString();
+  }
+
+  private static Map<FolderPath, FolderPath> splitMap(String s) {
+    Map<FolderPath, FolderPath> map = new LinkedHashMap<>();
+    for (String line : lines(s)) {
+      int eq = line.indexOf('=');
+      map.put(FolderPath.parse(line.substring(0, eq)), FolderPath.parse(line.substring(eq + 1)));
+    }
+    return map;
+  }
+}

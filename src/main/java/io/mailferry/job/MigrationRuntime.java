@@ -1,0 +1,63 @@
+package io.mailferry.job;
+
+import io.mailferry.config.Credentials;
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.ledger.Ledger;
+import io.mailferry.mail.ImapConnector;
+import io.mailferry.mail.ImapStores;
+import io.mailferry.sink.MailSink;
+import io.mailferry.sink.imap.ImapSink;
+import io.mailferry.source.MailSource;
+import io.mailferry.source.imap.ImapSource;
+import java.nio.file.Path;
+
+/**
+ * The live side of one migration: settings, the source and sink with their connection pools,
+ * and the ledger. One per job execution; closed when the job ends.
+ */
+public class MigrationRuntime implements AutoCloseable {
+
+  private final MigrationSettings settings;
+  private final MailSource source;
+  private final MailSink sink;
+  private final Ledger ledger;
+
+  public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
+    this.settings = settings;
+    this.ledger = ledger;
+    var from = new ImapConnector("source", settings.from(), credentials.get(settings.from().account()), settings.fromConnection());
+    var to = new ImapConnector("destination", settings.to(), credentials.get(settings.to().account()), settings.toConnection());
+    this.source = new ImapSource(new ImapStores(from, settings.maxConnections()), spoolDir);
+    this.sink = new ImapSink(new ImapStores(to, settings.maxConnections()));
+  }
+
+  public MigrationSettings settings() {
+    return settings;
+  }
+
+  public MailSource source() {
+    return source;
+  }
+
+  public MailSink sink() {
+    return sink;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public String sourceAccount() {
+    return settings.from().account();
+  }
+
+  public String destAccount() {
+    return settings.to().account();
+  }
+
+  @Override
+  public void close() {
+    source.close();
+    sink.close();
+  }
+}

@@ -1,0 +1,39 @@
+package io.mailferry.job;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * The plan step: maps the folders, creates the missing ones at the destination (empty and
+ * parent folders included, subscriptions kept) and saves the plan for the transfer step.
+ */
+final class PlanTasklet implements Tasklet {
+
+  static final String PLAN_KEY = "plan";
+  private static final Logger log = LoggerFactory.getLogger(PlanTasklet.class);
+
+  private final MigrationRuntime runtime;
+
+  PlanTasklet(MigrationRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  @Override
+  public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+    List<FolderPlan> plan = MigrationPlanner.plan(runtime);
+    for (FolderPlan folder : plan) {
+      if (!folder.destName().equalsIgnoreCase("INBOX")) {
+        runtime.sink().ensureFolder(folder.destName(), folder.subscribed());
+      }
+    }
+    log.info("plan: {} folders from {} to {}", plan.size(), runtime.settings().from(), runtime.settings().to());
+    chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
+        .putString(PLAN_KEY, FolderPlan.toJson(plan));
+    return RepeatStatus.FINISHED;
+  }
+}

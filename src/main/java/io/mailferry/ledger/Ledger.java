@@ -1,0 +1,78 @@
+package io.mailferry.ledger;
+
+import io.mailferry.mail.ContentKey;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What was copied where. Writes join the caller's transaction, so a chunk's rows commit together
+ * with its checkpoint. Thread-safe (stateless over a JdbcTemplate).
+ */
+public class Ledger {
+
+  private final JdbcTemplate jdbc;
+
+  public Ledger(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Source UIDs of one folder, under one UIDVALIDITY, that are already at the destination. */
+  public Set<Long> knownUids(String sourceAccount, String destAccount, String sourceFolder, long uidValidity) {
+    return new HashSet<>(jdbc.queryForList(
+        "SELECT source_uid FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
+            + " AND source_folder = ? AND source_uidvalidity = ?",
+        Long.class, sourceAccount, destAccount, sourceFolder, uidValidity));
+  }
+
+  /** Every entry that placed a message in one destination folder. */
+  public List<LedgerEntry> entriesIn(String sourceAccount, String destAccount, String destFolder) {
+    return jdbc.query(
+        "SELECT source_folder, source_uidvalidity, source_uid, dest_uidvalidity, dest_uid, sha256,"
+            + " message_id, size_bytes, internal_date, outcome FROM mf_ledger"
+            + " WHERE source_account = ? AND dest_account = ? AND dest_folder = ?",
+        (rs, i) -> new LedgerEntry(sourceAccount, destAccount, rs.getString(1), rs.getLong(2), rs.getLong(3),
+            destFolder, (Long) rs.getObject(4, Long.class), (Long) rs.getObject(5, Long.class), rs.getString(6),
+            new ContentKey(rs.getString(7), rs.getLong(8), rs.getLong(9)),
+            LedgerEntry.Outcome.valueOf(rs.getString(10))),
+        sourceAccount, destAccount, destFolder);
+  }
+
+  public void record(List<LedgerEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    Timestamp now = Timestamp.from(Instant.now());
+    jdbc.batchUpdate(
+        "INSERT INTO mf_ledger (source_account, dest_account, source_folder, source_uidvalidity, source_uid,"
+            + " dest_folder, dest_uidvalidity, dest_uid, sha256, size_bytes, internal_date, message_id, outcome,"
+            + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        entries, entries.size(), (ps, e) -> {
+          ps.setString(1, e.sourceAccount());
+          ps.setString(2, e.destAccount());
+          ps.setString(3, e.sourceFolder());
+          ps.setLong(4, e.sourceUidValidity());
+          ps.setLong(5, e.sourceUid());
+          ps.setString(6, e.destFolder());
+          ps.setObject(7, e.destUidValidity());
+          ps.setObject(8, e.destUid());
+          ps.setString(9, e.sha256());
+          ps.setLong(10, e.key().size());
+          ps.setLong(11, e.key().internalDateEpochSecond());
+          ps.setString(12, e.key().messageId());
+          ps.setString(13, e.outcome().name());
+          ps.setTimestamp(14, now);
+        });
+  }
+
+  /** How many messages of this source → destination pair the ledger holds. */
+  public long count(String sourceAccount, String destAccount) {
+    Long n = jdbc.queryForObject(
+        "SELECT COUNT(*) FROM mf_ledger WHERE source_account = ? AND dest_account = ?",
+        Long.class, sourceAccount, destAccount);
+    return n == null ? 0 : n;
+  }
+}

@@ -1,0 +1,30 @@
+package io.mailferry.ledger;
+
+import io.mailferry.mail.ContentKey;
+
+/**
+ * One source message known to be at the destination.
+ *
+ * @param destUid null when the destination lacks UIDPLUS
+ * @param sha256 null when the message was matched by Message-ID, size and date without fetching
+ */
+public record LedgerEntry(
+    String sourceAccount,
+    String destAccount,
+    String sourceFolder,
+    long sourceUidValidity,
+    long sourceUid,
+    String destFolder,
+    Long destUidValidity,
+    Long destUid,
+    String sha256,
+    ContentKey key,
+    Outcome outcome) {
+
+  public enum Outcome {
+    /** mailferry appended it. */
+    COPIED,
+    /** It was already at the destination (another tool, or a run whose state was lost). */
+    FOUND
+  }
+}

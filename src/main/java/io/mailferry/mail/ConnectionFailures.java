@@ -1,0 +1,77 @@
+package io.mailferry.mail;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/** Maps a failed connection or command to the sentence and exit code a user should see. */
+public final class ConnectionFailures {
+
+  private ConnectionFailures() {}
+
+  public static MailferryException classify(String side, Endpoint endpoint, Exception e) {
+    String host = endpoint.host() + ":" + endpoint.port();
+    Throwable root = rootCause(e);
+    if (root instanceof UnknownHostException) {
+      return new MailferryException.Unreachable("The " + side + " host " + endpoint.host() + " is unknown.", e);
+    }
+    if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+      return new MailferryException.Unreachable("Cannot reach the " + side + " host " + host + ": "
+          + lower(root.getMessage(), "connection refused") + ".", e);
+    }
+    if (root instanceof java.security.cert.CertificateException
+        || root instanceof java.security.cert.CertPathValidatorException
+        || (root instanceof SSLHandshakeException && String.valueOf(root.getMessage()).contains("PKIX"))) {
+      return new MailferryException.Unreachable("TLS with the " + side + " host " + host
+          + " failed: its certificate is not trusted (for a self-signed certificate use --"
+          + (side.equals("source") ? "from" : "to") + "-trust-cert FILE).", e);
+    }
+    if (String.valueOf(root.getMessage()).contains("identity of server")) {
+      return new MailferryException.Unreachable("TLS with the " + side + " host " + host
+          + " failed: its certificate is not issued for " + endpoint.host() + ".", e);
+    }
+    if (root instanceof SSLException) {
+      return new MailferryException.Unreachable("TLS with the " + side + " host " + host + " failed: "
+          + lower(root.getMessage(), "handshake error") + ".", e);
+    }
+    String text = String.valueOf(e.getMessage());
+    if (text.contains("STARTTLS is required")) {
+      return new MailferryException.Unreachable("The " + side + " host " + host
+          + " does not offer STARTTLS, and a password is not sent in clear: use "
+          + endpoint.protocol().name().toLowerCase() + "s:// or --allow-plaintext.", e);
+    }
+    if (root instanceof SocketTimeoutException) {
+      return new MailferryException.Temporary("The " + side + " host " + host + " stopped answering (timeout).", e);
+    }
+    if (root instanceof IOException) {
+      return new MailferryException.Temporary("The connection to the " + side + " host " + host
+          + " was lost: " + lower(root.getMessage(), "closed") + ".", e);
+    }
+    return new MailferryException.Temporary("The " + side + " host " + host + " failed: "
+        + lower(text, "unknown error") + ".", e);
+  }
+
+  public static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    // Angus wraps the I/O failure as "nested exception"; MessagingException keeps it as next.
+    if (t instanceof jakarta.mail.MessagingException me && me.getNextException() != null) {
+      return rootCause(me.getNextException());
+    }
+    return t;
+  }
+
+  private static String lower(String s, String fallback) {
+    if (s == null || s.isBlank()) {
+      return fallback;
+    }
+    String trimmed = s.strip();
+    return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+  }
+}

@@ -1,0 +1,90 @@
+package io.mailferry.mail;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One side of a transfer, parsed from {@code imap[s]://USER@HOST[:PORT]}. Holds no secret: a
+ * password in the URL is refused, so it can never reach job parameters or the process list.
+ */
+public record Endpoint(Protocol protocol, boolean implicitTls, String user, String host, int port) {
+
+  public enum Protocol {
+    IMAP(143, 993),
+    POP3(110, 995);
+
+    final int plainPort;
+    final int tlsPort;
+
+    Protocol(int plainPort, int tlsPort) {
+      this.plainPort = plainPort;
+      this.tlsPort = tlsPort;
+    }
+  }
+
+  /** Parses a URL; {@code side} ("source" or "destination") names the side in the error. */
+  public static Endpoint parse(String url, String side) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new MailferryException.BadUsage(
+          "The " + side + " '" + url + "' is not a URL like imaps://user@host:993.");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    Protocol protocol;
+    boolean tls;
+    switch (scheme) {
+      case "imap" -> { protocol = Protocol.IMAP; tls = false; }
+      case "imaps" -> { protocol = Protocol.IMAP; tls = true; }
+      case "pop3" -> { protocol = Protocol.POP3; tls = false; }
+      case "pop3s" -> { protocol = Protocol.POP3; tls = true; }
+      default -> throw new MailferryException.BadUsage(
+          "The " + side + " '" + url + "' must start with imap://, imaps://, pop3:// or pop3s://.");
+    }
+    String rawUser = uri.getRawUserInfo();
+    if (rawUser == null || rawUser.isEmpty() || uri.getHost() == null) {
+      throw new MailferryException.BadUsage(
+          "The " + side + " '" + url + "' needs a user and a host, like " + scheme + "://user@host.");
+    }
+    if (rawUser.contains(":")) {
+      throw new MailferryException.BadUsage("Put no password in the " + side
+          + " URL: use MAILFERRY_" + (side.equals("source") ? "FROM" : "TO")
+          + "_PASSWORD, a password file or a password command.");
+    }
+    if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+      throw new MailferryException.BadUsage(
+          "The " + side + " '" + url + "' must not have a path; select folders with --include.");
+    }
+    String user = URLDecoder.decode(rawUser, StandardCharsets.UTF_8);
+    int port = uri.getPort() > 0 ? uri.getPort() : (tls ? protocol.tlsPort : protocol.plainPort);
+    return new Endpoint(protocol, tls, user, uri.getHost(), port);
+  }
+
+  /** The account as it appears in logs, reports and the ledger: never a secret. */
+  public String account() {
+    return user + "@" + host + ":" + port;
+  }
+
+  public String scheme() {
+    return protocol.name().toLowerCase(Locale.ROOT) + (implicitTls ? "s" : "");
+  }
+
+  @Override
+  public String toString() {
+    return scheme() + "://" + account();
+  }
+
+  /** Loopback hosts may receive a password without TLS (a local test server, a tunnel). */
+  public boolean isLoopback() {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

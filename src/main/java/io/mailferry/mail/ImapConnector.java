@@ -1,0 +1,53 @@
+package io.mailferry.mail;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.imap.IMAPStore;
+
+/**
+ * Opens one authenticated IMAP connection for one side, and turns every way that can fail into
+ * one plain sentence that names the side.
+ */
+public final class ImapConnector {
+
+  private final String side;
+  private final Endpoint endpoint;
+  private final Secret secret;
+  private final ConnectionSettings settings;
+
+  /** @param side "source" or "destination", used in error sentences */
+  public ImapConnector(String side, Endpoint endpoint, Secret secret, ConnectionSettings settings) {
+    this.side = side;
+    this.endpoint = endpoint;
+    this.secret = secret;
+    this.settings = settings;
+  }
+
+  public String side() {
+    return side;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  public IMAPStore connect() {
+    var session = MailSessions.forEndpoint(endpoint, settings);
+    try {
+      IMAPStore store = (IMAPStore) session.getStore(endpoint.scheme());
+      // The secret is read now, at each login: a token may have been refreshed since the last.
+      store.connect(endpoint.host(), endpoint.port(), endpoint.user(), secret.read());
+      return store;
+    } catch (AuthenticationFailedException e) {
+      throw new MailferryException.LoginRefused("The " + side + " server " + endpoint.host()
+          + " refused the login of " + endpoint.user() + serverSays(e) + ".", e);
+    } catch (MessagingException e) {
+      throw ConnectionFailures.classify(side, endpoint, e);
+    }
+  }
+
+  private static String serverSays(MessagingException e) {
+    String text = e.getMessage();
+    return text == null || text.isBlank() ? "" : " (" + text.strip() + ")";
+  }
+}

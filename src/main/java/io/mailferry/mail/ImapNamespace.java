@@ -1,0 +1,84 @@
+package io.mailferry.mail;
+
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+
+/**
+ * A server's personal namespace (RFC 2342): its hierarchy separator, its prefix ("" or "INBOX."),
+ * and every folder in it, listed once with LIST and once with LSUB.
+ */
+public record ImapNamespace(char separator, String prefix, List<FolderInfo> folders) {
+
+  private static final Set<String> SPECIAL_USE =
+      Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash");
+
+  public static ImapNamespace read(IMAPStore store) throws MessagingException {
+    Folder[] personal = store.getPersonalNamespaces();
+    Folder root = personal.length > 0 ? personal[0] : store.getDefaultFolder();
+    String prefix = root.getFullName();
+    char separator = root.getSeparator();
+    if (separator == '\0') {
+      separator = store.getDefaultFolder().getSeparator();
+    }
+    if (!prefix.isEmpty() && prefix.charAt(prefix.length() - 1) != separator) {
+      prefix = prefix + separator;
+    }
+    Set<String> subscribed = new HashSet<>();
+    for (Folder f : root.listSubscribed("*")) {
+      subscribed.add(f.getFullName());
+    }
+    List<FolderInfo> folders = new ArrayList<>();
+    boolean sawInbox = false;
+    for (Folder f : root.list("*")) {
+      FolderInfo info = describe((IMAPFolder) f, prefix, separator, subscribed);
+      sawInbox |= info.path().isInbox();
+      folders.add(info);
+    }
+    if (!sawInbox) {
+      // With prefix "INBOX." the namespace lists INBOX's children but not INBOX itself.
+      folders.add(0, new FolderInfo(FolderPath.INBOX, "INBOX", null, subscribed.contains("INBOX"), true));
+    }
+    return new ImapNamespace(separator, prefix, List.copyOf(folders));
+  }
+
+  private static FolderInfo describe(IMAPFolder f, String prefix, char separator, Set<String> subscribed)
+      throws MessagingException {
+    String name = f.getFullName();
+    String relative = !prefix.isEmpty() && name.startsWith(prefix) ? name.substring(prefix.length()) : name;
+    FolderPath path = name.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.of(relative, separator);
+    String specialUse = null;
+    boolean selectable = true;
+    for (String attribute : f.getAttributes()) {
+      String a = attribute.toLowerCase(Locale.ROOT);
+      if (a.equals("\\noselect") || a.equals("\\nonexistent")) {
+        selectable = false;
+      }
+      for (String use : SPECIAL_USE) {
+        if (use.equalsIgnoreCase(attribute)) {
+          specialUse = use;
+        }
+      }
+    }
+    return new FolderInfo(path, name, specialUse, subscribed.contains(name), selectable);
+  }
+
+  /** The server name of a path in this namespace: prefix + segments joined by the separator. */
+  public String serverName(FolderPath path) {
+    if (path.isInbox()) {
+      return "INBOX";
+    }
+    FolderPath p = path;
+    // On an "INBOX."-prefixed server, children of INBOX are the namespace itself.
+    if (prefix.equalsIgnoreCase("INBOX" + separator) && p.first().equalsIgnoreCase("INBOX")) {
+      p = new FolderPath(p.segments().subList(1, p.segments().size()));
+    }
+    return prefix + p.join(separator);
+  }
+}

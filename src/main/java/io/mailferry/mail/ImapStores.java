@@ -1,0 +1,68 @@
+package io.mailferry.mail;
+
+import io.mailferry.throttle.ConnectionPool;
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.imap.IMAPStore;
+
+/** A capped pool of IMAP connections for one account, shared by the source and sink sides. */
+public final class ImapStores implements AutoCloseable {
+
+  private final ImapConnector connector;
+  private final ConnectionPool<IMAPStore> pool;
+
+  public ImapStores(ImapConnector connector, int maxConnections) {
+    this.connector = connector;
+    this.pool = new ConnectionPool<>(maxConnections, connector::connect, IMAPStore::isConnected);
+  }
+
+  public ImapConnector connector() {
+    return connector;
+  }
+
+  public IMAPStore acquire() {
+    try {
+      return pool.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MailferryException.Temporary("Interrupted while waiting for a connection.", e);
+    }
+  }
+
+  public void release(IMAPStore store) {
+    pool.release(store);
+  }
+
+  public void discard(IMAPStore store) {
+    pool.discard(store);
+  }
+
+  public int peakConnections() {
+    return pool.peakConnections();
+  }
+
+  /** Runs one piece of work on a pooled connection; a failed connection is not reused. */
+  public <T> T with(StoreWork<T> work) {
+    IMAPStore store = acquire();
+    try {
+      T result = work.apply(store);
+      release(store);
+      return result;
+    } catch (MessagingException e) {
+      discard(store);
+      throw ConnectionFailures.classify(connector.side(), connector.endpoint(), e);
+    } catch (RuntimeException e) {
+      discard(store);
+      throw e;
+    }
+  }
+
+  @FunctionalInterface
+  public interface StoreWork<T> {
+    T apply(IMAPStore store) throws MessagingException;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,53 @@
+package io.mailferry.mail;
+
+import jakarta.mail.Session;
+import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * The one place that builds Jakarta Mail sessions. Angus Mail's defaults are unsafe for a copier:
+ * {@code mail.imap.peek=false} marks every message read as \Seen, and every timeout is infinite,
+ * so a dead server hangs a job for ever. Everything set here is deliberate.
+ */
+public final class MailSessions {
+
+  /** Bytes per partial FETCH of a large message: big enough to keep the link busy. */
+  public static final int FETCH_SIZE = 1 << 20;
+
+  private MailSessions() {}
+
+  public static Session forEndpoint(Endpoint endpoint, ConnectionSettings settings) {
+    String p = "mail." + endpoint.scheme() + ".";
+    Properties props = new Properties();
+    // Reading must never change the source: BODY.PEEK, not BODY (RFC 9051 6.4.5).
+    props.setProperty(p + "peek", "true");
+    props.setProperty(p + "connectiontimeout", millis(settings.connectTimeout()));
+    props.setProperty(p + "timeout", millis(settings.ioTimeout()));
+    props.setProperty(p + "writetimeout", millis(settings.ioTimeout()));
+    props.setProperty(p + "partialfetch", "true");
+    props.setProperty(p + "fetchsize", String.valueOf(FETCH_SIZE));
+    // One physical connection per Store: folders reuse the store's connection, so the
+    // connection cap in the throttle package counts Stores and is exact.
+    props.setProperty(p + "connectionpoolsize", "1");
+    props.setProperty(p + "separatestoreconnection", "false");
+    props.setProperty(p + "ssl.checkserveridentity", "true");
+    if (!endpoint.implicitTls()) {
+      props.setProperty(p + "starttls.enable", "true");
+      // A password goes in clear only to a loopback host or when the user said so.
+      boolean clearAllowed = settings.allowPlaintext() || endpoint.isLoopback();
+      props.setProperty(p + "starttls.required", String.valueOf(!clearAllowed));
+    }
+    SSLSocketFactory sockets = TrustedCertificates.socketFactory(settings.trustCert());
+    props.put(p + "ssl.socketFactory", sockets);
+    if (settings.xoauth2()) {
+      props.setProperty(p + "auth.mechanisms", "XOAUTH2");
+      props.setProperty(p + "auth.login.disable", "true");
+      props.setProperty(p + "auth.plain.disable", "true");
+    }
+    return Session.getInstance(props);
+  }
+
+  private static String millis(java.time.Duration d) {
+    return String.valueOf(d.toMillis());
+  }
+}

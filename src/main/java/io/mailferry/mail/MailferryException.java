@@ -1,0 +1,65 @@
+package io.mailferry.mail;
+
+/**
+ * The root of mailferry's failures. Each subtype carries one plain sentence for the user and maps
+ * to one documented exit code (sysexits, as doveadm uses them).
+ */
+public class MailferryException extends RuntimeException {
+
+  private final int exitCode;
+
+  public MailferryException(int exitCode, String message, Throwable cause) {
+    super(message, cause);
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+
+  /** 64: the command line is wrong. */
+  public static final class BadUsage extends MailferryException {
+    public BadUsage(String message) {
+      super(64, message, null);
+    }
+  }
+
+  /** 78: a setting or a file it names is wrong (password file, folder map, trusted cert). */
+  public static final class BadConfiguration extends MailferryException {
+    public BadConfiguration(String message) {
+      super(78, message, null);
+    }
+
+    public BadConfiguration(String message, Throwable cause) {
+      super(78, message, cause);
+    }
+  }
+
+  /** 77: the server refused the login. */
+  public static final class LoginRefused extends MailferryException {
+    public LoginRefused(String message, Throwable cause) {
+      super(77, message, cause);
+    }
+  }
+
+  /** 69: the host cannot be reached, or its TLS handshake or certificate failed. */
+  public static final class Unreachable extends MailferryException {
+    public Unreachable(String message, Throwable cause) {
+      super(69, message, cause);
+    }
+  }
+
+  /** 73: the destination is full (OVERQUOTA); resumable once space is freed. */
+  public static final class DestinationFull extends MailferryException {
+    public DestinationFull(String message, Throwable cause) {
+      super(73, message, cause);
+    }
+  }
+
+  /** 75: a temporary failure (connection lost, interrupted); running again resumes. */
+  public static final class Temporary extends MailferryException {
+    public Temporary(String message, Throwable cause) {
+      super(75, message, cause);
+    }
+  }
+}

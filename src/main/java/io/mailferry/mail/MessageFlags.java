@@ -1,0 +1,36 @@
+package io.mailferry.mail;
+
+import java.util.Set;
+
+/** The IMAP system flags (RFC 9051 2.3.2) and the rule for what a keyword may contain. */
+public final class MessageFlags {
+
+  public static final String SEEN = "\\Seen";
+  public static final String ANSWERED = "\\Answered";
+  public static final String FLAGGED = "\\Flagged";
+  public static final String DELETED = "\\Deleted";
+  public static final String DRAFT = "\\Draft";
+
+  /** \Recent is session state, not a message property: it is never copied. */
+  public static final Set<String> SYSTEM = Set.of(SEEN, ANSWERED, FLAGGED, DELETED, DRAFT);
+
+  private MessageFlags() {}
+
+  public static boolean isSystem(String flag) {
+    return SYSTEM.contains(flag);
+  }
+
+  /** A keyword is an IMAP atom: no space, control, parenthesis, brace, quote, %, *, \ or ]. */
+  public static boolean isValidKeyword(String flag) {
+    if (flag.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < flag.length(); i++) {
+      char c = flag.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || "(){%*\"\\]".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,126 @@
+package io.mailferry.mail;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A message's exact bytes, never parsed: in memory when small, in a private temporary file when
+ * large, so heap use does not grow with message size. Close it to delete the file.
+ */
+public final class RawMessage implements AutoCloseable {
+
+  private final byte[] bytes;
+  private final Path file;
+  private final long size;
+  private final String sha256;
+
+  private RawMessage(byte[] bytes, Path file, long size, String sha256) {
+    this.bytes = bytes;
+    this.file = file;
+    this.size = size;
+    this.sha256 = sha256;
+  }
+
+  public static RawMessage of(byte[] bytes) {
+    return new RawMessage(bytes, null, bytes.length, HexFormat.of().formatHex(digest().digest(bytes)));
+  }
+
+  /** Collects a large message into a temporary file, hashing it on the way. */
+  public static Spool spool(Path directory) {
+    return new Spool(directory);
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public String sha256() {
+    return sha256;
+  }
+
+  public InputStream open() throws IOException {
+    return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
+  }
+
+  public void writeTo(OutputStream out) throws IOException {
+    if (bytes != null) {
+      out.write(bytes);
+    } else {
+      try (InputStream in = Files.newInputStream(file)) {
+        in.transferTo(out);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Appends pieces of one message to a temp file (0600), then yields the RawMessage. */
+  public static final class Spool implements AutoCloseable {
+    private final Path file;
+    private final FileChannel channel;
+    private final MessageDigest digest = digest();
+    private long size;
+    private boolean done;
+
+    private Spool(Path directory) {
+      try {
+        Files.createDirectories(directory);
+        file = Files.createTempFile(directory, "spool-", ".eml");
+        channel = FileChannel.open(file, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a spool file in " + directory, e);
+      }
+    }
+
+    public void write(byte[] buf, int off, int len) throws IOException {
+      digest.update(buf, off, len);
+      channel.write(java.nio.ByteBuffer.wrap(buf, off, len));
+      size += len;
+    }
+
+    public long size() {
+      return size;
+    }
+
+    public RawMessage finish() throws IOException {
+      channel.close();
+      done = true;
+      return new RawMessage(null, file, size, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!done) {
+        channel.close();
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.mailferry.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What happened to one folder: the counts the summary prints. Mutable; one partition owns it,
+ * and it is saved in the partition's checkpoint so a restart keeps counting.
+ */
+public final class FolderTally {
+
+  public static final int MAX_LISTED_FAILURES = 1000;
+
+  public String sourceFolder;
+  public String destFolder;
+  public long atSource;
+  public long copied;
+  public long bytesCopied;
+  public long alreadyThere;
+  public Map<String, Long> skipped = new TreeMap<>();
+  public long failedCount;
+  public List<Failure> failed = new ArrayList<>();
+  public Map<String, Long> warnings = new TreeMap<>();
+
+  public record Failure(long uid, String reason) {}
+
+  public FolderTally() {}
+
+  public FolderTally(String sourceFolder, String destFolder) {
+    this.sourceFolder = sourceFolder;
+    this.destFolder = destFolder;
+  }
+
+  public void skip(String reason) {
+    skipped.merge(reason, 1L, Long::sum);
+  }
+
+  public void warn(String warning) {
+    warnings.merge(warning, 1L, Long::sum);
+  }
+
+  public void fail(long uid, String reason) {
+    failedCount++;
+    if (failed.size() < MAX_LISTED_FAILURES) {
+      failed.add(new Failure(uid, reason));
+    }
+  }
+
+  public long totalSkipped() {
+    return skipped.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

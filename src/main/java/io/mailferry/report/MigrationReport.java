@@ -1,0 +1,57 @@
+package io.mailferry.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The end of a run, for people (the summary) and machines (--report FILE, JSON). Names accounts
+ * as user@host only.
+ */
+public record MigrationReport(
+    String from,
+    String to,
+    long jobExecutionId,
+    String status,
+    Instant started,
+    Instant ended,
+    List<FolderTally> folders,
+    int peakSourceConnections,
+    int peakDestinationConnections) {
+
+  public long atSource() {
+    return folders.stream().mapToLong(f -> f.atSource).sum();
+  }
+
+  public long copied() {
+    return folders.stream().mapToLong(f -> f.copied).sum();
+  }
+
+  public long alreadyThere() {
+    return folders.stream().mapToLong(f -> f.alreadyThere).sum();
+  }
+
+  public long skipped() {
+    return folders.stream().mapToLong(FolderTally::totalSkipped).sum();
+  }
+
+  public long failed() {
+    return folders.stream().mapToLong(f -> f.failedCount).sum();
+  }
+
+  public long bytesCopied() {
+    return folders.stream().mapToLong(f -> f.bytesCopied).sum();
+  }
+
+  public double elapsedSeconds() {
+    if (started == null || ended == null) {
+      return 0;
+    }
+    return Duration.between(started, ended).toMillis() / 1000.0;
+  }
+
+  public double messagesPerSecond() {
+    double s = elapsedSeconds();
+    return s <= 0 ? 0 : copied() / s;
+  }
+}

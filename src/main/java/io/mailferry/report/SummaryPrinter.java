@@ -1,0 +1,31 @@
+package io.mailferry.report;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** The human summary printed at the end of every run. */
+public final class SummaryPrinter {
+
+  private SummaryPrinter() {}
+
+  public static void print(MigrationReport r, PrintStream out) {
+    out.printf("%nmailferry: %s → %s (execution %d, %s)%n", r.from(), r.to(), r.jobExecutionId(), r.status());
+    out.printf("%-40s %9s %9s %9s %9s %9s%n", "folder → destination", "source", "copied", "present", "skipped",
+        "failed");
+    for (FolderTally f : r.folders()) {
+      String name = f.sourceFolder.equals(f.destFolder) ? f.sourceFolder : f.sourceFolder + " → " + f.destFolder;
+      out.printf("%-40s %9d %9d %9d %9d %9d%n", name, f.atSource, f.copied, f.alreadyThere, f.totalSkipped(),
+          f.failedCount);
+      f.skipped.forEach((reason, n) -> out.printf("    skipped %d: %s%n", n, reason));
+      f.warnings.forEach((warning, n) -> out.printf("    warning ×%d: %s%n", n, warning));
+      for (FolderTally.Failure failure : f.failed) {
+        out.printf("    failed UID %d: %s%n", failure.uid(), failure.reason());
+      }
+    }
+    out.printf("%-40s %9d %9d %9d %9d %9d%n", "total", r.atSource(), r.copied(), r.alreadyThere(), r.skipped(),
+        r.failed());
+    out.printf(Locale.ROOT, "%.1f MB copied in %.1f s: %.0f messages/s; at most %d source and %d destination connections.%n",
+        r.bytesCopied() / 1e6, r.elapsedSeconds(), r.messagesPerSecond(), r.peakSourceConnections(),
+        r.peakDestinationConnections());
+  }
+}

@@ -1,0 +1,26 @@
+package io.mailferry.sink;
+
+import io.mailferry.mail.FolderInfo;
+import java.util.List;
+
+/**
+ * Where messages go. Implementations hold a capped pool of connections and are thread-safe.
+ */
+public interface MailSink extends AutoCloseable {
+
+  /** The destination's namespace: its separator, prefix and existing folders. */
+  Layout layout();
+
+  /** Creates the folder (and its parents) unless it exists; subscribes when asked. */
+  void ensureFolder(String serverName, boolean subscribe);
+
+  /** Opens a folder for appending on a connection of its own; close it to give it back. */
+  SinkFolder open(String serverName);
+
+  int peakConnections();
+
+  @Override
+  void close();
+
+  record Layout(char separator, String prefix, List<FolderInfo> folders) {}
+}

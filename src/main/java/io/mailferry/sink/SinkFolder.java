@@ -1,0 +1,47 @@
+package io.mailferry.sink;
+
+import io.mailferry.mail.ContentKey;
+import io.mailferry.mail.RawMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** One open destination folder. Not thread-safe: one partition uses it. */
+public interface SinkFolder extends AutoCloseable {
+
+  /** What the folder already holds, to find copies made by another tool or a lost run. */
+  List<Stored> index();
+
+  /** SHA-256 of a stored message, to settle a match that Message-ID, size and date leave open. */
+  String sha256(long uid);
+
+  /** Keeps the flags this folder can store; the rest are returned in {@code dropped}. */
+  FlagFilter flagFilter();
+
+  /**
+   * Stores the exact bytes with flags and INTERNALDATE.
+   *
+   * @throws MessageRefused when the server refuses this one message (the job goes on)
+   */
+  Appended append(RawMessage message, Set<String> flags, Instant internalDate);
+
+  @Override
+  void close();
+
+  record Stored(long uid, ContentKey key) {}
+
+  /** @param uidValidity and {@code uid} are null when the server lacks UIDPLUS (RFC 4315) */
+  record Appended(Long uidValidity, Long uid) {}
+
+  interface FlagFilter {
+    /** Returns the flags that can be stored; adds the others to {@code dropped}. */
+    Set<String> keep(Set<String> flags, Set<String> dropped);
+  }
+
+  /** The destination refused one message; the reason is the server's own words. */
+  final class MessageRefused extends RuntimeException {
+    public MessageRefused(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
+}

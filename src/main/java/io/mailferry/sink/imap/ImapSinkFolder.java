@@ -1,0 +1,158 @@
+package io.mailferry.sink.imap;
+
+import io.mailferry.mail.ConnectionFailures;
+import io.mailferry.mail.ContentKey;
+import io.mailferry.mail.ImapBodies;
+import io.mailferry.mail.ImapConnector;
+import io.mailferry.mail.ImapFlags;
+import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.RawMessage;
+import io.mailferry.sink.SinkFolder;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.UIDFolder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.eclipse.angus.mail.iap.BadCommandException;
+import org.eclipse.angus.mail.iap.CommandFailedException;
+import org.eclipse.angus.mail.iap.Literal;
+import org.eclipse.angus.mail.imap.AppendUID;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+
+/**
+ * A destination folder open read-write. APPEND sends the exact bytes as a literal: Angus Mail's
+ * own appendMessages re-serialises a MimeMessage and turns bare LF into CRLF, which would change
+ * the message.
+ */
+final class ImapSinkFolder implements SinkFolder {
+
+  private final IMAPFolder folder;
+  private final ImapConnector connector;
+  private final Runnable release;
+  private final Runnable discard;
+  private boolean broken;
+
+  ImapSinkFolder(IMAPFolder folder, ImapConnector connector, Runnable release, Runnable discard) {
+    this.folder = folder;
+    this.connector = connector;
+    this.release = release;
+    this.discard = discard;
+  }
+
+  @Override
+  public List<Stored> index() {
+    try {
+      Message[] messages = folder.getMessages();
+      FetchProfile profile = new FetchProfile();
+      profile.add(UIDFolder.FetchProfileItem.UID);
+      profile.add(FetchProfile.Item.SIZE);
+      profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+      profile.add("Message-ID");
+      folder.fetch(messages, profile);
+      List<Stored> stored = new ArrayList<>(messages.length);
+      for (Message m : messages) {
+        if (m.isExpunged()) {
+          continue;
+        }
+        ContentKey key = new ContentKey(ImapFlags.messageId(m), m.getSize(), m.getReceivedDate().toInstant().getEpochSecond());
+        stored.add(new Stored(folder.getUID(m), key));
+      }
+      return stored;
+    } catch (MessagingException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public String sha256(long uid) {
+    try {
+      Message m = folder.getMessageByUID(uid);
+      if (m == null) {
+        return null;
+      }
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      ImapBodies.stream(folder, m.getMessageNumber(), digest::update);
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (MessagingException e) {
+      throw failure(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public FlagFilter flagFilter() {
+    try {
+      return new PermanentFlagsFilter(folder.getPermanentFlags());
+    } catch (RuntimeException e) {
+      throw e;
+    }
+  }
+
+  @Override
+  public Appended append(RawMessage message, Set<String> flags, Instant internalDate) {
+    Literal literal = new Literal() {
+      @Override
+      public int size() {
+        return Math.toIntExact(message.size());
+      }
+
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        message.writeTo(out);
+      }
+    };
+    try {
+      AppendUID uid = (AppendUID) folder.doCommand(p ->
+          p.appenduid(folder.getFullName(), ImapFlags.toFlags(flags), Date.from(internalDate), literal));
+      return uid == null ? new Appended(null, null) : new Appended(uid.uidvalidity, uid.uid);
+    } catch (MessagingException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CommandFailedException || cause instanceof BadCommandException) {
+        String reason = String.valueOf(cause.getMessage()).strip();
+        if (isQuotaRefusal(reason)) {
+          throw new MailferryException.DestinationFull("The destination is full: " + reason + ".", e);
+        }
+        throw new MessageRefused(reason, e);
+      }
+      throw failure(e);
+    }
+  }
+
+  /** RFC 5530 [OVERQUOTA], or the words of servers that lack the code (Dovecot, Exchange). */
+  static boolean isQuotaRefusal(String reason) {
+    String r = reason.toLowerCase(Locale.ROOT);
+    // Gmail's "[OVERQUOTA] Account exceeded command or bandwidth limits" is a rate limit, not a full mailbox.
+    if (r.contains("bandwidth") || r.contains("command or")) {
+      return false;
+    }
+    return r.contains("[overquota]") || r.contains("quota exceeded") || r.contains("over quota")
+        || r.contains("mailbox is full") || r.contains("mailbox full");
+  }
+
+  private RuntimeException failure(MessagingException e) {
+    broken = true;
+    return ConnectionFailures.classify("destination", connector.endpoint(), e);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (folder.isOpen()) {
+        folder.close(false);
+      }
+    } catch (MessagingException e) {
+      broken = true;
+    }
+    (broken ? discard : release).run();
+  }
+}

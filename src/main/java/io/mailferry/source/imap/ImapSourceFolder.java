@@ -1,0 +1,198 @@
+package io.mailferry.source.imap;
+
+import io.mailferry.mail.ConnectionFailures;
+import io.mailferry.mail.FolderPath;
+import io.mailferry.mail.ImapBodies;
+import io.mailferry.mail.ImapConnector;
+import io.mailferry.mail.ImapFlags;
+import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.RawMessage;
+import io.mailferry.source.SourceFolder;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.UIDFolder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.UID;
+
+/**
+ * A source folder open read-only. Small messages are fetched many per command (one round trip
+ * per batch); a message above {@link #IN_MEMORY_LIMIT} is fetched in partial FETCHes into a
+ * temporary file, so heap use never depends on message size.
+ */
+final class ImapSourceFolder implements SourceFolder {
+
+  static final long IN_MEMORY_LIMIT = 4L << 20;
+  private static final long BATCH_BYTES = 16L << 20;
+
+  private final FolderPath path;
+  private final IMAPFolder folder;
+  private final Path spoolDir;
+  private final Runnable release;
+  private final Runnable discard;
+  private final ImapConnector connector;
+  private boolean broken;
+
+  ImapSourceFolder(FolderPath path, IMAPFolder folder, Path spoolDir, Runnable release, Runnable discard, ImapConnector connector) {
+    this.path = path;
+    this.folder = folder;
+    this.spoolDir = spoolDir;
+    this.release = release;
+    this.discard = discard;
+    this.connector = connector;
+  }
+
+  @Override
+  public long uidValidity() {
+    return guarded(folder::getUIDValidity);
+  }
+
+  @Override
+  public List<MessageRef> listAfter(long lastUid) {
+    return guarded(() -> {
+      long uidValidity = folder.getUIDValidity();
+      Message[] messages = folder.getMessagesByUID(lastUid + 1, UIDFolder.MAXUID);
+      FetchProfile profile = new FetchProfile();
+      profile.add(UIDFolder.FetchProfileItem.UID);
+      profile.add(FetchProfile.Item.FLAGS);
+      profile.add(FetchProfile.Item.SIZE);
+      profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+      profile.add("Message-ID");
+      folder.fetch(messages, profile);
+      List<MessageRef> refs = new ArrayList<>(messages.length);
+      for (Message m : messages) {
+        long uid = folder.getUID(m);
+        // "UID FETCH n:*" always returns the highest message, even below n (RFC 9051 6.4.9).
+        if (uid > lastUid) {
+          refs.add(new MessageRef(path, uidValidity, uid, m.getSize(), m.getReceivedDate().toInstant(),
+              ImapFlags.toStrings(m.getFlags()), ImapFlags.messageId(m)));
+        }
+      }
+      return refs;
+    });
+  }
+
+  @Override
+  public void fetch(List<MessageRef> refs, BodyHandler handler) {
+    List<MessageRef> batch = new ArrayList<>();
+    long batchBytes = 0;
+    for (MessageRef ref : refs) {
+      if (ref.size() > IN_MEMORY_LIMIT) {
+        fetchBatch(batch, handler);
+        batch.clear();
+        batchBytes = 0;
+        fetchLarge(ref, handler);
+        continue;
+      }
+      if (batchBytes + ref.size() > BATCH_BYTES && !batch.isEmpty()) {
+        fetchBatch(batch, handler);
+        batch.clear();
+        batchBytes = 0;
+      }
+      batch.add(ref);
+      batchBytes += ref.size();
+    }
+    fetchBatch(batch, handler);
+  }
+
+  private void fetchBatch(List<MessageRef> batch, BodyHandler handler) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    Map<Long, byte[]> bodies = guarded(() -> fetchBodies(batch));
+    for (MessageRef ref : batch) {
+      byte[] bytes = bodies.get(ref.uid());
+      if (bytes == null) {
+        handler.accept(ref, null);
+      } else {
+        try (RawMessage raw = RawMessage.of(bytes)) {
+          handler.accept(ref, raw);
+        }
+      }
+    }
+  }
+
+  private Map<Long, byte[]> fetchBodies(List<MessageRef> batch) throws MessagingException {
+    StringBuilder set = new StringBuilder();
+    for (MessageRef ref : batch) {
+      set.append(set.isEmpty() ? "" : ",").append(ref.uid());
+    }
+    Map<Long, byte[]> bodies = new HashMap<>();
+    folder.doCommand(p -> {
+      Response[] responses = p.command("UID FETCH " + set + " (UID BODY.PEEK[])", null);
+      List<Response> others = new ArrayList<>();
+      for (Response r : responses) {
+        if (!(r instanceof FetchResponse fetch)) {
+          others.add(r); // EXISTS, EXPUNGE, …: the folder keeps its own state from these
+        } else {
+          UID uid = fetch.getItem(UID.class);
+          BODY body = fetch.getItem(BODY.class);
+          if (uid != null && body != null && body.getByteArray() != null) {
+            ByteArray data = body.getByteArray();
+            byte[] copy = new byte[data.getCount()];
+            System.arraycopy(data.getBytes(), data.getStart(), copy, 0, data.getCount());
+            bodies.put(uid.uid, copy);
+          }
+        }
+      }
+      p.notifyResponseHandlers(others.toArray(Response[]::new));
+      p.handleResult(responses[responses.length - 1]);
+      return null;
+    });
+    return bodies;
+  }
+
+  private void fetchLarge(MessageRef ref, BodyHandler handler) {
+    RawMessage raw = guarded(() -> {
+      Message message = folder.getMessageByUID(ref.uid());
+      if (message == null) {
+        return null;
+      }
+      try (RawMessage.Spool spool = RawMessage.spool(spoolDir)) {
+        ImapBodies.stream(folder, message.getMessageNumber(), spool::write);
+        return spool.finish();
+      } catch (IOException e) {
+        throw new MessagingException("cannot spool a large message to " + spoolDir, e);
+      }
+    });
+    try (raw) {
+      handler.accept(ref, raw);
+    }
+  }
+
+  private <T> T guarded(Work<T> work) {
+    try {
+      return work.run();
+    } catch (MessagingException e) {
+      broken = true;
+      throw ConnectionFailures.classify("source", connector.endpoint(), e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws MessagingException;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (folder.isOpen()) {
+        folder.close(false);
+      }
+    } catch (MessagingException e) {
+      broken = true;
+    }
+    (broken ? discard : release).run();
+  }
+}
