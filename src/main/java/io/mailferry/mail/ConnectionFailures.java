@@ -6,7 +6,6 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /** Maps a failed connection or command to the sentence and exit code a user should see. */
 public final class ConnectionFailures {
@@ -23,9 +22,9 @@ public final class ConnectionFailures {
       return new MailferryException.Unreachable("Cannot reach the " + side + " host " + host + ": "
           + lower(root.getMessage(), "connection refused") + ".", e);
     }
-    if (root instanceof java.security.cert.CertificateException
-        || root instanceof java.security.cert.CertPathValidatorException
-        || (root instanceof SSLHandshakeException && String.valueOf(root.getMessage()).contains("PKIX"))) {
+    if (chainHas(e, java.security.cert.CertificateException.class)
+        || chainHas(e, java.security.cert.CertPathValidatorException.class)
+        || chainMentions(e, "PKIX") || chainMentions(e, "unable to find valid certification path")) {
       return new MailferryException.Unreachable("TLS with the " + side + " host " + host
           + " failed: its certificate is not trusted (for a self-signed certificate use --"
           + (side.equals("source") ? "from" : "to") + "-trust-cert FILE).", e);
@@ -34,7 +33,7 @@ public final class ConnectionFailures {
       return new MailferryException.Unreachable("TLS with the " + side + " host " + host
           + " failed: its certificate is not issued for " + endpoint.host() + ".", e);
     }
-    if (root instanceof SSLException) {
+    if (chainHas(e, SSLException.class) || chainMentions(e, "STARTTLS failure")) {
       return new MailferryException.Unreachable("TLS with the " + side + " host " + host + " failed: "
           + lower(root.getMessage(), "handshake error") + ".", e);
     }
@@ -65,6 +64,30 @@ public final class ConnectionFailures {
       return rootCause(me.getNextException());
     }
     return t;
+  }
+
+  private static boolean chainHas(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = next(t)) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean chainMentions(Throwable e, String text) {
+    for (Throwable t = e; t != null; t = next(t)) {
+      if (String.valueOf(t.getMessage()).contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Throwable next(Throwable t) {
+    Throwable n = t instanceof jakarta.mail.MessagingException me && me.getNextException() != null
+        ? me.getNextException() : t.getCause();
+    return n == t ? null : n;
   }
 
   private static String lower(String s, String fallback) {

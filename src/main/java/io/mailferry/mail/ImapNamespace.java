@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.Namespaces;
 
 /**
  * A server's personal namespace (RFC 2342): its hierarchy separator, its prefix ("" or "INBOX."),
@@ -20,29 +21,36 @@ public record ImapNamespace(char separator, String prefix, List<FolderInfo> fold
       Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash");
 
   public static ImapNamespace read(IMAPStore store) throws MessagingException {
-    Folder[] personal = store.getPersonalNamespaces();
-    Folder root = personal.length > 0 ? personal[0] : store.getDefaultFolder();
-    String prefix = root.getFullName();
-    char separator = root.getSeparator();
-    if (separator == '\0') {
-      separator = store.getDefaultFolder().getSeparator();
+    IMAPFolder top = (IMAPFolder) store.getDefaultFolder();
+    String prefix = "";
+    char separator = '\0';
+    if (store.hasCapability("NAMESPACE")) {
+      Namespaces namespaces = (Namespaces) top.doCommand(p -> p.namespace());
+      if (namespaces != null && namespaces.personal != null && namespaces.personal.length > 0) {
+        prefix = namespaces.personal[0].prefix == null ? "" : namespaces.personal[0].prefix;
+        separator = namespaces.personal[0].delimiter;
+      }
     }
-    if (!prefix.isEmpty() && prefix.charAt(prefix.length() - 1) != separator) {
-      prefix = prefix + separator;
+    if (separator == '\0') {
+      separator = top.getSeparator();
     }
     Set<String> subscribed = new HashSet<>();
-    for (Folder f : root.listSubscribed("*")) {
+    for (Folder f : top.listSubscribed("*")) {
       subscribed.add(f.getFullName());
     }
     List<FolderInfo> folders = new ArrayList<>();
     boolean sawInbox = false;
-    for (Folder f : root.list("*")) {
+    for (Folder f : top.list("*")) {
+      String name = f.getFullName();
+      // Other users' and shared namespaces are not part of this mailbox.
+      if (!name.equalsIgnoreCase("INBOX") && !name.startsWith(prefix)) {
+        continue;
+      }
       FolderInfo info = describe((IMAPFolder) f, prefix, separator, subscribed);
       sawInbox |= info.path().isInbox();
       folders.add(info);
     }
     if (!sawInbox) {
-      // With prefix "INBOX." the namespace lists INBOX's children but not INBOX itself.
       folders.add(0, new FolderInfo(FolderPath.INBOX, "INBOX", null, subscribed.contains("INBOX"), true));
     }
     return new ImapNamespace(separator, prefix, List.copyOf(folders));

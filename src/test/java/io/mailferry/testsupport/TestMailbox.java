@@ -91,6 +91,18 @@ public final class TestMailbox implements AutoCloseable {
         });
     }
 
+    public void deleteFolder(String fullName) throws MessagingException {
+        root().doCommand(p -> {
+            p.delete(fullName);
+            return null;
+        });
+    }
+
+    /** UIDVALIDITY of a folder, from STATUS (RFC 9051 6.3.11). */
+    public long uidValidity(String fullName) throws MessagingException {
+        return (Long) root().doCommand(p -> p.status(fullName, new String[] {"UIDVALIDITY"}).uidvalidity);
+    }
+
     public void subscribe(String fullName) throws MessagingException {
         root().doCommand(p -> {
             p.subscribe(fullName);
@@ -203,6 +215,10 @@ public final class TestMailbox implements AutoCloseable {
     }
 
     private Namespaces.Namespace personalNamespace() throws MessagingException {
+        // A server without NAMESPACE (RFC 2342), such as GreenMail, has one namespace: prefix "".
+        if (!store.hasCapability("NAMESPACE")) {
+            return null;
+        }
         Namespaces namespaces = (Namespaces) root().doCommand(p -> p.namespace());
         return namespaces == null || namespaces.personal == null || namespaces.personal.length == 0
                 ? null : namespaces.personal[0];

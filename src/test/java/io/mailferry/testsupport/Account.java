@@ -1,0 +1,41 @@
+package io.mailferry.testsupport;
+
+import jakarta.mail.MessagingException;
+import java.nio.file.Path;
+
+/** A test account on a running server: its URL for mailferry and a direct client for checks. */
+public record Account(String scheme, String host, int port, String user, String password, Path trustCert) {
+
+  public static Account imap(String host, int port, String user, String password) {
+    return new Account("imap", host, port, user, password, null);
+  }
+
+  /** An account on a server whose STARTTLS certificate is self-signed: mailferry must trust it. */
+  public Account trusting(Path certificate) {
+    return new Account(scheme, host, port, user, password, certificate);
+  }
+
+  public String url() {
+    return scheme + "://" + user + "@" + host + ":" + port;
+  }
+
+  public TestMailbox open() {
+    try {
+      return TestMailbox.connect(host, port, user, password);
+    } catch (MessagingException e) {
+      throw new IllegalStateException("cannot log in as " + user + " on port " + port, e);
+    }
+  }
+
+  /** The server name of a '/'-written path on this account's server (separator and prefix). */
+  public String serverName(String path) {
+    if (path.equalsIgnoreCase("INBOX")) {
+      return "INBOX";
+    }
+    try (TestMailbox box = open()) {
+      return box.personalPrefix() + path.replace('/', box.separator());
+    } catch (MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
