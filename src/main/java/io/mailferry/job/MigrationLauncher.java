@@ -51,10 +51,15 @@ public class MigrationLauncher {
         last = operator.recover(last);
         status = last.getStatus();
       }
-      if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
-        return operator.restart(last);
-      }
       long run = last.getJobParameters().getLong(MigrationParameters.RUN) + 1;
+      if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+        if (MigrationParameters.sameValues(MigrationParameters.toParameters(settings, run - 1), last.getJobParameters())) {
+          return operator.restart(last);
+        }
+        // The user changed an option (a trusted certificate, a folder selection): a restart
+        // would reuse the old ones. Start afresh instead; the ledger keeps it exactly once.
+        operator.abandon(last);
+      }
       return operator.start(migrateJob, MigrationParameters.toParameters(settings, run));
     } catch (MailferryException e) {
       throw e;

@@ -53,6 +53,17 @@ public final class MigrationParameters {
         Integer.parseInt(p.getString("maxConnections")));
   }
 
+  /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */
+  public static boolean sameValues(JobParameters a, JobParameters b) {
+    return values(a).equals(values(b));
+  }
+
+  private static Map<String, Object> values(JobParameters p) {
+    Map<String, Object> out = new java.util.TreeMap<>();
+    p.parameters().forEach(param -> out.put(param.name(), param.value()));
+    return out;
+  }
+
   private static String connection(ConnectionSettings c) {
     return c.allowPlaintext() + "\n" + c.xoauth2() + "\n" + (c.trustCert() == null ? "" : c.trustCert());
   }

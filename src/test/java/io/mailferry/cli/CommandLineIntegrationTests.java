@@ -1,0 +1,209 @@
+package io.mailferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.Mailferry.Result;
+import io.mailferry.testsupport.TestMailbox;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input, as a user types it: every case ends with one plain sentence on standard error and
+ * the documented exit code, never a stack trace, and no secret anywhere.
+ */
+class CommandLineIntegrationTests {
+
+  @RegisterExtension
+  static GreenMailExtension greenMail =
+      new GreenMailExtension(new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+
+  static DovecotServer dovecot;
+
+  @TempDir Path state;
+  Account source;
+  Account destination;
+
+  @BeforeAll
+  static void startDovecot() {
+    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
+    dovecot.addUser("tls-src", "Tls-Secret-4711");
+    dovecot.addUser("tls-dst", "Tls-Secret-4711");
+  }
+
+  @AfterAll
+  static void stopDovecot() {
+    dovecot.close();
+  }
+
+  @BeforeEach
+  void accounts() {
+    greenMail.setUser("alice@old", "alice", "Src-Secret-8842");
+    greenMail.setUser("bob@new", "bob", "Dst-Secret-9931");
+    int port = greenMail.getImap().getPort();
+    source = Account.imap("127.0.0.1", port, "alice", "Src-Secret-8842");
+    destination = Account.imap("127.0.0.1", port, "bob", "Dst-Secret-9931");
+  }
+
+  @Test
+  void a_malformed_url_is_bad_usage() {
+    Result r = Mailferry.run(Map.of(), "migrate", "--from", "alice at old host", "--to", destination.url());
+    assertOneSentence(r, ExitCodes.USAGE, "source");
+  }
+
+  @Test
+  void an_unknown_scheme_is_bad_usage() {
+    Result r = Mailferry.run(Map.of(), "migrate", "--from", "http://alice@host", "--to", destination.url());
+    assertOneSentence(r, ExitCodes.USAGE, "imap://");
+  }
+
+  @Test
+  void a_missing_option_is_bad_usage() {
+    Result r = Mailferry.run(Map.of(), "migrate", "--from", source.url());
+    assertOneSentence(r, ExitCodes.USAGE, "--to");
+  }
+
+  @Test
+  void a_password_in_the_url_is_refused_without_echoing_it() {
+    Result r = Mailferry.run(Map.of(), "migrate", "--from", "imap://alice:Leaky-Secret@127.0.0.1", "--to",
+        destination.url());
+    assertOneSentence(r, ExitCodes.USAGE, "password");
+    assertThat(r.err() + r.out()).doesNotContain("Leaky-Secret");
+  }
+
+  @Test
+  void an_unreadable_password_file_is_a_configuration_error() {
+    Path missing = state.resolve("no-such-password");
+    Result r = Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", "x"), "migrate", "--from", source.url(),
+        "--to", destination.url(), "--from-password-file", missing.toString(), "--state-dir", state.toString());
+    assertOneSentence(r, ExitCodes.CONFIG, missing.toString());
+  }
+
+  @Test
+  void no_password_at_all_is_a_configuration_error_that_says_where_to_put_it() {
+    Result r = Mailferry.run(Map.of(), "migrate", "--from", source.url(), "--to", destination.url(),
+        "--state-dir", state.toString());
+    assertOneSentence(r, ExitCodes.CONFIG, "MAILFERRY_FROM_PASSWORD");
+  }
+
+  @Test
+  void a_wrong_source_password_is_login_refused_and_names_the_source() {
+    Result r = Mailferry.migrate(Account.imap(source.host(), source.port(), "alice", "wrong"), destination, state);
+    assertOneSentence(r, ExitCodes.NO_PERMISSION, "source");
+  }
+
+  @Test
+  void a_wrong_destination_password_is_login_refused_and_names_the_destination() {
+    Result r = Mailferry.migrate(source, Account.imap(destination.host(), destination.port(), "bob", "wrong"), state);
+    assertOneSentence(r, ExitCodes.NO_PERMISSION, "destination");
+  }
+
+  @Test
+  void an_unreachable_host_is_unavailable_and_names_the_side() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Result r = Mailferry.migrate(source, Account.imap("127.0.0.1", closedPort, "bob", "x"), state);
+    assertOneSentence(r, ExitCodes.UNAVAILABLE, "destination");
+  }
+
+  @Test
+  void an_unknown_host_is_unavailable() {
+    Result r = Mailferry.migrate(Account.imap("no-such-host.invalid", 143, "alice", "x"), destination, state);
+    assertOneSentence(r, ExitCodes.UNAVAILABLE, "no-such-host.invalid");
+  }
+
+  @Test
+  void a_folder_map_naming_no_folder_is_a_configuration_error() {
+    Result r = Mailferry.migrate(source, destination, state, "--folder-map", "Nowhere=Somewhere");
+    assertOneSentence(r, ExitCodes.CONFIG, "Nowhere");
+  }
+
+  @Test
+  void an_untrusted_certificate_is_a_tls_failure_and_trusting_it_works() {
+    Account from = Account.imap("localhost", dovecot.imapPort(), "tls-src", "Tls-Secret-4711");
+    Account to = Account.imap("localhost", dovecot.imapPort(), "tls-dst", "Tls-Secret-4711");
+
+    Result refused = Mailferry.migrate(from, to, state);
+    assertOneSentence(refused, ExitCodes.UNAVAILABLE, "TLS");
+    assertThat(refused.err()).contains("certificate");
+
+    Result trusted = Mailferry.migrate(from.trusting(dovecot.certificatePem()), to.trusting(dovecot.certificatePem()),
+        state);
+    assertThat(trusted.exitCode()).as(() -> trusted + readLog()).isZero();
+  }
+
+  @Test
+  void implicit_tls_works_with_a_trusted_certificate() {
+    Account from = new Account("imaps", "localhost", dovecot.imapsPort(), "tls-src", "Tls-Secret-4711",
+        dovecot.certificatePem());
+    Result r = Mailferry.migrate(from, source, state);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  @Test
+  void a_password_command_is_run_and_its_secret_is_never_stored_or_printed() throws Exception {
+    try (TestMailbox box = source.open()) {
+      box.append("INBOX", "Subject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII), Set.of("\\Seen"),
+          Instant.parse("2025-05-05T05:05:05Z"));
+    }
+    Path passwordFile = state.resolve("dst-password");
+    Files.writeString(passwordFile, destination.password() + "\n");
+
+    Result r = Mailferry.run(Map.of(), "migrate", "--from", source.url(), "--to", destination.url(),
+        "--from-password-command", "printf '%s' " + source.password(),
+        "--to-password-file", passwordFile.toString(), "--state-dir", state.toString(),
+        "--report", state.resolve("report.json").toString());
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    Files.delete(passwordFile);
+    assertThat(r.out() + r.err()).doesNotContain(source.password()).doesNotContain(destination.password());
+    // Nothing mailferry wrote — job store, log, report — holds either secret.
+    try (Stream<Path> files = Files.walk(state)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertThat(content).as(f.toString()).doesNotContain(source.password()).doesNotContain(destination.password());
+      }
+    }
+  }
+
+  @Test
+  void pop3_is_refused_clearly_until_it_is_supported() {
+    Result r = Mailferry.run(Map.of(), "migrate", "--from", "pop3://alice@127.0.0.1", "--to", destination.url());
+    assertOneSentence(r, ExitCodes.USAGE, "pop3");
+  }
+
+  private String readLog() {
+    try {
+      return Files.readString(state.resolve("mailferry.log"));
+    } catch (java.io.IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private static void assertOneSentence(Result r, int exitCode, String mentions) {
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(exitCode);
+    List<String> lines = r.err().strip().lines().toList();
+    assertThat(lines).as(r.toString()).hasSize(1);
+    assertThat(lines.get(0)).startsWith("mailferry: ").contains(mentions);
+    assertThat(r.err() + r.out()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+}
