@@ -7,6 +7,7 @@ import io.mailferry.testsupport.TestMailbox;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,7 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ol>
  *
  * <p>The references run {@code doveadm backup -R} as a copy of {@code src} into a fresh user of the same instance:
- * {@code ref_fs_command} reads src's Maildir directly from disk (the absolute ceiling: no IMAP at all);
+ * {@code ref_fs_command} reads src's Maildir directly from disk and copies the files (hard links disabled: the
+ * absolute ceiling, no IMAP at all);
  * {@code ref_imapc_command} reads src over IMAP through Dovecot's imapc storage (the same read path as mailferry,
  * but writes locally instead of over IMAP).
  */
@@ -199,12 +201,14 @@ public final class BenchServers {
         // mailRoot(user) = ROOT/mail/USER/Maildir, and DovecotServer writes its config to ROOT/dovecot.conf.
         Path root = server.mailRoot("src").getParent().getParent().getParent();
         String config = root.resolve("dovecot.conf").toString();
-        String doveadm = java.nio.file.Files.isExecutable(Path.of("/usr/bin/doveadm")) ? "/usr/bin/doveadm" : "doveadm";
+        String doveadm = Files.isExecutable(Path.of("/usr/bin/doveadm")) ? "/usr/bin/doveadm" : "doveadm";
         long dovecotPid = ProcessHandle.current().children()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/dovecot")).orElse(false))
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
         String srcMaildir = server.mailRoot("src").toString();
-        String refFs = doveadm + " -c " + config + " backup -R -u ref maildir:" + srcMaildir + ":LAYOUT=fs";
+        // Without maildir_copy_with_hardlinks=no, dsync would hard-link src's files instead of copying them.
+        String refFs = doveadm + " -c " + config + " -o maildir_copy_with_hardlinks=no"
+                + " backup -R -u ref maildir:" + srcMaildir + ":LAYOUT=fs";
         String refImapc = doveadm + " -c " + config
                 + " -o imapc_host=" + server.host() + " -o imapc_port=" + server.imapPort()
                 + " -o imapc_user=src -o imapc_password=" + PASSWORD_PREFIX + "src"
