@@ -165,7 +165,13 @@ public final class DovecotServer implements AutoCloseable {
      * just read stays unknown for up to a second. A new path is always read fresh. For the same reason users can
      * not be changed once added; use a new name instead.
      */
-    public synchronized void addUser(String user, String password, long quotaStorageKb, long quotaMessages) {
+    public void addUser(String user, String password, long quotaStorageKb, long quotaMessages) {
+        addUser(user, password, quotaStorageKb, quotaMessages, 0);
+    }
+
+    /** As above, and APPENDs of messages larger than {@code maxMailSizeKb} are refused (quota_max_mail_size). */
+    public synchronized void addUser(String user, String password, long quotaStorageKb, long quotaMessages,
+            long maxMailSizeKb) {
         if (!user.matches("[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*") || password.isEmpty()
                 || password.matches(".*[:\\s].*")) {
             throw new IllegalArgumentException("user/password not representable in a passwd-file: " + user);
@@ -186,6 +192,11 @@ public final class DovecotServer implements AutoCloseable {
         for (int i = 0; i < rules.size(); i++) {
             extra.append(i == 0 ? "" : " ").append("userdb_quota_rule").append(i == 0 ? "" : i + 1)
                     .append('=').append(rules.get(i));
+        }
+        if (maxMailSizeKb > 0) {
+            // Any plugin setting can be overridden per user by a userdb field of the same name.
+            extra.append(extra.isEmpty() ? "" : " ").append("userdb_quota_max_mail_size=").append(maxMailSizeKb)
+                    .append('K');
         }
         // user:password:uid:gid:gecos:home:shell:extra_fields - uid/gid/home come from the config defaults.
         String line = user + ":{PLAIN}" + password + "::::::" + extra + "\n";

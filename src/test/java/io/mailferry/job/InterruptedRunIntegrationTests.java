@@ -1,0 +1,80 @@
+package io.mailferry.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.cli.ExitCodes;
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.CuttingProxy;
+import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.TestMailbox;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connection to the destination is cut in the middle of the run, inside a chunk whose
+ * ledger rows therefore never commit although some of its messages were stored. Running the same
+ * command again must leave every message at the destination exactly once.
+ */
+class InterruptedRunIntegrationTests {
+
+  private static final int MESSAGES = 60;
+  private static DovecotServer dovecot;
+
+  @TempDir Path state;
+
+  @BeforeAll
+  static void start() {
+    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
+  }
+
+  @AfterAll
+  static void stop() {
+    dovecot.close();
+  }
+
+  @Test
+  void a_run_cut_off_mid_chunk_exits_75_and_the_rerun_completes_with_every_message_once() throws Exception {
+    dovecot.addUser("cutsrc", "pw-cutsrc");
+    dovecot.addUser("cutdst", "pw-cutdst");
+    Account source = Account.imap(dovecot.host(), dovecot.imapPort(), "cutsrc", "pw-cutsrc")
+        .trusting(dovecot.certificatePem());
+    try (TestMailbox box = source.open()) {
+      for (int i = 0; i < MESSAGES; i++) {
+        box.append("INBOX", LimitsIntegrationTests.message("cut-" + i, 10_000), Set.of("\\Seen"),
+            Instant.parse("2025-03-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+    // STARTTLS passes through the proxy untouched: it only counts and cuts bytes.
+    try (CuttingProxy proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 300_000)) {
+      Account destination = Account.imap("127.0.0.1", proxy.port(), "cutdst", "pw-cutdst")
+          .trusting(dovecot.certificatePem());
+      Account viaDovecot = Account.imap(dovecot.host(), dovecot.imapPort(), "cutdst", "pw-cutdst");
+
+      var cutRun = Mailferry.migrate(source, destination, state);
+
+      assertThat(proxy.hasCut()).as(cutRun.toString()).isTrue();
+      assertThat(cutRun.exitCode()).as(cutRun.toString()).isEqualTo(ExitCodes.TEMPORARY);
+      int storedBeforeResume;
+      try (TestMailbox box = viaDovecot.open()) {
+        storedBeforeResume = box.messages("INBOX").size();
+      }
+      assertThat(storedBeforeResume).as("some messages arrived before the cut").isBetween(1, MESSAGES - 1);
+
+      proxy.heal();
+      var rerun = Mailferry.migrate(source, destination, state);
+
+      assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+      try (TestMailbox from = source.open(); TestMailbox to = viaDovecot.open()) {
+        var copied = to.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+        var original = from.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+        assertThat(copied).hasSize(MESSAGES).isEqualTo(original);
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.mailferry.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A loopback TCP proxy that cuts every connection once the client has sent a given number of
+ * bytes, and refuses new ones until healed: a network cut in the middle of an APPEND literal.
+ */
+public final class CuttingProxy implements AutoCloseable {
+
+  private final ServerSocket listener;
+  private final String targetHost;
+  private final int targetPort;
+  private final AtomicLong sent = new AtomicLong();
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile long cutAfter;
+  private volatile boolean cut;
+
+  public CuttingProxy(String targetHost, int targetPort, long cutAfterClientBytes) throws IOException {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.cutAfter = cutAfterClientBytes;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    daemon(this::acceptLoop);
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  public boolean hasCut() {
+    return cut;
+  }
+
+  /** Lets traffic through again, without limit. */
+  public void heal() {
+    cutAfter = Long.MAX_VALUE;
+    cut = false;
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        if (cut) {
+          client.close();
+          continue;
+        }
+        Socket server = new Socket(targetHost, targetPort);
+        sockets.add(client);
+        sockets.add(server);
+        daemon(() -> pump(client, server, true));
+        daemon(() -> pump(server, client, false));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, boolean counted) {
+    byte[] buf = new byte[8192];
+    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        if (counted && sent.addAndGet(n) > cutAfter) {
+          cutAll();
+          return;
+        }
+        out.write(buf, 0, n);
+        out.flush();
+      }
+    } catch (IOException ignored) {
+      // the other side went away, or we cut it
+    } finally {
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+  }
+
+  private static void daemon(Runnable work) {
+    Thread t = new Thread(work, "cutting-proxy");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void cutAll() {
+    cut = true;
+    for (Socket s : sockets) {
+      closeQuietly(s);
+    }
+    sockets.clear();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+    cutAll();
+  }
+}
