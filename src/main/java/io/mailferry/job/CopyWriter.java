@@ -31,6 +31,9 @@ class CopyWriter implements ItemWriter<MessageRef> {
 
   @Override
   public void write(Chunk<? extends MessageRef> chunk) {
+    if (chunk.isEmpty()) {
+      return;
+    }
     DestinationMatcher matcher = session.matcher();
     List<LedgerEntry> entries = new ArrayList<>();
     List<MessageRef> toFetch = new ArrayList<>();

@@ -34,7 +34,7 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     if (lastUid == 0) {
       session.tally().atSource = all.size();
     }
-    session.matcher().noteSource(all);
+    session.noteSourceRefs(all);
     refs = all.iterator();
   }
 

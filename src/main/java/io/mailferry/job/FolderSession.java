@@ -24,6 +24,7 @@ class FolderSession implements ItemStream {
   private SinkFolder destination;
   private Set<Long> knownUids;
   private DestinationMatcher matcher;
+  private java.util.List<io.mailferry.mail.MessageRef> sourceRefs = java.util.List.of();
   private FolderTally tally;
 
   FolderSession(MigrationRuntime runtime, FolderPlan plan) {
@@ -96,11 +97,21 @@ class FolderSession implements ItemStream {
     return knownUids;
   }
 
+  /** The folder's messages as listed; the matcher learns from them which keys repeat. */
+  void noteSourceRefs(java.util.List<io.mailferry.mail.MessageRef> refs) {
+    this.sourceRefs = refs;
+  }
+
+  /**
+   * Built on first use only: a re-run where the ledger already has everything never opens the
+   * destination folder at all, which keeps a no-op run quick.
+   */
   DestinationMatcher matcher() {
     if (matcher == null) {
       var claims = runtime.ledger().entriesIn(runtime.sourceAccount(), runtime.destAccount(), plan.destLabel());
       matcher = new DestinationMatcher(destination(), destination().index(), claims, plan.sourceLabel(),
           source().uidValidity());
+      matcher.noteSource(sourceRefs);
     }
     return matcher;
   }

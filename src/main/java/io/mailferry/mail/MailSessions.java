@@ -38,7 +38,8 @@ public final class MailSessions {
       props.setProperty(p + "starttls.required", String.valueOf(!clearAllowed));
     }
     SSLSocketFactory sockets = TrustedCertificates.socketFactory(settings.trustCert());
-    props.put(p + "ssl.socketFactory", sockets);
+    props.put(p + "ssl.socketFactory", NoDelaySockets.tls(sockets));
+    props.put(p + "socketFactory", NoDelaySockets.plain());
     if (settings.xoauth2()) {
       props.setProperty(p + "auth.mechanisms", "XOAUTH2");
       props.setProperty(p + "auth.login.disable", "true");
