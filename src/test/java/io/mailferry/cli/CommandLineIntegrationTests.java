@@ -186,6 +186,31 @@ class CommandLineIntegrationTests {
   }
 
   @Test
+  void an_oauth2_token_is_fetched_again_at_every_login() throws Exception {
+    for (String folder : List.of("A", "B", "C", "D")) {
+      try (TestMailbox box = source.open()) {
+        box.createFolder(folder);
+        box.append(folder, ("Subject: " + folder + "\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII), Set.of(),
+            Instant.parse("2025-05-05T05:05:05Z"));
+      }
+    }
+    Path calls = state.resolve("token-calls");
+    // GreenMail accepts the account's password as its XOAUTH2 token.
+    String tokenCommand = "echo call >> " + calls + "; printf '%s' " + source.password();
+
+    Result r = Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", destination.password()), "migrate",
+        "--from", source.url(), "--to", destination.url(), "--from-auth", "xoauth2",
+        "--from-password-command", tokenCommand, "--state-dir", state.toString());
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    long logins = Files.readAllLines(calls).size() - 1; // one call checks the command before the run
+    assertThat(logins).as("one token per login; several folders copy on several connections").isGreaterThan(1);
+    try (TestMailbox box = destination.open()) {
+      assertThat(box.messages("D")).hasSize(1);
+    }
+  }
+
+  @Test
   void pop3_is_refused_clearly_until_it_is_supported() {
     Result r = Mailferry.run(Map.of(), "migrate", "--from", "pop3://alice@127.0.0.1", "--to", destination.url());
     assertOneSentence(r, ExitCodes.USAGE, "pop3");
