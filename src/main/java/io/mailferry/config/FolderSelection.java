@@ -30,13 +30,14 @@ public final class FolderSelection {
 
   static Pattern glob(String glob) {
     StringBuilder regex = new StringBuilder();
-    for (char c : glob.toCharArray()) {
+    // By code point: an emoji is two UTF-16 chars, and quoting them apart would never match.
+    glob.codePoints().forEach(c -> {
       switch (c) {
         case '*' -> regex.append(".*");
         case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
+        default -> regex.append(Pattern.quote(Character.toString(c)));
       }
-    }
+    });
     return Pattern.compile(regex.toString());
   }
 }

@@ -28,6 +28,12 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
 
   /** Parses a URL; {@code side} ("source" or "destination") names the side in the error. */
   public static Endpoint parse(String url, String side) {
+    // First of all, so that no later message can echo a password typed into the URL.
+    if (hasPassword(url)) {
+      throw new MailferryException.BadUsage("Put no password in the " + side
+          + " URL: use MAILFERRY_" + (side.equals("source") ? "FROM" : "TO")
+          + "_PASSWORD, a password file or a password command.");
+    }
     URI uri;
     try {
       uri = new URI(url);
@@ -51,18 +57,27 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
       throw new MailferryException.BadUsage(
           "The " + side + " '" + url + "' needs a user and a host, like " + scheme + "://user@host.");
     }
-    if (rawUser.contains(":")) {
-      throw new MailferryException.BadUsage("Put no password in the " + side
-          + " URL: use MAILFERRY_" + (side.equals("source") ? "FROM" : "TO")
-          + "_PASSWORD, a password file or a password command.");
-    }
     if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
       throw new MailferryException.BadUsage(
           "The " + side + " '" + url + "' must not have a path; select folders with --include.");
     }
-    String user = URLDecoder.decode(rawUser, StandardCharsets.UTF_8);
+    // URLDecoder decodes HTML forms, where '+' is a space; in a URL's user part it is a '+'.
+    String user = URLDecoder.decode(rawUser.replace("+", "%2B"), StandardCharsets.UTF_8);
     int port = uri.getPort() > 0 ? uri.getPort() : (tls ? protocol.tlsPort : protocol.plainPort);
     return new Endpoint(protocol, tls, user, uri.getHost(), port);
+  }
+
+  /** user:password@ in the authority: everything before the last '@' of it, holding a ':'. */
+  private static boolean hasPassword(String url) {
+    int start = url.indexOf("://");
+    if (start < 0) {
+      return false;
+    }
+    String rest = url.substring(start + 3);
+    int slash = rest.indexOf('/');
+    String authority = slash < 0 ? rest : rest.substring(0, slash);
+    int at = authority.lastIndexOf('@');
+    return at > 0 && authority.substring(0, at).contains(":");
   }
 
   /** The account as it appears in logs, reports and the ledger: never a secret. */

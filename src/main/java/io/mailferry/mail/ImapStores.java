@@ -2,6 +2,7 @@ package io.mailferry.mail;
 
 import io.mailferry.throttle.ConnectionPool;
 import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 
 /** A capped pool of IMAP connections for one account, shared by the source and sink sides. */
@@ -53,6 +54,19 @@ public final class ImapStores implements AutoCloseable {
     } catch (RuntimeException e) {
       discard(store);
       throw e;
+    }
+  }
+
+  /** Opens a folder on a pooled connection: READ_ONLY (EXAMINE) or READ_WRITE (SELECT). */
+  public LeasedFolder open(String serverName, int mode) {
+    IMAPStore store = acquire();
+    try {
+      IMAPFolder folder = (IMAPFolder) store.getFolder(serverName);
+      folder.open(mode);
+      return new LeasedFolder(folder, store, this);
+    } catch (MessagingException e) {
+      discard(store);
+      throw ConnectionFailures.classify(connector.side(), connector.endpoint(), e);
     }
   }
 

@@ -1,14 +1,11 @@
 package io.mailferry.sink.imap;
 
-import io.mailferry.mail.ConnectionFailures;
 import io.mailferry.mail.ImapNamespace;
 import io.mailferry.mail.ImapStores;
 import io.mailferry.sink.MailSink;
 import io.mailferry.sink.SinkFolder;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
-import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPStore;
 
 /** An IMAP account written through a capped connection pool. Thread-safe. */
 public final class ImapSink implements MailSink {
@@ -46,16 +43,8 @@ public final class ImapSink implements MailSink {
 
   @Override
   public SinkFolder open(String serverName) {
-    IMAPStore store = stores.acquire();
-    try {
-      IMAPFolder folder = (IMAPFolder) store.getFolder(serverName);
-      // SELECT, not EXAMINE: only a read-write open reports PERMANENTFLAGS (RFC 9051 7.1).
-      folder.open(Folder.READ_WRITE);
-      return new ImapSinkFolder(folder, stores.connector(), () -> stores.release(store), () -> stores.discard(store));
-    } catch (MessagingException e) {
-      stores.discard(store);
-      throw ConnectionFailures.classify("destination", stores.connector().endpoint(), e);
-    }
+    // SELECT, not EXAMINE: only a read-write open reports PERMANENTFLAGS (RFC 9051 7.1).
+    return new ImapSinkFolder(stores.open(serverName, Folder.READ_WRITE));
   }
 
   @Override

@@ -1,9 +1,8 @@
 package io.mailferry.sink.imap;
 
-import io.mailferry.mail.ConnectionFailures;
 import io.mailferry.mail.ContentKey;
 import io.mailferry.mail.ImapBodies;
-import io.mailferry.mail.ImapConnector;
+import io.mailferry.mail.LeasedFolder;
 import io.mailferry.mail.ImapFlags;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.RawMessage;
@@ -35,17 +34,12 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
  */
 final class ImapSinkFolder implements SinkFolder {
 
+  private final LeasedFolder lease;
   private final IMAPFolder folder;
-  private final ImapConnector connector;
-  private final Runnable release;
-  private final Runnable discard;
-  private boolean broken;
 
-  ImapSinkFolder(IMAPFolder folder, ImapConnector connector, Runnable release, Runnable discard) {
-    this.folder = folder;
-    this.connector = connector;
-    this.release = release;
-    this.discard = discard;
+  ImapSinkFolder(LeasedFolder lease) {
+    this.lease = lease;
+    this.folder = lease.folder();
   }
 
   @Override
@@ -91,11 +85,7 @@ final class ImapSinkFolder implements SinkFolder {
 
   @Override
   public FlagFilter flagFilter() {
-    try {
-      return new PermanentFlagsFilter(folder.getPermanentFlags());
-    } catch (RuntimeException e) {
-      throw e;
-    }
+    return new PermanentFlagsFilter(folder.getPermanentFlags());
   }
 
   @Override
@@ -140,19 +130,12 @@ final class ImapSinkFolder implements SinkFolder {
   }
 
   private RuntimeException failure(MessagingException e) {
-    broken = true;
-    return ConnectionFailures.classify("destination", connector.endpoint(), e);
+    return lease.failure(e);
   }
 
   @Override
   public void close() {
-    try {
-      if (folder.isOpen()) {
-        folder.close(false);
-      }
-    } catch (MessagingException e) {
-      broken = true;
-    }
-    (broken ? discard : release).run();
+    lease.close();
   }
+
 }

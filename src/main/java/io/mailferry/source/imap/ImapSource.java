@@ -1,17 +1,13 @@
 package io.mailferry.source.imap;
 
-import io.mailferry.mail.ConnectionFailures;
 import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.ImapNamespace;
 import io.mailferry.mail.ImapStores;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
 import jakarta.mail.Folder;
-import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPStore;
 
 /** An IMAP account read through a capped connection pool. Thread-safe. */
 public final class ImapSource implements MailSource {
@@ -31,16 +27,8 @@ public final class ImapSource implements MailSource {
 
   @Override
   public SourceFolder open(FolderInfo info) {
-    IMAPStore store = stores.acquire();
-    try {
-      IMAPFolder folder = (IMAPFolder) store.getFolder(info.serverName());
-      // EXAMINE, not SELECT: the source is never changed (RFC 9051 6.3.3).
-      folder.open(Folder.READ_ONLY);
-      return new ImapSourceFolder(info.path(), folder, spoolDir, () -> stores.release(store), () -> stores.discard(store), stores.connector());
-    } catch (MessagingException e) {
-      stores.discard(store);
-      throw ConnectionFailures.classify("source", stores.connector().endpoint(), e);
-    }
+    // EXAMINE, not SELECT: the source is never changed (RFC 9051 6.3.3).
+    return new ImapSourceFolder(info.path(), stores.open(info.serverName(), Folder.READ_ONLY), spoolDir);
   }
 
   @Override

@@ -1,9 +1,8 @@
 package io.mailferry.source.imap;
 
-import io.mailferry.mail.ConnectionFailures;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.ImapBodies;
-import io.mailferry.mail.ImapConnector;
+import io.mailferry.mail.LeasedFolder;
 import io.mailferry.mail.ImapFlags;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
@@ -36,20 +35,15 @@ final class ImapSourceFolder implements SourceFolder {
   private static final long BATCH_BYTES = 16L << 20;
 
   private final FolderPath path;
+  private final LeasedFolder lease;
   private final IMAPFolder folder;
   private final Path spoolDir;
-  private final Runnable release;
-  private final Runnable discard;
-  private final ImapConnector connector;
-  private boolean broken;
 
-  ImapSourceFolder(FolderPath path, IMAPFolder folder, Path spoolDir, Runnable release, Runnable discard, ImapConnector connector) {
+  ImapSourceFolder(FolderPath path, LeasedFolder lease, Path spoolDir) {
     this.path = path;
-    this.folder = folder;
+    this.lease = lease;
+    this.folder = lease.folder();
     this.spoolDir = spoolDir;
-    this.release = release;
-    this.discard = discard;
-    this.connector = connector;
   }
 
   @Override
@@ -174,8 +168,7 @@ final class ImapSourceFolder implements SourceFolder {
     try {
       return work.run();
     } catch (MessagingException e) {
-      broken = true;
-      throw ConnectionFailures.classify("source", connector.endpoint(), e);
+      throw lease.failure(e);
     }
   }
 
@@ -186,13 +179,7 @@ final class ImapSourceFolder implements SourceFolder {
 
   @Override
   public void close() {
-    try {
-      if (folder.isOpen()) {
-        folder.close(false);
-      }
-    } catch (MessagingException e) {
-      broken = true;
-    }
-    (broken ? discard : release).run();
+    lease.close();
   }
+
 }

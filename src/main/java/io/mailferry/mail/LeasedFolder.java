@@ -1,0 +1,50 @@
+package io.mailferry.mail;
+
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+
+/**
+ * An open folder on a connection borrowed from {@link ImapStores}. Closing it gives the
+ * connection back, or discards it when a command on it failed (it may be half-way through a
+ * response and is not safe to reuse). Not thread-safe.
+ */
+public final class LeasedFolder implements AutoCloseable {
+
+  private final IMAPFolder folder;
+  private final IMAPStore store;
+  private final ImapStores stores;
+  private boolean broken;
+
+  LeasedFolder(IMAPFolder folder, IMAPStore store, ImapStores stores) {
+    this.folder = folder;
+    this.store = store;
+    this.stores = stores;
+  }
+
+  public IMAPFolder folder() {
+    return folder;
+  }
+
+  /** Marks the connection unusable and says what failed, in the user's words. */
+  public MailferryException failure(MessagingException e) {
+    broken = true;
+    return ConnectionFailures.classify(stores.connector().side(), stores.connector().endpoint(), e);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (folder.isOpen()) {
+        folder.close(false);
+      }
+    } catch (MessagingException e) {
+      broken = true;
+    }
+    if (broken) {
+      stores.discard(store);
+    } else {
+      stores.release(store);
+    }
+  }
+}
