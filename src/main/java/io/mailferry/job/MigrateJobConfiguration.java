@@ -70,6 +70,7 @@ public class MigrateJobConfiguration {
         .processor(copyFilter)
         .writer(copyWriter)
         .stream(folderSession)
+        .listener(new FolderProgress())
         .build();
   }
 
