@@ -2,14 +2,11 @@ package io.mailferry.cli;
 
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
-import io.mailferry.job.JobStore;
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MailferryException;
-import io.mailferry.report.MigrationReport;
-import io.mailferry.report.SummaryPrinter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,13 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 @Command(name = "migrate", sortOptions = false,
     description = "Copy every folder and message of an IMAP account into another, faithfully. "
@@ -39,10 +34,8 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, paramLabel = "URL", description = "imap[s]://USER@HOST[:PORT]")
   String to;
 
-  @Option(names = "--from-password-file", paramLabel = "FILE") Path fromPasswordFile;
-  @Option(names = "--to-password-file", paramLabel = "FILE") Path toPasswordFile;
-  @Option(names = "--from-password-command", paramLabel = "CMD") String fromPasswordCommand;
-  @Option(names = "--to-password-command", paramLabel = "CMD") String toPasswordCommand;
+  @Mixin SecretArgs secrets;
+  @Mixin StoreArgs store;
 
   @Option(names = "--from-auth", paramLabel = "MECH", defaultValue = "password",
       description = "password or xoauth2 (the secret is then an OAuth2 access token)")
@@ -80,40 +73,22 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
   Path report;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "job store folder (default ~/.mailferry)")
-  Path stateDir;
-
-  @Option(names = "--db", paramLabel = "JDBC_URL",
-      description = "a jdbc:postgresql:// job store instead (password from MAILFERRY_DB_PASSWORD)")
-  String db;
-
   @Override
   public Integer call() {
     MigrationSettings settings = settings();
-    Map<String, String> env = parent.env;
     Credentials credentials = new Credentials();
-    credentials.put(settings.from().account(), SecretOptions.resolve("source", "MAILFERRY_FROM_PASSWORD",
-        fromPasswordFile, fromPasswordCommand, env, settings.from().toString()));
-    credentials.put(settings.to().account(), SecretOptions.resolve("destination", "MAILFERRY_TO_PASSWORD",
-        toPasswordFile, toPasswordCommand, env, settings.to().toString()));
-    Path state = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".mailferry");
-    if (db != null && !db.startsWith("jdbc:postgresql:")) {
-      throw new MailferryException.BadUsage("--db takes a jdbc:postgresql:// URL.");
-    }
-    try (var context = JobStore.open(state, db, env.get("MAILFERRY_DB_PASSWORD"))) {
-      Credentials live = context.getBean(Credentials.class);
-      live.put(settings.from().account(), credentials.get(settings.from().account()));
-      live.put(settings.to().account(), credentials.get(settings.to().account()));
+    secrets.addTo(credentials, settings.from(), settings.to(), parent.env);
+    try (var context = store.open(parent.env)) {
+      context.getBean(Credentials.class).putAll(credentials);
       if (dryRun) {
-        DryRun.print(settings, live, context, parent.out);
+        DryRun.print(settings, context.getBean(Credentials.class), context, parent.out);
         return ExitCodes.OK;
       }
       MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
-      JobExecution execution = launcher.run(settings);
-      MigrationReport result = launcher.report(execution);
-      SummaryPrinter.print(result, parent.out);
-      writeReport(result);
-      return exitCode(execution, result);
+      try (var stop = GracefulStop.install(context, parent.err)) {
+        JobExecution execution = launcher.run(settings);
+        return RunOutcome.finish(launcher, execution, report, parent.out);
+      }
     }
   }
 
@@ -157,33 +132,5 @@ final class MigrateCommand implements Callable<Integer> {
       map.put(FolderPath.parse(entry.substring(0, eq)), FolderPath.parse(entry.substring(eq + 1)));
     }
     return map;
-  }
-
-  private void writeReport(MigrationReport result) {
-    if (report == null) {
-      return;
-    }
-    try {
-      JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-      Files.writeString(report, json.writeValueAsString(result));
-    } catch (java.io.IOException e) {
-      throw new MailferryException.BadConfiguration("Cannot write the report " + report + ": " + e.getMessage() + ".", e);
-    }
-  }
-
-  private int exitCode(JobExecution execution, MigrationReport result) {
-    if (execution.getStatus() == BatchStatus.COMPLETED) {
-      return result.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
-    }
-    for (Throwable t : execution.getAllFailureExceptions()) {
-      MailferryException known = FailureHandler.find(t);
-      if (known != null) {
-        throw known;
-      }
-    }
-    List<Throwable> failures = execution.getAllFailureExceptions();
-    String why = failures.isEmpty() ? execution.getExitStatus().getExitDescription() : failures.get(0).getMessage();
-    throw new MailferryException.Temporary("The migration stopped (" + execution.getStatus().name().toLowerCase()
-        + "): " + why + " Run the same command again to resume.", null);
   }
 }

@@ -16,6 +16,10 @@ public final class Credentials {
     secrets.put(account, secret);
   }
 
+  public void putAll(Credentials other) {
+    secrets.putAll(other.secrets);
+  }
+
   public Secret get(String account) {
     Secret secret = secrets.get(account);
     if (secret == null) {

@@ -13,11 +13,18 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 class FolderPartitioner implements Partitioner {
 
   static final String FOLDER_KEY = "folder";
+  private static final String PARTITION_PREFIX = "folder-";
 
   private final List<FolderPlan> plan;
 
   FolderPartitioner(String planJson) {
     this.plan = FolderPlan.listFromJson(planJson);
+  }
+
+  /** The folder of a partition step named like "copyFolder:folder-00007". */
+  static FolderPlan folderOf(String stepName, String planJson) {
+    int index = Integer.parseInt(stepName.substring(stepName.lastIndexOf('-') + 1));
+    return FolderPlan.listFromJson(planJson).get(index);
   }
 
   @Override
@@ -28,7 +35,7 @@ class FolderPartitioner implements Partitioner {
       if (folder.selectable()) {
         ExecutionContext context = new ExecutionContext();
         context.putString(FOLDER_KEY, FolderPlan.toJson(folder));
-        partitions.put(String.format("folder-%05d", i), context);
+        partitions.put(String.format("%s%05d", PARTITION_PREFIX, i), context);
       }
     }
     return partitions;

@@ -11,6 +11,7 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.JobSynchronizationManager;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -30,10 +31,12 @@ public class MigrateJobConfiguration {
   static final String FOLDER_STEP = "copyFolder";
 
   @Bean
-  Job migrateJob(JobRepository repository, Step planStep, Step transferStep, MigrationRuntime runtime) {
+  Job migrateJob(JobRepository repository, Step planStep, Step transferStep, MigrationRuntime runtime,
+      LocalExecutions localExecutions) {
     return new JobBuilder(JOB_NAME, repository)
         .start(planStep)
         .next(transferStep)
+        .listener(localExecutions)
         .listener(new RuntimeCloser(runtime, repository))
         .build();
   }
@@ -82,8 +85,11 @@ public class MigrateJobConfiguration {
 
   @Bean
   @StepScope
-  FolderSession folderSession(MigrationRuntime runtime, @Value("#{stepExecutionContext['folder']}") String folder) {
-    return new FolderSession(runtime, FolderPlan.fromJson(folder));
+  FolderSession folderSession(MigrationRuntime runtime, @Value("#{stepExecution}") StepExecution partition) {
+    // The folder comes from the plan saved in the job's context, found by the partition's name:
+    // a partition's own context may be empty when a crash hit just as it was created.
+    String plan = partition.getJobExecution().getExecutionContext().getString(PlanTasklet.PLAN_KEY);
+    return new FolderSession(runtime, FolderPartitioner.folderOf(partition.getStepName(), plan));
   }
 
   @Bean

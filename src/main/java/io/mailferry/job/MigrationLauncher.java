@@ -68,6 +68,37 @@ public class MigrationLauncher {
     }
   }
 
+  /** Continues a failed, stopped or crashed execution from its checkpoints. */
+  public JobExecution resume(JobExecution execution) {
+    try {
+      JobExecution last = execution;
+      BatchStatus status = last.getStatus();
+      if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
+        last = operator.recover(last);
+      }
+      return operator.restart(last);
+    } catch (MailferryException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new MailferryException.Temporary("The job store refused to resume execution " + execution.getId()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every migrate execution, newest first. */
+  public List<JobExecution> executions() {
+    List<JobExecution> all = new ArrayList<>();
+    for (JobInstance instance : repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, 0, Integer.MAX_VALUE)) {
+      all.addAll(repository.getJobExecutions(instance));
+    }
+    all.sort(Comparator.comparingLong(JobExecution::getId).reversed());
+    return all;
+  }
+
+  public JobExecution execution(long id) {
+    return repository.getJobExecution(id);
+  }
+
   /** The newest execution of a migration between these two accounts, or null. */
   JobExecution lastExecution(MigrationSettings settings) {
     String from = settings.from().toString();

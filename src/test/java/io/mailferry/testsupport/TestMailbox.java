@@ -98,6 +98,15 @@ public final class TestMailbox implements AutoCloseable {
         });
     }
 
+    /** How many messages a folder holds (STATUS MESSAGES); 0 when it does not exist yet. */
+    public int count(String fullName) throws MessagingException {
+        try {
+            return (Integer) root().doCommand(p -> p.status(fullName, new String[] {"MESSAGES"}).total);
+        } catch (MessagingException noSuchFolder) {
+            return 0;
+        }
+    }
+
     /** UIDVALIDITY of a folder, from STATUS (RFC 9051 6.3.11). */
     public long uidValidity(String fullName) throws MessagingException {
         return (Long) root().doCommand(p -> p.status(fullName, new String[] {"UIDVALIDITY"}).uidvalidity);

@@ -1,0 +1,73 @@
+package io.mailferry.cli;
+
+import io.mailferry.config.Credentials;
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.job.MigrationLauncher;
+import io.mailferry.job.MigrationParameters;
+import io.mailferry.mail.MailferryException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "resume", sortOptions = false,
+    description = "Continue a failed, stopped or crashed migration from its last committed chunk "
+        + "(the newest one when no ID is given). Passwords are given again as for migrate.")
+final class ResumeCommand implements Callable<Integer> {
+
+  @ParentCommand MailferryCommand parent;
+
+  @Parameters(arity = "0..1", paramLabel = "ID", description = "an execution id from mailferry status")
+  Long id;
+
+  @Mixin SecretArgs secrets;
+  @Mixin StoreArgs store;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
+  Path report;
+
+  @Override
+  public Integer call() {
+    try (var context = store.open(parent.env)) {
+      MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
+      JobExecution execution = id != null ? launcher.execution(id) : newestUnfinished(launcher);
+      if (execution == null) {
+        if (id != null) {
+          throw new MailferryException.BadUsage("There is no execution " + id + " (see mailferry status).");
+        }
+        parent.out.println("mailferry: nothing to resume: every migration completed.");
+        return ExitCodes.OK;
+      }
+      if (execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED) {
+        throw new MailferryException.BadUsage("Execution " + execution.getId() + " is "
+            + execution.getStatus().name().toLowerCase() + ": there is nothing to resume.");
+      }
+      MigrationSettings settings = MigrationParameters.fromParameters(execution.getJobParameters());
+      Credentials credentials = context.getBean(Credentials.class);
+      secrets.addTo(credentials, settings.from(), settings.to(), parent.env);
+      parent.err.println("mailferry: resuming execution " + execution.getId() + ": " + settings.from() + " → "
+          + settings.to());
+      try (var stop = GracefulStop.install(context, parent.err)) {
+        JobExecution resumed = launcher.resume(execution);
+        return RunOutcome.finish(launcher, resumed, report, parent.out);
+      }
+    }
+  }
+
+  /** The newest execution of each instance decides: an instance resumed since is not resumed twice. */
+  private static JobExecution newestUnfinished(MigrationLauncher launcher) {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (JobExecution e : launcher.executions()) {
+      if (seen.add(e.getJobInstance().getInstanceId())
+          && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED) {
+        return e;
+      }
+    }
+    return null;
+  }
+}

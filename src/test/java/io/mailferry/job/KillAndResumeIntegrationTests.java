@@ -1,0 +1,180 @@
+package io.mailferry.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.cli.ExitCodes;
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.TestMailbox;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line in a child JVM, killed at random moments, then run again: at the end the
+ * destination holds every source message once, folder by folder (multisets of SHA-256).
+ * The seed is printed so that a failure can be replayed.
+ */
+class KillAndResumeIntegrationTests {
+
+  private static final List<String> FOLDERS = List.of("INBOX", "Work", "Lists/dev");
+  private static final int PER_FOLDER = 150;
+  private static final int TOTAL = 3 * PER_FOLDER;
+  private static DovecotServer dovecot;
+
+  @TempDir Path state;
+  private Path childLog;
+  private int children;
+
+  @BeforeAll
+  static void start() {
+    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
+  }
+
+  @AfterAll
+  static void stop() {
+    dovecot.close();
+  }
+
+  @Test
+  void killed_with_sigkill_at_random_moments_then_run_again_every_message_arrives_once() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("KillAndResume SIGKILL seed=" + seed);
+    Random random = new Random(seed);
+    Account source = filledSource("k9src");
+    Account destination = account("k9dst");
+
+    for (int i = 0; i < 3; i++) {
+      Process run = start(source, destination, "migrate");
+      if (waitUntilCopied(run, destination, random.nextInt(TOTAL))) {
+        run.destroyForcibly().waitFor(); // SIGKILL: no chunk finishes, nothing is cleaned up
+        System.out.println("KillAndResume killed run " + i + " after:\n" + lastOutput());
+      }
+    }
+    Process last = start(source, destination, "migrate");
+    assertThat(last.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    String output = lastOutput();
+
+    assertThat(last.exitValue()).as("seed " + seed + "\n" + output).isZero();
+    assertSameMessages(source, destination, seed);
+  }
+
+  @Test
+  void sigterm_stops_cleanly_with_exit_75_and_resume_finishes_the_job() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("KillAndResume SIGTERM seed=" + seed);
+    Random random = new Random(seed);
+    Account source = filledSource("termsrc");
+    Account destination = account("termdst");
+
+    Process run = start(source, destination, "migrate");
+    int exit;
+    if (!waitUntilCopied(run, destination, 1 + random.nextInt(TOTAL / 2))) {
+      exit = run.exitValue(); // finished before the signal: nothing to stop
+    } else {
+      run.destroy(); // SIGTERM
+      assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      exit = run.exitValue();
+    }
+    String output = lastOutput();
+    System.out.println("KillAndResume SIGTERM exit=" + exit + "\n" + output);
+    assertThat(exit).as("seed " + seed + "\n" + output).isIn(ExitCodes.OK, ExitCodes.TEMPORARY);
+
+    Process resume = start(source, destination, "resume");
+    assertThat(resume.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    String resumed = lastOutput();
+
+    assertThat(resume.exitValue()).as("seed " + seed + "\n" + resumed).isZero();
+    assertSameMessages(source, destination, seed);
+  }
+
+  private Process start(Account source, Account destination, String command) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> args = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", cp, "io.mailferry.cli.Main", command));
+    if (command.equals("migrate")) {
+      args.addAll(List.of("--from", source.url(), "--to", destination.url(), "--max-connections", "3",
+          "--from-trust-cert", dovecot.certificatePem().toString(),
+          "--to-trust-cert", dovecot.certificatePem().toString()));
+    }
+    args.addAll(List.of("--state-dir", state.toString()));
+    // Output goes to a file: a killed child's pipe may be closed before anyone reads it.
+    childLog = state.resolve("child-" + (++children) + ".log");
+    ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(childLog.toFile());
+    pb.environment().put("MAILFERRY_FROM_PASSWORD", source.password());
+    pb.environment().put("MAILFERRY_TO_PASSWORD", destination.password());
+    pb.environment().put("MAILFERRY_CHUNK_SIZE", "20");
+    return pb.start();
+  }
+
+  /**
+   * Waits until the destination holds at least {@code threshold} messages, so the signal lands
+   * while messages are moving; false when the run ended first.
+   */
+  private static boolean waitUntilCopied(Process run, Account destination, int threshold) throws Exception {
+    while (run.isAlive()) {
+      int copied = 0;
+      try (TestMailbox box = destination.open()) {
+        for (String folder : FOLDERS) {
+          copied += box.count(destination.serverName(folder));
+        }
+      }
+      if (copied >= threshold) {
+        return run.isAlive();
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  private String lastOutput() throws java.io.IOException {
+    return java.nio.file.Files.readString(childLog, StandardCharsets.UTF_8);
+  }
+
+  private static Account filledSource(String user) throws Exception {
+    Account source = account(user);
+    try (TestMailbox box = source.open()) {
+      int n = 0;
+      for (String folder : FOLDERS) {
+        if (!folder.equals("INBOX")) {
+          box.createFolder(folder);
+        }
+        for (int i = 0; i < PER_FOLDER; i++, n++) {
+          // Every tenth message is an exact duplicate of the one before: both must arrive.
+          int id = i % 10 == 9 ? n - 1 : n;
+          box.append(folder, LimitsIntegrationTests.message("kill-" + id, 6_000 + (id % 7) * 1_000),
+              Set.of("\\Seen"), Instant.parse("2025-04-01T00:00:00Z").plusSeconds(id));
+        }
+      }
+    }
+    return source;
+  }
+
+  private static Account account(String user) {
+    dovecot.addUser(user, "pw-" + user);
+    return Account.imap(dovecot.host(), dovecot.imapPort(), user, "pw-" + user).trusting(dovecot.certificatePem());
+  }
+
+  private static void assertSameMessages(Account source, Account destination, long seed) throws Exception {
+    Map<String, List<String>> from = new TreeMap<>();
+    Map<String, List<String>> to = new TreeMap<>();
+    try (TestMailbox s = source.open(); TestMailbox d = destination.open()) {
+      for (String folder : FOLDERS) {
+        from.put(folder, s.messages(folder).stream().map(TestMailbox.StoredMessage::sha256).sorted().toList());
+        to.put(folder, d.messages(folder).stream().map(TestMailbox.StoredMessage::sha256).sorted().toList());
+      }
+    }
+    assertThat(to).as("seed " + seed).isEqualTo(from);
+  }
+}
