@@ -23,6 +23,8 @@ public final class ExitCodes {
   public static final int NO_PERMISSION = 77;
   /** Bad configuration: an unreadable password file, a folder map naming no folder. */
   public static final int CONFIG = 78;
+  /** The same migration is running in another process (not a sysexits code: there is none). */
+  public static final int ALREADY_RUNNING = 79;
 
   private ExitCodes() {}
 }

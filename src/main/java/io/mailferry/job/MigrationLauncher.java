@@ -32,14 +32,27 @@ public class MigrationLauncher {
   private final JobOperator operator;
   private final JobRepository repository;
   private final Job migrateJob;
+  private final RunLock runLock;
 
-  public MigrationLauncher(JobOperator operator, JobRepository repository, Job migrateJob) {
+  public MigrationLauncher(JobOperator operator, JobRepository repository, Job migrateJob, RunLock runLock) {
     this.operator = operator;
     this.repository = repository;
     this.migrateJob = migrateJob;
+    this.runLock = runLock;
   }
 
+  /** Runs the migration while holding its run lock: never two processes on one pair. */
   public JobExecution run(MigrationSettings settings) {
+    try (var lock = runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()))) {
+      return startOrContinue(settings);
+    }
+  }
+
+  private static String pairKey(String from, String to) {
+    return from + " → " + to;
+  }
+
+  private JobExecution startOrContinue(MigrationSettings settings) {
     JobExecution last = lastExecution(settings);
     try {
       if (last == null) {
@@ -70,7 +83,9 @@ public class MigrationLauncher {
 
   /** Continues a failed, stopped or crashed execution from its checkpoints. */
   public JobExecution resume(JobExecution execution) {
-    try {
+    var parameters = execution.getJobParameters();
+    try (var lock = runLock.acquire(pairKey(parameters.getString(MigrationParameters.FROM),
+        parameters.getString(MigrationParameters.TO)))) {
       JobExecution last = execution;
       BatchStatus status = last.getStatus();
       if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {

@@ -99,6 +99,31 @@ class KillAndResumeIntegrationTests {
     assertSameMessages(source, destination, seed);
   }
 
+  @Test
+  void the_same_migration_started_while_it_runs_is_refused_with_exit_79() throws Exception {
+    // One big folder, so the first run is still copying when the second one has started up.
+    Account source = account("locksrc");
+    try (TestMailbox box = source.open()) {
+      for (int i = 0; i < 3000; i++) {
+        box.append("INBOX", LimitsIntegrationTests.message("lock-" + i, 2_000), Set.of(),
+            Instant.parse("2025-05-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+    Account destination = account("lockdst");
+    Process running = start(source, destination, "migrate");
+    assertThat(waitUntilCopied(running, destination, 1)).as("the first run is copying").isTrue();
+
+    var second = io.mailferry.testsupport.Mailferry.migrate(source, destination, state);
+
+    assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.ALREADY_RUNNING);
+    assertThat(second.err()).contains("already running").contains("process " + running.pid());
+    assertThat(running.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(running.exitValue()).as(lastOutput()).isZero();
+    try (TestMailbox from = source.open(); TestMailbox to = destination.open()) {
+      assertThat(to.count("INBOX")).isEqualTo(from.count("INBOX"));
+    }
+  }
+
   private Process start(Account source, Account destination, String command) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
