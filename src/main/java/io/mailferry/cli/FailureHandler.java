@@ -20,7 +20,8 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
       err.println("mailferry: " + known.getMessage());
       return known.exitCode();
     }
-    org.slf4j.LoggerFactory.getLogger(FailureHandler.class).debug("unexpected failure", e);
+    // Not under io.mailferry: that logger also writes to the console, and this has a stack trace.
+    org.slf4j.LoggerFactory.getLogger("mailferry.failures").error("unexpected failure", e);
     err.println("mailferry: unexpected error: " + e + " (details in the log file of the state directory)");
     return ExitCodes.SOFTWARE;
   }
