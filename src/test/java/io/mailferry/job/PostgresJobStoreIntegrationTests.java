@@ -1,0 +1,82 @@
+package io.mailferry.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.PostgresServer;
+import io.mailferry.testsupport.TestMailbox;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --db: the job store and ledger in a real PostgreSQL, schema applied by Flyway on first use. */
+class PostgresJobStoreIntegrationTests {
+
+  private static PostgresServer postgres;
+  private static DovecotServer dovecot;
+
+  @TempDir Path state;
+
+  @BeforeAll
+  static void start() {
+    postgres = PostgresServer.start();
+    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (postgres != null) {
+      postgres.close();
+    }
+    if (dovecot != null) {
+      dovecot.close();
+    }
+  }
+
+  @Test
+  void a_migration_keeps_its_ledger_in_postgresql_and_a_rerun_copies_nothing() throws Exception {
+    dovecot.addUser("pgsrc", "pw-pgsrc");
+    dovecot.addUser("pgdst", "pw-pgdst");
+    Account source = Account.imap(dovecot.host(), dovecot.imapPort(), "pgsrc", "pw-pgsrc")
+        .trusting(dovecot.certificatePem());
+    Account destination = Account.imap(dovecot.host(), dovecot.imapPort(), "pgdst", "pw-pgdst")
+        .trusting(dovecot.certificatePem());
+    try (TestMailbox box = source.open()) {
+      box.createFolder("Família");
+      for (int i = 0; i < 7; i++) {
+        box.append(i % 2 == 0 ? "INBOX" : "Família", LimitsIntegrationTests.message("pg-" + i, 3_000),
+            Set.of("\\Seen"), Instant.parse("2025-08-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+    Map<String, String> env = new HashMap<>(Map.of("MAILFERRY_FROM_PASSWORD", source.password(),
+        "MAILFERRY_TO_PASSWORD", destination.password(), "MAILFERRY_DB_PASSWORD", PostgresServer.PASSWORD));
+    List<String> args = List.of("migrate", "--from", source.url(), "--to", destination.url(),
+        "--db", postgres.jdbcUrl(), "--state-dir", state.toString(),
+        "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString());
+
+    var first = Mailferry.run(env, args.toArray(String[]::new));
+    var second = Mailferry.run(env, args.toArray(String[]::new));
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(second.out()).containsPattern("total\\s+7\\s+0\\s+7\\s");
+    try (var db = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+        var rows = db.createStatement().executeQuery("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM mf_ledger")) {
+      rows.next();
+      assertThat(rows.getLong(1)).isEqualTo(7);
+      assertThat(rows.getLong(2)).isEqualTo(7);
+    }
+    var status = Mailferry.run(env, "status", "--db", postgres.jdbcUrl(), "--state-dir", state.toString());
+    assertThat(status.out()).contains("COMPLETED").contains("pgsrc@127.0.0.1").doesNotContain("pw-pg");
+  }
+}
