@@ -1,6 +1,7 @@
 package io.mailferry.job;
 
 import io.mailferry.ledger.LedgerEntry;
+import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.report.FolderTally;
@@ -34,6 +35,18 @@ class CopyWriter implements ItemWriter<MessageRef> {
     if (chunk.isEmpty()) {
       return;
     }
+    FolderTally before = session.tally().copy();
+    try {
+      copy(chunk);
+    } catch (MailferryException.Temporary | MailferryException.Unreachable e) {
+      // The chunk will be retried on new connections: forget the broken ones, the destination
+      // index (it changed) and the counts of this attempt.
+      session.reset(before);
+      throw e;
+    }
+  }
+
+  private void copy(Chunk<? extends MessageRef> chunk) {
     DestinationMatcher matcher = session.matcher();
     List<LedgerEntry> entries = new ArrayList<>();
     List<MessageRef> toFetch = new ArrayList<>();

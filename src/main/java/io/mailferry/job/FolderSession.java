@@ -59,6 +59,16 @@ class FolderSession implements ItemStream {
     }
   }
 
+  /**
+   * After a broken connection: closes both folders (their connections are discarded, not
+   * reused), forgets the destination index, and restores the tally to before the attempt.
+   */
+  void reset(FolderTally before) {
+    close();
+    matcher = null;
+    tally = before;
+  }
+
   MigrationRuntime runtime() {
     return runtime;
   }

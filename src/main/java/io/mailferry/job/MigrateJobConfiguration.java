@@ -3,7 +3,10 @@ package io.mailferry.job;
 import io.mailferry.config.Credentials;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.core.retry.RetryPolicy;
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -61,17 +64,35 @@ public class MigrateJobConfiguration {
         .build();
   }
 
-  /** Runs on the partition threads, where only the step scope is active: a singleton. */
+  /**
+   * Runs on the partition threads, where only the step scope is active: a singleton. A chunk
+   * whose connection broke is retried on fresh connections, with exponential backoff and jitter;
+   * the retry first matches what the failed attempt already stored, so nothing is sent twice.
+   */
   @Bean
   Step folderStep(JobRepository repository, PlatformTransactionManager tm,
       @Value("${mailferry.chunk-size:100}") int chunkSize,
+      @Value("${mailferry.retries:4}") int retries,
+      @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs,
       FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession) {
+    RetryPolicy reconnect = RetryPolicy.builder()
+        .includes(MailferryException.Temporary.class, MailferryException.Unreachable.class)
+        .maxRetries(retries)
+        .delay(Duration.ofMillis(retryDelayMs))
+        .multiplier(2)
+        .jitter(Duration.ofMillis(retryDelayMs / 2))
+        .maxDelay(Duration.ofSeconds(60))
+        .build();
     return new StepBuilder(FOLDER_STEP, repository)
         .<MessageRef, MessageRef>chunk(chunkSize)
         .transactionManager(tm)
         .reader(folderReader)
         .processor(copyFilter)
         .writer(copyWriter)
+        .faultTolerant()
+        .retryPolicy(reconnect)
+        // The filter counts what it drops; running it again on a retry would count twice.
+        .processorNonTransactional()
         .stream(folderSession)
         .listener(new FolderProgress())
         .build();

@@ -33,6 +33,20 @@ public final class FolderTally {
     this.destFolder = destFolder;
   }
 
+  /** A deep copy, to roll the counts back when a chunk is retried. */
+  public FolderTally copy() {
+    FolderTally c = new FolderTally(sourceFolder, destFolder);
+    c.atSource = atSource;
+    c.copied = copied;
+    c.bytesCopied = bytesCopied;
+    c.alreadyThere = alreadyThere;
+    c.skipped = new TreeMap<>(skipped);
+    c.failedCount = failedCount;
+    c.failed = new ArrayList<>(failed);
+    c.warnings = new TreeMap<>(warnings);
+    return c;
+  }
+
   public void skip(String reason) {
     skipped.merge(reason, 1L, Long::sum);
   }

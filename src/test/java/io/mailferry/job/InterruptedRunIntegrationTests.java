@@ -31,11 +31,47 @@ class InterruptedRunIntegrationTests {
   @BeforeAll
   static void start() {
     dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
+    // Retries back off from 1 s by default; 50 ms keeps these tests quick.
+    System.setProperty("mailferry.retry-delay-ms", "50");
   }
 
   @AfterAll
   static void stop() {
+    System.clearProperty("mailferry.retry-delay-ms");
     dovecot.close();
+  }
+
+  @Test
+  void a_connection_cut_mid_append_is_retried_on_a_new_connection_and_nothing_is_sent_twice() throws Exception {
+    dovecot.addUser("retrysrc", "pw-retrysrc");
+    dovecot.addUser("retrydst", "pw-retrydst");
+    Account source = Account.imap(dovecot.host(), dovecot.imapPort(), "retrysrc", "pw-retrysrc")
+        .trusting(dovecot.certificatePem());
+    try (TestMailbox box = source.open()) {
+      for (int i = 0; i < MESSAGES; i++) {
+        // Every other message has no Message-ID: the retry must tell them apart by SHA-256.
+        byte[] raw = LimitsIntegrationTests.message("retry-" + i, 10_000);
+        if (i % 2 == 1) {
+          raw = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1)
+              .replaceFirst("Message-ID: <[^>]*>\r\n", "").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        box.append("INBOX", raw, Set.of("\\Seen"), Instant.parse("2025-03-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+    try (CuttingProxy proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 300_000).healingAfterCut()) {
+      Account destination = Account.imap("127.0.0.1", proxy.port(), "retrydst", "pw-retrydst")
+          .trusting(dovecot.certificatePem());
+
+      var run = Mailferry.migrate(source, destination, state);
+
+      assertThat(proxy.cuts()).isEqualTo(1);
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      try (TestMailbox from = source.open(); TestMailbox to = destination.open()) {
+        var copied = to.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+        var original = from.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+        assertThat(copied).hasSize(MESSAGES).isEqualTo(original);
+      }
+    }
   }
 
   @Test

@@ -23,6 +23,8 @@ public final class CuttingProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile long cutAfter;
   private volatile boolean cut;
+  private volatile boolean healAfterCut;
+  private volatile int cuts;
 
   public CuttingProxy(String targetHost, int targetPort, long cutAfterClientBytes) throws IOException {
     this.targetHost = targetHost;
@@ -40,6 +42,11 @@ public final class CuttingProxy implements AutoCloseable {
     return cut;
   }
 
+  /** How many times a healing proxy has cut. */
+  public int cuts() {
+    return cuts;
+  }
+
   /** Lets traffic through again, without limit. */
   public void heal() {
     cutAfter = Long.MAX_VALUE;
@@ -50,7 +57,7 @@ public final class CuttingProxy implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        if (cut) {
+        if (cut && !healAfterCut) {
           client.close();
           continue;
         }
@@ -91,8 +98,18 @@ public final class CuttingProxy implements AutoCloseable {
     t.start();
   }
 
+  /** Cuts once, then lets everything through: a short outage in the middle of a run. */
+  public CuttingProxy healingAfterCut() {
+    healAfterCut = true;
+    return this;
+  }
+
   private void cutAll() {
     cut = true;
+    if (healAfterCut) {
+      cutAfter = Long.MAX_VALUE;
+      cuts++;
+    }
     for (Socket s : sockets) {
       closeQuietly(s);
     }
