@@ -2,7 +2,13 @@ package io.mailferry.job;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.ScriptedImapDestination;
+import io.mailferry.testsupport.TestMailbox;
+import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,6 +24,26 @@ class GreenMailMigrateIntegrationTests extends MigrateContract {
   @RegisterExtension
   static GreenMailExtension destinationServer =
       new GreenMailExtension(new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+
+  @Test
+  void keywords_the_destination_cannot_store_are_dropped_with_a_warning_and_the_message_still_arrives()
+      throws Exception {
+    byte[] raw = ("From: a@example.org\r\nSubject: flags\r\nMessage-ID: <flags@example.org>\r\n\r\nhi\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    append(source, "INBOX", raw, java.util.Set.of("\\Seen", "\\Flagged", "$Forwarded", "custom_kw"),
+        java.time.Instant.parse("2025-09-09T09:09:09Z"));
+    String sourceSha = snapshot(source).get("INBOX").get(0).sha256();
+
+    try (var strict = new ScriptedImapDestination("\\Seen \\Flagged")) {
+      var run = Mailferry.migrate(source, Account.imap("127.0.0.1", strict.port(), "strict", "pw"), state);
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(strict.appended()).hasSize(1);
+      assertThat(strict.appended().get(0).flags().split(" ")).containsExactlyInAnyOrder("\\Seen", "\\Flagged");
+      assertThat(TestMailbox.sha256(strict.appended().get(0).raw())).isEqualTo(sourceSha);
+      assertThat(run.out()).contains("flag $Forwarded cannot be stored").contains("flag custom_kw cannot be stored");
+    }
+  }
 
   @Override
   protected Account newSourceAccount() {
