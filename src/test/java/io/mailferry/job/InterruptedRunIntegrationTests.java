@@ -43,10 +43,8 @@ class InterruptedRunIntegrationTests {
 
   @Test
   void a_connection_cut_mid_append_is_retried_on_a_new_connection_and_nothing_is_sent_twice() throws Exception {
-    dovecot.addUser("retrysrc", "pw-retrysrc");
+    Account source = Account.onDovecot(dovecot, "retrysrc");
     dovecot.addUser("retrydst", "pw-retrydst");
-    Account source = Account.imap(dovecot.host(), dovecot.imapPort(), "retrysrc", "pw-retrysrc")
-        .trusting(dovecot.certificatePem());
     try (TestMailbox box = source.open()) {
       for (int i = 0; i < MESSAGES; i++) {
         // Every other message has no Message-ID: the retry must tell them apart by SHA-256.
@@ -76,10 +74,8 @@ class InterruptedRunIntegrationTests {
 
   @Test
   void a_run_cut_off_mid_chunk_exits_75_and_the_rerun_completes_with_every_message_once() throws Exception {
-    dovecot.addUser("cutsrc", "pw-cutsrc");
+    Account source = Account.onDovecot(dovecot, "cutsrc");
     dovecot.addUser("cutdst", "pw-cutdst");
-    Account source = Account.imap(dovecot.host(), dovecot.imapPort(), "cutsrc", "pw-cutsrc")
-        .trusting(dovecot.certificatePem());
     try (TestMailbox box = source.open()) {
       for (int i = 0; i < MESSAGES; i++) {
         box.append("INBOX", LimitsIntegrationTests.message("cut-" + i, 10_000), Set.of("\\Seen"),

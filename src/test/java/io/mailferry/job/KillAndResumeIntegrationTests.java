@@ -187,8 +187,7 @@ class KillAndResumeIntegrationTests {
   }
 
   private static Account account(String user) {
-    dovecot.addUser(user, "pw-" + user);
-    return Account.imap(dovecot.host(), dovecot.imapPort(), user, "pw-" + user).trusting(dovecot.certificatePem());
+    return Account.onDovecot(dovecot, user);
   }
 
   private static void assertSameMessages(Account source, Account destination, long seed) throws Exception {

@@ -104,8 +104,7 @@ class LimitsIntegrationTests {
   }
 
   private static Account account(String user) {
-    dovecot.addUser(user, "pw-" + user);
-    return Account.imap(dovecot.host(), dovecot.imapPort(), user, "pw-" + user).trusting(dovecot.certificatePem());
+    return Account.onDovecot(dovecot, user);
   }
 
   /** A CRLF message of about {@code size} bytes: headers, then 76-character lines. */

@@ -45,12 +45,8 @@ class PostgresJobStoreIntegrationTests {
 
   @Test
   void a_migration_keeps_its_ledger_in_postgresql_and_a_rerun_copies_nothing() throws Exception {
-    dovecot.addUser("pgsrc", "pw-pgsrc");
-    dovecot.addUser("pgdst", "pw-pgdst");
-    Account source = Account.imap(dovecot.host(), dovecot.imapPort(), "pgsrc", "pw-pgsrc")
-        .trusting(dovecot.certificatePem());
-    Account destination = Account.imap(dovecot.host(), dovecot.imapPort(), "pgdst", "pw-pgdst")
-        .trusting(dovecot.certificatePem());
+    Account source = Account.onDovecot(dovecot, "pgsrc");
+    Account destination = Account.onDovecot(dovecot, "pgdst");
     try (TestMailbox box = source.open()) {
       box.createFolder("Família");
       for (int i = 0; i < 7; i++) {

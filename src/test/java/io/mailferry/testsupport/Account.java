@@ -10,6 +10,12 @@ public record Account(String scheme, String host, int port, String user, String 
     return new Account("imap", host, port, user, password, null);
   }
 
+  /** A new user on a test Dovecot (password "pw-USER"), trusting its self-signed certificate. */
+  public static Account onDovecot(DovecotServer server, String user) {
+    server.addUser(user, "pw-" + user);
+    return imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
+  }
+
   /** An account on a server whose STARTTLS certificate is self-signed: mailferry must trust it. */
   public Account trusting(Path certificate) {
     return new Account(scheme, host, port, user, password, certificate);
