@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.core.retry.RetryTemplate;
 
 /**
  * Reads one folder's message references in UID order. Restarts by key, not by count: the
@@ -17,16 +18,29 @@ class FolderReader implements ItemStreamReader<MessageRef> {
   private static final String LAST_UID_KEY = "lastUid";
 
   private final FolderSession session;
+  private final RetryTemplate reconnect;
   private Iterator<MessageRef> refs;
   private long uidValidity;
   private long lastUid;
 
-  FolderReader(FolderSession session) {
+  FolderReader(FolderSession session, RetryTemplate reconnect) {
     this.session = session;
+    this.reconnect = reconnect;
   }
 
   @Override
   public void open(ExecutionContext context) {
+    reconnect.invoke(() -> {
+      try {
+        list(context);
+      } catch (RuntimeException e) {
+        session.reset(session.tally()); // a broken connection is not reused by the next try
+        throw e;
+      }
+    });
+  }
+
+  private void list(ExecutionContext context) {
     uidValidity = session.source().uidValidity();
     boolean sameFolder = context.containsKey(UIDVALIDITY_KEY) && context.getLong(UIDVALIDITY_KEY) == uidValidity;
     lastUid = sameFolder ? context.getLong(LAST_UID_KEY) : 0;

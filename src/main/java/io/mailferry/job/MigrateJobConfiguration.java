@@ -7,6 +7,7 @@ import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -45,8 +46,35 @@ public class MigrateJobConfiguration {
   }
 
   @Bean
-  Step planStep(JobRepository repository, PlatformTransactionManager tm, MigrationRuntime runtime) {
-    return new StepBuilder("plan", repository).tasklet(new PlanTasklet(runtime), tm).build();
+  Step planStep(JobRepository repository, PlatformTransactionManager tm, MigrationRuntime runtime,
+      @Value("${mailferry.retries:4}") int retries, @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
+    // At the start a host that cannot be reached or a TLS failure is a mistake to report now,
+    // not to retry: only a connection lost half-way through is.
+    var lostConnection = backoff(retries, retryDelayMs).includes(MailferryException.Temporary.class).build();
+    return new StepBuilder("plan", repository)
+        .tasklet(new PlanTasklet(runtime, new RetryTemplate(lostConnection)), tm)
+        .build();
+  }
+
+  /**
+   * What to do when a connection breaks (a cut, a BYE, a timeout): try again on a new one, with
+   * exponential backoff and jitter, a bounded number of times.
+   */
+  @Bean
+  RetryPolicy reconnectPolicy(@Value("${mailferry.retries:4}") int retries,
+      @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
+    return backoff(retries, retryDelayMs)
+        .includes(MailferryException.Temporary.class, MailferryException.Unreachable.class)
+        .build();
+  }
+
+  private static RetryPolicy.Builder backoff(int retries, long delayMs) {
+    return RetryPolicy.builder()
+        .maxRetries(retries)
+        .delay(Duration.ofMillis(delayMs))
+        .multiplier(2)
+        .jitter(Duration.ofMillis(delayMs / 2))
+        .maxDelay(Duration.ofSeconds(60));
   }
 
   /** Job-scoped so that the number of folders copied at once follows this job's connection cap. */
@@ -71,18 +99,8 @@ public class MigrateJobConfiguration {
    */
   @Bean
   Step folderStep(JobRepository repository, PlatformTransactionManager tm,
-      @Value("${mailferry.chunk-size:100}") int chunkSize,
-      @Value("${mailferry.retries:4}") int retries,
-      @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs,
+      @Value("${mailferry.chunk-size:100}") int chunkSize, RetryPolicy reconnect,
       FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession) {
-    RetryPolicy reconnect = RetryPolicy.builder()
-        .includes(MailferryException.Temporary.class, MailferryException.Unreachable.class)
-        .maxRetries(retries)
-        .delay(Duration.ofMillis(retryDelayMs))
-        .multiplier(2)
-        .jitter(Duration.ofMillis(retryDelayMs / 2))
-        .maxDelay(Duration.ofSeconds(60))
-        .build();
     return new StepBuilder(FOLDER_STEP, repository)
         .<MessageRef, MessageRef>chunk(chunkSize)
         .transactionManager(tm)
@@ -115,8 +133,8 @@ public class MigrateJobConfiguration {
 
   @Bean
   @StepScope
-  FolderReader folderReader(FolderSession folderSession) {
-    return new FolderReader(folderSession);
+  FolderReader folderReader(FolderSession folderSession, RetryPolicy reconnect) {
+    return new FolderReader(folderSession, new RetryTemplate(reconnect));
   }
 
   @Bean

@@ -7,6 +7,7 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.core.retry.RetryTemplate;
 
 /**
  * The plan step: maps the folders, creates the missing ones at the destination (empty and
@@ -18,19 +19,25 @@ final class PlanTasklet implements Tasklet {
   private static final Logger log = LoggerFactory.getLogger(PlanTasklet.class);
 
   private final MigrationRuntime runtime;
+  private final RetryTemplate reconnect;
 
-  PlanTasklet(MigrationRuntime runtime) {
+  PlanTasklet(MigrationRuntime runtime, RetryTemplate reconnect) {
     this.runtime = runtime;
+    this.reconnect = reconnect;
   }
 
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-    List<FolderPlan> plan = MigrationPlanner.plan(runtime);
-    for (FolderPlan folder : plan) {
-      if (!folder.destName().equalsIgnoreCase("INBOX")) {
-        runtime.sink().ensureFolder(folder.destName(), folder.subscribed());
+    // Creating a folder twice is harmless (ensureFolder checks first), so the whole plan retries.
+    List<FolderPlan> plan = reconnect.invoke(() -> {
+      List<FolderPlan> folders = MigrationPlanner.plan(runtime);
+      for (FolderPlan folder : folders) {
+        if (!folder.destName().equalsIgnoreCase("INBOX")) {
+          runtime.sink().ensureFolder(folder.destName(), folder.subscribed());
+        }
       }
-    }
+      return folders;
+    });
     log.info("plan: {} folders from {} to {}", plan.size(), runtime.settings().from(), runtime.settings().to());
     chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
         .putString(PLAN_KEY, FolderPlan.toJson(plan));

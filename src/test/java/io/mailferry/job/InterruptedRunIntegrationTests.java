@@ -6,6 +6,7 @@ import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.CuttingProxy;
 import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.FaultyImapProxy;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.file.Path;
@@ -39,6 +40,56 @@ class InterruptedRunIntegrationTests {
   static void stop() {
     System.clearProperty("mailferry.retry-delay-ms");
     dovecot.close();
+  }
+
+  @Test
+  void an_append_whose_tagged_answer_is_lost_is_found_at_the_destination_and_not_sent_again() throws Exception {
+    Account source = Account.onDovecot(dovecot, "lostsrc");
+    fill(source, "lost");
+    dovecot.addUser("lostdst", "pw-lostdst");
+    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 17,
+        FaultyImapProxy.Fault.SWALLOW_TAGGED_ANSWER)) {
+      Account destination = Account.imap("127.0.0.1", proxy.port(), "lostdst", "pw-lostdst");
+
+      var run = Mailferry.migrate(source, destination, state);
+
+      assertThat(proxy.injected()).isTrue();
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertSameMessages(source, Account.onDovecotExisting(dovecot, "lostdst"));
+    }
+  }
+
+  @Test
+  void a_bye_in_the_middle_of_a_fetch_from_the_source_is_retried_and_nothing_is_lost() throws Exception {
+    Account direct = Account.onDovecot(dovecot, "byesrc");
+    fill(direct, "bye");
+    Account destination = Account.onDovecot(dovecot, "byedst");
+    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "UID", 2, FaultyImapProxy.Fault.BYE)) {
+      Account source = Account.imap("127.0.0.1", proxy.port(), "byesrc", "pw-byesrc");
+
+      var run = Mailferry.migrate(source, destination, state);
+
+      assertThat(proxy.injected()).isTrue();
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertSameMessages(direct, destination);
+    }
+  }
+
+  private static void fill(Account account, String prefix) throws Exception {
+    try (TestMailbox box = account.open()) {
+      for (int i = 0; i < MESSAGES; i++) {
+        box.append("INBOX", LimitsIntegrationTests.message(prefix + "-" + i, 5_000), Set.of("\\Seen"),
+            Instant.parse("2025-03-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+  }
+
+  private static void assertSameMessages(Account source, Account destination) throws Exception {
+    try (TestMailbox from = source.open(); TestMailbox to = destination.open()) {
+      var copied = to.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+      var original = from.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+      assertThat(copied).hasSize(MESSAGES).isEqualTo(original);
+    }
   }
 
   @Test

@@ -16,6 +16,11 @@ public record Account(String scheme, String host, int port, String user, String 
     return imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
   }
 
+  /** A user already added to a test Dovecot, reached directly. */
+  public static Account onDovecotExisting(DovecotServer server, String user) {
+    return imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
+  }
+
   /** An account on a server whose STARTTLS certificate is self-signed: mailferry must trust it. */
   public Account trusting(Path certificate) {
     return new Account(scheme, host, port, user, password, certificate);
