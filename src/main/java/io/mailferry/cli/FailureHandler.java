@@ -33,6 +33,21 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
         return m;
       }
     }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessException
+          || t instanceof org.springframework.transaction.TransactionException) {
+        return new MailferryException.Temporary("The job store cannot be used (" + deepest(t).getMessage()
+            + "); nothing is copied without its ledger row: run again when it is back.", e);
+      }
+    }
     return null;
+  }
+
+  private static Throwable deepest(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 }

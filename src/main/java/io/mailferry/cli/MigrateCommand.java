@@ -68,6 +68,10 @@ final class MigrateCommand implements Callable<Integer> {
       description = "connections per account, at most (default ${DEFAULT-VALUE})")
   int maxConnections;
 
+  @Option(names = "--max-failures", paramLabel = "N", defaultValue = "100",
+      description = "stop once N messages were refused by the destination (default ${DEFAULT-VALUE})")
+  long maxFailures;
+
   @Option(names = "--dry-run", description = "print the plan and write nothing") boolean dryRun;
 
   @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
@@ -101,13 +105,16 @@ final class MigrateCommand implements Callable<Integer> {
             + ":// is not supported yet.");
       }
     }
+    if (maxFailures < 1) {
+      throw new MailferryException.BadUsage("--max-failures must be at least 1.");
+    }
     if (maxConnections < 1) {
       throw new MailferryException.BadUsage("--max-connections must be at least 1.");
     }
     return new MigrationSettings(source, destination,
         connection(fromAuth, fromTrustCert != null ? fromTrustCert : trustCert, "--from-auth"),
         connection(toAuth, toTrustCert != null ? toTrustCert : trustCert, "--to-auth"),
-        includes, excludes, folderMap(), includeDeleted, maxConnections);
+        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures);
   }
 
   private ConnectionSettings connection(String auth, Path cert, String option) {

@@ -20,9 +20,12 @@ public record MigrationSettings(
     List<String> excludes,
     Map<FolderPath, FolderPath> folderMap,
     boolean includeDeleted,
-    int maxConnections) {
+    int maxConnections,
+    long maxFailures) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 5;
+  /** A destination that refuses this many messages refuses everything: stop asking. */
+  public static final long DEFAULT_MAX_FAILURES = 100;
 
   public MigrationSettings {
     includes = List.copyOf(includes);

@@ -94,6 +94,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
     } catch (SinkFolder.MessageRefused e) {
       tally.fail(ref.uid(), "the destination refused it: " + e.getMessage());
       log.warn("{} UID {}: refused by the destination: {}", ref.folder(), ref.uid(), e.getMessage());
+      session.runtime().countFailure(e.getMessage());
     }
   }
 

@@ -35,6 +35,7 @@ public final class MigrationParameters {
         .addString("folderMap", joinMap(s.folderMap()), false)
         .addString("includeDeleted", String.valueOf(s.includeDeleted()), false)
         .addString("maxConnections", String.valueOf(s.maxConnections()), false)
+        .addString("maxFailures", String.valueOf(s.maxFailures()), false)
         .addString("fromConnection", connection(s.fromConnection()), false)
         .addString("toConnection", connection(s.toConnection()), false)
         .toJobParameters();
@@ -50,7 +51,8 @@ public final class MigrationParameters {
         lines(p.getString("exclude")),
         splitMap(p.getString("folderMap")),
         Boolean.parseBoolean(p.getString("includeDeleted")),
-        Integer.parseInt(p.getString("maxConnections")));
+        Integer.parseInt(p.getString("maxConnections")),
+        Long.parseLong(p.getString("maxFailures")));
   }
 
   /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */

@@ -21,6 +21,7 @@ public class MigrationRuntime implements AutoCloseable {
   private final MailSource source;
   private final MailSink sink;
   private final Ledger ledger;
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
     this.settings = settings;
@@ -45,6 +46,17 @@ public class MigrationRuntime implements AutoCloseable {
 
   public Ledger ledger() {
     return ledger;
+  }
+
+  /** Counts one refused message across all folders; past --max-failures the job stops. */
+  public void countFailure(String reason) {
+    long n = failures.incrementAndGet();
+    if (n >= settings.maxFailures()) {
+      // Exit 1 like any run with failed messages; the chunk in hand rolls back, and whatever of it
+      // reached the destination is matched, not sent again, by the next run.
+      throw new io.mailferry.mail.MailferryException(1, "Stopped after " + n + " messages were refused by the "
+          + "destination (--max-failures " + settings.maxFailures() + "); the last: " + reason, null);
+    }
   }
 
   public String sourceAccount() {

@@ -56,6 +56,25 @@ class DestinationRefusalsIntegrationTests {
   }
 
   @Test
+  void a_destination_that_refuses_everything_stops_the_run_at_max_failures() throws Exception {
+    Account source = account("maxsrc", 0, 0);
+    Account destination = account("maxdst", 0, 20);
+    try (TestMailbox box = source.open()) {
+      for (int i = 0; i < 8; i++) {
+        box.append("INBOX", LimitsIntegrationTests.message("too-big-" + i, 60_000), Set.of(),
+            Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+
+    var run = Mailferry.migrate(source, destination, state, "--max-failures", "3");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOME_FAILED);
+    assertThat(run.err()).contains("Stopped after 3 messages were refused").contains("--max-failures 3");
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).contains("the last: [LIMIT] Mail size is larger");
+  }
+
+  @Test
   void a_full_destination_stops_the_run_with_exit_73_and_one_sentence() throws Exception {
     Account source = account("fullsrc", 0, 0);
     Account destination = account("fulldst", 100, 0); // 100 KB of storage

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.ChildMailferry;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.charset.StandardCharsets;
@@ -125,29 +126,23 @@ class KillAndResumeIntegrationTests {
   }
 
   private Process start(Account source, Account destination, String command) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> args = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", cp, "io.mailferry.cli.Main", command));
+    List<String> args = new ArrayList<>(List.of(command));
     if (command.equals("migrate")) {
       args.addAll(List.of("--from", source.url(), "--to", destination.url(), "--max-connections", "3",
           "--from-trust-cert", dovecot.certificatePem().toString(),
           "--to-trust-cert", dovecot.certificatePem().toString()));
     }
     args.addAll(List.of("--state-dir", state.toString()));
-    // Output goes to a file: a killed child's pipe may be closed before anyone reads it.
     childLog = state.resolve("child-" + (++children) + ".log");
-    ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(childLog.toFile());
-    pb.environment().put("MAILFERRY_FROM_PASSWORD", source.password());
-    pb.environment().put("MAILFERRY_TO_PASSWORD", destination.password());
-    pb.environment().put("MAILFERRY_CHUNK_SIZE", "20");
-    return pb.start();
+    return ChildMailferry.start(args, Map.of("MAILFERRY_FROM_PASSWORD", source.password(),
+        "MAILFERRY_TO_PASSWORD", destination.password(), "MAILFERRY_CHUNK_SIZE", "20"), childLog);
   }
 
   /**
    * Waits until the destination holds at least {@code threshold} messages, so the signal lands
    * while messages are moving; false when the run ended first.
    */
-  private static boolean waitUntilCopied(Process run, Account destination, int threshold) throws Exception {
+  static boolean waitUntilCopied(Process run, Account destination, int threshold) throws Exception {
     while (run.isAlive()) {
       int copied = 0;
       try (TestMailbox box = destination.open()) {

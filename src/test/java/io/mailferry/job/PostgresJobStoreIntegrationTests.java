@@ -3,6 +3,7 @@ package io.mailferry.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.ChildMailferry;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.PostgresServer;
@@ -40,6 +41,45 @@ class PostgresJobStoreIntegrationTests {
     }
     if (dovecot != null) {
       dovecot.close();
+    }
+  }
+
+  @Test
+  void the_job_store_going_down_mid_run_stops_with_exit_75_and_the_rerun_completes_exactly_once() throws Exception {
+    Account source = Account.onDovecot(dovecot, "pgdownsrc");
+    Account destination = Account.onDovecot(dovecot, "pgdowndst");
+    try (TestMailbox box = source.open()) {
+      for (int i = 0; i < 1500; i++) {
+        box.append("INBOX", LimitsIntegrationTests.message("pgdown-" + i, 3_000), Set.of(),
+            Instant.parse("2025-08-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+    List<String> args = List.of("migrate", "--from", source.url(), "--to", destination.url(),
+        "--db", postgres.jdbcUrl(), "--state-dir", state.toString(),
+        "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString());
+    Map<String, String> env = Map.of("MAILFERRY_FROM_PASSWORD", source.password(),
+        "MAILFERRY_TO_PASSWORD", destination.password(), "MAILFERRY_DB_PASSWORD", PostgresServer.PASSWORD,
+        "MAILFERRY_CHUNK_SIZE", "20");
+    Path log = state.resolve("child.log");
+    Process run = ChildMailferry.start(args, env, log);
+    try {
+      assertThat(KillAndResumeIntegrationTests.waitUntilCopied(run, destination, 100)).isTrue();
+      postgres.kill();
+      assertThat(run.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    } finally {
+      postgres.restart();
+    }
+    String output = java.nio.file.Files.readString(log);
+    assertThat(run.exitValue()).as(output).isEqualTo(io.mailferry.cli.ExitCodes.TEMPORARY);
+    assertThat(output).contains("job store").doesNotContain("Exception");
+
+    var again = Mailferry.run(env, args.toArray(String[]::new));
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    try (TestMailbox from = source.open(); TestMailbox to = destination.open()) {
+      var copied = to.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+      var original = from.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+      assertThat(copied).isEqualTo(original);
     }
   }
 

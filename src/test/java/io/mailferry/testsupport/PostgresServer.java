@@ -84,6 +84,17 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server at once, as a crash or a network loss would look to a client. */
+  public void kill() {
+    run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "stop");
+  }
+
+  /** Starts it again on the same port, with the same data. */
+  public void restart() {
+    run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "30", "-l",
+        dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
+  }
+
   @Override
   public void close() {
     try {

@@ -108,7 +108,8 @@ final class ImapSinkFolder implements SinkFolder {
     } catch (MessagingException e) {
       Throwable cause = e.getCause();
       if (cause instanceof CommandFailedException || cause instanceof BadCommandException) {
-        String reason = String.valueOf(cause.getMessage()).strip();
+        // Angus gives the whole tagged line ("A12 NO [LIMIT] …"): keep the server's words.
+        String reason = String.valueOf(cause.getMessage()).strip().replaceFirst("^\\S+ (NO|BAD) ", "");
         if (isQuotaRefusal(reason)) {
           throw new MailferryException.DestinationFull("The destination is full: " + reason + ".", e);
         }
