@@ -58,12 +58,8 @@ public class MigrationLauncher {
       if (last == null) {
         return operator.start(migrateJob, MigrationParameters.toParameters(settings, 1));
       }
+      last = recoverIfCrashed(last);
       BatchStatus status = last.getStatus();
-      if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
-        // Left running by a process that died: mark it failed, then continue it.
-        last = operator.recover(last);
-        status = last.getStatus();
-      }
       long run = last.getJobParameters().getLong(MigrationParameters.RUN) + 1;
       if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
         if (MigrationParameters.sameValues(MigrationParameters.toParameters(settings, run - 1), last.getJobParameters())) {
@@ -86,18 +82,25 @@ public class MigrationLauncher {
     var parameters = execution.getJobParameters();
     try (var lock = runLock.acquire(pairKey(parameters.getString(MigrationParameters.FROM),
         parameters.getString(MigrationParameters.TO)))) {
-      JobExecution last = execution;
-      BatchStatus status = last.getStatus();
-      if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
-        last = operator.recover(last);
-      }
-      return operator.restart(last);
+      return operator.restart(recoverIfCrashed(execution));
     } catch (MailferryException e) {
       throw e;
     } catch (Exception e) {
       throw new MailferryException.Temporary("The job store refused to resume execution " + execution.getId()
           + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * An execution still marked running although we hold its run lock was left by a process that
+   * died (kill -9, a reboot): mark it failed (Spring Batch 6 recover) so it can be restarted.
+   */
+  private JobExecution recoverIfCrashed(JobExecution execution) {
+    BatchStatus status = execution.getStatus();
+    if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
+      return operator.recover(execution);
+    }
+    return execution;
   }
 
   /** Every migrate execution, newest first. */
