@@ -68,6 +68,10 @@ final class MigrateCommand implements Callable<Integer> {
       description = "connections per account, at most (default ${DEFAULT-VALUE})")
   int maxConnections;
 
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "a server silent this long has lost the connection; it is retried (default ${DEFAULT-VALUE})")
+  long timeoutSeconds;
+
   @Option(names = "--max-failures", paramLabel = "N", defaultValue = "100",
       description = "stop once N messages were refused by the destination (default ${DEFAULT-VALUE})")
   long maxFailures;
@@ -125,8 +129,11 @@ final class MigrateCommand implements Callable<Integer> {
       throw new MailferryException.BadConfiguration("Cannot read the certificate " + cert + ".");
     }
     Path absolute = cert == null ? null : cert.toAbsolutePath();
+    if (timeoutSeconds < 1) {
+      throw new MailferryException.BadUsage("--timeout must be at least 1 second.");
+    }
     return ConnectionSettings.defaults().withAllowPlaintext(allowPlaintext).withTrustCert(absolute)
-        .withXoauth2(auth.equals("xoauth2"));
+        .withXoauth2(auth.equals("xoauth2")).withIoTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
   }
 
   private Map<FolderPath, FolderPath> folderMap() {

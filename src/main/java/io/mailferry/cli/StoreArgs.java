@@ -17,11 +17,17 @@ final class StoreArgs {
       description = "a jdbc:postgresql:// job store instead (password from MAILFERRY_DB_PASSWORD)")
   String db;
 
+  @Option(names = "--db-user", paramLabel = "USER", description = "the PostgreSQL user, unless the URL names it")
+  String dbUser;
+
   ConfigurableApplicationContext open(Map<String, String> env) {
     if (db != null && !db.startsWith("jdbc:postgresql:")) {
       throw new MailferryException.BadUsage("--db takes a jdbc:postgresql:// URL.");
     }
     Path state = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".mailferry");
-    return JobStore.open(state, db, env.get("MAILFERRY_DB_PASSWORD"));
+    if (dbUser != null && db == null) {
+      throw new MailferryException.BadUsage("--db-user goes with --db.");
+    }
+    return JobStore.open(state, db, dbUser, env.get("MAILFERRY_DB_PASSWORD"));
   }
 }

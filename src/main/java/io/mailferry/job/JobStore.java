@@ -28,7 +28,8 @@ public class JobStore {
    * @param database a jdbc:postgresql:// URL, or null for the embedded H2 store
    * @param databasePassword from MAILFERRY_DB_PASSWORD; never a command-line value
    */
-  public static ConfigurableApplicationContext open(Path stateDir, String database, String databasePassword) {
+  public static ConfigurableApplicationContext open(Path stateDir, String database, String databaseUser,
+      String databasePassword) {
     try {
       Files.createDirectories(stateDir);
       try {
@@ -49,6 +50,9 @@ public class JobStore {
       props.put("spring.datasource.password", "");
     } else {
       props.put("spring.datasource.url", database);
+      if (databaseUser != null) {
+        props.put("spring.datasource.username", databaseUser);
+      }
       if (databasePassword != null) {
         props.put("spring.datasource.password", databasePassword);
       }

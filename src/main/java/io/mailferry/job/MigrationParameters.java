@@ -67,7 +67,8 @@ public final class MigrationParameters {
   }
 
   private static String connection(ConnectionSettings c) {
-    return c.allowPlaintext() + "\n" + c.xoauth2() + "\n" + (c.trustCert() == null ? "" : c.trustCert());
+    return c.allowPlaintext() + "\n" + c.xoauth2() + "\n" + (c.trustCert() == null ? "" : c.trustCert()) + "\n"
+        + c.ioTimeout().toSeconds();
   }
 
   private static ConnectionSettings connection(String s) {
@@ -75,6 +76,7 @@ public final class MigrationParameters {
     ConnectionSettings c = ConnectionSettings.defaults()
         .withAllowPlaintext(Boolean.parseBoolean(parts[0]))
         .withXoauth2(Boolean.parseBoolean(parts[1]));
+    c = c.withIoTimeout(java.time.Duration.ofSeconds(Long.parseLong(parts[3])));
     return parts[2].isEmpty() ? c : c.withTrustCert(Path.of(parts[2]));
   }
 

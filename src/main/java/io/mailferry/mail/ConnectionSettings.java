@@ -24,6 +24,11 @@ public record ConnectionSettings(
     return new ConnectionSettings(allowPlaintext, cert, xoauth2, connectTimeout, ioTimeout);
   }
 
+  /** How long a server may stay silent before the connection counts as lost (and is retried). */
+  public ConnectionSettings withIoTimeout(Duration timeout) {
+    return new ConnectionSettings(allowPlaintext, trustCert, xoauth2, connectTimeout, timeout);
+  }
+
   public ConnectionSettings withXoauth2(boolean on) {
     return new ConnectionSettings(allowPlaintext, trustCert, on, connectTimeout, ioTimeout);
   }

@@ -75,6 +75,41 @@ class InterruptedRunIntegrationTests {
     }
   }
 
+  @Test
+  void a_server_that_stops_answering_times_out_and_the_chunk_is_retried_on_a_new_connection() throws Exception {
+    Account source = Account.onDovecot(dovecot, "stallsrc");
+    fill(source, "stall");
+    dovecot.addUser("stalldst", "pw-stalldst");
+    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 9, FaultyImapProxy.Fault.STALL)) {
+      Account destination = Account.imap("127.0.0.1", proxy.port(), "stalldst", "pw-stalldst");
+
+      var run = Mailferry.migrate(source, destination, state, "--timeout", "2");
+
+      assertThat(proxy.injected()).isTrue();
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertSameMessages(source, Account.onDovecotExisting(dovecot, "stalldst"));
+    }
+  }
+
+  @Test
+  void a_cut_in_the_middle_of_a_fetch_from_the_source_is_retried_and_nothing_is_lost() throws Exception {
+    Account direct = Account.onDovecot(dovecot, "fetchcutsrc");
+    fill(direct, "fetchcut");
+    Account destination = Account.onDovecot(dovecot, "fetchcutdst");
+    // Counting what the server sends: the cut lands inside a FETCH response (about 300 KB of mail).
+    try (var proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 150_000).countingServerBytes()
+        .healingAfterCut()) {
+      Account source = Account.imap("127.0.0.1", proxy.port(), "fetchcutsrc", "pw-fetchcutsrc")
+          .trusting(dovecot.certificatePem());
+
+      var run = Mailferry.migrate(source, destination, state);
+
+      assertThat(proxy.cuts()).isEqualTo(1);
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertSameMessages(direct, destination);
+    }
+  }
+
   private static void fill(Account account, String prefix) throws Exception {
     try (TestMailbox box = account.open()) {
       for (int i = 0; i < MESSAGES; i++) {

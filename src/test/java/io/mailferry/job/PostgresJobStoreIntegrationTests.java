@@ -96,8 +96,10 @@ class PostgresJobStoreIntegrationTests {
     }
     Map<String, String> env = new HashMap<>(Map.of("MAILFERRY_FROM_PASSWORD", source.password(),
         "MAILFERRY_TO_PASSWORD", destination.password(), "MAILFERRY_DB_PASSWORD", PostgresServer.PASSWORD));
+    // The user given with --db-user instead of in the URL.
+    String urlWithoutUser = postgres.jdbcUrl().replaceFirst("\\?user=.*", "");
     List<String> args = List.of("migrate", "--from", source.url(), "--to", destination.url(),
-        "--db", postgres.jdbcUrl(), "--state-dir", state.toString(),
+        "--db", urlWithoutUser, "--db-user", PostgresServer.USER, "--state-dir", state.toString(),
         "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString());
 
     var first = Mailferry.run(env, args.toArray(String[]::new));

@@ -24,6 +24,7 @@ public final class CuttingProxy implements AutoCloseable {
   private volatile long cutAfter;
   private volatile boolean cut;
   private volatile boolean healAfterCut;
+  private volatile boolean countServer;
   private volatile int cuts;
 
   public CuttingProxy(String targetHost, int targetPort, long cutAfterClientBytes) throws IOException {
@@ -64,15 +65,16 @@ public final class CuttingProxy implements AutoCloseable {
         Socket server = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(server);
-        daemon(() -> pump(client, server, true));
-        daemon(() -> pump(server, client, false));
+        daemon(() -> pump(client, server, false));
+        daemon(() -> pump(server, client, true));
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to, boolean counted) {
+  private void pump(Socket from, Socket to, boolean fromServer) {
+    boolean counted = fromServer == countServer;
     byte[] buf = new byte[8192];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
@@ -96,6 +98,12 @@ public final class CuttingProxy implements AutoCloseable {
     Thread t = new Thread(work, "cutting-proxy");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Counts the bytes the server sends instead of those the client sends: a cut mid-FETCH. */
+  public CuttingProxy countingServerBytes() {
+    countServer = true;
+    return this;
   }
 
   /** Cuts once, then lets everything through: a short outage in the middle of a run. */

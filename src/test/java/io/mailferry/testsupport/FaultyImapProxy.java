@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
 /**
  * An IMAP-aware loopback proxy that injects one fault at a chosen command: it swallows the
  * tagged answer of the n-th such command and cuts the connection (the command took effect but
- * the client never learns it), or answers it with a BYE. It hides STARTTLS so that it can read
+ * the client never learns it), answers it with a BYE, or stalls: the server's answers stop
+ * coming while the connection stays open, until the client times out. It hides STARTTLS so that it can read
  * the conversation; use it on loopback, where mailferry allows a password in clear.
  */
 public final class FaultyImapProxy implements AutoCloseable {
 
-  public enum Fault { SWALLOW_TAGGED_ANSWER, BYE }
+  public enum Fault { SWALLOW_TAGGED_ANSWER, BYE, STALL }
 
   private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\+?}$");
 
@@ -72,6 +73,7 @@ public final class FaultyImapProxy implements AutoCloseable {
     private final Socket client;
     private final Socket server;
     private volatile String doomedTag;
+    private volatile boolean stalled;
 
     Connection(Socket client, Socket server) {
       this.client = client;
@@ -96,6 +98,9 @@ public final class FaultyImapProxy implements AutoCloseable {
                 back.flush();
                 close();
                 return;
+              }
+              if (fault == Fault.STALL) {
+                stalled = true;
               }
               doomedTag = parts[0];
             }
@@ -123,6 +128,9 @@ public final class FaultyImapProxy implements AutoCloseable {
         byte[] line;
         while ((line = readLine(in)) != null) {
           String text = new String(line, StandardCharsets.ISO_8859_1);
+          if (stalled) {
+            continue; // read on, answer nothing
+          }
           String tag = doomedTag;
           if (tag != null && text.startsWith(tag + " ")) {
             return; // the command took effect; its answer is lost with the connection
