@@ -32,9 +32,9 @@ class KillAndResumeIntegrationTests {
   private static final List<String> FOLDERS = List.of("INBOX", "Work", "Lists/dev");
   private static final int PER_FOLDER = 150;
   private static final int TOTAL = 3 * PER_FOLDER;
-  private static DovecotServer dovecot;
+  static DovecotServer dovecot;
 
-  @TempDir Path state;
+  @TempDir protected Path state;
   private Path childLog;
   private int children;
 
@@ -114,7 +114,10 @@ class KillAndResumeIntegrationTests {
     Process running = start(source, destination, "migrate");
     assertThat(waitUntilCopied(running, destination, 1)).as("the first run is copying").isTrue();
 
-    var second = io.mailferry.testsupport.Mailferry.migrate(source, destination, state);
+    List<String> again = new ArrayList<>(List.of("migrate", "--from", source.url(), "--to", destination.url(),
+        "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString()));
+    again.addAll(storeArgs());
+    var second = io.mailferry.testsupport.Mailferry.run(env(source, destination), again.toArray(String[]::new));
 
     assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.ALREADY_RUNNING);
     assertThat(second.err()).contains("already running").contains("process " + running.pid());
@@ -132,10 +135,19 @@ class KillAndResumeIntegrationTests {
           "--from-trust-cert", dovecot.certificatePem().toString(),
           "--to-trust-cert", dovecot.certificatePem().toString()));
     }
-    args.addAll(List.of("--state-dir", state.toString()));
+    args.addAll(storeArgs());
     childLog = state.resolve("child-" + (++children) + ".log");
-    return ChildMailferry.start(args, Map.of("MAILFERRY_FROM_PASSWORD", source.password(),
-        "MAILFERRY_TO_PASSWORD", destination.password(), "MAILFERRY_CHUNK_SIZE", "20"), childLog);
+    return ChildMailferry.start(args, env(source, destination), childLog);
+  }
+
+  /** The job store: the embedded H2 file here; a subclass runs the same tests on PostgreSQL. */
+  protected List<String> storeArgs() {
+    return List.of("--state-dir", state.toString());
+  }
+
+  protected Map<String, String> env(Account source, Account destination) {
+    return Map.of("MAILFERRY_FROM_PASSWORD", source.password(), "MAILFERRY_TO_PASSWORD", destination.password(),
+        "MAILFERRY_CHUNK_SIZE", "20");
   }
 
   /**
