@@ -101,6 +101,29 @@ class KillAndResumeIntegrationTests {
   }
 
   @Test
+  void a_second_sigterm_quits_at_once_with_exit_75_and_the_run_is_still_resumable() throws Exception {
+    Account source = filledSource("term2src");
+    Account destination = account("term2dst");
+
+    Process run = start(source, destination, "migrate");
+    assertThat(waitUntilCopied(run, destination, 1)).as("copying has started").isTrue();
+    run.destroy(); // SIGTERM: stop after the chunks in flight ...
+    Thread.sleep(50);
+    run.destroy(); // ... and again: quit now
+    assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = lastOutput();
+    System.out.println("KillAndResume double SIGTERM:\n" + output);
+    // Whether the first stop or the second signal ended it, the run says so and exits 75.
+    assertThat(run.exitValue()).as(output).isEqualTo(ExitCodes.TEMPORARY);
+    assertThat(output).contains("stopping after the chunks in flight");
+
+    Process resume = start(source, destination, "migrate");
+    assertThat(resume.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(resume.exitValue()).as(lastOutput()).isZero();
+    assertSameMessages(source, destination, 0);
+  }
+
+  @Test
   void the_same_migration_started_while_it_runs_is_refused_with_exit_79() throws Exception {
     // One big folder, so the first run is still copying when the second one has started up.
     Account source = account("locksrc");
