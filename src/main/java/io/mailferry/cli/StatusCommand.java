@@ -32,15 +32,17 @@ final class StatusCommand implements Callable<Integer> {
         parent.out.println("No migrations yet.");
         return ExitCodes.OK;
       }
-      parent.out.printf("%5s  %-9s  %-60s  %15s  %10s  %-19s  %-19s  %s%n", "id", "state", "from → to",
-          "done/source", "MB", "started", "ended", "exit");
+      parent.out.printf("%5s  %-9s  %-60s  %15s  %15s  %-19s  %-19s  %s%n", "id", "state", "from → to",
+          "messages", "MB copied", "started", "ended", "exit");
       for (JobExecution e : executions.stream().limit(limit).toList()) {
         MigrationReport r = launcher.report(e);
         long done = r.copied() + r.alreadyThere();
-        parent.out.printf("%5d  %-9s  %-60s  %15s  %10.1f  %-19s  %-19s  %s%n", e.getId(), e.getStatus(),
+        parent.out.printf("%5d  %-9s  %-60s  %15s  %15s  %-19s  %-19s  %s%n", e.getId(), e.getStatus(),
             e.getJobParameters().getString(MigrationParameters.FROM) + " → "
                 + e.getJobParameters().getString(MigrationParameters.TO),
-            done + "/" + r.atSource(), r.bytesCopied() / 1e6, time(e.getStartTime()), time(e.getEndTime()),
+            done + "/" + r.atSource(),
+            String.format(java.util.Locale.ROOT, "%.1f/%.1f", r.bytesCopied() / 1e6, r.bytesAtSource() / 1e6),
+            time(e.getStartTime()), time(e.getEndTime()),
             reason(e));
       }
       return ExitCodes.OK;

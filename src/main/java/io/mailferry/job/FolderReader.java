@@ -47,6 +47,7 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     List<MessageRef> all = session.source().listAfter(lastUid);
     if (lastUid == 0) {
       session.tally().atSource = all.size();
+      session.tally().bytesAtSource = all.stream().mapToLong(MessageRef::size).sum();
     }
     session.noteSourceRefs(all);
     refs = all.iterator();

@@ -16,6 +16,7 @@ public final class FolderTally {
   public String sourceFolder;
   public String destFolder;
   public long atSource;
+  public long bytesAtSource;
   public long copied;
   public long bytesCopied;
   public long alreadyThere;
@@ -37,6 +38,7 @@ public final class FolderTally {
   public FolderTally copy() {
     FolderTally c = new FolderTally(sourceFolder, destFolder);
     c.atSource = atSource;
+    c.bytesAtSource = bytesAtSource;
     c.copied = copied;
     c.bytesCopied = bytesCopied;
     c.alreadyThere = alreadyThere;

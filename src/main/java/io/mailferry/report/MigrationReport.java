@@ -26,6 +26,11 @@ public record MigrationReport(
   }
 
   @JsonProperty
+  public long bytesAtSource() {
+    return folders.stream().mapToLong(f -> f.bytesAtSource).sum();
+  }
+
+  @JsonProperty
   public long copied() {
     return folders.stream().mapToLong(f -> f.copied).sum();
   }

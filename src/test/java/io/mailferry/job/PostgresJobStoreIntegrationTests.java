@@ -115,6 +115,7 @@ class PostgresJobStoreIntegrationTests {
       assertThat(rows.getLong(2)).isEqualTo(7);
     }
     var status = Mailferry.run(env, "status", "--db", postgres.jdbcUrl(), "--state-dir", state.toString());
-    assertThat(status.out()).contains("COMPLETED").contains("pgsrc@127.0.0.1").doesNotContain("pw-pg");
+    assertThat(status.out()).contains("COMPLETED").contains("pgsrc@127.0.0.1").contains("7/7")
+        .doesNotContain("pw-pg");
   }
 }
