@@ -34,7 +34,9 @@ class FolderPartitioner implements Partitioner {
       FolderPlan folder = plan.get(i);
       if (folder.selectable()) {
         ExecutionContext context = new ExecutionContext();
-        context.putString(FOLDER_KEY, FolderPlan.toJson(folder));
+        // Only a label for people reading the job store: a partition finds its folder in the
+        // job's saved plan by its name (see folderOf), since its own context may be lost in a crash.
+        context.putString(FOLDER_KEY, folder.sourceLabel());
         partitions.put(String.format("%s%05d", PARTITION_PREFIX, i), context);
       }
     }

@@ -42,12 +42,4 @@ public record FolderPlan(
   static List<FolderPlan> listFromJson(String json) {
     return JSON.readValue(json, new TypeReference<List<FolderPlan>>() {});
   }
-
-  static String toJson(FolderPlan plan) {
-    return JSON.writeValueAsString(plan);
-  }
-
-  static FolderPlan fromJson(String json) {
-    return JSON.readValue(json, FolderPlan.class);
-  }
 }

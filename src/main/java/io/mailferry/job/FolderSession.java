@@ -1,8 +1,10 @@
 package io.mailferry.job;
 
+import io.mailferry.mail.MessageRef;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
+import java.util.List;
 import java.util.Set;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
@@ -24,7 +26,7 @@ class FolderSession implements ItemStream {
   private SinkFolder destination;
   private Set<Long> knownUids;
   private DestinationMatcher matcher;
-  private java.util.List<io.mailferry.mail.MessageRef> sourceRefs = java.util.List.of();
+  private List<MessageRef> sourceRefs = List.of();
   private FolderTally tally;
 
   FolderSession(MigrationRuntime runtime, FolderPlan plan) {
@@ -108,7 +110,7 @@ class FolderSession implements ItemStream {
   }
 
   /** The folder's messages as listed; the matcher learns from them which keys repeat. */
-  void noteSourceRefs(java.util.List<io.mailferry.mail.MessageRef> refs) {
+  void noteSourceRefs(List<MessageRef> refs) {
     this.sourceRefs = refs;
   }
 
