@@ -34,7 +34,7 @@ final class DryRun {
           try (var source = runtime.source().open(folder.source())) {
             Set<Long> known = ledger.knownUids(runtime.sourceAccount(), runtime.destAccount(),
                 folder.sourceLabel(), source.uidValidity());
-            for (MessageRef ref : source.listAfter(0)) {
+            for (MessageRef ref : source.listAfter(0, known::contains)) {
               if (!known.contains(ref.uid()) && (settings.includeDeleted() || !ref.isDeleted())) {
                 messages++;
                 bytes += ref.size();

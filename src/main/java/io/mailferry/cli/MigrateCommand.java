@@ -2,6 +2,7 @@ package io.mailferry.cli;
 
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
+import io.mailferry.config.SourceDeletion;
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
@@ -21,14 +22,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "migrate", sortOptions = false,
-    description = "Copy every folder and message of an IMAP account into another, faithfully. "
-        + "Re-running copies only what is new; an interrupted run continues where it stopped.")
+    description = "Copy every folder and message of an IMAP account (or a POP3 mailbox) into an IMAP account, "
+        + "faithfully. Re-running copies only what is new; an interrupted run continues where it stopped.")
 final class MigrateCommand implements Callable<Integer> {
 
   @ParentCommand
   MailferryCommand parent;
 
-  @Option(names = "--from", required = true, paramLabel = "URL", description = "imap[s]://USER@HOST[:PORT]")
+  @Option(names = "--from", required = true, paramLabel = "URL",
+      description = "imap[s]://USER@HOST[:PORT] or pop3[s]://USER@HOST[:PORT]")
   String from;
 
   @Option(names = "--to", required = true, paramLabel = "URL", description = "imap[s]://USER@HOST[:PORT]")
@@ -60,6 +62,18 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Option(names = "--folder-map", paramLabel = "OLD=NEW", description = "rename a folder and its sub-folders")
   List<String> folderMaps = new ArrayList<>();
+
+  @Option(names = "--to-folder", paramLabel = "NAME",
+      description = "POP3 source: the destination folder (default INBOX)")
+  String toFolder;
+
+  @Option(names = "--delete-after-copy",
+      description = "POP3 source: delete each message once its copy is stored and recorded")
+  boolean deleteAfterCopy;
+
+  @Option(names = "--delete-older-than", paramLabel = "DAYS",
+      description = "POP3 source: delete copied messages once they are DAYS old")
+  Integer deleteOlderThanDays;
 
   @Option(names = "--include-deleted", description = "also copy messages flagged \\Deleted")
   boolean includeDeleted;
@@ -103,11 +117,14 @@ final class MigrateCommand implements Callable<Integer> {
   MigrationSettings settings() {
     Endpoint source = Endpoint.parse(from, "source");
     Endpoint destination = Endpoint.parse(to, "destination");
-    for (Endpoint e : List.of(source, destination)) {
-      if (e.protocol() != Endpoint.Protocol.IMAP) {
-        throw new MailferryException.BadUsage("migrate reads and writes IMAP only for now: " + e.scheme()
-            + ":// is not supported yet.");
-      }
+    if (destination.protocol() != Endpoint.Protocol.IMAP) {
+      throw new MailferryException.BadUsage("migrate writes to an IMAP account: the destination must be imap://"
+          + " or imaps://, not " + destination.scheme() + "://.");
+    }
+    boolean pop3 = source.protocol() == Endpoint.Protocol.POP3;
+    if (!pop3 && (toFolder != null || deleteAfterCopy || deleteOlderThanDays != null)) {
+      throw new MailferryException.BadUsage("--to-folder, --delete-after-copy and --delete-older-than are for a"
+          + " POP3 source; for an IMAP source use --folder-map.");
     }
     if (maxFailures < 1) {
       throw new MailferryException.BadUsage("--max-failures must be at least 1.");
@@ -118,7 +135,18 @@ final class MigrateCommand implements Callable<Integer> {
     return new MigrationSettings(source, destination,
         connection(fromAuth, fromTrustCert != null ? fromTrustCert : trustCert, "--from-auth"),
         connection(toAuth, toTrustCert != null ? toTrustCert : trustCert, "--to-auth"),
-        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures);
+        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures, sourceDeletion());
+  }
+
+  private SourceDeletion sourceDeletion() {
+    if (deleteAfterCopy && deleteOlderThanDays != null) {
+      throw new MailferryException.BadUsage("Choose one of --delete-after-copy and --delete-older-than.");
+    }
+    if (deleteOlderThanDays != null && deleteOlderThanDays < 1) {
+      throw new MailferryException.BadUsage("--delete-older-than takes a number of days, at least 1.");
+    }
+    return deleteAfterCopy ? SourceDeletion.afterCopy()
+        : deleteOlderThanDays != null ? SourceDeletion.olderThan(deleteOlderThanDays) : SourceDeletion.NONE;
   }
 
   private ConnectionSettings connection(String auth, Path cert, String option) {
@@ -138,6 +166,12 @@ final class MigrateCommand implements Callable<Integer> {
 
   private Map<FolderPath, FolderPath> folderMap() {
     Map<FolderPath, FolderPath> map = new LinkedHashMap<>();
+    if (toFolder != null) {
+      if (toFolder.isBlank()) {
+        throw new MailferryException.BadUsage("--to-folder needs a folder name.");
+      }
+      map.put(FolderPath.INBOX, FolderPath.parse(toFolder)); // a POP3 mailbox is one folder: INBOX
+    }
     for (String entry : folderMaps) {
       int eq = entry.indexOf('=');
       if (eq <= 0 || eq == entry.length() - 1) {

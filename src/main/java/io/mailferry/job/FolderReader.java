@@ -44,7 +44,7 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     uidValidity = session.source().uidValidity();
     boolean sameFolder = context.containsKey(UIDVALIDITY_KEY) && context.getLong(UIDVALIDITY_KEY) == uidValidity;
     lastUid = sameFolder ? context.getLong(LAST_UID_KEY) : 0;
-    List<MessageRef> all = session.source().listAfter(lastUid);
+    List<MessageRef> all = session.source().listAfter(lastUid, session.knownUids()::contains);
     if (lastUid == 0) {
       session.tally().atSource = all.size();
       session.tally().bytesAtSource = all.stream().mapToLong(MessageRef::size).sum();

@@ -1,13 +1,19 @@
 package io.mailferry.job;
 
+import io.mailferry.config.SourceDeletion;
+import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,6 +25,9 @@ class FolderSession implements ItemStream {
 
   private static final String TALLY_KEY = "tally";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Logger log = LoggerFactory.getLogger(FolderSession.class);
+  /** The console shows this logger at INFO. */
+  private static final Logger progress = LoggerFactory.getLogger("io.mailferry.progress");
 
   private final MigrationRuntime runtime;
   private final FolderPlan plan;
@@ -49,6 +58,7 @@ class FolderSession implements ItemStream {
   @Override
   public void close() {
     try {
+      deleteCopiedAtSource();
       if (source != null) {
         source.close();
       }
@@ -58,6 +68,34 @@ class FolderSession implements ItemStream {
       }
       source = null;
       destination = null;
+    }
+  }
+
+  /**
+   * --delete-after-copy / --delete-older-than (POP3): marks for deletion what the ledger holds,
+   * committed, so only messages whose copies are stored and recorded. The deletions take effect
+   * when the source session ends with QUIT; a session killed before that deletes nothing, and
+   * the next run finds those messages in the ledger, copies nothing and deletes them then.
+   */
+  private void deleteCopiedAtSource() {
+    SourceDeletion deletion = runtime.settings().sourceDeletion();
+    if (!deletion.enabled() || source == null) {
+      return;
+    }
+    try {
+      Instant now = Instant.now();
+      List<Long> uids = runtime.ledger().knownDates(runtime.sourceAccount(), runtime.destAccount(),
+              plan.sourceLabel(), source.uidValidity()).entrySet().stream()
+          .filter(e -> deletion.deletes(e.getValue(), now))
+          .map(Map.Entry::getKey)
+          .toList();
+      int marked = source.deleteOnClose(uids);
+      if (marked > 0) {
+        progress.info("{}: {} copied messages deleted at the source", plan.sourceLabel(), marked);
+      }
+    } catch (MailferryException e) {
+      log.warn("{}: copied messages were not deleted at the source this time: {}", plan.sourceLabel(),
+          e.getMessage());
     }
   }
 

@@ -3,12 +3,15 @@ package io.mailferry.job;
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.ledger.Ledger;
+import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.ImapConnector;
 import io.mailferry.mail.ImapStores;
+import io.mailferry.mail.Secret;
 import io.mailferry.sink.MailSink;
 import io.mailferry.sink.imap.ImapSink;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.imap.ImapSource;
+import io.mailferry.source.pop3.Pop3Source;
 import java.nio.file.Path;
 
 /**
@@ -26,9 +29,12 @@ public class MigrationRuntime implements AutoCloseable {
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
     this.settings = settings;
     this.ledger = ledger;
-    var from = new ImapConnector("source", settings.from(), credentials.get(settings.from().account()), settings.fromConnection());
+    Secret fromSecret = credentials.get(settings.from().account());
+    this.source = settings.from().protocol() == Endpoint.Protocol.POP3
+        ? new Pop3Source(settings.from(), fromSecret, settings.fromConnection(), spoolDir)
+        : new ImapSource(new ImapStores(new ImapConnector("source", settings.from(), fromSecret,
+            settings.fromConnection()), settings.maxConnections()), spoolDir);
     var to = new ImapConnector("destination", settings.to(), credentials.get(settings.to().account()), settings.toConnection());
-    this.source = new ImapSource(new ImapStores(from, settings.maxConnections()), spoolDir);
     this.sink = new ImapSink(new ImapStores(to, settings.maxConnections()));
   }
 

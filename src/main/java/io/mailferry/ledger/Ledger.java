@@ -3,8 +3,10 @@ package io.mailferry.ledger;
 import io.mailferry.mail.ContentKey;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -26,6 +28,21 @@ public class Ledger {
         "SELECT source_uid FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
             + " AND source_folder = ? AND source_uidvalidity = ?",
         Long.class, sourceAccount, destAccount, sourceFolder, uidValidity));
+  }
+
+  /**
+   * The source date (epoch seconds) of each message of one folder that the ledger holds, for
+   * deciding which a POP3 source may delete. Only committed rows are seen.
+   */
+  public Map<Long, Instant> knownDates(String sourceAccount, String destAccount, String sourceFolder,
+      long uidValidity) {
+    Map<Long, Instant> dates = new HashMap<>();
+    jdbc.query("SELECT source_uid, internal_date FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
+            + " AND source_folder = ? AND source_uidvalidity = ?",
+        rs -> {
+          dates.put(rs.getLong(1), Instant.ofEpochSecond(rs.getLong(2)));
+        }, sourceAccount, destAccount, sourceFolder, uidValidity);
+    return dates;
   }
 
   /** Every entry that placed a message in one destination folder. */

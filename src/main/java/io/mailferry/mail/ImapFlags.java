@@ -48,7 +48,6 @@ public final class ImapFlags {
     if (values == null || values.length == 0 || values[0] == null) {
       return null;
     }
-    String id = values[0].replaceAll("\\s+", " ").strip();
-    return id.isEmpty() ? null : id.length() > 998 ? id.substring(0, 998) : id;
+    return MessageHeaders.normalizeMessageId(values[0]);
   }
 }

@@ -48,6 +48,14 @@ public final class MailSessions {
     return Session.getInstance(props);
   }
 
+  /**
+   * TLS sockets with the same trust as the mail sessions (system CAs plus --trust-cert), for
+   * protocols spoken without Jakarta Mail (POP3).
+   */
+  public static SSLSocketFactory tlsSockets(ConnectionSettings settings) {
+    return TrustedCertificates.socketFactory(settings.trustCert());
+  }
+
   private static String millis(java.time.Duration d) {
     return String.valueOf(d.toMillis());
   }

@@ -2,15 +2,22 @@ package io.mailferry.source;
 
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /** One open source folder. Not thread-safe: one partition uses it. */
 public interface SourceFolder extends AutoCloseable {
 
   long uidValidity();
 
-  /** Every message with a UID above {@code lastUid}, in UID order, without their bytes. */
-  List<MessageRef> listAfter(long lastUid);
+  /**
+   * Every message after the one with UID {@code lastUid} (0: from the first), in the source's
+   * order, without their bytes. A message for which {@code alreadyCopied} holds may be described
+   * by its UID and size only: a source that pays per message to describe one (POP3 reads its
+   * header) skips that work for messages the job will drop anyway.
+   */
+  List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied);
 
   /**
    * Reads the exact bytes of each message and hands them to {@code handler} in order; the
@@ -22,6 +29,16 @@ public interface SourceFolder extends AutoCloseable {
   @FunctionalInterface
   interface BodyHandler {
     void accept(MessageRef ref, RawMessage body);
+  }
+
+  /**
+   * Marks messages for deletion; they are deleted when the folder is closed after a clean
+   * end. Only a POP3 source can: there, deletions take effect at QUIT (RFC 1939).
+   *
+   * @return how many of them were at the source and are now marked
+   */
+  default int deleteOnClose(Collection<Long> uids) {
+    throw new UnsupportedOperationException("this source never deletes messages");
   }
 
   @Override

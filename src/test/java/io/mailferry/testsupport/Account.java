@@ -21,6 +21,11 @@ public record Account(String scheme, String host, int port, String user, String 
     return imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
   }
 
+  /** The same mailbox read over POP3 on {@code port} (for mailferry's URL; checks still use IMAP). */
+  public Account viaPop3(int port) {
+    return new Account("pop3", host, port, user, password, trustCert);
+  }
+
   /** An account on a server whose STARTTLS certificate is self-signed: mailferry must trust it. */
   public Account trusting(Path certificate) {
     return new Account(scheme, host, port, user, password, certificate);

@@ -56,7 +56,7 @@ public final class HardCases {
     }
 
     /** Tools that de-duplicate by Message-ID or by content keep one of two legitimately identical messages. */
-    static List<HardCase> exactDuplicates() {
+    public static List<HardCase> exactDuplicates() {
         byte[] raw = simple("<dup@hard.mailferry.example>", "Reminder: standup", "Standup in 5 minutes.");
         Instant at = hour(0);
         // Separate arrays with equal contents: a copier must not rely on identity either.

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -52,7 +53,7 @@ final class ImapSourceFolder implements SourceFolder {
   }
 
   @Override
-  public List<MessageRef> listAfter(long lastUid) {
+  public List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied) {
     return guarded(() -> {
       long uidValidity = folder.getUIDValidity();
       Message[] messages = folder.getMessagesByUID(lastUid + 1, UIDFolder.MAXUID);

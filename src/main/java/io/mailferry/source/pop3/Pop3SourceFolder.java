@@ -1,0 +1,256 @@
+package io.mailferry.source.pop3;
+
+import io.mailferry.mail.FolderPath;
+import io.mailferry.mail.MessageHeaders;
+import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.RawMessage;
+import io.mailferry.source.SourceFolder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongPredicate;
+
+/**
+ * A POP3 maildrop seen as one folder. POP3 has no UIDs, flags or dates, so:
+ * <ul>
+ *   <li>a message's "UID" is a 63-bit hash of its UIDL (stable across sessions, unlike message
+ *       numbers), or, on a server without UIDL, of its header section and its rank among
+ *       messages with the same header;
+ *   <li>the "UIDVALIDITY" names which of those two key spaces is in use, so they never mix;
+ *   <li>the order is the server's (oldest first), and "after UID n" means after that message;
+ *   <li>the date is that of the newest Received: field, else Date:, else the time of the copy.
+ * </ul>
+ */
+final class Pop3SourceFolder implements SourceFolder {
+
+  static final long UIDL_KEYS = 1;
+  static final long HEADER_HASH_KEYS = 2;
+
+  private record Entry(int number, long size, long uid) {}
+
+  private record Described(String messageId, Instant date) {}
+
+  private final Pop3Source source;
+  private final Pop3Client client;
+  private final Path spoolDir;
+  private List<Entry> entries;
+  private final Map<Long, Entry> byUid = new HashMap<>();
+  private final Map<Integer, Described> headersRead = new HashMap<>();
+  private long keySpace;
+  private boolean failed;
+
+  Pop3SourceFolder(Pop3Source source, Pop3Client client, Path spoolDir) {
+    this.source = source;
+    this.client = client;
+    this.spoolDir = spoolDir;
+  }
+
+  @Override
+  public long uidValidity() {
+    scan();
+    return keySpace;
+  }
+
+  /** LIST and UIDL once per session: message numbers do not change until QUIT. */
+  private void scan() {
+    if (entries != null) {
+      return;
+    }
+    guarded(() -> {
+      Map<Integer, Long> sizes = client.list();
+      Map<Integer, String> uidls = client.uidl();
+      Map<Integer, String> keys = new HashMap<>();
+      if (uidls != null && uidls.keySet().containsAll(sizes.keySet())) {
+        keySpace = UIDL_KEYS;
+        keys.putAll(uidls);
+      } else {
+        keySpace = HEADER_HASH_KEYS;
+        source.warnNoUidl();
+        keys.putAll(headerKeys(new ArrayList<>(sizes.keySet())));
+      }
+      List<Entry> scanned = new ArrayList<>(sizes.size());
+      for (var e : sizes.entrySet()) {
+        Entry entry = new Entry(e.getKey(), e.getValue(), uidOf(keys.get(e.getKey())));
+        scanned.add(entry);
+        byUid.put(entry.uid(), entry);
+      }
+      entries = scanned;
+      return null;
+    });
+  }
+
+  /**
+   * Without UIDL: the SHA-256 of each header section, plus its rank among equal headers, so
+   * that two identical messages are still two messages.
+   */
+  private Map<Integer, String> headerKeys(List<Integer> numbers) throws IOException {
+    Map<Integer, String> keys = new HashMap<>();
+    Map<String, Integer> seen = new HashMap<>();
+    client.headers(numbers, (n, body) -> {
+      byte[] header = read(body);
+      headersRead.put(n, describe(header));
+      String hash = HexFormat.of().formatHex(sha256(header));
+      keys.put(n, hash + "#" + seen.merge(hash, 1, Integer::sum));
+    });
+    return keys;
+  }
+
+  @Override
+  public List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied) {
+    scan();
+    int start = 0;
+    if (lastUid != 0) {
+      Entry last = byUid.get(lastUid);
+      start = last == null ? 0 : entries.indexOf(last) + 1; // gone: start over, the ledger filters
+    }
+    List<Entry> after = entries.subList(start, entries.size());
+    List<Integer> toDescribe = new ArrayList<>();
+    for (Entry e : after) {
+      if (!alreadyCopied.test(e.uid()) && !headersRead.containsKey(e.number())) {
+        toDescribe.add(e.number());
+      }
+    }
+    guarded(() -> {
+      client.headers(toDescribe, (n, body) -> headersRead.put(n, describe(read(body))));
+      return null;
+    });
+    List<MessageRef> refs = new ArrayList<>(after.size());
+    for (Entry e : after) {
+      Described d = headersRead.get(e.number());
+      refs.add(d == null
+          ? new MessageRef(FolderPath.INBOX, keySpace, e.uid(), e.size(), Instant.EPOCH, Set.of(), null)
+          : new MessageRef(FolderPath.INBOX, keySpace, e.uid(), e.size(), d.date(), Set.of(), d.messageId()));
+    }
+    return refs;
+  }
+
+  @Override
+  public void fetch(List<MessageRef> refs, BodyHandler handler) {
+    Map<Integer, MessageRef> byNumber = new HashMap<>();
+    List<Integer> numbers = new ArrayList<>();
+    for (MessageRef ref : refs) {
+      Entry e = byUid.get(ref.uid());
+      if (e == null) {
+        handler.accept(ref, null);
+      } else {
+        byNumber.put(e.number(), ref);
+        numbers.add(e.number());
+      }
+    }
+    guarded(() -> {
+      client.retrieve(numbers, new Pop3Client.MultilineHandler() {
+        @Override
+        public void accept(int n, Pop3Input body) throws IOException {
+          MessageRef ref = byNumber.get(n);
+          Pop3Body collector = new Pop3Body(byUid.get(ref.uid()).size(), spoolDir);
+          RawMessage raw;
+          try {
+            body.readBody(collector);
+            raw = collector.finish();
+          } catch (IOException | RuntimeException e) {
+            collector.discard();
+            throw e;
+          }
+          try (raw) {
+            // The listed size is the server's count; the bytes we hold are what gets written.
+            handler.accept(new MessageRef(ref.folder(), ref.uidValidity(), ref.uid(), raw.size(),
+                ref.internalDate(), ref.flags(), ref.messageId()), raw);
+          }
+        }
+
+        @Override
+        public void missing(int n, String status) {
+          handler.accept(byNumber.get(n), null); // deleted by another session since LIST
+        }
+      });
+      return null;
+    });
+  }
+
+  @Override
+  public int deleteOnClose(Collection<Long> uids) {
+    if (failed) {
+      return 0; // a broken session can delete nothing; the next run will
+    }
+    scan();
+    List<Integer> numbers = new ArrayList<>();
+    for (long uid : uids) {
+      Entry e = byUid.get(uid);
+      if (e != null) {
+        numbers.add(e.number());
+      }
+    }
+    guarded(() -> {
+      client.delete(numbers); // effective at QUIT only: a session cut before it deletes nothing
+      return null;
+    });
+    return numbers.size();
+  }
+
+  /** QUIT after a clean session, which commits any DELE; hang up after a failure. */
+  @Override
+  public void close() {
+    source.release(!failed);
+  }
+
+  private Described describe(byte[] header) {
+    MessageHeaders headers = MessageHeaders.parse(header);
+    Instant date = headers.deliveryDate();
+    return new Described(headers.messageId(),
+        date != null ? date : Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  private static byte[] read(Pop3Input body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+    body.readBody(out::write);
+    return out.toByteArray();
+  }
+
+  /** A stable 63-bit, non-zero number for a key (0 means "from the start" to the reader). */
+  static long uidOf(String key) {
+    long h = ByteBuffer.wrap(sha256(key.getBytes(StandardCharsets.UTF_8))).getLong() & Long.MAX_VALUE;
+    return h == 0 ? 1 : h;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private interface Pop3Call<T> {
+    T call() throws IOException;
+  }
+
+  /** A broken session is not reused; a lost connection becomes one sentence, and is retried. */
+  private <T> T guarded(Pop3Call<T> call) {
+    try {
+      return call.call();
+    } catch (IOException e) {
+      failed = true;
+      client.close();
+      throw Pop3Source.lost(source.endpoint(), e);
+    } catch (RuntimeException e) {
+      // A handler failed half-way through pipelined answers: the session's place in the
+      // conversation is unknown, so it must not be used again.
+      failed = true;
+      client.close();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.mailferry.testsupport;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A POP3 server on loopback whose behaviour a test chooses: with or without UIDL, refusing the
+ * first logins with "[IN-USE]", serving exactly the bytes it was given (dot-stuffed, and with
+ * the CRLF that RFC 1939 requires before the final "." added only when a message lacks one).
+ * Deletions take effect at QUIT, as in RFC 1939. Plaintext only: mailferry allows that on loopback.
+ */
+public final class ScriptedPop3Server implements AutoCloseable {
+
+  private final ServerSocket listener;
+  private final String password;
+  private final boolean uidl;
+  private final List<byte[]> messages = new CopyOnWriteArrayList<>();
+  private final AtomicInteger refuseLogins = new AtomicInteger();
+  private final AtomicInteger logins = new AtomicInteger();
+  private final List<String> commands = new CopyOnWriteArrayList<>();
+
+  public ScriptedPop3Server(String password, boolean uidl) throws IOException {
+    this.password = password;
+    this.uidl = uidl;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(this::acceptLoop, "scripted-pop3");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  public void add(byte[] raw) {
+    messages.add(raw);
+  }
+
+  public int count() {
+    return messages.size();
+  }
+
+  /** The next {@code n} logins are refused with "-ERR [IN-USE]", as when another client holds the lock. */
+  public void refuseNextLogins(int n) {
+    refuseLogins.set(n);
+  }
+
+  public int logins() {
+    return logins.get();
+  }
+
+  /** Every command received, the password masked. */
+  public List<String> commands() {
+    return List.copyOf(commands);
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      try (Socket s = listener.accept()) {
+        serve(s); // one session at a time, like a server that locks the maildrop
+      } catch (IOException e) {
+        // a client that hung up; wait for the next
+      }
+    }
+  }
+
+  private void serve(Socket s) throws IOException {
+    var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    OutputStream out = s.getOutputStream();
+    write(out, "+OK scripted POP3 ready\r\n");
+    List<byte[]> snapshot = new ArrayList<>(messages);
+    Set<Integer> deleted = new TreeSet<>();
+    boolean authenticated = false;
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.split(" ");
+      String verb = words[0].toUpperCase();
+      commands.add(verb.equals("PASS") ? "PASS ***" : line);
+      switch (verb) {
+        case "CAPA" -> write(out, "+OK\r\nUSER\r\nTOP\r\n" + (uidl ? "UIDL\r\n" : "") + ".\r\n");
+        case "USER" -> write(out, "+OK\r\n");
+        case "PASS" -> {
+          logins.incrementAndGet();
+          if (refuseLogins.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            write(out, "-ERR [IN-USE] Mailbox is locked by another session\r\n");
+          } else if (words.length > 1 && line.substring(5).equals(password)) {
+            authenticated = true;
+            write(out, "+OK logged in\r\n");
+          } else {
+            write(out, "-ERR [AUTH] Authentication failed\r\n");
+          }
+        }
+        case "QUIT" -> {
+          if (authenticated) {
+            List<byte[]> keep = new ArrayList<>();
+            for (int i = 0; i < snapshot.size(); i++) {
+              if (!deleted.contains(i + 1)) {
+                keep.add(snapshot.get(i));
+              }
+            }
+            messages.removeAll(snapshot);
+            messages.addAll(0, keep);
+          }
+          write(out, "+OK bye\r\n");
+          return;
+        }
+        default -> {
+          if (!authenticated) {
+            write(out, "-ERR log in first\r\n");
+          } else {
+            transaction(out, verb, words, snapshot, deleted);
+          }
+        }
+      }
+    }
+  }
+
+  private void transaction(OutputStream out, String verb, String[] words, List<byte[]> snapshot,
+      Set<Integer> deleted) throws IOException {
+    switch (verb) {
+      case "STAT" -> write(out, "+OK " + snapshot.size() + " 0\r\n");
+      case "LIST" -> {
+        StringBuilder b = new StringBuilder("+OK\r\n");
+        for (int i = 0; i < snapshot.size(); i++) {
+          if (!deleted.contains(i + 1)) {
+            b.append(i + 1).append(' ').append(snapshot.get(i).length).append("\r\n");
+          }
+        }
+        write(out, b.append(".\r\n").toString());
+      }
+      case "UIDL" -> {
+        if (!uidl) {
+          write(out, "-ERR unknown command\r\n");
+          return;
+        }
+        StringBuilder b = new StringBuilder("+OK\r\n");
+        for (int i = 0; i < snapshot.size(); i++) {
+          if (!deleted.contains(i + 1)) {
+            b.append(i + 1).append(" uid-").append(TestMailbox.sha256(snapshot.get(i)), 0, 16).append("\r\n");
+          }
+        }
+        write(out, b.append(".\r\n").toString());
+      }
+      case "RETR", "TOP" -> {
+        int n = Integer.parseInt(words[1]);
+        if (n < 1 || n > snapshot.size() || deleted.contains(n)) {
+          write(out, "-ERR no such message\r\n");
+          return;
+        }
+        byte[] raw = snapshot.get(n - 1);
+        out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(stuffed(verb.equals("TOP") ? header(raw) : raw));
+        out.flush();
+      }
+      case "DELE" -> {
+        deleted.add(Integer.parseInt(words[1]));
+        write(out, "+OK marked\r\n");
+      }
+      case "NOOP", "RSET" -> write(out, "+OK\r\n");
+      default -> write(out, "-ERR unknown command\r\n");
+    }
+  }
+
+  /** The header section and the blank line after it (all of a message without a body). */
+  private static byte[] header(byte[] raw) {
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    int lfEnd = text.indexOf("\n\n");
+    int cut = end >= 0 ? end + 4 : lfEnd >= 0 ? lfEnd + 2 : raw.length;
+    return java.util.Arrays.copyOf(raw, cut);
+  }
+
+  /** Dot-stuffs lines that start with '.', adds CRLF if the message does not end a line, then ".". */
+  static byte[] stuffed(byte[] raw) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(raw.length + 16);
+    boolean lineStart = true;
+    for (byte c : raw) {
+      if (lineStart && c == '.') {
+        b.write('.');
+      }
+      b.write(c);
+      lineStart = c == '\n';
+    }
+    if (!lineStart) {
+      b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    b.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
+    return b.toByteArray();
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+  }
+}
