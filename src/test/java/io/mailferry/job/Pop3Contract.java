@@ -40,6 +40,11 @@ abstract class Pop3Contract {
 
   protected abstract Account newDestinationAccount();
 
+  /** The hard cases this server's POP3 side serves unchanged (what it serves is what we copy). */
+  protected List<HardCases.HardCase> servedUnchanged() {
+    return HardCases.all();
+  }
+
   @BeforeEach
   void accounts() {
     sourceMailbox = newSourceMailbox();
@@ -49,12 +54,13 @@ abstract class Pop3Contract {
 
   @Test
   void every_message_arrives_in_inbox_byte_for_byte_dated_by_its_newest_received_header() throws Exception {
-    for (var c : HardCases.all()) {
+    for (var c : servedUnchanged()) {
       seed(c.raw());
     }
     seed(received("relayed", "Mon, 2 Mar 2026 08:00:00 +0000", "Mon, 2 Mar 2026 09:30:00 +0100",
         "Mon, 2 Mar 2026 07:59:00 +0000"));
-    seed(received("date-only", null, null, "Tue, 3 Mar 2026 12:00:00 +0000"));
+    // Not 12:xx: GreenMail reads an APPEND date's hour on a 12-hour clock, so 12:00 becomes 00:00.
+    seed(received("date-only", null, null, "Tue, 3 Mar 2026 11:00:00 +0000"));
 
     var run = Mailferry.migrate(source, destination, state);
 
@@ -63,8 +69,8 @@ abstract class Pop3Contract {
     Map<String, Instant> dates = datesBySubject(destination, "INBOX");
     // The newest of the two Received: dates is 08:30Z (09:30 +0100), not the Date: field.
     assertThat(dates.get("relayed")).isEqualTo(Instant.parse("2026-03-02T08:30:00Z"));
-    assertThat(dates.get("date-only")).isEqualTo(Instant.parse("2026-03-03T12:00:00Z"));
-    assertThat(count(sourceMailbox, "INBOX")).as("leave on server is the default").isEqualTo(HardCases.all().size() + 2);
+    assertThat(dates.get("date-only")).isEqualTo(Instant.parse("2026-03-03T11:00:00Z"));
+    assertThat(count(sourceMailbox, "INBOX")).as("leave on server is the default").isEqualTo(servedUnchanged().size() + 2);
   }
 
   @Test
@@ -175,7 +181,9 @@ abstract class Pop3Contract {
 
   static List<String> shas(Account account, String path) throws Exception {
     try (TestMailbox box = account.open()) {
-      return box.messages(account.serverName(path)).stream().map(StoredMessage::sha256).sorted().toList();
+      // The Message-ID beside the hash only makes a failure readable.
+      return box.messages(account.serverName(path)).stream().map(m -> m.sha256() + " " + m.messageId())
+          .sorted().toList();
     }
   }
 
