@@ -49,6 +49,11 @@ class FolderReader implements ItemStreamReader<MessageRef> {
       session.tally().atSource = all.size();
       session.tally().bytesAtSource = all.stream().mapToLong(MessageRef::size).sum();
     }
+    for (String warning : session.source().warnings()) {
+      if (!session.tally().warnings.containsKey(warning)) {
+        session.tally().warn(warning);
+      }
+    }
     session.noteSourceRefs(all);
     refs = all.iterator();
   }

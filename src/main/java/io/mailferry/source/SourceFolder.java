@@ -31,6 +31,11 @@ public interface SourceFolder extends AutoCloseable {
     void accept(MessageRef ref, RawMessage body);
   }
 
+  /** What the user should know about how this folder is read (once per run), e.g. a POP3 server without UIDL. */
+  default List<String> warnings() {
+    return List.of();
+  }
+
   /**
    * Marks messages for deletion; they are deleted when the folder is closed after a clean
    * end. Only a POP3 source can: there, deletions take effect at QUIT (RFC 1939).

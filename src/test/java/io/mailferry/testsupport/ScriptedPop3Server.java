@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +29,9 @@ public final class ScriptedPop3Server implements AutoCloseable {
   private final String password;
   private final boolean uidl;
   private final List<byte[]> messages = new CopyOnWriteArrayList<>();
+  /** Each added message's unique id, by identity: equal bytes are still two messages. */
+  private final Map<byte[], String> uids = new java.util.IdentityHashMap<>();
+  private final AtomicInteger nextUid = new AtomicInteger();
   private final AtomicInteger refuseLogins = new AtomicInteger();
   private final AtomicInteger logins = new AtomicInteger();
   private final List<String> commands = new CopyOnWriteArrayList<>();
@@ -45,8 +49,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
     return listener.getLocalPort();
   }
 
-  public void add(byte[] raw) {
-    messages.add(raw);
+  public synchronized void add(byte[] raw) {
+    byte[] copy = raw.clone();
+    uids.put(copy, "uid-" + nextUid.incrementAndGet());
+    messages.add(copy);
   }
 
   public int count() {
@@ -149,7 +155,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
         StringBuilder b = new StringBuilder("+OK\r\n");
         for (int i = 0; i < snapshot.size(); i++) {
           if (!deleted.contains(i + 1)) {
-            b.append(i + 1).append(" uid-").append(TestMailbox.sha256(snapshot.get(i)), 0, 16).append("\r\n");
+            b.append(i + 1).append(' ').append(uidOf(snapshot.get(i))).append("\r\n");
           }
         }
         write(out, b.append(".\r\n").toString());
@@ -174,6 +180,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
     }
   }
 
+  private synchronized String uidOf(byte[] message) {
+    return uids.get(message);
+  }
+
   /** The header section and the blank line after it (all of a message without a body). */
   private static byte[] header(byte[] raw) {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
@@ -184,7 +194,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
   }
 
   /** Dot-stuffs lines that start with '.', adds CRLF if the message does not end a line, then ".". */
-  static byte[] stuffed(byte[] raw) {
+  public static byte[] stuffed(byte[] raw) {
     ByteArrayOutputStream b = new ByteArrayOutputStream(raw.length + 16);
     boolean lineStart = true;
     for (byte c : raw) {

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongPredicate;
 
 /**
@@ -75,7 +76,7 @@ final class Pop3SourceFolder implements SourceFolder {
       Map<Integer, String> keys = new HashMap<>();
       if (uidls != null && uidls.keySet().containsAll(sizes.keySet())) {
         keySpace = UIDL_KEYS;
-        keys.putAll(uidls);
+        keys.putAll(ranked(uidls));
       } else {
         keySpace = HEADER_HASH_KEYS;
         source.warnNoUidl();
@@ -98,14 +99,26 @@ final class Pop3SourceFolder implements SourceFolder {
    */
   private Map<Integer, String> headerKeys(List<Integer> numbers) throws IOException {
     Map<Integer, String> keys = new HashMap<>();
-    Map<String, Integer> seen = new HashMap<>();
     client.headers(numbers, (n, body) -> {
       byte[] header = read(body);
       headersRead.put(n, describe(header));
-      String hash = HexFormat.of().formatHex(sha256(header));
-      keys.put(n, hash + "#" + seen.merge(hash, 1, Integer::sum));
+      keys.put(n, HexFormat.of().formatHex(sha256(header)));
     });
-    return keys;
+    return ranked(keys);
+  }
+
+  /**
+   * Makes keys unique in server order: the second message with key k becomes "k#2", and so on.
+   * Identical headers are two messages; so are two messages a faulty server gives one UIDL.
+   */
+  private static Map<Integer, String> ranked(Map<Integer, String> keys) {
+    Map<Integer, String> unique = new TreeMap<>();
+    Map<String, Integer> seen = new HashMap<>();
+    new TreeMap<>(keys).forEach((n, key) -> {
+      int rank = seen.merge(key, 1, Integer::sum);
+      unique.put(n, rank == 1 ? key : key + "#" + rank);
+    });
+    return unique;
   }
 
   @Override
@@ -178,6 +191,13 @@ final class Pop3SourceFolder implements SourceFolder {
       });
       return null;
     });
+  }
+
+  @Override
+  public List<String> warnings() {
+    return keySpace == HEADER_HASH_KEYS
+        ? List.of("the POP3 server has no UIDL: messages are told apart by a hash of their headers")
+        : List.of();
   }
 
   @Override
