@@ -12,6 +12,8 @@ import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.JobSynchronizationManager;
 import org.springframework.batch.core.step.Step;
@@ -101,6 +103,7 @@ public class MigrateJobConfiguration {
   Step folderStep(JobRepository repository, PlatformTransactionManager tm,
       @Value("${mailferry.chunk-size:100}") int chunkSize, RetryPolicy reconnect,
       FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession) {
+    FolderProgress progress = new FolderProgress();
     return new StepBuilder(FOLDER_STEP, repository)
         .<MessageRef, MessageRef>chunk(chunkSize)
         .transactionManager(tm)
@@ -112,7 +115,8 @@ public class MigrateJobConfiguration {
         // The filter counts what it drops; running it again on a retry would count twice.
         .processorNonTransactional()
         .stream(folderSession)
-        .listener(new FolderProgress())
+        .listener((StepExecutionListener) progress)
+        .listener((ChunkListener<Object, Object>) progress)
         .build();
   }
 

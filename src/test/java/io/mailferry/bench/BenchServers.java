@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>starts a {@link DovecotServer} (SLASH layout: separator '/', no prefix, Maildir LAYOUT=fs) that allows
  *       50 connections per user and IP;</li>
- *   <li>adds the users {@code src}, {@code dst}, {@code ref} and {@code ref-imapc} (password
+ *   <li>adds the users {@code src}, {@code dst}, {@code ref}, {@code ref-imapc}, {@code pop} and {@code popdst} (password
  *       {@code bench-USER});</li>
  *   <li>creates and subscribes the corpus folders in {@code src}, then APPENDs {@link BenchCorpus} (seed 42,
  *       MESSAGES messages, default 2000, over FOLDERS folders, default 29) with flags and INTERNALDATE, using
@@ -54,6 +54,8 @@ public final class BenchServers {
 
     private static final long SEED = 42;
     private static final String PASSWORD_PREFIX = "bench-";
+    /** pop and popdst are for the POP3 leg: bench/run fills pop's INBOX from src with doveadm copy. */
+    private static final List<String> USERS = List.of("src", "dst", "ref", "ref-imapc", "pop", "popdst");
     private static final SampleMessage POISON = new SampleMessage(List.of("-"), new byte[0], Set.of(),
             java.time.Instant.EPOCH);
 
@@ -77,7 +79,7 @@ public final class BenchServers {
         Runtime.getRuntime().addShutdownHook(hook);
 
         try {
-            for (String user : List.of("src", "dst", "ref", "ref-imapc")) {
+            for (String user : USERS) {
                 server.addUser(user, PASSWORD_PREFIX + user);
             }
             long started = System.nanoTime();
@@ -217,9 +219,10 @@ public final class BenchServers {
         StringBuilder b = new StringBuilder("{");
         field(b, "host", server.host()).append(',');
         b.append("\"imap_port\":").append(server.imapPort()).append(',');
+        b.append("\"pop3_port\":").append(server.pop3Port()).append(',');
         field(b, "cert", server.certificatePem().toString()).append(',');
         b.append("\"users\":{");
-        List<String> users = List.of("src", "dst", "ref", "ref-imapc");
+        List<String> users = USERS;
         for (int i = 0; i < users.size(); i++) {
             field(b, users.get(i), PASSWORD_PREFIX + users.get(i)).append(i < users.size() - 1 ? "," : "");
         }

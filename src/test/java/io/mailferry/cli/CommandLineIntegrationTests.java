@@ -211,9 +211,23 @@ class CommandLineIntegrationTests {
   }
 
   @Test
-  void pop3_is_refused_clearly_until_it_is_supported() {
-    Result r = Mailferry.run(Map.of(), "migrate", "--from", "pop3://alice@127.0.0.1", "--to", destination.url());
-    assertOneSentence(r, ExitCodes.USAGE, "pop3");
+  void pop3_as_the_destination_or_pop3_options_on_an_imap_source_are_refused_in_one_sentence() {
+    Result toPop = Mailferry.run(Map.of(), "migrate", "--from", destination.url(), "--to", "pop3://alice@127.0.0.1");
+    assertOneSentence(toPop, ExitCodes.USAGE, "pop3://");
+    Result deleteImap = Mailferry.run(Map.of(), "migrate", "--from", destination.url(), "--to", destination.url(),
+        "--delete-after-copy");
+    assertOneSentence(deleteImap, ExitCodes.USAGE, "POP3 source");
+  }
+
+  @Test
+  void an_unreachable_pop3_host_is_one_sentence_and_exit_69() throws Exception {
+    int closedPort;
+    try (var s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Result r = Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", "x", "MAILFERRY_TO_PASSWORD", "y"), "migrate",
+        "--from", "pop3://alice@127.0.0.1:" + closedPort, "--to", destination.url(), "--state-dir", state.toString());
+    assertOneSentence(r, ExitCodes.UNAVAILABLE, "127.0.0.1:" + closedPort);
   }
 
   private String readLog() {
