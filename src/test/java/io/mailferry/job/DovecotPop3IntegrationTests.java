@@ -1,10 +1,14 @@
 package io.mailferry.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.DovecotServer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The POP3 contract against Dovecot's POP3 server (STLS, a self-signed certificate) into Dovecot IMAP. */
 class DovecotPop3IntegrationTests extends Pop3Contract {
@@ -20,6 +24,22 @@ class DovecotPop3IntegrationTests extends Pop3Contract {
   @AfterAll
   static void stop() {
     dovecot.close();
+  }
+
+  @Test
+  void pop3s_with_implicit_tls_copies_and_an_untrusted_certificate_is_exit_69_in_one_line() throws Exception {
+    seed(received("over-tls", null, null, "Wed, 11 Mar 2026 10:00:00 +0000"));
+    Account overTls = new Account("pop3s", dovecot.host(), dovecot.pop3sPort(), sourceMailbox.user(),
+        sourceMailbox.password(), null);
+
+    var untrusted = Mailferry.migrate(overTls, destination, state);
+    var trusted = Mailferry.migrate(overTls.trusting(dovecot.certificatePem()), destination, state);
+
+    assertThat(untrusted.exitCode()).as(untrusted.toString()).isEqualTo(69);
+    assertThat(untrusted.err().strip().lines()).singleElement().asString()
+        .contains("certificate is not trusted").contains("--from-trust-cert");
+    assertThat(trusted.exitCode()).as(trusted.toString()).isZero();
+    assertThat(shas(destination, "INBOX")).isEqualTo(shas(sourceMailbox, "INBOX"));
   }
 
   @Override

@@ -141,6 +141,20 @@ abstract class Pop3Contract {
   }
 
   @Test
+  void dry_run_counts_what_is_new_and_writes_and_deletes_nothing() throws Exception {
+    seed(received("dry-1", null, null, "Sun, 8 Mar 2026 10:00:00 +0000"));
+    seed(received("dry-2", null, null, "Sun, 8 Mar 2026 11:00:00 +0000"));
+
+    var run = Mailferry.migrate(source, destination, state, "--dry-run", "--delete-after-copy");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out().lines().filter(l -> l.startsWith("INBOX ")).findFirst().orElseThrow().trim().split("\\s+"))
+        .contains("2");
+    assertThat(count(destination, "INBOX")).isZero();
+    assertThat(count(sourceMailbox, "INBOX")).isEqualTo(2);
+  }
+
+  @Test
   void an_imap_only_option_or_a_pop3_destination_is_refused_in_one_line() {
     var toPop = Mailferry.migrate(destination, source, state);
     assertThat(toPop.exitCode()).isEqualTo(64);
