@@ -10,6 +10,7 @@ import java.util.Map;
  * Everything a migration needs except its secrets. Safe to store in job parameters and to print.
  *
  * @param folderMap user renames, source path → destination path, as typed ('/'-separated)
+ * @param quota what to do with the destination's quota before writing
  */
 public record MigrationSettings(
     Endpoint from,
@@ -21,7 +22,8 @@ public record MigrationSettings(
     Map<FolderPath, FolderPath> folderMap,
     boolean includeDeleted,
     int maxConnections,
-    long maxFailures) {
+    long maxFailures,
+    QuotaPolicy quota) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 5;
   /** A destination that refuses this many messages refuses everything: stop asking. */

@@ -1,6 +1,7 @@
 package io.mailferry.job;
 
 import io.mailferry.config.MigrationSettings;
+import io.mailferry.config.QuotaPolicy;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderPath;
@@ -38,6 +39,7 @@ public final class MigrationParameters {
         .addString("maxFailures", String.valueOf(s.maxFailures()), false)
         .addString("fromConnection", connection(s.fromConnection()), false)
         .addString("toConnection", connection(s.toConnection()), false)
+        .addString("quotaPolicy", s.quota().toString(), false)
         .toJobParameters();
   }
 
@@ -52,7 +54,8 @@ public final class MigrationParameters {
         splitMap(p.getString("folderMap")),
         Boolean.parseBoolean(p.getString("includeDeleted")),
         Integer.parseInt(p.getString("maxConnections")),
-        Long.parseLong(p.getString("maxFailures")));
+        Long.parseLong(p.getString("maxFailures")),
+        QuotaPolicy.parse(p.getString("quotaPolicy")));
   }
 
   /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */
