@@ -2,18 +2,21 @@ package io.mailferry.cli;
 
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
-import io.mailferry.job.FolderPlan;
+import io.mailferry.config.QuotaPolicy;
 import io.mailferry.job.MigrationPlanner;
 import io.mailferry.job.MigrationRuntime;
+import io.mailferry.job.PendingWork;
+import io.mailferry.job.QuotaPreflight;
 import io.mailferry.ledger.Ledger;
-import io.mailferry.mail.MessageRef;
+import io.mailferry.report.QuotaForecast;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
 import org.springframework.context.ApplicationContext;
 
-/** --dry-run: the plan, folder by folder, with what is left to copy. Writes nothing anywhere. */
+/**
+ * --dry-run: the plan, folder by folder, with what is left to copy, and the destination's quota
+ * lines as a real run prints them. Writes nothing anywhere.
+ */
 final class DryRun {
 
   private DryRun() {}
@@ -22,31 +25,24 @@ final class DryRun {
     Ledger ledger = context.getBean(Ledger.class);
     Path spool = Path.of(context.getEnvironment().getProperty("mailferry.state-dir"), "spool");
     try (MigrationRuntime runtime = new MigrationRuntime(settings, credentials, ledger, spool)) {
-      List<FolderPlan> plan = MigrationPlanner.plan(runtime);
+      PendingWork work = PendingWork.of(runtime, MigrationPlanner.plan(runtime));
       out.printf("Plan: %s → %s (dry run: nothing is written)%n", settings.from(), settings.to());
       out.printf("%-40s %-30s %9s %12s%n", "source folder", "destination folder", "to copy", "bytes");
-      long totalMessages = 0;
-      long totalBytes = 0;
-      for (FolderPlan folder : plan) {
-        long messages = 0;
-        long bytes = 0;
-        if (folder.selectable()) {
-          try (var source = runtime.source().open(folder.source())) {
-            Set<Long> known = ledger.knownUids(runtime.sourceAccount(), runtime.destAccount(),
-                folder.sourceLabel(), source.uidValidity());
-            for (MessageRef ref : source.listAfter(0, known::contains)) {
-              if (!known.contains(ref.uid()) && (settings.includeDeleted() || !ref.isDeleted())) {
-                messages++;
-                bytes += ref.size();
-              }
-            }
-          }
-        }
-        totalMessages += messages;
-        totalBytes += bytes;
-        out.printf("%-40s %-30s %9d %12d%n", folder.sourceLabel(), folder.destName(), messages, bytes);
+      for (PendingWork.Folder folder : work.folders()) {
+        out.printf("%-40s %-30s %9d %12d%n", folder.plan().sourceLabel(), folder.plan().destName(), folder.messages(),
+            folder.bytes());
       }
-      out.printf("%-71s %9d %12d%n", "total", totalMessages, totalBytes);
+      out.printf("%-71s %9d %12d%n", "total", work.messages(), work.bytes());
+      QuotaPolicy policy = settings.quota();
+      if (policy.action() != QuotaPolicy.Action.IGNORE) {
+        QuotaForecast forecast = QuotaPreflight.forecast(runtime, work);
+        forecast.lines().forEach(out::println);
+        boolean stop = policy.action() == QuotaPolicy.Action.STOP;
+        forecast.warnings(policy.warnPercent(), stop).forEach(w -> out.println("warning: " + w));
+        if (stop && !forecast.overfilled().isEmpty()) {
+          out.println("With --quota-policy stop this migration would not start (exit 73).");
+        }
+      }
     }
   }
 }

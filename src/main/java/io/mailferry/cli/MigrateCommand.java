@@ -3,6 +3,7 @@ package io.mailferry.cli;
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.SourceDeletion;
+import io.mailferry.config.QuotaPolicy;
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
@@ -90,6 +91,15 @@ final class MigrateCommand implements Callable<Integer> {
       description = "stop once N messages were refused by the destination (default ${DEFAULT-VALUE})")
   long maxFailures;
 
+  @Option(names = "--quota-policy", paramLabel = "POLICY", defaultValue = "warn",
+      description = "warn, stop (a job that would not fit the destination's quota exits 73 before writing) "
+          + "or ignore (default ${DEFAULT-VALUE})")
+  String quotaPolicy;
+
+  @Option(names = "--quota-warn", paramLabel = "PERCENT", defaultValue = "90",
+      description = "warn when a destination quota would be this full after the run (default ${DEFAULT-VALUE})")
+  int quotaWarn;
+
   @Option(names = "--dry-run", description = "print the plan and write nothing") boolean dryRun;
 
   @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
@@ -135,7 +145,7 @@ final class MigrateCommand implements Callable<Integer> {
     return new MigrationSettings(source, destination,
         connection(fromAuth, fromTrustCert != null ? fromTrustCert : trustCert, "--from-auth"),
         connection(toAuth, toTrustCert != null ? toTrustCert : trustCert, "--to-auth"),
-        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures, sourceDeletion());
+        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures, sourceDeletion(), quotaPolicy());
   }
 
   private SourceDeletion sourceDeletion() {
@@ -147,6 +157,19 @@ final class MigrateCommand implements Callable<Integer> {
     }
     return deleteAfterCopy ? SourceDeletion.afterCopy()
         : deleteOlderThanDays != null ? SourceDeletion.olderThan(deleteOlderThanDays) : SourceDeletion.NONE;
+  }
+
+  private QuotaPolicy quotaPolicy() {
+    QuotaPolicy.Action action = switch (quotaPolicy) {
+      case "warn" -> QuotaPolicy.Action.WARN;
+      case "stop" -> QuotaPolicy.Action.STOP;
+      case "ignore" -> QuotaPolicy.Action.IGNORE;
+      default -> throw new MailferryException.BadUsage("--quota-policy must be warn, stop or ignore.");
+    };
+    if (quotaWarn < 1 || quotaWarn > 100) {
+      throw new MailferryException.BadUsage("--quota-warn must be between 1 and 100.");
+    }
+    return new QuotaPolicy(action, quotaWarn);
   }
 
   private ConnectionSettings connection(String auth, Path cert, String option) {

@@ -3,6 +3,7 @@ package io.mailferry.cli;
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.MigrationReport;
+import io.mailferry.report.QuotaForecast;
 import io.mailferry.report.SummaryPrinter;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,6 +34,17 @@ final class RunOutcome {
     return exitCode(execution, result);
   }
 
+  /** What a full destination leaves: copied, left, and how much room is missing. */
+  private static String left(MigrationReport r) {
+    QuotaForecast left = r.quotaLeft();
+    StringBuilder s = new StringBuilder().append(r.copied()).append(" messages copied, up to ")
+        .append(left.messages()).append(" (").append(QuotaForecast.size(left.bytes())).append(") left");
+    for (QuotaForecast.Root root : left.overfilled()) {
+      s.append("; quota \"").append(root.name()).append("\" lacks ").append(root.missing());
+    }
+    return s.append(". Free space or raise the quota, then run mailferry resume.").toString();
+  }
+
   private static int exitCode(JobExecution execution, MigrationReport result) {
     if (execution.getStatus() == BatchStatus.COMPLETED) {
       return result.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
@@ -43,6 +55,9 @@ final class RunOutcome {
     }
     for (Throwable t : execution.getAllFailureExceptions()) {
       MailferryException known = FailureHandler.find(t);
+      if (known instanceof MailferryException.DestinationFull && result.quotaLeft() != null) {
+        throw new MailferryException.DestinationFull(known.getMessage() + " " + left(result), known);
+      }
       if (known != null) {
         throw known;
       }

@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param folderMap user renames, source path → destination path, as typed ('/'-separated)
  * @param sourceDeletion what a POP3 source deletes once copied (nothing by default)
+ * @param quota what to do with the destination's quota before writing
  */
 public record MigrationSettings(
     Endpoint from,
@@ -23,7 +24,8 @@ public record MigrationSettings(
     boolean includeDeleted,
     int maxConnections,
     long maxFailures,
-    SourceDeletion sourceDeletion) {
+    SourceDeletion sourceDeletion,
+    QuotaPolicy quota) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 5;
   /** A destination that refuses this many messages refuses everything: stop asking. */

@@ -1,10 +1,17 @@
 package io.mailferry.job;
 
 import io.mailferry.mail.MessageRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
-/** Drops what must not be copied: \Deleted messages (unless asked) and what the ledger has. */
+/**
+ * Drops what must not be copied: \Deleted messages (unless asked), what the ledger has, and what
+ * the destination would refuse for its size (above its APPENDLIMIT, RFC 7889).
+ */
 class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
+
+  private static final Logger log = LoggerFactory.getLogger(CopyFilter.class);
 
   private final FolderSession session;
 
@@ -15,13 +22,24 @@ class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
   @Override
   public MessageRef process(MessageRef ref) {
     if (ref.isDeleted() && !session.runtime().settings().includeDeleted()) {
-      session.tally().skip("flagged \\Deleted (use --include-deleted)");
+      session.drop(ref, "flagged \\Deleted (use --include-deleted)");
       return null;
     }
     if (session.knownUids().contains(ref.uid())) {
-      session.tally().alreadyThere++;
+      session.drop(ref, null);
+      return null;
+    }
+    Long limit = session.appendLimit();
+    if (limit != null && ref.size() > limit) {
+      String reason = tooLarge(limit);
+      log.warn("{} UID {}: {} bytes, {}: skipped", ref.folder(), ref.uid(), ref.size(), reason);
+      session.drop(ref, reason);
       return null;
     }
     return ref;
+  }
+
+  static String tooLarge(long appendLimit) {
+    return "larger than the destination accepts (APPENDLIMIT " + appendLimit + " bytes)";
   }
 }

@@ -33,16 +33,28 @@ class CopyWriter implements ItemWriter<MessageRef> {
   @Override
   public void write(Chunk<? extends MessageRef> chunk) {
     if (chunk.isEmpty()) {
+      session.chunkWritten();
       return;
     }
     FolderTally before = session.tally().copy();
     try {
       copy(chunk);
+      session.chunkWritten();
     } catch (MailferryException.Temporary | MailferryException.Unreachable e) {
       // The chunk will be retried on new connections: forget the broken ones, the destination
       // index (it changed) and the counts of this attempt.
       session.reset(before);
       throw e;
+    }
+  }
+
+  /**
+   * Thrown out of the fetch when the destination is full: the messages before it are stored and
+   * recorded, the rest of the chunk is left for the next run.
+   */
+  private static final class Full extends RuntimeException {
+    Full() {
+      super(null, null, false, false);
     }
   }
 
@@ -61,13 +73,26 @@ class CopyWriter implements ItemWriter<MessageRef> {
     }
     SinkFolder destination = session.destination();
     SinkFolder.FlagFilter flagFilter = destination.flagFilter();
-    session.source().fetch(toFetch, (ref, raw) -> copyOne(ref, raw, matcher, destination, flagFilter, entries));
+    try {
+      session.source().fetch(toFetch, (ref, raw) -> copyOne(ref, raw, matcher, destination, flagFilter, entries));
+    } catch (Full full) {
+      // The chunk commits what was stored before the refusal (ledger rows, tally, a checkpoint
+      // just before the first message left); the folder's reader then ends the step. Matches
+      // found further on are left too: the next run finds them again.
+      long stop = session.stoppedAt();
+      session.tally().alreadyThere -= entries.stream().filter(e -> e.sourceUid() >= stop).count();
+      entries.removeIf(e -> e.sourceUid() >= stop);
+    }
     session.runtime().ledger().record(entries);
   }
 
   private void copyOne(MessageRef ref, RawMessage raw, DestinationMatcher matcher, SinkFolder destination,
       SinkFolder.FlagFilter flagFilter, List<LedgerEntry> entries) {
     FolderTally tally = session.tally();
+    if (session.runtime().destinationFull() != null) {
+      session.stopAt(ref.uid()); // another folder filled it: append nothing more
+      throw new Full();
+    }
     if (raw == null) {
       tally.skip("expunged at the source during the run");
       return;
@@ -91,6 +116,11 @@ class CopyWriter implements ItemWriter<MessageRef> {
       entries.add(entry(ref, raw.sha256(), appended.uid(), appended.uidValidity(), LedgerEntry.Outcome.COPIED));
       tally.copied++;
       tally.bytesCopied += raw.size();
+    } catch (MailferryException.DestinationFull e) {
+      log.info("{} UID {}: the destination is full, stopping: {}", ref.folder(), ref.uid(), e.getMessage());
+      session.runtime().destinationFull(e);
+      session.stopAt(ref.uid());
+      throw new Full();
     } catch (SinkFolder.MessageRefused e) {
       tally.fail(ref.uid(), "the destination refused it: " + e.getMessage());
       log.warn("{} UID {}: refused by the destination: {}", ref.folder(), ref.uid(), e.getMessage());

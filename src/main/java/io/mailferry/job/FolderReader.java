@@ -1,5 +1,6 @@
 package io.mailferry.job;
 
+import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import java.util.Iterator;
 import java.util.List;
@@ -60,6 +61,13 @@ class FolderReader implements ItemStreamReader<MessageRef> {
 
   @Override
   public MessageRef read() {
+    // The destination is full: this folder stopped in its last chunk, or another folder found it
+    // full. End the step here, between chunks, with nothing sent. (A folder that stopped in its
+    // final chunk is not read again: StopWhenFull fails its step.)
+    var full = session.runtime().destinationFull();
+    if (full != null && (session.stoppedAt() != null || (refs != null && refs.hasNext()))) {
+      throw new MailferryException.DestinationFull(full.getMessage(), null);
+    }
     if (refs == null || !refs.hasNext()) {
       return null;
     }
@@ -70,6 +78,10 @@ class FolderReader implements ItemStreamReader<MessageRef> {
 
   @Override
   public void update(ExecutionContext context) {
+    Long stoppedAt = session.stoppedAt();
+    if (stoppedAt != null && stoppedAt <= lastUid) {
+      lastUid = stoppedAt - 1; // the rest of the chunk was not written: the next run starts there
+    }
     context.putLong(UIDVALIDITY_KEY, uidValidity);
     context.putLong(LAST_UID_KEY, lastUid);
   }

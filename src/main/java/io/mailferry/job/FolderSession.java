@@ -7,6 +7,7 @@ import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 class FolderSession implements ItemStream {
 
   private static final String TALLY_KEY = "tally";
+  /** Set when the folder stopped in a chunk because the destination was full: the refusal. */
+  static final String FULL_KEY = "destinationFull";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Logger log = LoggerFactory.getLogger(FolderSession.class);
   /** The console shows this logger at INFO. */
@@ -37,6 +40,12 @@ class FolderSession implements ItemStream {
   private DestinationMatcher matcher;
   private List<MessageRef> sourceRefs = List.of();
   private FolderTally tally;
+  /** What the filter dropped since the last chunk was written, to take back what a stop leaves unwritten. */
+  private final List<Dropped> dropped = new ArrayList<>();
+  private Long stoppedAt;
+
+  /** @param skipReason null for a message the ledger already has */
+  private record Dropped(long uid, String skipReason) {}
 
   FolderSession(MigrationRuntime runtime, FolderPlan plan) {
     this.runtime = runtime;
@@ -45,6 +54,7 @@ class FolderSession implements ItemStream {
 
   @Override
   public void open(ExecutionContext context) {
+    context.remove(FULL_KEY); // a stop of an earlier run; this one starts afresh
     tally = context.containsKey(TALLY_KEY)
         ? JSON.readValue(context.getString(TALLY_KEY), FolderTally.class)
         : new FolderTally(plan.sourceLabel(), plan.destLabel());
@@ -53,6 +63,10 @@ class FolderSession implements ItemStream {
   @Override
   public void update(ExecutionContext context) {
     context.putString(TALLY_KEY, JSON.writeValueAsString(tally()));
+    var full = runtime.destinationFull();
+    if (stoppedAt != null && full != null) {
+      context.putString(FULL_KEY, full.getMessage());
+    }
   }
 
   @Override
@@ -136,6 +150,53 @@ class FolderSession implements ItemStream {
       destination = runtime.sink().open(plan.destName());
     }
     return destination;
+  }
+
+  /** Counts a message the filter drops: skipped for this reason, or (null) already there. */
+  void drop(MessageRef ref, String skipReason) {
+    if (skipReason == null) {
+      tally().alreadyThere++;
+    } else {
+      tally().skip(skipReason);
+    }
+    dropped.add(new Dropped(ref.uid(), skipReason));
+  }
+
+  /** A chunk was written: what the filter dropped before it is settled. */
+  void chunkWritten() {
+    dropped.clear();
+  }
+
+  /**
+   * The destination is full: this folder stops before {@code uid}, which and all after it stay
+   * unwritten. The checkpoint is set just before it and the filter's counts for the messages from
+   * it on are taken back, so the next run counts them once.
+   */
+  void stopAt(long uid) {
+    if (stoppedAt != null) {
+      return;
+    }
+    stoppedAt = uid;
+    for (Dropped d : dropped) {
+      if (d.uid() >= uid) {
+        if (d.skipReason() == null) {
+          tally().alreadyThere--;
+        } else {
+          tally().unskip(d.skipReason());
+        }
+      }
+    }
+    dropped.clear();
+  }
+
+  /** The UID this folder stopped before because the destination is full, or null. */
+  Long stoppedAt() {
+    return stoppedAt;
+  }
+
+  /** The destination folder's APPENDLIMIT, or null. */
+  Long appendLimit() {
+    return runtime.appendLimit(plan.destName());
   }
 
   /** Source UIDs under the current UIDVALIDITY that the ledger already has. */

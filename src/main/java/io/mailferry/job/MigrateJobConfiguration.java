@@ -27,7 +27,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The migrate job, top-down: plan (map folders, create them) → transfer (one partition per
+ * The migrate job, top-down: quota (what is left to write against the destination's quota) →
+ * plan (map folders, create them) → transfer (one partition per
  * folder, chunks of messages) . The report is built from the partitions' saved tallies.
  */
 @Configuration(proxyBeanMethods = false)
@@ -37,25 +38,44 @@ public class MigrateJobConfiguration {
   static final String FOLDER_STEP = "copyFolder";
 
   @Bean
-  Job migrateJob(JobRepository repository, Step planStep, Step transferStep, MigrationRuntime runtime,
-      LocalExecutions localExecutions) {
+  Job migrateJob(JobRepository repository, Step quotaStep, Step planStep, Step transferStep,
+      MigrationRuntime runtime, LocalExecutions localExecutions) {
     return new JobBuilder(JOB_NAME, repository)
-        .start(planStep)
+        .start(quotaStep)
+        .next(planStep)
         .next(transferStep)
         .listener(localExecutions)
         .listener(new RuntimeCloser(runtime, repository))
         .build();
   }
 
+  /**
+   * Before anything is written, and again on every restart (the quota may have changed): the
+   * destination's quota against what is left to write.
+   */
+  @Bean
+  Step quotaStep(JobRepository repository, PlatformTransactionManager tm, MigrationRuntime runtime,
+      @Value("${mailferry.retries:4}") int retries, @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
+    return new StepBuilder("quota", repository)
+        .tasklet(new QuotaTasklet(runtime, lostConnection(retries, retryDelayMs)), tm)
+        .allowStartIfComplete(true)
+        .build();
+  }
+
   @Bean
   Step planStep(JobRepository repository, PlatformTransactionManager tm, MigrationRuntime runtime,
       @Value("${mailferry.retries:4}") int retries, @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
-    // At the start a host that cannot be reached or a TLS failure is a mistake to report now,
-    // not to retry: only a connection lost half-way through is.
-    var lostConnection = backoff(retries, retryDelayMs).includes(MailferryException.Temporary.class).build();
     return new StepBuilder("plan", repository)
-        .tasklet(new PlanTasklet(runtime, new RetryTemplate(lostConnection)), tm)
+        .tasklet(new PlanTasklet(runtime, lostConnection(retries, retryDelayMs)), tm)
         .build();
+  }
+
+  /**
+   * At the start a host that cannot be reached or a TLS failure is a mistake to report now, not
+   * to retry: only a connection lost half-way through is.
+   */
+  private static RetryTemplate lostConnection(int retries, long retryDelayMs) {
+    return new RetryTemplate(backoff(retries, retryDelayMs).includes(MailferryException.Temporary.class).build());
   }
 
   /**
@@ -117,6 +137,7 @@ public class MigrateJobConfiguration {
         .stream(folderSession)
         .listener((StepExecutionListener) progress)
         .listener((ChunkListener<Object, Object>) progress)
+        .listener(new StopWhenFull())
         .build();
   }
 

@@ -4,6 +4,7 @@ import io.mailferry.config.MigrationSettings;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.FolderTally;
 import io.mailferry.report.MigrationReport;
+import io.mailferry.report.QuotaForecast;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -161,6 +162,12 @@ public class MigrationLauncher {
         fresh.getEndTime() == null ? null : fresh.getEndTime().atZone(java.time.ZoneId.systemDefault()).toInstant(),
         folders,
         ctx.containsKey(RuntimeCloser.PEAK_SOURCE) ? ctx.getInt(RuntimeCloser.PEAK_SOURCE) : 0,
-        ctx.containsKey(RuntimeCloser.PEAK_DESTINATION) ? ctx.getInt(RuntimeCloser.PEAK_DESTINATION) : 0);
+        ctx.containsKey(RuntimeCloser.PEAK_DESTINATION) ? ctx.getInt(RuntimeCloser.PEAK_DESTINATION) : 0,
+        forecast(ctx, QuotaTasklet.FORECAST_KEY),
+        forecast(ctx, QuotaLeft.LEFT_KEY));
+  }
+
+  private static QuotaForecast forecast(org.springframework.batch.infrastructure.item.ExecutionContext ctx, String key) {
+    return ctx.containsKey(key) ? JSON.readValue(ctx.getString(key), QuotaForecast.class) : null;
   }
 }

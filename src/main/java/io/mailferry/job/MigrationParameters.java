@@ -2,6 +2,7 @@ package io.mailferry.job;
 
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.SourceDeletion;
+import io.mailferry.config.QuotaPolicy;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderPath;
@@ -40,6 +41,7 @@ public final class MigrationParameters {
         .addString("fromConnection", connection(s.fromConnection()), false)
         .addString("toConnection", connection(s.toConnection()), false)
         .addString("sourceDeletion", s.sourceDeletion().toString(), false)
+        .addString("quotaPolicy", s.quota().toString(), false)
         .toJobParameters();
   }
 
@@ -55,7 +57,8 @@ public final class MigrationParameters {
         Boolean.parseBoolean(p.getString("includeDeleted")),
         Integer.parseInt(p.getString("maxConnections")),
         Long.parseLong(p.getString("maxFailures")),
-        SourceDeletion.parse(p.getString("sourceDeletion")));
+        SourceDeletion.parse(p.getString("sourceDeletion")),
+        QuotaPolicy.parse(p.getString("quotaPolicy")));
   }
 
   /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */

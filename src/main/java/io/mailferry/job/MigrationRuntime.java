@@ -12,7 +12,12 @@ import io.mailferry.sink.imap.ImapSink;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.imap.ImapSource;
 import io.mailferry.source.pop3.Pop3Source;
+import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The live side of one migration: settings, the source and sink with their connection pools,
@@ -25,6 +30,8 @@ public class MigrationRuntime implements AutoCloseable {
   private final MailSink sink;
   private final Ledger ledger;
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+  private final Map<String, Optional<Long>> appendLimits = new ConcurrentHashMap<>();
+  private final AtomicReference<MailferryException.DestinationFull> full = new AtomicReference<>();
 
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
     this.settings = settings;
@@ -60,9 +67,33 @@ public class MigrationRuntime implements AutoCloseable {
     if (n >= settings.maxFailures()) {
       // Exit 1 like any run with failed messages; the chunk in hand rolls back, and whatever of it
       // reached the destination is matched, not sent again, by the next run.
-      throw new io.mailferry.mail.MailferryException(1, "Stopped after " + n + " messages were refused by the "
+      throw new MailferryException(1, "Stopped after " + n + " messages were refused by the "
           + "destination (--max-failures " + settings.maxFailures() + "); the last: " + reason, null);
     }
+  }
+
+  /** The destination folder's APPENDLIMIT in octets, or null; asked once per folder and run. */
+  public Long appendLimit(String destName) {
+    Optional<Long> limit = appendLimits.get(destName);
+    if (limit == null) {
+      // Not computeIfAbsent: that would hold a lock of the map during a server round trip.
+      limit = Optional.ofNullable(sink.appendLimit(destName));
+      appendLimits.putIfAbsent(destName, limit);
+    }
+    return limit.orElse(null);
+  }
+
+  /**
+   * The destination refused a message for its quota: from now on no folder appends anything more.
+   * The first refusal is kept; it is what the user reads.
+   */
+  public void destinationFull(MailferryException.DestinationFull refusal) {
+    full.compareAndSet(null, refusal);
+  }
+
+  /** The refusal that filled the destination during this run, or null while there is room. */
+  public MailferryException.DestinationFull destinationFull() {
+    return full.get();
   }
 
   public String sourceAccount() {

@@ -29,8 +29,11 @@ final class PlanTasklet implements Tasklet {
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
     // Creating a folder twice is harmless (ensureFolder checks first), so the whole plan retries.
+    var job = chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
+    // The quota step may have mapped the folders already; then the same plan is used.
+    String saved = job.containsKey(PLAN_KEY) ? job.getString(PLAN_KEY) : null;
     List<FolderPlan> plan = reconnect.invoke(() -> {
-      List<FolderPlan> folders = MigrationPlanner.plan(runtime);
+      List<FolderPlan> folders = saved != null ? FolderPlan.listFromJson(saved) : MigrationPlanner.plan(runtime);
       for (FolderPlan folder : folders) {
         if (!folder.destName().equalsIgnoreCase("INBOX")) {
           runtime.sink().ensureFolder(folder.destName(), folder.subscribed());
@@ -39,8 +42,7 @@ final class PlanTasklet implements Tasklet {
       return folders;
     });
     log.info("plan: {} folders from {} to {}", plan.size(), runtime.settings().from(), runtime.settings().to());
-    chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext()
-        .putString(PLAN_KEY, FolderPlan.toJson(plan));
+    job.putString(PLAN_KEY, FolderPlan.toJson(plan));
     return RepeatStatus.FINISHED;
   }
 }

@@ -6,7 +6,8 @@ import org.springframework.batch.core.repository.JobRepository;
 
 /**
  * Closes the job's connections when it ends, first saving how many were open at most (the
- * report shows it, and the connection-cap tests read it).
+ * report shows it, and the connection-cap tests read it) and, when the destination was full,
+ * what is left to write.
  */
 final class RuntimeCloser implements JobExecutionListener {
 
@@ -24,6 +25,7 @@ final class RuntimeCloser implements JobExecutionListener {
   @Override
   public void afterJob(JobExecution execution) {
     try {
+      QuotaLeft.save(runtime, execution);
       execution.getExecutionContext().putInt(PEAK_SOURCE, runtime.source().peakConnections());
       execution.getExecutionContext().putInt(PEAK_DESTINATION, runtime.sink().peakConnections());
       repository.updateExecutionContext(execution);

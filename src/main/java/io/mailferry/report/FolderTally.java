@@ -53,6 +53,11 @@ public final class FolderTally {
     skipped.merge(reason, 1L, Long::sum);
   }
 
+  /** Takes one skip back (a message left for the next run after all). */
+  public void unskip(String reason) {
+    skipped.computeIfPresent(reason, (r, n) -> n > 1 ? n - 1 : null);
+  }
+
   public void warn(String warning) {
     warnings.merge(warning, 1L, Long::sum);
   }

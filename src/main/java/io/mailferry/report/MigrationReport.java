@@ -8,6 +8,9 @@ import java.util.List;
 /**
  * The end of a run, for people (the summary) and machines (--report FILE, JSON). Names accounts
  * as user@host only. The totals are written to the JSON too.
+ *
+ * @param quota the destination's quota before writing, or null (--quota-policy ignore)
+ * @param quotaLeft when the destination was full: what is left to write and the quota then; else null
  */
 public record MigrationReport(
     String from,
@@ -18,7 +21,9 @@ public record MigrationReport(
     Instant ended,
     List<FolderTally> folders,
     int peakSourceConnections,
-    int peakDestinationConnections) {
+    int peakDestinationConnections,
+    QuotaForecast quota,
+    QuotaForecast quotaLeft) {
 
   @JsonProperty
   public long atSource() {

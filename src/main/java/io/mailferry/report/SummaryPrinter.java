@@ -27,5 +27,17 @@ public final class SummaryPrinter {
     out.printf(Locale.ROOT, "%.1f MB copied in %.1f s: %.0f messages/s; at most %d source and %d destination connections.%n",
         r.bytesCopied() / 1e6, r.elapsedSeconds(), r.messagesPerSecond(), r.peakSourceConnections(),
         r.peakDestinationConnections());
+    if (r.quotaLeft() != null) {
+      QuotaForecast left = r.quotaLeft();
+      out.printf("The destination is full: %d messages (%s) copied, up to %d messages (%s) left to write.%n",
+          r.copied(), QuotaForecast.size(r.bytesCopied()), left.messages(), QuotaForecast.size(left.bytes()));
+      left.lines().forEach(line -> out.println("  now: " + line));
+      for (QuotaForecast.Root root : left.overfilled()) {
+        out.printf("  needed: %s more in quota \"%s\"; free space or raise the quota, then run mailferry resume.%n",
+            root.missing(), root.name());
+      }
+    } else if (r.quota() != null) {
+      r.quota().lines().forEach(line -> out.println("before the run: " + line));
+    }
   }
 }

@@ -1,7 +1,9 @@
 package io.mailferry.sink;
 
 import io.mailferry.mail.FolderInfo;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where messages go. Implementations hold a capped pool of connections and are thread-safe.
@@ -16,6 +18,15 @@ public interface MailSink extends AutoCloseable {
 
   /** Opens a folder for appending on a connection of its own; close it to give it back. */
   SinkFolder open(String serverName);
+
+  /**
+   * The quota roots of INBOX and of each folder (GETQUOTAROOT), keyed by folder; null when the
+   * destination does not support quotas. A folder that does not exist yet gets INBOX's roots.
+   */
+  Map<String, List<QuotaRoot>> quotaRoots(Collection<String> folders);
+
+  /** The largest message the folder accepts, in octets (APPENDLIMIT, RFC 7889), or null: no limit known. */
+  Long appendLimit(String serverName);
 
   int peakConnections();
 

@@ -162,8 +162,8 @@ public final class DovecotServer implements AutoCloseable {
      *
      * <p>Each user gets a one-line passwd-file users/&lt;name&gt; (the passdb/userdb path contains %u). Why not one
      * shared file: Dovecot re-stats a passwd-file at most once per second, so a user appended to a file that was
-     * just read stays unknown for up to a second. A new path is always read fresh. For the same reason users can
-     * not be changed once added; use a new name instead.
+     * just read stays unknown for up to a second. A new path is always read fresh. For the same reason a user can
+     * not be added twice; use a new name instead (and {@link #setQuota} to change a user's limits).
      */
     public void addUser(String user, String password, long quotaStorageKb, long quotaMessages) {
         addUser(user, password, quotaStorageKb, quotaMessages, 0);
@@ -180,6 +180,31 @@ public final class DovecotServer implements AutoCloseable {
         if (Files.exists(file)) {
             throw new IllegalArgumentException("user " + user + " already exists (Dovecot may have cached it)");
         }
+        writeUser(user, password, quotaStorageKb, quotaMessages, maxMailSizeKb);
+    }
+
+    /**
+     * Changes a user's quota limits (0 = unlimited) while the server runs, as an admin raising a quota would:
+     * the user's passwd-file line is rewritten. Dovecot re-stats a passwd-file at most once per second, so this
+     * waits that long; sessions logged in before keep the old limits, new logins get the new ones.
+     */
+    public synchronized void setQuota(String user, long quotaStorageKb, long quotaMessages) {
+        Path file = usersDir.resolve(user);
+        try {
+            String[] fields = Files.readString(file).strip().split(":", -1);
+            String password = fields[1].substring("{PLAIN}".length());
+            java.util.regex.Matcher max = java.util.regex.Pattern.compile("userdb_quota_max_mail_size=(\\d+)K")
+                    .matcher(fields[fields.length - 1]);
+            writeUser(user, password, quotaStorageKb, quotaMessages, max.find() ? Long.parseLong(max.group(1)) : 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sleep(1100);
+    }
+
+    private void writeUser(String user, String password, long quotaStorageKb, long quotaMessages,
+            long maxMailSizeKb) {
+        Path file = usersDir.resolve(user);
         // Dovecot's quota plugin reads quota_rule, quota_rule2, ... and stops at the first missing one.
         List<String> rules = new ArrayList<>();
         if (quotaStorageKb > 0) {

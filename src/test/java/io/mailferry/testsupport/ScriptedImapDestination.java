@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * A scripted IMAP server with one empty INBOX, for destination behaviour no real server shows on
- * demand: here, PERMANENTFLAGS that allow only the flags it is given (no \*). It records every
+ * demand: here, PERMANENTFLAGS that allow only the flags it is given (no \*), and capabilities
+ * such as APPENDLIMIT. It records every
  * APPEND: the flag list and the literal's exact bytes. Enough IMAP for mailferry's sink, no more.
  */
 public final class ScriptedImapDestination implements AutoCloseable {
@@ -27,10 +28,17 @@ public final class ScriptedImapDestination implements AutoCloseable {
 
   private final ServerSocket listener;
   private final String permanentFlags;
+  private final String capabilities;
   private final List<Appended> appended = new CopyOnWriteArrayList<>();
 
   public ScriptedImapDestination(String permanentFlags) throws IOException {
+    this(permanentFlags, "");
+  }
+
+  /** @param extraCapabilities advertised besides IMAP4rev1 LITERAL+ UIDPLUS, e.g. "APPENDLIMIT=5000" */
+  public ScriptedImapDestination(String permanentFlags, String extraCapabilities) throws IOException {
     this.permanentFlags = permanentFlags;
+    this.capabilities = ("IMAP4rev1 LITERAL+ UIDPLUS " + extraCapabilities).strip();
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "scripted-imap");
     t.setDaemon(true);
@@ -61,7 +69,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
   private void serve(Socket socket) {
     try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
-      send(out, "* OK [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] scripted server ready");
+      send(out, "* OK [CAPABILITY " + capabilities + "] scripted server ready");
       String line;
       while ((line = readLine(in)) != null) {
         int space = line.indexOf(' ');
@@ -72,7 +80,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
         String command = line.substring(space + 1);
         String verb = command.split(" ", 2)[0].toUpperCase();
         switch (verb) {
-          case "CAPABILITY" -> send(out, "* CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS", tag + " OK done");
+          case "CAPABILITY" -> send(out, "* CAPABILITY " + capabilities, tag + " OK done");
           case "LIST" -> send(out, command.endsWith("\"\"") ? "* LIST (\\Noselect) \"/\" \"\"" : "* LIST () \"/\" INBOX",
               tag + " OK done");
           case "LSUB" -> send(out, "* LSUB () \"/\" INBOX", tag + " OK done");

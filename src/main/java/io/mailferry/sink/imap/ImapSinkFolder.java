@@ -110,6 +110,8 @@ final class ImapSinkFolder implements SinkFolder {
       if (cause instanceof CommandFailedException || cause instanceof BadCommandException) {
         // Angus gives the whole tagged line ("A12 NO [LIMIT] …"): keep the server's words.
         String reason = String.valueOf(cause.getMessage()).strip().replaceFirst("^\\S+ (NO|BAD) ", "");
+        // Dovecot appends its timing ("(0.001 + 0.000 secs)."): not the user's business.
+        reason = reason.replaceFirst("\\s*\\(\\d+\\.\\d+ \\+ [^)]*secs\\)\\.?$", "").replaceFirst("\\.$", "");
         if (isQuotaRefusal(reason)) {
           throw new MailferryException.DestinationFull("The destination is full: " + reason + ".", e);
         }

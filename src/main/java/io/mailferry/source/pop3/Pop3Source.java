@@ -66,14 +66,18 @@ public final class Pop3Source implements MailSource {
     return client;
   }
 
-  /** The folder is done with the session: QUIT, which commits its deletions, or just hang up. */
-  synchronized void release(boolean quit) {
+  /**
+   * The folder is done with the session. A healthy session stays open for the next use (the
+   * same run lists the mailbox to plan, then copies it); one with deletions marked ends with
+   * QUIT, which commits them; a broken one is hung up.
+   */
+  synchronized void release(boolean healthy, boolean commitDeletions) {
     folderOpen = false;
-    if (client == null) {
+    if (client == null || (healthy && !commitDeletions)) {
       return;
     }
     try {
-      if (quit && !client.isBroken()) {
+      if (healthy && !client.isBroken()) {
         client.quit();
       }
     } catch (IOException e) {
@@ -101,7 +105,7 @@ public final class Pop3Source implements MailSource {
 
   @Override
   public synchronized void close() {
-    release(true);
+    release(true, true);
   }
 
   Endpoint endpoint() {

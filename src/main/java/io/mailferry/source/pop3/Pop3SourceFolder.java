@@ -52,6 +52,7 @@ final class Pop3SourceFolder implements SourceFolder {
   private final Map<Integer, Described> headersRead = new HashMap<>();
   private long keySpace;
   private boolean failed;
+  private boolean deletionsMarked;
 
   Pop3SourceFolder(Pop3Source source, Pop3Client client, Path spoolDir) {
     this.source = source;
@@ -217,13 +218,14 @@ final class Pop3SourceFolder implements SourceFolder {
       client.delete(numbers); // effective at QUIT only: a session cut before it deletes nothing
       return null;
     });
+    deletionsMarked |= !numbers.isEmpty();
     return numbers.size();
   }
 
-  /** QUIT after a clean session, which commits any DELE; hang up after a failure. */
+  /** Keeps a healthy session for reuse, or QUITs to commit deletions; hangs up after a failure. */
   @Override
   public void close() {
-    source.release(!failed);
+    source.release(!failed, deletionsMarked);
   }
 
   private Described describe(byte[] header) {
