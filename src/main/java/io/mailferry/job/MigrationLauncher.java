@@ -28,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class MigrationLauncher {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MigrationLauncher.class);
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final JobOperator operator;
@@ -54,6 +56,22 @@ public class MigrationLauncher {
   }
 
   private JobExecution startOrContinue(MigrationSettings settings) {
+    try {
+      return startOrContinueOnce(settings);
+    } catch (MailferryException.Temporary e) {
+      // We hold the run lock, so no live process runs this pair. Right after a process died
+      // mid-write, the job store can still show one of its executions as running (seen on
+      // PostgreSQL after a halt during a graceful stop): read the state again, recover, retry once.
+      if (!String.valueOf(e.getMessage()).contains("already running")) {
+        throw e;
+      }
+      log.warn("The job store still showed the previous run as running; recovering it again.");
+      recoverEveryRunningExecution(settings);
+      return startOrContinueOnce(settings);
+    }
+  }
+
+  private JobExecution startOrContinueOnce(MigrationSettings settings) {
     JobExecution last = lastExecution(settings);
     try {
       if (last == null) {
@@ -119,6 +137,19 @@ public class MigrationLauncher {
   }
 
   /** The newest execution of a migration between these two accounts, or null. */
+  private void recoverEveryRunningExecution(MigrationSettings settings) {
+    String from = settings.from().toString();
+    String to = settings.to().toString();
+    for (JobInstance instance : repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, 0, Integer.MAX_VALUE)) {
+      for (JobExecution execution : repository.getJobExecutions(instance)) {
+        if (from.equals(execution.getJobParameters().getString(MigrationParameters.FROM))
+            && to.equals(execution.getJobParameters().getString(MigrationParameters.TO))) {
+          recoverIfCrashed(execution);
+        }
+      }
+    }
+  }
+
   JobExecution lastExecution(MigrationSettings settings) {
     String from = settings.from().toString();
     String to = settings.to().toString();
