@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "migrate", sortOptions = false,
     description = "Copy every folder and message of an IMAP account (or a POP3 mailbox) into an IMAP account, "
         + "faithfully. Re-running copies only what is new; an interrupted run continues where it stopped.")
-final class MigrateCommand implements Callable<Integer> {
+class MigrateCommand implements Callable<Integer> {
 
   @ParentCommand
   MailferryCommand parent;
@@ -34,7 +34,7 @@ final class MigrateCommand implements Callable<Integer> {
       description = "imap[s]://USER@HOST[:PORT] or pop3[s]://USER@HOST[:PORT]")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "URL", description = "imap[s]://USER@HOST[:PORT]")
+  @Option(names = "--to", required = true, paramLabel = "URL", description = "imap[s]://USER@HOST[:PORT] (backup: a directory)")
   String to;
 
   @Mixin SecretArgs secrets;
@@ -126,10 +126,9 @@ final class MigrateCommand implements Callable<Integer> {
 
   MigrationSettings settings() {
     Endpoint source = Endpoint.parse(from, "source");
-    Endpoint destination = Endpoint.parse(to, "destination");
-    if (destination.protocol() != Endpoint.Protocol.IMAP) {
-      throw new MailferryException.BadUsage("migrate writes to an IMAP account: the destination must be imap://"
-          + " or imaps://, not " + destination.scheme() + "://.");
+    Endpoint destination = destination();
+    if (source.isArchive()) {
+      throw new MailferryException.BadUsage("The source must be an imap[s]:// or pop3[s]:// account.");
     }
     boolean pop3 = source.protocol() == Endpoint.Protocol.POP3;
     if (!pop3 && (toFolder != null || deleteAfterCopy || deleteOlderThanDays != null)) {
@@ -145,7 +144,21 @@ final class MigrateCommand implements Callable<Integer> {
     return new MigrationSettings(source, destination,
         connection(fromAuth, fromTrustCert != null ? fromTrustCert : trustCert, "--from-auth"),
         connection(toAuth, toTrustCert != null ? toTrustCert : trustCert, "--to-auth"),
-        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures, sourceDeletion(), quotaPolicy());
+        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures, sourceDeletion(), quotaPolicy(), mirror());
+  }
+
+  /** migrate writes to an IMAP account; backup overrides this with its archive directory. */
+  Endpoint destination() {
+    Endpoint destination = Endpoint.parse(to, "destination");
+    if (destination.protocol() != Endpoint.Protocol.IMAP) {
+      throw new MailferryException.BadUsage("migrate writes to an IMAP account: the destination must be imap://"
+          + " or imaps://, not " + destination.scheme() + "://.");
+    }
+    return destination;
+  }
+
+  boolean mirror() {
+    return false;
   }
 
   private SourceDeletion sourceDeletion() {

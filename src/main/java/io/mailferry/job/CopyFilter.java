@@ -26,6 +26,9 @@ class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
       return null;
     }
     if (session.knownUids().contains(ref.uid())) {
+      if (session.runtime().settings().to().isArchive()) {
+        session.destination().refreshFlags(ref, ref.flags()); // a nightly backup follows flag changes
+      }
       session.drop(ref, null);
       return null;
     }

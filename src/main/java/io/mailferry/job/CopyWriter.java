@@ -112,7 +112,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
       log.warn("{} UID {}: flag {} dropped, the destination cannot store it", ref.folder(), ref.uid(), flag);
     }
     try {
-      SinkFolder.Appended appended = destination.append(raw, flags, ref.internalDate());
+      SinkFolder.Appended appended = destination.append(ref, raw, flags, ref.internalDate());
       entries.add(entry(ref, raw.sha256(), appended.uid(), appended.uidValidity(), LedgerEntry.Outcome.COPIED));
       tally.copied++;
       tally.bytesCopied += raw.size();

@@ -55,6 +55,9 @@ class FolderReader implements ItemStreamReader<MessageRef> {
         session.tally().warn(warning);
       }
     }
+    if (lastUid == 0 && session.runtime().settings().to().isArchive()) {
+      session.sweepArchive(all);
+    }
     session.noteSourceRefs(all);
     refs = all.iterator();
   }

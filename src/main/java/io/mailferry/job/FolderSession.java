@@ -208,6 +208,19 @@ class FolderSession implements ItemStream {
     return knownUids;
   }
 
+  /**
+   * After a complete listing, an archive marks what is gone from the source (or removes it,
+   * with --mirror): a backup never loses mail unless asked to.
+   */
+  void sweepArchive(List<MessageRef> all) {
+    boolean mirror = runtime.settings().mirror();
+    int n = destination().sweep(all, mirror);
+    if (n > 0) {
+      progress.info("{}: {} messages no longer at the source {}", plan.sourceLabel(), n,
+          mirror ? "removed from the archive (--mirror)" : "kept in the archive, marked in its manifest");
+    }
+  }
+
   /** The folder's messages as listed; the matcher learns from them which keys repeat. */
   void noteSourceRefs(List<MessageRef> refs) {
     this.sourceRefs = refs;

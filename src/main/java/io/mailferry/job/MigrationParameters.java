@@ -42,6 +42,7 @@ public final class MigrationParameters {
         .addString("toConnection", connection(s.toConnection()), false)
         .addString("sourceDeletion", s.sourceDeletion().toString(), false)
         .addString("quotaPolicy", s.quota().toString(), false)
+        .addString("mirror", String.valueOf(s.mirror()), false)
         .toJobParameters();
   }
 
@@ -58,7 +59,8 @@ public final class MigrationParameters {
         Integer.parseInt(p.getString("maxConnections")),
         Long.parseLong(p.getString("maxFailures")),
         SourceDeletion.parse(p.getString("sourceDeletion")),
-        QuotaPolicy.parse(p.getString("quotaPolicy")));
+        QuotaPolicy.parse(p.getString("quotaPolicy")),
+        Boolean.parseBoolean(p.getString("mirror")));
   }
 
   /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */

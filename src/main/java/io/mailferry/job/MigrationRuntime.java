@@ -8,6 +8,7 @@ import io.mailferry.mail.ImapConnector;
 import io.mailferry.mail.ImapStores;
 import io.mailferry.mail.Secret;
 import io.mailferry.sink.MailSink;
+import io.mailferry.sink.archive.ArchiveSink;
 import io.mailferry.sink.imap.ImapSink;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.imap.ImapSource;
@@ -41,8 +42,10 @@ public class MigrationRuntime implements AutoCloseable {
         ? new Pop3Source(settings.from(), fromSecret, settings.fromConnection(), spoolDir)
         : new ImapSource(new ImapStores(new ImapConnector("source", settings.from(), fromSecret,
             settings.fromConnection()), settings.maxConnections()), spoolDir);
-    var to = new ImapConnector("destination", settings.to(), credentials.get(settings.to().account()), settings.toConnection());
-    this.sink = new ImapSink(new ImapStores(to, settings.maxConnections()));
+    this.sink = settings.to().isArchive()
+        ? new ArchiveSink(Path.of(settings.to().host()))
+        : new ImapSink(new ImapStores(new ImapConnector("destination", settings.to(),
+            credentials.get(settings.to().account()), settings.toConnection()), settings.maxConnections()));
   }
 
   public MigrationSettings settings() {

@@ -15,7 +15,9 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
 
   public enum Protocol {
     IMAP(143, 993),
-    POP3(110, 995);
+    POP3(110, 995),
+    /** A local archive directory (backup's destination); {@code host} holds its absolute path. */
+    ARCHIVE(0, 0);
 
     final int plainPort;
     final int tlsPort;
@@ -26,8 +28,16 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
     }
   }
 
+  /** A local archive directory, written "archive:/absolute/path" in job parameters. */
+  public static Endpoint archive(java.nio.file.Path dir) {
+    return new Endpoint(Protocol.ARCHIVE, false, "", dir.toAbsolutePath().normalize().toString(), 0);
+  }
+
   /** Parses a URL; {@code side} ("source" or "destination") names the side in the error. */
   public static Endpoint parse(String url, String side) {
+    if (url.startsWith("archive:")) {
+      return archive(java.nio.file.Path.of(url.substring("archive:".length())));
+    }
     // First of all, so that no later message can echo a password typed into the URL.
     if (hasPassword(url)) {
       throw new MailferryException.BadUsage("Put no password in the " + side
@@ -82,7 +92,7 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
 
   /** The account as it appears in logs, reports and the ledger: never a secret. */
   public String account() {
-    return user + "@" + host + ":" + port;
+    return protocol == Protocol.ARCHIVE ? "archive:" + host : user + "@" + host + ":" + port;
   }
 
   public String scheme() {
@@ -91,7 +101,11 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
 
   @Override
   public String toString() {
-    return scheme() + "://" + account();
+    return protocol == Protocol.ARCHIVE ? account() : scheme() + "://" + account();
+  }
+
+  public boolean isArchive() {
+    return protocol == Protocol.ARCHIVE;
   }
 
   /** Loopback hosts may receive a password without TLS (a local test server, a tunnel). */

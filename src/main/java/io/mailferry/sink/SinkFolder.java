@@ -1,8 +1,10 @@
 package io.mailferry.sink;
 
 import io.mailferry.mail.ContentKey;
+import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -24,6 +26,30 @@ public interface SinkFolder extends AutoCloseable {
    * @throws MessageRefused when the server refuses this one message (the job goes on)
    */
   Appended append(RawMessage message, Set<String> flags, Instant internalDate);
+
+  /**
+   * As {@link #append(RawMessage, Set, Instant)}, knowing which source message it is: an archive
+   * names its file after it, so a write that a crash left unrecorded is found again.
+   */
+  default Appended append(MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
+    return append(message, flags, internalDate);
+  }
+
+  /**
+   * A message the ledger says is already here: an archive brings its flags up to date (a
+   * rename); an IMAP destination is left as it is.
+   */
+  default void refreshFlags(MessageRef source, Set<String> flags) {}
+
+  /**
+   * After a complete listing of the source folder: an archive marks the messages no longer at
+   * the source (or, mirroring, removes them); an IMAP destination never loses mail this way.
+   *
+   * @return how many messages were marked or removed
+   */
+  default int sweep(Collection<MessageRef> atSource, boolean mirror) {
+    return 0;
+  }
 
   @Override
   void close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.ChildMailferry;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.StallingPop3Proxy;
@@ -17,9 +18,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,26 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 class Pop3KillIntegrationTests {
 
   private static final int TOTAL = 200;
-  static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void runs_killed_mid_copy_and_before_quit_delete_nothing_and_the_next_run_moves_every_message_once()
       throws Exception {
     long seed = System.nanoTime();
     System.out.println("Pop3Kill seed=" + seed);
-    Account mailbox = Account.onDovecot(dovecot, "killpop");
+    Account mailbox = Account.onDovecot(dovecot.server(), "killpop");
     try (TestMailbox box = mailbox.open()) {
       for (int i = 0; i < TOTAL; i++) {
         box.append("INBOX", Pop3Contract.received("kill-" + i, null, null,
@@ -57,9 +47,9 @@ class Pop3KillIntegrationTests {
       }
     }
     List<String> original = Pop3Contract.shas(mailbox, "INBOX");
-    Account destination = Account.onDovecot(dovecot, "killdst");
+    Account destination = Account.onDovecot(dovecot.server(), "killdst");
 
-    try (var proxy = new StallingPop3Proxy(dovecot.host(), dovecot.pop3Port(), "QUIT")) {
+    try (var proxy = new StallingPop3Proxy(dovecot.server().host(), dovecot.server().pop3Port(), "QUIT")) {
       Account throughProxy = new Account("pop3", "127.0.0.1", proxy.port(), mailbox.user(), mailbox.password(), null);
 
       Process midCopy = start(throughProxy, destination, "mid-copy.log");
@@ -76,7 +66,7 @@ class Pop3KillIntegrationTests {
       assertThat(Pop3Contract.count(destination, "INBOX")).isEqualTo(TOTAL);
     }
 
-    var last = Mailferry.migrate(mailbox.viaPop3(dovecot.pop3Port()), destination, state, "--delete-after-copy");
+    var last = Mailferry.migrate(mailbox.viaPop3(dovecot.server().pop3Port()), destination, state, "--delete-after-copy");
 
     assertThat(last.exitCode()).as(last.toString()).isZero();
     assertThat(Pop3Contract.copied(last)).isZero();
@@ -86,7 +76,7 @@ class Pop3KillIntegrationTests {
 
   private Process start(Account source, Account destination, String logName) throws Exception {
     List<String> args = List.of("migrate", "--from", source.url(), "--to", destination.url(),
-        "--to-trust-cert", dovecot.certificatePem().toString(), "--delete-after-copy",
+        "--to-trust-cert", dovecot.server().certificatePem().toString(), "--delete-after-copy",
         "--state-dir", state.toString());
     return ChildMailferry.start(args, Map.of("MAILFERRY_FROM_PASSWORD", source.password(),
         "MAILFERRY_TO_PASSWORD", destination.password(), "MAILFERRY_CHUNK_SIZE", "20"), state.resolve(logName));

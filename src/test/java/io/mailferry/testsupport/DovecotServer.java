@@ -202,6 +202,27 @@ public final class DovecotServer implements AutoCloseable {
         sleep(1100);
     }
 
+    /**
+     * Adds a user whose mailbox is the given mail location, e.g. "maildir:/some/archive:LAYOUT=fs:UTF-8", to
+     * look at a directory written by another program over IMAP. Dovecot reads it as the system user "mail".
+     */
+    public synchronized void addUserWithMail(String user, String password, String mailLocation) {
+        String line = user + ":{PLAIN}" + password + "::::::userdb_mail=" + mailLocation + "\n";
+        try {
+            Path tmp = usersDir.resolve(".tmp-" + user);
+            Files.writeString(tmp, line);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(tmp, usersDir.resolve(user), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The system user Dovecot accesses mail as (a directory it should read must belong to it). */
+    public static String mailUser() {
+        return MAIL_USER;
+    }
+
     private void writeUser(String user, String password, long quotaStorageKb, long quotaMessages,
             long maxMailSizeKb) {
         Path file = usersDir.resolve(user);

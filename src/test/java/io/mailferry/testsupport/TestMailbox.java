@@ -196,6 +196,39 @@ public final class TestMailbox implements AutoCloseable {
         }
     }
 
+    /** Adds flags (system flags and keywords) to message number {@code n} (1-based) of a folder. */
+    public void setFlags(String folderName, int n, Set<String> flags) throws MessagingException {
+        Folder folder = store.getFolder(folderName);
+        folder.open(Folder.READ_WRITE);
+        try {
+            jakarta.mail.Flags f = new jakarta.mail.Flags();
+            for (String flag : flags) {
+                switch (flag) {
+                    case "\\Seen" -> f.add(jakarta.mail.Flags.Flag.SEEN);
+                    case "\\Flagged" -> f.add(jakarta.mail.Flags.Flag.FLAGGED);
+                    case "\\Answered" -> f.add(jakarta.mail.Flags.Flag.ANSWERED);
+                    case "\\Draft" -> f.add(jakarta.mail.Flags.Flag.DRAFT);
+                    case "\\Deleted" -> f.add(jakarta.mail.Flags.Flag.DELETED);
+                    default -> f.add(flag);
+                }
+            }
+            folder.getMessage(n).setFlags(f, true);
+        } finally {
+            folder.close(false);
+        }
+    }
+
+    /** Deletes message number {@code n} (1-based) of a folder for good (\Deleted, then EXPUNGE). */
+    public void expunge(String folderName, int n) throws MessagingException {
+        Folder folder = store.getFolder(folderName);
+        folder.open(Folder.READ_WRITE);
+        try {
+            folder.getMessage(n).setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+        } finally {
+            folder.close(true);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -1,0 +1,251 @@
+package io.mailferry.sink.archive;
+
+import io.mailferry.archive.ArchiveLayout;
+import io.mailferry.archive.KeywordTable;
+import io.mailferry.archive.MaildirNames;
+import io.mailferry.archive.Manifest;
+import io.mailferry.archive.ManifestRecord;
+import io.mailferry.mail.ContentKey;
+import io.mailferry.mail.FolderPath;
+import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.RawMessage;
+import io.mailferry.sink.SinkFolder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One archive folder open for writing. A message is written to tmp/, forced to disk, given
+ * its INTERNALDATE as modification time, then renamed into cur/ with its flags: a reader never
+ * sees half a file, and a killed backup leaves at most a file in tmp/. Not thread-safe.
+ */
+final class ArchiveSinkFolder implements SinkFolder {
+
+  /** The archive's stand-in for UIDVALIDITY in ledger rows: its "UIDs" are hashes of base names. */
+  static final long UID_VALIDITY = 1;
+
+  private final FolderPath path;
+  private final String label;
+  private final Path dir;
+  private final Manifest manifest;
+  private final KeywordTable keywords;
+  private final Map<String, Path> files;
+  private final Map<Long, ManifestRecord> byUid = new HashMap<>();
+
+  ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest) {
+    this.path = path;
+    this.label = String.join("/", path.segments());
+    this.dir = dir;
+    this.manifest = manifest;
+    this.keywords = KeywordTable.load(dir);
+    this.files = ArchiveLayout.filesByBase(dir);
+  }
+
+  @Override
+  public List<Stored> index() {
+    List<Stored> stored = new ArrayList<>();
+    for (ManifestRecord r : manifest.inFolder(label)) {
+      if (files.containsKey(r.base())) {
+        long uid = uidOf(r.base());
+        byUid.put(uid, r);
+        stored.add(new Stored(uid, new ContentKey(r.messageId(), r.size(), r.internalDate().getEpochSecond())));
+      }
+    }
+    return stored;
+  }
+
+  @Override
+  public String sha256(long uid) {
+    ManifestRecord r = byUid.get(uid);
+    return r == null ? null : r.sha256();
+  }
+
+  /** Every flag and keyword can be stored (keywords beyond 26 per folder stay in the manifest only). */
+  @Override
+  public FlagFilter flagFilter() {
+    return (flags, dropped) -> flags;
+  }
+
+  @Override
+  public Appended append(RawMessage message, Set<String> flags, Instant internalDate) {
+    return write(message.sha256().substring(0, 16), 0, null, null, message, flags, internalDate);
+  }
+
+  @Override
+  public Appended append(MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
+    return write(source.uidValidity() + "U" + source.uid(), source.uidValidity(), source, source.messageId(),
+        message, flags, internalDate);
+  }
+
+  private Appended write(String key, long uidValidity, MessageRef source, String messageId, RawMessage message,
+      Set<String> flags, Instant internalDate) {
+    String base = internalDate.getEpochSecond() + ".M" + key + ".mailferry";
+    Path existing = files.get(base);
+    if (existing != null && message.sha256().equals(sha256Of(existing))) {
+      // Written by a run that was killed before recording it: record it now, write nothing.
+      record(base, source, messageId, message, flags, internalDate);
+      return new Appended(UID_VALIDITY, uidOf(base));
+    }
+    for (int n = 2; files.containsKey(base); n++) {
+      base = internalDate.getEpochSecond() + ".M" + key + "_" + n + ".mailferry";
+    }
+    Path target = dir.resolve("cur").resolve(MaildirNames.fileName(base, message.size(), flags, keywords));
+    Path tmp = dir.resolve("tmp").resolve(base + "." + ProcessHandle.current().pid());
+    try {
+      try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(
+              PosixFilePermissions.fromString("rw-------")))) {
+        OutputStream stream = Channels.newOutputStream(out);
+        message.writeTo(stream);
+        stream.flush();
+        out.force(true);
+      }
+      Files.setLastModifiedTime(tmp, FileTime.from(internalDate));
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      if (String.valueOf(e.getMessage()).contains("No space left")) {
+        throw new MailferryException.DestinationFull("The archive's file system is full (" + dir + ").", e);
+      }
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+    files.put(base, target);
+    record(base, source, messageId, message, flags, internalDate);
+    return new Appended(UID_VALIDITY, uidOf(base));
+  }
+
+  private void record(String base, MessageRef source, String messageId, RawMessage message, Set<String> flags,
+      Instant internalDate) {
+    manifest.put(new ManifestRecord(label, base, source == null ? null : String.join("/", source.folder().segments()),
+        source == null ? null : sourceKey(source), message.sha256(), message.size(), sorted(flags), internalDate,
+        messageId, true));
+  }
+
+  @Override
+  public void refreshFlags(MessageRef source, Set<String> flags) {
+    ManifestRecord r = recordOf(source);
+    if (r == null || new TreeSet<>(r.flags()).equals(new TreeSet<>(flags))) {
+      return;
+    }
+    Path file = files.get(r.base());
+    Path renamed = dir.resolve("cur").resolve(MaildirNames.fileName(r.base(), r.size(), flags, keywords));
+    try {
+      Files.move(file, renamed, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rename " + file, e);
+    }
+    files.put(r.base(), renamed);
+    manifest.put(r.withFlags(sorted(flags)));
+  }
+
+  @Override
+  public int sweep(Collection<MessageRef> atSource, boolean mirror) {
+    Set<String> present = new HashSet<>();
+    String sourceFolder = null;
+    for (MessageRef ref : atSource) {
+      present.add(sourceKey(ref));
+      sourceFolder = String.join("/", ref.folder().segments());
+    }
+    int changed = 0;
+    for (ManifestRecord r : manifest.inFolder(label)) {
+      boolean fromThisFolder = sourceFolder == null || sourceFolder.equals(r.sourceFolder());
+      if (!fromThisFolder || r.sourceKey() == null || present.contains(r.sourceKey())) {
+        continue;
+      }
+      if (mirror) {
+        deleteQuietly(files.remove(r.base()));
+        manifest.remove(label, r.base());
+        changed++;
+      } else if (r.atSource()) {
+        manifest.put(r.goneFromSource());
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  private ManifestRecord recordOf(MessageRef source) {
+    String key = sourceKey(source);
+    for (ManifestRecord r : manifest.inFolder(label)) {
+      if (key.equals(r.sourceKey()) && files.containsKey(r.base())) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    try {
+      manifest.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String sourceKey(MessageRef ref) {
+    return ref.uidValidity() + ":" + ref.uid();
+  }
+
+  /** A stable 63-bit, non-zero number for a base name, standing for an archive UID. */
+  static long uidOf(String base) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(base.getBytes(StandardCharsets.UTF_8));
+      long uid = ByteBuffer.wrap(h).getLong() & Long.MAX_VALUE;
+      return uid == 0 ? 1 : uid;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sha256Of(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        digest.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
+  private static List<String> sorted(Set<String> flags) {
+    return new ArrayList<>(new TreeSet<>(flags));
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // nothing more to do
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.mailferry.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.archive.ArchiveLayout;
+import io.mailferry.archive.Manifest;
+import io.mailferry.archive.ManifestRecord;
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
+import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.HardCases;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.TestMailbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `mailferry backup` from Dovecot into a local archive, checked the way a user would: by
+ * pointing a Dovecot at the archive directory and reading it over IMAP.
+ */
+class BackupIntegrationTests {
+
+  private static final AtomicInteger USERS = new AtomicInteger();
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+
+  @TempDir Path state;
+  @TempDir Path work;
+
+  @Test
+  void dovecot_opens_the_archive_with_every_folder_flag_keyword_date_and_byte_of_the_source() throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
+    MigrateContract.seedSample(source);
+    for (var c : HardCases.all()) {
+      MigrateContract.append(source, "Hard", c.raw(), c.flags(), c.internalDate());
+    }
+    Path archive = work.resolve("archive");
+
+    var run = backup(source, archive);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    var expected = MigrateContract.snapshot(source);
+    expected.put("Hard", expected.get("Hard").stream().filter(s -> !s.flags().contains("\\Deleted")).toList());
+    assertThat(MigrateContract.snapshot(served(archive))).as(() -> dovecot.server().log()).isEqualTo(expected);
+  }
+
+  @Test
+  void files_are_private_and_the_manifest_describes_every_message() throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
+    MigrateContract.append(source, "Privé/日本語", MigrateContract.raw("private"), Set.of("\\Seen", "$Work"),
+        Instant.parse("2025-02-03T04:05:06Z"));
+    Path archive = work.resolve("private");
+
+    assertThat(backup(source, archive).exitCode()).isZero();
+
+    try (Stream<Path> all = Files.walk(archive)) {
+      for (Path p : all.toList()) {
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        assertThat(mode).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+      }
+    }
+    Path folder = archive.resolve("Privé").resolve("日本語");
+    assertThat(Files.readString(folder.resolve("dovecot-keywords"))).isEqualTo("0 $Work\n");
+    Collection<ManifestRecord> records = Manifest.read(new ArchiveLayout(archive).manifest()).values();
+    assertThat(records).singleElement().satisfies(r -> {
+      assertThat(r.folder()).isEqualTo("Privé/日本語");
+      assertThat(r.flags()).containsExactly("$Work", "\\Seen");
+      assertThat(r.internalDate()).isEqualTo(Instant.parse("2025-02-03T04:05:06Z"));
+      assertThat(r.atSource()).isTrue();
+      Path file = ArchiveLayout.filesByBase(folder).get(r.base());
+      assertThat(file.getFileName().toString()).endsWith(":2,Sa");
+      assertThat(TestMailbox.sha256(readAll(file))).isEqualTo(r.sha256());
+    });
+  }
+
+  @Test
+  void a_nightly_run_writes_only_new_mail_follows_flag_changes_and_keeps_what_the_source_deleted() throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
+    for (int i = 0; i < 3; i++) {
+      MigrateContract.append(source, "INBOX", MigrateContract.raw("night-" + i), Set.of(),
+          Instant.parse("2025-03-0" + (i + 1) + "T10:00:00Z"));
+    }
+    Path archive = work.resolve("nightly");
+    assertThat(backup(source, archive).exitCode()).isZero();
+
+    try (TestMailbox box = source.open()) {
+      box.setFlags("INBOX", 1, Set.of("\\Seen", "\\Flagged"));
+      box.expunge("INBOX", 2);
+      box.append("INBOX", MigrateContract.raw("night-new"), Set.of(), Instant.parse("2025-03-09T10:00:00Z"));
+    }
+    var nightly = backup(source, archive);
+
+    assertThat(nightly.exitCode()).as(nightly.toString()).isZero();
+    assertThat(Pop3Contract.copied(nightly)).isEqualTo(1);
+    Map<String, ManifestRecord> records = Manifest.read(new ArchiveLayout(archive).manifest());
+    assertThat(records).hasSize(4);
+    assertThat(records.values()).filteredOn(r -> !r.atSource()).hasSize(1);
+    assertThat(records.values()).filteredOn(r -> r.flags().contains("\\Flagged")).singleElement()
+        .satisfies(r -> assertThat(ArchiveLayout.filesByBase(archive).get(r.base()).getFileName().toString())
+            .endsWith(":2,FS"));
+    assertThat(ArchiveLayout.filesByBase(archive)).hasSize(4);
+
+    var mirrored = backup(source, archive, "--mirror");
+    assertThat(mirrored.exitCode()).as(mirrored.toString()).isZero();
+    assertThat(ArchiveLayout.filesByBase(archive)).hasSize(3);
+    assertThat(Manifest.read(new ArchiveLayout(archive).manifest())).hasSize(3);
+  }
+
+  @Test
+  void a_pop3_mailbox_backs_up_into_the_archive_inbox() throws Exception {
+    Account mailbox = Account.onDovecot(dovecot.server(), "bpop" + USERS.incrementAndGet());
+    try (TestMailbox box = mailbox.open()) {
+      box.append("INBOX", Pop3Contract.received("popped", null, null, "Sun, 8 Mar 2026 10:00:00 +0000"), Set.of(),
+          Instant.parse("2026-01-01T00:00:00Z"));
+    }
+    Path archive = work.resolve("pop");
+
+    var run = backup(mailbox.viaPop3(dovecot.server().pop3Port()), archive);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    List<Path> files = List.copyOf(ArchiveLayout.filesByBase(archive).values());
+    assertThat(files).singleElement().satisfies(f -> {
+      assertThat(TestMailbox.sha256(readAll(f))).isEqualTo(Pop3Contract.shas(mailbox, "INBOX").get(0).split(" ")[0]);
+      assertThat(Files.getLastModifiedTime(f).toInstant()).isEqualTo(Instant.parse("2026-03-08T10:00:00Z"));
+    });
+  }
+
+  private Mailferry.Result backup(Account source, Path archive, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("backup", "--from", source.url(), "--to", archive.toString(),
+        "--state-dir", state.toString()));
+    if (source.trustCert() != null) {
+      args.addAll(List.of("--from-trust-cert", source.trustCert().toString()));
+    }
+    args.addAll(List.of(extra));
+    return Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", source.password()), args.toArray(String[]::new));
+  }
+
+  /** A user of the test Dovecot whose mailbox is the archive directory (read by Dovecot as its mail user). */
+  private Account served(Path archive) throws Exception {
+    // A copy under Dovecot's mail directory: the test's own temp directory is private to root.
+    Path copy = dovecot.server().mailRoot("any").getParent().getParent().resolve("served-" + USERS.incrementAndGet());
+    new ProcessBuilder("cp", "-a", archive.toString(), copy.toString()).inheritIO().start().waitFor();
+    new ProcessBuilder("chown", "-R", DovecotServer.mailUser() + ":" + DovecotServer.mailUser(), copy.toString())
+        .inheritIO().start().waitFor();
+    String user = "archived" + USERS.incrementAndGet();
+    dovecot.server().addUserWithMail(user, "pw-" + user, "maildir:" + copy + ":LAYOUT=fs:UTF-8:INDEX=MEMORY");
+    return Account.onDovecotExisting(dovecot.server(), user);
+  }
+
+  private static byte[] readAll(Path f) {
+    try {
+      return Files.readAllBytes(f);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
