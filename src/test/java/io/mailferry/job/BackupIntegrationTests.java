@@ -135,6 +135,55 @@ class BackupIntegrationTests {
     });
   }
 
+  @Test
+  void a_backup_killed_mid_run_leaves_no_half_file_and_the_next_run_completes_it_without_duplicates()
+      throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bkill" + USERS.incrementAndGet());
+    try (TestMailbox box = source.open()) {
+      for (int i = 0; i < 300; i++) {
+        box.append("INBOX", LimitsIntegrationTests.message("kill-" + i, 20_000), Set.of(),
+            Instant.parse("2025-05-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+    Path archive = work.resolve("killed");
+    long seed = System.nanoTime();
+    int threshold = 1 + new java.util.Random(seed).nextInt(250);
+    Process run = io.mailferry.testsupport.ChildMailferry.start(List.of("backup", "--from", source.url(), "--to",
+        archive.toString(), "--state-dir", state.toString(), "--from-trust-cert",
+        dovecot.server().certificatePem().toString()), Map.of("MAILFERRY_FROM_PASSWORD", source.password(),
+        "MAILFERRY_CHUNK_SIZE", "20"), work.resolve("killed.log"));
+    while (run.isAlive() && (!Files.isDirectory(archive.resolve("cur"))
+        || ArchiveLayout.filesByBase(archive).size() < threshold)) {
+      Thread.sleep(10);
+    }
+    run.destroyForcibly().waitFor();
+
+    var again = backup(source, archive);
+
+    assertThat(again.exitCode()).as("seed " + seed + "\n" + again).isZero();
+    List<String> archived = ArchiveLayout.filesByBase(archive).values().stream()
+        .map(f -> TestMailbox.sha256(readAll(f))).sorted().toList();
+    assertThat(archived).as("seed " + seed).isEqualTo(Pop3Contract.shas(source, "INBOX").stream()
+        .map(s -> s.split(" ")[0]).sorted().toList());
+    try (Stream<Path> tmp = Files.list(archive.resolve("tmp"))) {
+      assertThat(tmp).isEmpty();
+    }
+    assertThat(Manifest.read(new ArchiveLayout(archive).manifest())).hasSize(300);
+  }
+
+  @Test
+  void dry_run_compares_what_will_be_written_with_the_free_space_of_the_disk() throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bdry" + USERS.incrementAndGet());
+    MigrateContract.append(source, "INBOX", MigrateContract.raw("dry"), Set.of(), Instant.parse("2025-02-03T04:05:06Z"));
+    Path archive = work.resolve("dry");
+
+    var run = backup(source, archive, "--dry-run");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("quota \"disk " + archive).contains("free after");
+    assertThat(ArchiveLayout.filesByBase(archive)).isEmpty();
+  }
+
   private Mailferry.Result backup(Account source, Path archive, String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("backup", "--from", source.url(), "--to", archive.toString(),
         "--state-dir", state.toString()));

@@ -62,6 +62,16 @@ final class ArchiveSinkFolder implements SinkFolder {
     this.manifest = manifest;
     this.keywords = KeywordTable.load(dir);
     this.files = ArchiveLayout.filesByBase(dir);
+    removeLeftovers(dir.resolve("tmp"));
+  }
+
+  /** Half-written files of a killed backup: never visible to readers (tmp/), removed now. */
+  private static void removeLeftovers(Path tmp) {
+    try (var list = Files.list(tmp)) {
+      list.filter(f -> f.getFileName().toString().contains(".mailferry.")).forEach(ArchiveSinkFolder::deleteQuietly);
+    } catch (IOException e) {
+      // an unreadable tmp/ will fail the first write with a clear message
+    }
   }
 
   @Override
