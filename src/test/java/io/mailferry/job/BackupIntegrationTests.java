@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,6 +183,50 @@ class BackupIntegrationTests {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out()).contains("quota \"disk " + archive).contains("free after");
     assertThat(ArchiveLayout.filesByBase(archive)).isEmpty();
+  }
+
+  @Test
+  void a_full_disk_is_foreseen_stops_the_run_with_exit_73_and_after_room_is_made_the_run_completes_once()
+      throws Exception {
+    Path disk = work.resolve("small-disk");
+    Files.createDirectories(disk);
+    // A 1 MiB file system of its own; where mounting is not allowed, the test cannot run.
+    Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()) == 0,
+        "mounting a tmpfs is not allowed here");
+    try {
+      Account source = Account.onDovecot(dovecot.server(), "bfull" + USERS.incrementAndGet());
+      try (TestMailbox box = source.open()) {
+        for (int i = 0; i < 30; i++) {
+          box.append("INBOX", LimitsIntegrationTests.message("full-" + i, 50_000), Set.of(),
+              Instant.parse("2025-06-01T00:00:00Z").plusSeconds(i));
+        }
+      }
+      Path archive = disk.resolve("archive");
+
+      var refused = backup(source, archive, "--quota-policy", "stop");
+      assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(73);
+      assertThat(ArchiveLayout.filesByBase(archive)).isEmpty();
+
+      var full = backup(source, archive);
+      assertThat(full.exitCode()).as(full.toString()).isEqualTo(73);
+      int written = ArchiveLayout.filesByBase(archive).size();
+      assertThat(written).isBetween(1, 29);
+
+      assertThat(run("mount", "-o", "remount,size=8m", disk.toString())).isZero();
+      var resumed = backup(source, archive);
+
+      assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+      assertThat(Pop3Contract.copied(resumed)).as("the resumed job's total").isEqualTo(30);
+      assertThat(ArchiveLayout.filesByBase(archive)).hasSize(30);
+      assertThat(Manifest.read(new ArchiveLayout(archive).manifest())).hasSize(30);
+    } finally {
+      run("umount", disk.toString());
+    }
+  }
+
+  private static int run(String... command) throws Exception {
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start().waitFor();
   }
 
   private Mailferry.Result backup(Account source, Path archive, String... extra) {
