@@ -16,8 +16,10 @@ final class SecretArgs {
 
   /** Resolves both secrets now, so a missing or unreadable one fails before any work starts. */
   void addTo(Credentials credentials, Endpoint from, Endpoint to, Map<String, String> env) {
-    credentials.put(from.account(), SecretOptions.resolve("source", "MAILFERRY_FROM_PASSWORD",
-        fromPasswordFile, fromPasswordCommand, env, from.toString()));
+    if (from.protocol() != Endpoint.Protocol.ARCHIVE) { // a local archive needs no secret
+      credentials.put(from.account(), SecretOptions.resolve("source", "MAILFERRY_FROM_PASSWORD",
+          fromPasswordFile, fromPasswordCommand, env, from.toString()));
+    }
     credentials.put(to.account(), SecretOptions.resolve("destination", "MAILFERRY_TO_PASSWORD",
         toPasswordFile, toPasswordCommand, env, to.toString()));
   }

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param folderMap user renames, source path → destination path, as typed ('/'-separated)
  * @param sourceDeletion what a POP3 source deletes once copied (nothing by default)
  * @param quota what to do with the destination's quota before writing
+ * @param dates an archive source: only messages of these dates (restore --since/--before)
  */
 public record MigrationSettings(
     Endpoint from,
@@ -25,7 +26,8 @@ public record MigrationSettings(
     int maxConnections,
     long maxFailures,
     SourceDeletion sourceDeletion,
-    QuotaPolicy quota) {
+    QuotaPolicy quota,
+    DateWindow dates) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 5;
   /** A destination that refuses this many messages refuses everything: stop asking. */

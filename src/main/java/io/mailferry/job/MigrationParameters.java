@@ -1,5 +1,6 @@
 package io.mailferry.job;
 
+import io.mailferry.config.DateWindow;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.SourceDeletion;
 import io.mailferry.config.QuotaPolicy;
@@ -42,6 +43,7 @@ public final class MigrationParameters {
         .addString("toConnection", connection(s.toConnection()), false)
         .addString("sourceDeletion", s.sourceDeletion().toString(), false)
         .addString("quotaPolicy", s.quota().toString(), false)
+        .addString("dates", s.dates().toString(), false)
         .toJobParameters();
   }
 
@@ -58,7 +60,8 @@ public final class MigrationParameters {
         Integer.parseInt(p.getString("maxConnections")),
         Long.parseLong(p.getString("maxFailures")),
         SourceDeletion.parse(p.getString("sourceDeletion")),
-        QuotaPolicy.parse(p.getString("quotaPolicy")));
+        QuotaPolicy.parse(p.getString("quotaPolicy")),
+        DateWindow.parse(p.getString("dates")));
   }
 
   /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */
