@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MailferryCommand.Version.class,
     description = "Moves and backs up mailboxes: IMAP to IMAP, faithfully, incrementally and resumably.",
-    subcommands = {MigrateCommand.class, RestoreCommand.class,
+    subcommands = {MigrateCommand.class, RestoreCommand.class, VerifyCommand.class, ExportCommand.class,
         ResumeCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class MailferryCommand implements Runnable {
 
