@@ -110,6 +110,9 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
   }
 
   public String scheme() {
+    if (protocol == Protocol.ARCHIVE) {
+      return "file";
+    }
     return protocol.name().toLowerCase(Locale.ROOT) + (implicitTls ? "s" : "");
   }
 

@@ -125,6 +125,43 @@ class ArchiveRestoreIntegrationTests {
     assertThat(run.err() + run.out()).doesNotContain("Exception");
   }
 
+  @Test
+  void dry_run_plans_from_the_archive_and_writes_nothing_and_a_bad_date_is_usage() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("Archiv/Größe", MigrateContract.raw("planned"), Set.of(), at("2024-01-01T00:00:00Z"));
+    archive.close();
+    Account destination = newAccount();
+
+    var dryRun = restore(archive.dir(), destination, "--dry-run");
+    var badDate = restore(archive.dir(), destination, "--since", "1.1.2024");
+
+    assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
+    assertThat(dryRun.out()).contains("Archiv/Größe").contains("dry run").contains("file://");
+    assertThat(nonEmpty(snapshot(destination))).isEmpty();
+    assertThat(badDate.exitCode()).as(badDate.toString()).isEqualTo(64);
+    assertThat(badDate.err().strip().lines()).singleElement().asString().contains("--since takes a date");
+  }
+
+  @Test
+  void a_failed_restore_resumes_from_the_job_store_without_a_source_password() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("INBOX", MigrateContract.raw("one"), Set.of("\\Seen"), at("2024-01-01T00:00:00Z"));
+    archive.add("Work", MigrateContract.raw("two"), Set.of("$Label1"), at("2024-01-02T00:00:00Z"));
+    archive.close();
+    Account destination = newAccount();
+    Account wrongPassword = new Account(destination.scheme(), destination.host(), destination.port(),
+        destination.user(), "wrong", destination.trustCert());
+
+    var failed = restore(archive.dir(), wrongPassword, "--since", "2024-01-02");
+    var resumed = Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", destination.password()), "resume",
+        "--state-dir", tmp.resolve("state").toString());
+
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(77);
+    assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+    // The resumed run keeps --since: only the second message.
+    assertThat(nonEmpty(snapshot(destination)).keySet()).containsExactly("Work");
+  }
+
   // ---- helpers
 
   private Mailferry.Result restore(Path archive, Account to, String... extra) {
