@@ -73,6 +73,10 @@ class ArchiveRestoreIntegrationTests {
     var kept = archive.add("INBOX", MigrateContract.raw("already-there"), Set.of("\\Seen"), at("2024-01-01T10:00:00Z"));
     archive.add("INBOX", MigrateContract.raw("only-in-archive"), Set.of(), at("2024-01-02T10:00:00Z"));
     archive.add("Work", MigrateContract.raw("work"), Set.of("$Important"), at("2024-01-03T10:00:00Z"));
+    // Over 1 MiB: read through a spool file, not held in memory.
+    archive.add("Work", ("Subject: large\r\nMessage-ID: <large@example.org>\r\n\r\n"
+        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\r\n".repeat(20_000))
+        .getBytes(), Set.of("\\Seen"), at("2024-01-04T10:00:00Z"));
     archive.close();
     Account destination = newAccount();
     append(destination, "INBOX", MigrateContract.raw("unrelated"), Set.of(), at("2020-01-01T00:00:00Z"));
