@@ -68,6 +68,24 @@ class ArchiveRestoreIntegrationTests {
   }
 
   @Test
+  void restores_nested_folders_under_a_dot_separator_and_inbox_prefix() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("Archiv/Größe", MigrateContract.raw("nested"), Set.of("\\Flagged", "$Label3"), at("2023-03-03T03:03:03Z"));
+    archive.add("日本語", MigrateContract.raw("japanese"), Set.of(), at("2023-04-04T04:04:04Z"));
+    archive.add("INBOX", MigrateContract.raw("inbox"), Set.of("\\Seen"), at("2023-05-05T05:05:05Z"));
+    archive.close();
+    try (DovecotServer courierStyle = DovecotServer.start(DovecotServer.Layout.DOT_INBOX_PREFIX)) {
+      Account destination = Account.onDovecot(courierStyle, "dotted");
+
+      var run = restore(archive.dir(), destination);
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(MigrateContract.folderNames(destination)).contains("INBOX.Archiv.Größe", "INBOX.日本語");
+      assertHolds(snapshot(destination), expected(archive, false));
+    }
+  }
+
+  @Test
   void restores_into_an_account_that_already_has_mail_without_duplicating_what_is_there() throws Exception {
     TestArchive archive = new TestArchive(tmp.resolve("archive"));
     var kept = archive.add("INBOX", MigrateContract.raw("already-there"), Set.of("\\Seen"), at("2024-01-01T10:00:00Z"));
