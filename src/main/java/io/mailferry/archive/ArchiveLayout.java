@@ -42,6 +42,11 @@ public final class ArchiveLayout {
     return root.resolve(MANIFEST);
   }
 
+  /** Whether the root holds an archive: its manifest, or at least an INBOX (a backup of nothing yet). */
+  public boolean isArchive() {
+    return Files.isRegularFile(manifest()) || Files.isDirectory(root.resolve("cur"));
+  }
+
   public Path folderDir(FolderPath folder) {
     if (folder.isInbox()) {
       return root;

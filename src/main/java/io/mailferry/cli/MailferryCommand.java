@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MailferryCommand.Version.class,
     description = "Moves and backs up mailboxes: IMAP to IMAP, faithfully, incrementally and resumably.",
-    subcommands = {MigrateCommand.class, BackupCommand.class, ResumeCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {MigrateCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class,
+        ExportCommand.class, ResumeCommand.class, StatusCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class MailferryCommand implements Runnable {
 
   final Map<String, String> env;

@@ -1,9 +1,9 @@
 package io.mailferry.cli;
 
 import io.mailferry.config.Credentials;
+import io.mailferry.config.DateWindow;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.SourceDeletion;
-import io.mailferry.config.QuotaPolicy;
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
@@ -39,6 +39,7 @@ class MigrateCommand implements Callable<Integer> {
 
   @Mixin SecretArgs secrets;
   @Mixin StoreArgs store;
+  @Mixin RunArgs run;
 
   @Option(names = "--from-auth", paramLabel = "MECH", defaultValue = "password",
       description = "password or xoauth2 (the secret is then an OAuth2 access token)")
@@ -51,9 +52,6 @@ class MigrateCommand implements Callable<Integer> {
 
   @Option(names = "--from-trust-cert", paramLabel = "FILE") Path fromTrustCert;
   @Option(names = "--to-trust-cert", paramLabel = "FILE") Path toTrustCert;
-
-  @Option(names = "--allow-plaintext", description = "allow a password over an unencrypted connection")
-  boolean allowPlaintext;
 
   @Option(names = "--include", paramLabel = "GLOB", description = "copy only matching folders (repeatable)")
   List<String> includes = new ArrayList<>();
@@ -76,34 +74,8 @@ class MigrateCommand implements Callable<Integer> {
       description = "POP3 source: delete copied messages once they are DAYS old")
   Integer deleteOlderThanDays;
 
-  @Option(names = "--include-deleted", description = "also copy messages flagged \\Deleted")
-  boolean includeDeleted;
-
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "5",
-      description = "connections per account, at most (default ${DEFAULT-VALUE})")
-  int maxConnections;
-
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
-      description = "a server silent this long has lost the connection; it is retried (default ${DEFAULT-VALUE})")
-  long timeoutSeconds;
-
-  @Option(names = "--max-failures", paramLabel = "N", defaultValue = "100",
-      description = "stop once N messages were refused by the destination (default ${DEFAULT-VALUE})")
-  long maxFailures;
-
-  @Option(names = "--quota-policy", paramLabel = "POLICY", defaultValue = "warn",
-      description = "warn, stop (a job that would not fit the destination's quota exits 73 before writing) "
-          + "or ignore (default ${DEFAULT-VALUE})")
-  String quotaPolicy;
-
-  @Option(names = "--quota-warn", paramLabel = "PERCENT", defaultValue = "90",
-      description = "warn when a destination quota would be this full after the run (default ${DEFAULT-VALUE})")
-  int quotaWarn;
-
-  @Option(names = "--dry-run", description = "print the plan and write nothing") boolean dryRun;
-
-  @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
-  Path report;
+  /** Set by restore (--since/--before); migrate takes every date. */
+  DateWindow dates = DateWindow.ALL;
 
   @Override
   public Integer call() {
@@ -112,14 +84,14 @@ class MigrateCommand implements Callable<Integer> {
     secrets.addTo(credentials, settings.from(), settings.to(), parent.env);
     try (var context = store.open(parent.env)) {
       context.getBean(Credentials.class).putAll(credentials);
-      if (dryRun) {
+      if (run.dryRun) {
         DryRun.print(settings, context.getBean(Credentials.class), context, parent.out);
         return ExitCodes.OK;
       }
       MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
       try (var stop = GracefulStop.install(context, parent.err)) {
         JobExecution execution = launcher.run(settings);
-        return RunOutcome.finish(launcher, execution, report, parent.out);
+        return RunOutcome.finish(launcher, execution, run.report, parent.out);
       }
     }
   }
@@ -127,24 +99,16 @@ class MigrateCommand implements Callable<Integer> {
   MigrationSettings settings() {
     Endpoint source = Endpoint.parse(from, "source");
     Endpoint destination = destination();
-    if (source.isArchive()) {
-      throw new MailferryException.BadUsage("The source must be an imap[s]:// or pop3[s]:// account.");
-    }
     boolean pop3 = source.protocol() == Endpoint.Protocol.POP3;
     if (!pop3 && (toFolder != null || deleteAfterCopy || deleteOlderThanDays != null)) {
       throw new MailferryException.BadUsage("--to-folder, --delete-after-copy and --delete-older-than are for a"
           + " POP3 source; for an IMAP source use --folder-map.");
     }
-    if (maxFailures < 1) {
-      throw new MailferryException.BadUsage("--max-failures must be at least 1.");
-    }
-    if (maxConnections < 1) {
-      throw new MailferryException.BadUsage("--max-connections must be at least 1.");
-    }
     return new MigrationSettings(source, destination,
         connection(fromAuth, fromTrustCert != null ? fromTrustCert : trustCert, "--from-auth"),
         connection(toAuth, toTrustCert != null ? toTrustCert : trustCert, "--to-auth"),
-        includes, excludes, folderMap(), includeDeleted, maxConnections, maxFailures, sourceDeletion(), quotaPolicy(), mirror());
+        includes, excludes, folderMap(), run.includeDeleted, run.maxConnections(), run.maxFailures(), sourceDeletion(),
+        run.quota(), mirror(), dates);
   }
 
   /** migrate writes to an IMAP account; backup overrides this with its archive directory. */
@@ -172,19 +136,6 @@ class MigrateCommand implements Callable<Integer> {
         : deleteOlderThanDays != null ? SourceDeletion.olderThan(deleteOlderThanDays) : SourceDeletion.NONE;
   }
 
-  private QuotaPolicy quotaPolicy() {
-    QuotaPolicy.Action action = switch (quotaPolicy) {
-      case "warn" -> QuotaPolicy.Action.WARN;
-      case "stop" -> QuotaPolicy.Action.STOP;
-      case "ignore" -> QuotaPolicy.Action.IGNORE;
-      default -> throw new MailferryException.BadUsage("--quota-policy must be warn, stop or ignore.");
-    };
-    if (quotaWarn < 1 || quotaWarn > 100) {
-      throw new MailferryException.BadUsage("--quota-warn must be between 1 and 100.");
-    }
-    return new QuotaPolicy(action, quotaWarn);
-  }
-
   private ConnectionSettings connection(String auth, Path cert, String option) {
     if (!auth.equals("password") && !auth.equals("xoauth2")) {
       throw new MailferryException.BadUsage(option + " must be password or xoauth2.");
@@ -193,11 +144,8 @@ class MigrateCommand implements Callable<Integer> {
       throw new MailferryException.BadConfiguration("Cannot read the certificate " + cert + ".");
     }
     Path absolute = cert == null ? null : cert.toAbsolutePath();
-    if (timeoutSeconds < 1) {
-      throw new MailferryException.BadUsage("--timeout must be at least 1 second.");
-    }
-    return ConnectionSettings.defaults().withAllowPlaintext(allowPlaintext).withTrustCert(absolute)
-        .withXoauth2(auth.equals("xoauth2")).withIoTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
+    return ConnectionSettings.defaults().withAllowPlaintext(run.allowPlaintext).withTrustCert(absolute)
+        .withXoauth2(auth.equals("xoauth2")).withIoTimeout(run.timeout());
   }
 
   private Map<FolderPath, FolderPath> folderMap() {

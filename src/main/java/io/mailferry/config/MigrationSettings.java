@@ -13,6 +13,7 @@ import java.util.Map;
  * @param sourceDeletion what a POP3 source deletes once copied (nothing by default)
  * @param mirror a backup removes from the archive what is gone from the source
  * @param quota what to do with the destination's quota before writing
+ * @param dates an archive source: only messages of these dates (restore --since/--before)
  */
 public record MigrationSettings(
     Endpoint from,
@@ -27,7 +28,8 @@ public record MigrationSettings(
     long maxFailures,
     SourceDeletion sourceDeletion,
     QuotaPolicy quota,
-    boolean mirror) {
+    boolean mirror,
+    DateWindow dates) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 5;
   /** A destination that refuses this many messages refuses everything: stop asking. */

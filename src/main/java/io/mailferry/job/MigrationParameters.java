@@ -1,5 +1,6 @@
 package io.mailferry.job;
 
+import io.mailferry.config.DateWindow;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.SourceDeletion;
 import io.mailferry.config.QuotaPolicy;
@@ -43,6 +44,7 @@ public final class MigrationParameters {
         .addString("sourceDeletion", s.sourceDeletion().toString(), false)
         .addString("quotaPolicy", s.quota().toString(), false)
         .addString("mirror", String.valueOf(s.mirror()), false)
+        .addString("dates", s.dates().toString(), false)
         .toJobParameters();
   }
 
@@ -60,7 +62,8 @@ public final class MigrationParameters {
         Long.parseLong(p.getString("maxFailures")),
         SourceDeletion.parse(p.getString("sourceDeletion")),
         QuotaPolicy.parse(p.getString("quotaPolicy")),
-        Boolean.parseBoolean(p.getString("mirror")));
+        Boolean.parseBoolean(p.getString("mirror")),
+        DateWindow.parse(p.getString("dates")));
   }
 
   /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */

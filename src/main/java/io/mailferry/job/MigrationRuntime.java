@@ -1,16 +1,17 @@
 package io.mailferry.job;
 
+import io.mailferry.archive.ArchiveLayout;
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.ImapConnector;
 import io.mailferry.mail.ImapStores;
-import io.mailferry.mail.Secret;
 import io.mailferry.sink.MailSink;
 import io.mailferry.sink.archive.ArchiveSink;
 import io.mailferry.sink.imap.ImapSink;
 import io.mailferry.source.MailSource;
+import io.mailferry.source.archive.ArchiveSource;
 import io.mailferry.source.imap.ImapSource;
 import io.mailferry.source.pop3.Pop3Source;
 import io.mailferry.mail.MailferryException;
@@ -37,15 +38,21 @@ public class MigrationRuntime implements AutoCloseable {
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
     this.settings = settings;
     this.ledger = ledger;
-    Secret fromSecret = credentials.get(settings.from().account());
-    this.source = settings.from().protocol() == Endpoint.Protocol.POP3
-        ? new Pop3Source(settings.from(), fromSecret, settings.fromConnection(), spoolDir)
-        : new ImapSource(new ImapStores(new ImapConnector("source", settings.from(), fromSecret,
-            settings.fromConnection()), settings.maxConnections()), spoolDir);
+    this.source = source(settings, credentials, spoolDir);
     this.sink = settings.to().isArchive()
-        ? new ArchiveSink(Path.of(settings.to().host()))
+        ? new ArchiveSink(settings.to().directory())
         : new ImapSink(new ImapStores(new ImapConnector("destination", settings.to(),
             credentials.get(settings.to().account()), settings.toConnection()), settings.maxConnections()));
+  }
+
+  private static MailSource source(MigrationSettings settings, Credentials credentials, Path spoolDir) {
+    Endpoint from = settings.from();
+    return switch (from.protocol()) {
+      case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
+      case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir);
+      case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
+          settings.fromConnection()), settings.maxConnections()), spoolDir);
+    };
   }
 
   public MigrationSettings settings() {

@@ -5,18 +5,21 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * One side of a transfer, parsed from {@code imap[s]://USER@HOST[:PORT]}. Holds no secret: a
  * password in the URL is refused, so it can never reach job parameters or the process list.
+ * A local archive (restore's source) is {@code file:///ABSOLUTE/DIR}: its host is the directory,
+ * and it has no user, port or secret.
  */
 public record Endpoint(Protocol protocol, boolean implicitTls, String user, String host, int port) {
 
   public enum Protocol {
     IMAP(143, 993),
     POP3(110, 995),
-    /** A local archive directory (backup's destination); {@code host} holds its absolute path. */
+    /** A mailferry archive directory on this machine: no server, no secret. */
     ARCHIVE(0, 0);
 
     final int plainPort;
@@ -28,15 +31,23 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
     }
   }
 
-  /** A local archive directory, written "archive:/absolute/path" in job parameters. */
-  public static Endpoint archive(java.nio.file.Path dir) {
+  /** A local archive directory, by its absolute path. */
+  public static Endpoint archive(Path dir) {
     return new Endpoint(Protocol.ARCHIVE, false, "", dir.toAbsolutePath().normalize().toString(), 0);
   }
 
   /** Parses a URL; {@code side} ("source" or "destination") names the side in the error. */
   public static Endpoint parse(String url, String side) {
-    if (url.startsWith("archive:")) {
-      return archive(java.nio.file.Path.of(url.substring("archive:".length())));
+    if (url.regionMatches(true, 0, "file:", 0, 5)) {
+      try {
+        URI uri = new URI(url);
+        if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+          throw new IllegalArgumentException("not an absolute path");
+        }
+        return archive(Path.of(uri.getPath()));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw new MailferryException.BadUsage("The " + side + " '" + url + "' is not a URL like file:///path/to/archive.");
+      }
     }
     // First of all, so that no later message can echo a password typed into the URL.
     if (hasPassword(url)) {
@@ -92,16 +103,37 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
 
   /** The account as it appears in logs, reports and the ledger: never a secret. */
   public String account() {
-    return protocol == Protocol.ARCHIVE ? "archive:" + host : user + "@" + host + ":" + port;
+    if (protocol == Protocol.ARCHIVE) {
+      return host;
+    }
+    return user + "@" + host + ":" + port;
   }
 
   public String scheme() {
+    if (protocol == Protocol.ARCHIVE) {
+      return "file";
+    }
     return protocol.name().toLowerCase(Locale.ROOT) + (implicitTls ? "s" : "");
+  }
+
+  /** The archive directory of a file:// endpoint. */
+  public Path directory() {
+    if (protocol != Protocol.ARCHIVE) {
+      throw new IllegalStateException(this + " is not an archive");
+    }
+    return Path.of(host);
   }
 
   @Override
   public String toString() {
-    return protocol == Protocol.ARCHIVE ? account() : scheme() + "://" + account();
+    if (protocol == Protocol.ARCHIVE) {
+      try {
+        return new URI("file", "", host, null).toString();
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return scheme() + "://" + account();
   }
 
   public boolean isArchive() {

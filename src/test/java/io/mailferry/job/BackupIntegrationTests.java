@@ -56,6 +56,28 @@ class BackupIntegrationTests {
   }
 
   @Test
+  void backup_then_restore_into_another_user_gives_back_the_source_and_a_second_restore_adds_nothing()
+      throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
+    MigrateContract.seedSample(source);
+    Path archive = work.resolve("round-trip");
+    assertThat(backup(source, archive).exitCode()).isZero();
+    Account restored = Account.onDovecot(dovecot.server(), "brst" + USERS.incrementAndGet());
+
+    var first = restore(archive, restored);
+    var second = restore(archive, restored);
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(MigrateContract.snapshot(restored)).isEqualTo(MigrateContract.snapshot(source));
+  }
+
+  private Mailferry.Result restore(Path archive, Account to) {
+    return Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", to.password()), "restore", "--from", archive.toString(),
+        "--to", to.url(), "--to-trust-cert", to.trustCert().toString(), "--state-dir", state.toString());
+  }
+
+  @Test
   void files_are_private_and_the_manifest_describes_every_message() throws Exception {
     Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
     MigrateContract.append(source, "Privé/日本語", MigrateContract.raw("private"), Set.of("\\Seen", "$Work"),

@@ -148,4 +148,32 @@ class EndpointTests {
   void other_addresses_are_not_loopback(String url) {
     assertThat(Endpoint.parse(url, "source").isLoopback()).isFalse();
   }
+
+  @Test
+  void an_archive_directory_round_trips_through_its_file_url_with_utf8_and_spaces() {
+    Endpoint archive = Endpoint.archive(java.nio.file.Path.of("/srv/mail backups/Größe/日本語"));
+
+    Endpoint parsed = Endpoint.parse(archive.toString(), "source");
+
+    assertThat(archive.toString()).startsWith("file:///srv/");
+    assertThat(parsed).isEqualTo(archive);
+    assertThat(parsed.protocol()).isEqualTo(Endpoint.Protocol.ARCHIVE);
+    assertThat(parsed.account()).isEqualTo("/srv/mail backups/Größe/日本語");
+    assertThat(parsed.directory()).isEqualTo(java.nio.file.Path.of("/srv/mail backups/Größe/日本語"));
+  }
+
+  @Test
+  void restore_settings_round_trip_through_job_parameters() {
+    var settings = new io.mailferry.config.MigrationSettings(
+        Endpoint.archive(java.nio.file.Path.of("/srv/archive")), Endpoint.parse("imaps://bob@mx.example", "destination"),
+        ConnectionSettings.defaults(), ConnectionSettings.defaults(), java.util.List.of("Work/*"), java.util.List.of(),
+        java.util.Map.of(), false, 5, 100, io.mailferry.config.SourceDeletion.NONE,
+        io.mailferry.config.QuotaPolicy.DEFAULT, false,
+        new io.mailferry.config.DateWindow(java.time.LocalDate.parse("2024-01-01"), null));
+
+    var back = io.mailferry.job.MigrationParameters.fromParameters(
+        io.mailferry.job.MigrationParameters.toParameters(settings, 1));
+
+    assertThat(back).isEqualTo(settings);
+  }
 }

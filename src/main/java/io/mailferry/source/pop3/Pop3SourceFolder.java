@@ -5,10 +5,9 @@ import io.mailferry.mail.MessageHeaders;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.source.SourceFolder;
+import io.mailferry.source.StableUid;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -125,11 +124,7 @@ final class Pop3SourceFolder implements SourceFolder {
   @Override
   public List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied) {
     scan();
-    int start = 0;
-    if (lastUid != 0) {
-      Entry last = byUid.get(lastUid);
-      start = last == null ? 0 : entries.indexOf(last) + 1; // gone: start over, the ledger filters
-    }
+    int start = StableUid.indexAfter(entries, byUid, lastUid);
     List<Entry> after = entries.subList(start, entries.size());
     List<Integer> toDescribe = new ArrayList<>();
     for (Entry e : after) {
@@ -243,8 +238,7 @@ final class Pop3SourceFolder implements SourceFolder {
 
   /** A stable 63-bit, non-zero number for a key (0 means "from the start" to the reader). */
   static long uidOf(String key) {
-    long h = ByteBuffer.wrap(sha256(key.getBytes(StandardCharsets.UTF_8))).getLong() & Long.MAX_VALUE;
-    return h == 0 ? 1 : h;
+    return StableUid.of(key);
   }
 
   private static byte[] sha256(byte[] bytes) {

@@ -1,0 +1,246 @@
+package io.mailferry.job;
+
+import static io.mailferry.job.MigrateContract.append;
+import static io.mailferry.job.MigrateContract.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.job.MigrateContract.Snap;
+import io.mailferry.mail.MessageFlags;
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.HardCases;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.TestArchive;
+import io.mailferry.testsupport.TestMailbox;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** restore: an archive written in backup's format, restored into Dovecot through the migrate job. */
+class ArchiveRestoreIntegrationTests {
+
+  private static final AtomicInteger USERS = new AtomicInteger();
+  static DovecotServer dovecot;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() {
+    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
+  }
+
+  @AfterAll
+  static void stop() {
+    dovecot.close();
+  }
+
+  @Test
+  void restores_folders_bytes_flags_keywords_and_dates_once_even_when_run_twice() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    for (HardCases.HardCase c : HardCases.all()) {
+      archive.add("INBOX", c.raw(), c.flags(), c.internalDate());
+    }
+    archive.add("Archiv/Größe", MigrateContract.raw("groesse"), Set.of("\\Seen", "$Label2"), at("2023-05-06T07:08:09Z"));
+    archive.add("日本語", MigrateContract.raw("nihongo"), Set.of("\\Answered"), at("2022-01-02T03:04:05Z"));
+    archive.add("Work/Projects", MigrateContract.raw("projects"), Set.of(), at("2021-12-31T23:59:59Z"));
+    archive.add("Sent", MigrateContract.raw("sent"), Set.of("\\Seen"), at("2024-02-02T02:02:02Z"));
+    archive.close();
+    Account destination = newAccount();
+
+    var first = restore(archive.dir(), destination);
+    var afterFirst = snapshot(destination);
+    var second = restore(archive.dir(), destination);
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    Map<String, List<Snap>> expected = expected(archive, false);
+    assertHolds(afterFirst, expected);
+    assertThat(snapshot(destination)).isEqualTo(afterFirst);
+  }
+
+  @Test
+  void restores_nested_folders_under_a_dot_separator_and_inbox_prefix() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("Archiv/Größe", MigrateContract.raw("nested"), Set.of("\\Flagged", "$Label3"), at("2023-03-03T03:03:03Z"));
+    archive.add("日本語", MigrateContract.raw("japanese"), Set.of(), at("2023-04-04T04:04:04Z"));
+    archive.add("INBOX", MigrateContract.raw("inbox"), Set.of("\\Seen"), at("2023-05-05T05:05:05Z"));
+    archive.close();
+    try (DovecotServer courierStyle = DovecotServer.start(DovecotServer.Layout.DOT_INBOX_PREFIX)) {
+      Account destination = Account.onDovecot(courierStyle, "dotted");
+
+      var run = restore(archive.dir(), destination);
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(MigrateContract.folderNames(destination)).contains("INBOX.Archiv.Größe", "INBOX.日本語");
+      assertHolds(snapshot(destination), expected(archive, false));
+    }
+  }
+
+  @Test
+  void restores_into_an_account_that_already_has_mail_without_duplicating_what_is_there() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    var kept = archive.add("INBOX", MigrateContract.raw("already-there"), Set.of("\\Seen"), at("2024-01-01T10:00:00Z"));
+    archive.add("INBOX", MigrateContract.raw("only-in-archive"), Set.of(), at("2024-01-02T10:00:00Z"));
+    archive.add("Work", MigrateContract.raw("work"), Set.of("$Important"), at("2024-01-03T10:00:00Z"));
+    // Over 1 MiB: read through a spool file, not held in memory.
+    archive.add("Work", ("Subject: large\r\nMessage-ID: <large@example.org>\r\n\r\n"
+        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\r\n".repeat(20_000))
+        .getBytes(), Set.of("\\Seen"), at("2024-01-04T10:00:00Z"));
+    archive.close();
+    Account destination = newAccount();
+    append(destination, "INBOX", MigrateContract.raw("unrelated"), Set.of(), at("2020-01-01T00:00:00Z"));
+    append(destination, "INBOX", kept.raw(), kept.flags(), kept.internalDate());
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    Map<String, List<Snap>> expected = expected(archive, false);
+    List<Snap> inbox = new ArrayList<>(expected.get("INBOX"));
+    inbox.add(new Snap(TestMailbox.sha256(MigrateContract.raw("unrelated")), Set.of(), at("2020-01-01T00:00:00Z")));
+    expected.put("INBOX", sorted(inbox));
+    assertHolds(snapshot(destination), expected);
+  }
+
+  @Test
+  void folder_and_since_before_select_what_is_restored() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("INBOX", MigrateContract.raw("old"), Set.of(), at("2023-12-31T23:59:59Z"));
+    archive.add("INBOX", MigrateContract.raw("new"), Set.of(), at("2024-01-01T00:00:00Z"));
+    archive.add("INBOX", MigrateContract.raw("newest"), Set.of(), at("2024-06-01T00:00:00Z"));
+    archive.add("Work/Projects", MigrateContract.raw("project"), Set.of(), at("2024-02-01T00:00:00Z"));
+    archive.add("Private", MigrateContract.raw("private"), Set.of(), at("2024-02-01T00:00:00Z"));
+    archive.close();
+    Account onlyWork = newAccount();
+    Account dated = newAccount();
+
+    var byFolder = restore(archive.dir(), onlyWork, "--folder", "Work/*");
+    var byDate = restore(archive.dir(), dated, "--since", "2024-01-01", "--before", "2024-06-01", "--folder", "INBOX",
+        "--folder", "Private");
+
+    assertThat(byFolder.exitCode()).as(byFolder.toString()).isZero();
+    assertThat(byDate.exitCode()).as(byDate.toString()).isZero();
+    assertThat(nonEmpty(snapshot(onlyWork)).keySet()).containsExactly("Work/Projects");
+    var datedSnap = nonEmpty(snapshot(dated));
+    assertThat(datedSnap.keySet()).containsExactlyInAnyOrder("INBOX", "Private");
+    assertThat(datedSnap.get("INBOX")).singleElement()
+        .extracting(Snap::sha256).isEqualTo(TestMailbox.sha256(MigrateContract.raw("new")));
+  }
+
+  @Test
+  void a_directory_that_is_not_an_archive_is_one_sentence_and_exit_78() throws Exception {
+    Account destination = newAccount();
+
+    var run = restore(tmp.resolve("nothing-here"), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(78);
+    assertThat(run.err().strip().lines()).singleElement().asString()
+        .startsWith("mailferry: ").contains("not a mailferry archive");
+    assertThat(run.err() + run.out()).doesNotContain("Exception");
+  }
+
+  @Test
+  void dry_run_plans_from_the_archive_and_writes_nothing_and_a_bad_date_is_usage() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("Archiv/Größe", MigrateContract.raw("planned"), Set.of(), at("2024-01-01T00:00:00Z"));
+    archive.close();
+    Account destination = newAccount();
+
+    var dryRun = restore(archive.dir(), destination, "--dry-run");
+    var badDate = restore(archive.dir(), destination, "--since", "1.1.2024");
+
+    assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
+    assertThat(dryRun.out()).contains("Archiv/Größe").contains("dry run").contains("file://");
+    assertThat(nonEmpty(snapshot(destination))).isEmpty();
+    assertThat(badDate.exitCode()).as(badDate.toString()).isEqualTo(64);
+    assertThat(badDate.err().strip().lines()).singleElement().asString().contains("--since takes a date");
+  }
+
+  @Test
+  void a_failed_restore_resumes_from_the_job_store_without_a_source_password() throws Exception {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("INBOX", MigrateContract.raw("one"), Set.of("\\Seen"), at("2024-01-01T00:00:00Z"));
+    archive.add("Work", MigrateContract.raw("two"), Set.of("$Label1"), at("2024-01-02T00:00:00Z"));
+    archive.close();
+    Account destination = newAccount();
+    Account wrongPassword = new Account(destination.scheme(), destination.host(), destination.port(),
+        destination.user(), "wrong", destination.trustCert());
+
+    var failed = restore(archive.dir(), wrongPassword, "--since", "2024-01-02");
+    var resumed = Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", destination.password()), "resume",
+        "--state-dir", tmp.resolve("state").toString());
+
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(77);
+    assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+    // The resumed run keeps --since: only the second message.
+    assertThat(nonEmpty(snapshot(destination)).keySet()).containsExactly("Work");
+  }
+
+  // ---- helpers
+
+  private Mailferry.Result restore(Path archive, Account to, String... extra) {
+    List<String> args = new ArrayList<>(List.of("restore", "--from", archive.toString(), "--to", to.url(),
+        "--to-trust-cert", to.trustCert().toString(), "--state-dir", tmp.resolve("state").toString()));
+    args.addAll(List.of(extra));
+    // No source password: an archive needs none, and restore must not ask for one.
+    return Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", to.password()), args.toArray(String[]::new));
+  }
+
+  private static Account newAccount() {
+    return Account.onDovecot(dovecot, "restore" + USERS.incrementAndGet());
+  }
+
+  /** What the archive holds, folder by folder, as a snapshot of the destination would show it. */
+  private static Map<String, List<Snap>> expected(TestArchive archive, boolean withDeleted) {
+    Map<String, List<Snap>> out = new TreeMap<>();
+    for (TestArchive.Stored m : archive.messages()) {
+      if (withDeleted || !m.flags().contains(MessageFlags.DELETED)) {
+        out.computeIfAbsent(m.folder(), f -> new ArrayList<>())
+            .add(new Snap(TestMailbox.sha256(asDovecotStores(m.raw())), m.flags(), m.internalDate()));
+      }
+    }
+    out.replaceAll((f, snaps) -> sorted(snaps));
+    return out;
+  }
+
+  /** Dovecot turns a bare LF into CRLF on APPEND (migrate's tests see it on both sides); all else stays. */
+  private static byte[] asDovecotStores(byte[] raw) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length + 64);
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) {
+        out.write('\r');
+      }
+      out.write(raw[i]);
+    }
+    return out.toByteArray();
+  }
+
+  private static List<Snap> sorted(List<Snap> snaps) {
+    List<Snap> copy = new ArrayList<>(snaps);
+    copy.sort(java.util.Comparator.comparing(Snap::sha256).thenComparing(Snap::internalDate));
+    return copy;
+  }
+
+  /** Every expected folder holds exactly its messages; any other folder (auto-created special-use) is empty. */
+  private static void assertHolds(Map<String, List<Snap>> actual, Map<String, List<Snap>> expected) {
+    assertThat(nonEmpty(actual)).isEqualTo(expected);
+  }
+
+  private static Map<String, List<Snap>> nonEmpty(Map<String, List<Snap>> snapshot) {
+    Map<String, List<Snap>> out = new TreeMap<>(snapshot);
+    out.values().removeIf(List::isEmpty);
+    return out;
+  }
+
+  private static Instant at(String iso) {
+    return Instant.parse(iso);
+  }
+}
