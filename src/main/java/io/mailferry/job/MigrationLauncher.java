@@ -119,6 +119,12 @@ public class MigrationLauncher {
     if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
       return operator.recover(execution);
     }
+    if (execution.getStartTime() != null && execution.getEndTime() == null) {
+      // Marked STOPPED by a graceful stop, then killed (a second signal) before it recorded its
+      // end: the job store counts an execution without an end time as running. Close it.
+      execution.setEndTime(java.time.LocalDateTime.now());
+      repository.update(execution);
+    }
     return execution;
   }
 

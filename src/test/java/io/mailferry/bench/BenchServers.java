@@ -54,8 +54,8 @@ public final class BenchServers {
 
     private static final long SEED = 42;
     private static final String PASSWORD_PREFIX = "bench-";
-    /** pop and popdst are for the POP3 leg: bench/run fills pop's INBOX from src with doveadm copy. */
-    private static final List<String> USERS = List.of("src", "dst", "ref", "ref-imapc", "pop", "popdst");
+    /** rst receives the restore of the backup; pop and popdst are for the POP3 leg: bench/run fills pop's INBOX from src with doveadm copy. */
+    private static final List<String> USERS = List.of("src", "dst", "ref", "ref-imapc", "pop", "popdst", "rst");
     private static final SampleMessage POISON = new SampleMessage(List.of("-"), new byte[0], Set.of(),
             java.time.Instant.EPOCH);
 
