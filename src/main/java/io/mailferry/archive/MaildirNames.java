@@ -17,8 +17,9 @@ public final class MaildirNames {
 
   private MaildirNames() {}
 
-  public static String baseName(Instant internalDate, long uidValidity, long uid) {
-    return internalDate.getEpochSecond() + ".M" + uidValidity + "U" + uid + ".mailferry";
+  /** @param sourceKey "UIDVALIDITY" + "U" + "UID" (or a content hash for a message of unknown origin) */
+  public static String baseName(Instant internalDate, String sourceKey) {
+    return internalDate.getEpochSecond() + ".M" + sourceKey + ".mailferry";
   }
 
   /** The base name of a file name: everything before its first ',' or ':'. */

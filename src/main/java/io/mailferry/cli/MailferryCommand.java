@@ -27,7 +27,7 @@ public final class MailferryCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is missing: migrate or demo");
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is missing: migrate, backup, restore, verify, export, resume, status or demo");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -51,7 +51,7 @@ public final class TestArchive implements AutoCloseable {
     try {
       FolderPath path = FolderPath.parse(folder);
       Path dir = layout.ensureFolder(path);
-      String base = MaildirNames.baseName(internalDate, 1, ++uid);
+      String base = MaildirNames.baseName(internalDate, "1U" + (++uid));
       Set<String> sorted = new TreeSet<>(flags);
       String name = MaildirNames.fileName(base, raw.length, sorted, KeywordTable.load(dir));
       Path file = dir.resolve("cur").resolve(name);

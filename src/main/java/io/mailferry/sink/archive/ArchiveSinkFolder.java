@@ -11,14 +11,13 @@ import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.sink.SinkFolder;
+import io.mailferry.source.StableUid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -54,6 +53,7 @@ final class ArchiveSinkFolder implements SinkFolder {
   private final KeywordTable keywords;
   private final Map<String, Path> files;
   private final Map<Long, ManifestRecord> byUid = new HashMap<>();
+  private Map<String, String> baseBySourceKey;
 
   ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest) {
     this.path = path;
@@ -101,18 +101,18 @@ final class ArchiveSinkFolder implements SinkFolder {
 
   @Override
   public Appended append(RawMessage message, Set<String> flags, Instant internalDate) {
-    return write(message.sha256().substring(0, 16), 0, null, null, message, flags, internalDate);
+    return write(message.sha256().substring(0, 16), null, null, message, flags, internalDate);
   }
 
   @Override
   public Appended append(MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
-    return write(source.uidValidity() + "U" + source.uid(), source.uidValidity(), source, source.messageId(),
-        message, flags, internalDate);
+    return write(source.uidValidity() + "U" + source.uid(), source, source.messageId(), message, flags,
+        internalDate);
   }
 
-  private Appended write(String key, long uidValidity, MessageRef source, String messageId, RawMessage message,
+  private Appended write(String key, MessageRef source, String messageId, RawMessage message,
       Set<String> flags, Instant internalDate) {
-    String base = internalDate.getEpochSecond() + ".M" + key + ".mailferry";
+    String base = MaildirNames.baseName(internalDate, key);
     Path existing = files.get(base);
     if (existing != null && message.sha256().equals(sha256Of(existing))) {
       // Written by a run that was killed before recording it: record it now, write nothing.
@@ -120,7 +120,7 @@ final class ArchiveSinkFolder implements SinkFolder {
       return new Appended(UID_VALIDITY, uidOf(base));
     }
     for (int n = 2; files.containsKey(base); n++) {
-      base = internalDate.getEpochSecond() + ".M" + key + "_" + n + ".mailferry";
+      base = MaildirNames.baseName(internalDate, key + "_" + n);
     }
     Path target = dir.resolve("cur").resolve(MaildirNames.fileName(base, message.size(), flags, keywords));
     Path tmp = dir.resolve("tmp").resolve(base + "." + ProcessHandle.current().pid());
@@ -197,14 +197,21 @@ final class ArchiveSinkFolder implements SinkFolder {
     return changed;
   }
 
+  /**
+   * The archived record of a source message. Called for every known message of a nightly run,
+   * so the folder's records are indexed by source key once, not searched each time.
+   */
   private ManifestRecord recordOf(MessageRef source) {
-    String key = sourceKey(source);
-    for (ManifestRecord r : manifest.inFolder(label)) {
-      if (key.equals(r.sourceKey()) && files.containsKey(r.base())) {
-        return r;
+    if (baseBySourceKey == null) {
+      baseBySourceKey = new HashMap<>();
+      for (ManifestRecord r : manifest.inFolder(label)) {
+        if (r.sourceKey() != null) {
+          baseBySourceKey.put(r.sourceKey(), r.base());
+        }
       }
     }
-    return null;
+    String base = baseBySourceKey.get(sourceKey(source));
+    return base == null || !files.containsKey(base) ? null : manifest.get(label, base);
   }
 
   @Override
@@ -220,15 +227,9 @@ final class ArchiveSinkFolder implements SinkFolder {
     return ref.uidValidity() + ":" + ref.uid();
   }
 
-  /** A stable 63-bit, non-zero number for a base name, standing for an archive UID. */
+  /** The archive's UID for a file: the same stable hash restore reads it back with. */
   static long uidOf(String base) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(base.getBytes(StandardCharsets.UTF_8));
-      long uid = ByteBuffer.wrap(h).getLong() & Long.MAX_VALUE;
-      return uid == 0 ? 1 : uid;
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return StableUid.of(base);
   }
 
   private static String sha256Of(Path file) {
