@@ -20,17 +20,28 @@ final class GracefulStop implements AutoCloseable {
   private static final String[] SIGNALS = {"INT", "TERM"};
 
   private final Map<String, SignalHandler> previous = new HashMap<>();
+  private final JobOperator operator;
+  private final LocalExecutions executions;
+  private final Runnable onStop;
   private volatile boolean stopping;
 
-  private GracefulStop() {}
+  private GracefulStop(JobOperator operator, LocalExecutions executions, Runnable onStop) {
+    this.operator = operator;
+    this.executions = executions;
+    this.onStop = onStop;
+  }
 
   static GracefulStop install(ApplicationContext context, PrintStream err) {
-    GracefulStop stop = new GracefulStop();
-    JobOperator operator = context.getBean(JobOperator.class);
-    LocalExecutions executions = context.getBean(LocalExecutions.class);
+    return install(context, err, () -> {});
+  }
+
+  /** @param onStop also called at the first signal (a scheduler stops starting runs) */
+  static GracefulStop install(ApplicationContext context, PrintStream err, Runnable onStop) {
+    GracefulStop stop = new GracefulStop(context.getBean(JobOperator.class), context.getBean(LocalExecutions.class),
+        onStop);
     for (String name : SIGNALS) {
       try {
-        stop.previous.put(name, Signal.handle(new Signal(name), signal -> stop.onSignal(operator, executions, err)));
+        stop.previous.put(name, Signal.handle(new Signal(name), signal -> stop.onSignal(err)));
       } catch (IllegalArgumentException unavailable) {
         // The JVM reserves this signal here (e.g. -Xrs); the default behaviour stays.
       }
@@ -38,13 +49,27 @@ final class GracefulStop implements AutoCloseable {
     return stop;
   }
 
-  private void onSignal(JobOperator operator, LocalExecutions executions, PrintStream err) {
+  private void onSignal(PrintStream err) {
     if (stopping) {
       err.println("mailferry: stopped at once; run the same command again to resume.");
       Runtime.getRuntime().halt(ExitCodes.TEMPORARY);
     }
     stopping = true;
     err.println("mailferry: stopping after the chunks in flight (signal again to quit at once)...");
+    onStop.run();
+    stopRunning();
+  }
+
+  /** Whether a signal asked to stop: start nothing new. */
+  boolean requested() {
+    return stopping;
+  }
+
+  /**
+   * Asks every job execution of this process to stop. Called again while stopping, for a job that
+   * was starting at the moment of the signal and was not yet known to be running.
+   */
+  void stopRunning() {
     for (long id : executions.ids()) {
       try {
         operator.stop(id);

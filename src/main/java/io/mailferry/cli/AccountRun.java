@@ -1,0 +1,59 @@
+package io.mailferry.cli;
+
+import io.mailferry.config.Credentials;
+import io.mailferry.job.MigrationLauncher;
+import io.mailferry.mail.MailferryException;
+import io.mailferry.report.MigrationReport;
+import java.io.PrintStream;
+import java.util.Map;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * One account of a job file, run as its migrate (or backup) command line would run it: the same
+ * launcher, summary and exit code. Failures are returned, not thrown, so that a bulk run can go on.
+ */
+final class AccountRun {
+
+  /**
+   * @param report the run's report, or null when it failed before there was one
+   * @param failure why it did not exit 0 (a MailferryException, or an unexpected error), or null
+   */
+  record Outcome(int exitCode, MigrationReport report, RuntimeException failure) {
+
+    String reason() {
+      if (failure == null) {
+        return exitCode == ExitCodes.SOME_FAILED ? "some messages failed; the summary lists them" : null;
+      }
+      return failure instanceof MailferryException ? failure.getMessage() : "unexpected error: " + failure;
+    }
+  }
+
+  private AccountRun() {}
+
+  static Outcome execute(JobFiles.Account account, ApplicationContext context, Map<String, String> env,
+      PrintStream out) {
+    MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
+    MigrationReport report = null;
+    try {
+      Credentials credentials = new Credentials();
+      JobSecrets.addTo(credentials, account, env);
+      context.getBean(Credentials.class).putAll(credentials);
+      if (account.command().run.dryRun) {
+        DryRun.print(account.settings(), context.getBean(Credentials.class), context, out);
+        return new Outcome(ExitCodes.OK, null, null);
+      }
+      JobExecution execution = launcher.run(account.settings());
+      report = launcher.report(execution);
+      return new Outcome(RunOutcome.finish(launcher, execution, account.command().run.report, out), report, null);
+    } catch (RuntimeException e) {
+      MailferryException known = FailureHandler.find(e);
+      if (known != null) {
+        return new Outcome(known.exitCode(), report, known);
+      }
+      org.slf4j.LoggerFactory.getLogger("mailferry.failures").error("unexpected failure of " + account.settings().from()
+          + " → " + account.settings().to(), e);
+      return new Outcome(ExitCodes.SOFTWARE, report, e);
+    }
+  }
+}

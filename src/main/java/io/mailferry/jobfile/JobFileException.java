@@ -1,0 +1,20 @@
+package io.mailferry.jobfile;
+
+import io.mailferry.mail.MailferryException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** 78: a job file is wrong. Lists every problem found, one per line, each with file, line and key. */
+public final class JobFileException extends MailferryException {
+
+  private final List<Problem> problems;
+
+  public JobFileException(List<Problem> problems) {
+    super(78, problems.stream().map(Problem::toString).collect(Collectors.joining("\nmailferry: ")), null);
+    this.problems = List.copyOf(problems);
+  }
+
+  public List<Problem> problems() {
+    return problems;
+  }
+}

@@ -1,0 +1,446 @@
+package io.mailferry.jobfile;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads a job file: YAML, one job per file. Its own keys (kind, schedule, accounts, csv,
+ * max-parallel-accounts, from-secret, to-secret, from-user, to-user) are checked here; every other
+ * key stands for the command-line option of the same name and is checked by the command line.
+ * The YAML is read as nodes, not objects, so that each key keeps its line for the error messages.
+ */
+public final class JobFileLoader {
+
+  public static final int DEFAULT_PARALLEL_ACCOUNTS = 4;
+
+  private static final Set<String> STORE_KEYS = Set.of("state-dir", "db", "db-user");
+  private static final Set<String> LITERAL_SECRETS = Set.of("password", "from-password", "to-password",
+      "secret", "passwd");
+
+  private final Path file;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private String kind;
+  private Schedule schedule;
+  private int maxParallel = DEFAULT_PARALLEL_ACCOUNTS;
+  private final Map<String, OptionValue> options = new LinkedHashMap<>();
+  private final Map<String, OptionValue> store = new LinkedHashMap<>();
+  private final Map<String, SecretRef> secrets = new LinkedHashMap<>();
+  private final List<Entry> entries = new ArrayList<>();
+  private boolean bulk;
+
+  /** A bulk account as written: a YAML list item or a CSV line. */
+  private record Entry(Position at, Map<String, String> users, Map<String, Position> userAt,
+      Map<String, OptionValue> options, Map<String, SecretRef> secrets) {}
+
+  private JobFileLoader(Path file) {
+    this.file = file;
+  }
+
+  /**
+   * A job file as far as it could be read, with the problems found. Its options are not checked
+   * yet: the caller checks them and reports every problem at once.
+   */
+  public record Read(JobFile job, List<Problem> problems) {}
+
+  /** @throws JobFileException when the file cannot even be read as a job (not YAML, no kind) */
+  public static Read read(Path file) {
+    return new JobFileLoader(file).read();
+  }
+
+  private Read read() {
+    Node root = parse();
+    if (root != null) {
+      readTop(root);
+    }
+    if (root == null || kind == null) {
+      throw new JobFileException(problems);
+    }
+    List<AccountSpec> accounts = bulk ? bulkAccounts() : List.of(single());
+    JobFile job = new JobFile(file, name(file), JobFile.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)),
+        schedule, maxParallel, bulk, accounts, store);
+    return new Read(job, List.copyOf(problems));
+  }
+
+  public static String name(Path file) {
+    String name = file.getFileName().toString();
+    return name.replaceFirst("\\.ya?ml$", "");
+  }
+
+  private Node parse() {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      List<Node> documents = new ArrayList<>();
+      new Yaml(options).composeAll(reader).forEach(documents::add);
+      if (documents.isEmpty()) {
+        problems.add(new Problem(at(1), null, "the file is empty; a job file needs at least kind, from and to."));
+        return null;
+      }
+      if (documents.size() > 1) {
+        problems.add(new Problem(at(documents.get(1)), null, "one job per file: this is a second YAML document."));
+        return null;
+      }
+      return documents.get(0);
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
+      problems.add(new Problem(at(line), null, "not valid YAML: " + e.getProblem() + "."));
+      return null;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      problems.add(new Problem(at(1), null, "cannot read the file (" + e.getMessage() + ")."));
+      return null;
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      problems.add(new Problem(at(1), null, "not valid YAML: " + e.getMessage() + "."));
+      return null;
+    }
+  }
+
+  private void readTop(Node root) {
+    if (!(root instanceof MappingNode mapping)) {
+      problems.add(new Problem(at(root), null, "a job file is a set of keys (kind: migrate, from: …, to: …)."));
+      return;
+    }
+    for (NodeTuple tuple : tuples(mapping)) {
+      String key = key(tuple);
+      if (key == null) {
+        continue;
+      }
+      Node value = tuple.getValueNode();
+      switch (key) {
+        case "kind" -> {
+          String k = scalar(key, value);
+          if (k != null && !k.equals("migrate") && !k.equals("backup")) {
+            problems.add(new Problem(at(value), key, "must be migrate or backup, not '" + k + "'."));
+          } else {
+            kind = k;
+          }
+        }
+        case "schedule" -> readSchedule(value);
+        case "max-parallel-accounts" -> {
+          String n = scalar(key, value);
+          if (n != null) {
+            try {
+              maxParallel = Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+              maxParallel = 0;
+            }
+            if (maxParallel < 1) {
+              problems.add(new Problem(at(value), key, "must be a whole number, at least 1, not '" + n + "'."));
+            }
+          }
+        }
+        case "accounts" -> {
+          bulk = true;
+          readAccounts(value);
+        }
+        case "csv" -> {
+          bulk = true;
+          String csv = scalar(key, value);
+          if (csv != null) {
+            readCsv(csv, at(value));
+          }
+        }
+        case "from-secret", "to-secret" -> secret(key, value, secrets);
+        case "from-user", "to-user" -> problems.add(new Problem(at(tuple.getKeyNode()), key,
+            "goes in an entry of accounts (or a CSV line), not at the top."));
+        default -> {
+          OptionValue option = option(key, tuple);
+          if (option != null) {
+            (STORE_KEYS.contains(key) ? store : options).put(key, option);
+          }
+        }
+      }
+    }
+    if (kind == null && problems.stream().noneMatch(p -> "kind".equals(p.field()))) {
+      problems.add(new Problem(at(root), "kind", "missing: write kind: migrate or kind: backup."));
+    }
+  }
+
+  private void readSchedule(Node value) {
+    String cron;
+    String zone = null;
+    Node where = value;
+    if (value instanceof ScalarNode s) {
+      cron = s.getValue();
+    } else if (value instanceof MappingNode m) {
+      cron = null;
+      for (NodeTuple tuple : tuples(m)) {
+        String key = key(tuple);
+        if ("cron".equals(key)) {
+          cron = scalar("schedule.cron", tuple.getValueNode());
+          where = tuple.getValueNode();
+        } else if ("zone".equals(key)) {
+          zone = scalar("schedule.zone", tuple.getValueNode());
+        } else if (key != null) {
+          problems.add(new Problem(at(tuple.getKeyNode()), "schedule." + key, "unknown key; schedule has cron and zone."));
+          return;
+        }
+      }
+      if (cron == null) {
+        problems.add(new Problem(at(value), "schedule.cron", "missing: the cron expression, e.g. \"0 15 2 * * *\"."));
+        return;
+      }
+    } else {
+      problems.add(new Problem(at(value), "schedule", "write a cron expression, or cron: and zone: keys."));
+      return;
+    }
+    try {
+      schedule = Schedule.parse(cron, zone);
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(at(where), "schedule", e.getMessage()));
+    }
+  }
+
+  private void readAccounts(Node value) {
+    if (!(value instanceof SequenceNode sequence)) {
+      problems.add(new Problem(at(value), "accounts", "a list of accounts (- from-user: alice)."));
+      return;
+    }
+    for (Node item : sequence.getValue()) {
+      if (item instanceof ScalarNode s) {
+        // "- alice": the same user on both sides.
+        entries.add(new Entry(at(item), Map.of("from-user", s.getValue()), Map.of("from-user", at(item)), Map.of(),
+            Map.of()));
+        continue;
+      }
+      if (!(item instanceof MappingNode mapping)) {
+        problems.add(new Problem(at(item), "accounts", "each account is a user name or a set of keys (from-user: …)."));
+        continue;
+      }
+      Map<String, String> users = new LinkedHashMap<>();
+      Map<String, Position> userAt = new LinkedHashMap<>();
+      Map<String, OptionValue> own = new LinkedHashMap<>();
+      Map<String, SecretRef> ownSecrets = new LinkedHashMap<>();
+      for (NodeTuple tuple : tuples(mapping)) {
+        String key = key(tuple);
+        if (key == null) {
+          continue;
+        }
+        switch (key) {
+          case "from-user", "to-user" -> {
+            String user = scalar(key, tuple.getValueNode());
+            if (user != null) {
+              users.put(key, user);
+              userAt.put(key, at(tuple.getValueNode()));
+            }
+          }
+          case "from-secret", "to-secret" -> secret(key, tuple.getValueNode(), ownSecrets);
+          case "kind", "schedule", "accounts", "csv", "max-parallel-accounts", "state-dir", "db", "db-user" ->
+              problems.add(new Problem(at(tuple.getKeyNode()), key, "applies to the whole job: write it at the top."));
+          default -> {
+            OptionValue option = option(key, tuple);
+            if (option != null) {
+              own.put(key, option);
+            }
+          }
+        }
+      }
+      entries.add(new Entry(at(item), users, userAt, own, ownSecrets));
+    }
+  }
+
+  private void readCsv(String csv, Position referencedAt) {
+    Path csvFile = file.toAbsolutePath().getParent().resolve(csv);
+    for (AccountsCsv.Row row : AccountsCsv.read(csvFile, problems, referencedAt)) {
+      Map<String, String> users = new LinkedHashMap<>();
+      Map<String, Position> userAt = new LinkedHashMap<>();
+      Map<String, SecretRef> rowSecrets = new LinkedHashMap<>();
+      row.fields().forEach((column, value) -> {
+        String key = column.replace('_', '-');
+        if (column.endsWith("_user")) {
+          users.put(key, value);
+          userAt.put(key, row.at());
+        } else {
+          try {
+            rowSecrets.put(key, SecretRef.parse(value, row.at()));
+          } catch (IllegalArgumentException e) {
+            problems.add(new Problem(row.at(), column, e.getMessage()));
+          }
+        }
+      });
+      entries.add(new Entry(row.at(), users, userAt, Map.of(), rowSecrets));
+    }
+  }
+
+  private AccountSpec single() {
+    requireEndpoints(options, at(1));
+    return new AccountSpec(name(file), at(1), options, secrets.get("from-secret"), secrets.get("to-secret"));
+  }
+
+  private List<AccountSpec> bulkAccounts() {
+    if (entries.isEmpty() && problems.isEmpty()) {
+      problems.add(new Problem(at(1), "accounts", "a bulk job lists at least one account (accounts: or csv:)."));
+    }
+    List<AccountSpec> accounts = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Entry entry : entries) {
+      String fromUser = entry.users().get("from-user");
+      String toUser = entry.users().getOrDefault("to-user", fromUser);
+      Map<String, OptionValue> merged = new LinkedHashMap<>(options);
+      merged.putAll(entry.options());
+      if (fromUser != null) {
+        withUser(merged, "from", fromUser, entry.userAt().get("from-user"));
+      }
+      if (toUser != null) {
+        withUser(merged, "to", toUser, entry.userAt().getOrDefault("to-user", entry.userAt().get("from-user")));
+      }
+      requireEndpoints(merged, entry.at());
+      Map<String, OptionValue> resolved = new LinkedHashMap<>();
+      merged.forEach((key, value) -> resolved.put(key, value.map(v -> placeholders(v, fromUser, toUser))));
+      SecretRef from = entry.secrets().getOrDefault("from-secret", secrets.get("from-secret"));
+      SecretRef to = entry.secrets().getOrDefault("to-secret", secrets.get("to-secret"));
+      String label = fromUser != null ? fromUser : String.valueOf(first(resolved.get("from")));
+      OptionValue fromUrl = resolved.get("from");
+      OptionValue toUrl = resolved.get("to");
+      if (fromUrl != null && toUrl != null && !seen.add(first(fromUrl) + " → " + first(toUrl))) {
+        problems.add(new Problem(entry.at(), null, "the same account twice (" + first(fromUrl) + " → "
+            + first(toUrl) + ")."));
+      }
+      accounts.add(new AccountSpec(label, entry.at(), resolved,
+          from == null ? null : from.with(placeholders(from.value(), fromUser, toUser)),
+          to == null ? null : to.with(placeholders(to.value(), fromUser, toUser))));
+    }
+    return accounts;
+  }
+
+  private void requireEndpoints(Map<String, OptionValue> opts, Position at) {
+    for (String side : List.of("from", "to")) {
+      if (!opts.containsKey(side)) {
+        problems.add(new Problem(at, side, "missing: the " + (side.equals("from") ? "source" : "destination")
+            + (side.equals("from") ? " URL (imaps://user@host)." : " (an imaps:// URL, or a directory for a backup).")));
+      }
+    }
+  }
+
+  /**
+   * In a bulk job, {@code from: imaps://old.example.org} names the server and each account its
+   * user: imaps://alice@old.example.org. A backup's directory {@code to} takes {to_user} instead.
+   */
+  private void withUser(Map<String, OptionValue> merged, String side, String user, Position userAt) {
+    OptionValue base = merged.get(side);
+    if (base == null || !first(base).contains("://")) {
+      return;
+    }
+    String url = first(base);
+    int start = url.indexOf("://") + 3;
+    int slash = url.indexOf('/', start);
+    String authority = slash < 0 ? url.substring(start) : url.substring(start, slash);
+    if (authority.contains("@")) {
+      problems.add(new Problem(base.at(), side, "names a user, but the accounts give the users: write "
+          + url.substring(0, start) + authority.substring(authority.lastIndexOf('@') + 1) + "."));
+      return;
+    }
+    String encoded = URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20");
+    merged.put(side, new OptionValue(List.of(url.substring(0, start) + encoded + "@" + url.substring(start)), false,
+        userAt));
+  }
+
+  private static String placeholders(String value, String fromUser, String toUser) {
+    String out = value;
+    if (fromUser != null) {
+      out = out.replace("{from_user}", fromUser);
+    }
+    if (toUser != null) {
+      out = out.replace("{to_user}", toUser);
+    }
+    return out;
+  }
+
+  private static String first(OptionValue value) {
+    return value == null || value.values().isEmpty() ? null : value.values().get(0);
+  }
+
+  private void secret(String key, Node value, Map<String, SecretRef> into) {
+    String text = scalar(key, value);
+    if (text == null) {
+      return;
+    }
+    try {
+      into.put(key, SecretRef.parse(text, at(value)));
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(at(value), key, e.getMessage()));
+    }
+  }
+
+  /** A key standing for a command-line option: one scalar or a list of scalars. */
+  private OptionValue option(String key, NodeTuple tuple) {
+    if (LITERAL_SECRETS.contains(key)) {
+      problems.add(new Problem(at(tuple.getKeyNode()), key, "a job file never holds a secret: write from-secret: or"
+          + " to-secret: with " + SecretRef.SYNTAX + "."));
+      return null;
+    }
+    Node value = tuple.getValueNode();
+    if (value instanceof ScalarNode s) {
+      return new OptionValue(List.of(s.getValue()), false, at(value));
+    }
+    if (value instanceof SequenceNode sequence) {
+      List<String> items = new ArrayList<>();
+      for (Node item : sequence.getValue()) {
+        if (!(item instanceof ScalarNode s)) {
+          problems.add(new Problem(at(item), key, "a list of plain values, not of lists or keys."));
+          return null;
+        }
+        items.add(s.getValue());
+      }
+      return new OptionValue(items, true, at(value));
+    }
+    problems.add(new Problem(at(value), key, "takes a value or a list of values, not keys."));
+    return null;
+  }
+
+  private String scalar(String key, Node value) {
+    if (value instanceof ScalarNode s && !s.getValue().isEmpty()) {
+      return s.getValue();
+    }
+    problems.add(new Problem(at(value), key, "takes one value."));
+    return null;
+  }
+
+  /** The entries of a mapping; a key written twice is a mistake (YAML would keep the last silently). */
+  private List<NodeTuple> tuples(MappingNode mapping) {
+    Set<String> seen = new HashSet<>();
+    List<NodeTuple> unique = new ArrayList<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode s && !seen.add(s.getValue())) {
+        problems.add(new Problem(at(tuple.getKeyNode()), s.getValue(), "written twice."));
+        continue;
+      }
+      unique.add(tuple);
+    }
+    return unique;
+  }
+
+  private String key(NodeTuple tuple) {
+    if (tuple.getKeyNode() instanceof ScalarNode s) {
+      return s.getValue();
+    }
+    problems.add(new Problem(at(tuple.getKeyNode()), null, "a key must be a plain name."));
+    return null;
+  }
+
+  private Position at(Node node) {
+    return at(node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1);
+  }
+
+  private Position at(int line) {
+    return new Position(file, line);
+  }
+}

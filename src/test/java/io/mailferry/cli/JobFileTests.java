@@ -1,0 +1,167 @@
+package io.mailferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.jobfile.JobFile;
+import io.mailferry.jobfile.JobFileException;
+import io.mailferry.jobfile.SecretRef;
+import io.mailferry.testsupport.Mailferry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Job files as an admin writes them: the examples in jobs/ hold, and each mistake names its file, line and key. */
+class JobFileTests {
+
+  /** The three keys every migrate job has; each test adds the lines it is about (from line 4 on). */
+  private static final String MIGRATE_ALICE = """
+      kind: migrate
+      from: imaps://alice@old.example.org
+      to: imaps://alice@new.example.org
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void every_example_in_jobs_loads_and_validates() throws Exception {
+    List<Path> examples;
+    try (Stream<Path> files = Files.list(Path.of("jobs"))) {
+      examples = files.filter(f -> f.toString().endsWith(".yml")).sorted().toList();
+    }
+    assertThat(examples).extracting(f -> f.getFileName().toString())
+        .contains("migrate-imap.yml", "pop3-to-imap.yml", "nightly-backup.yml", "bulk-from-csv.yml");
+    for (Path example : examples) {
+      JobFiles.Loaded loaded = JobFiles.load(example);
+      assertThat(loaded.accounts()).as(example.toString()).isNotEmpty();
+    }
+    JobFiles.Loaded bulk = JobFiles.load(Path.of("jobs/bulk-from-csv.yml"));
+    assertThat(bulk.job().bulk()).isTrue();
+    assertThat(bulk.accounts()).extracting(a -> a.settings().from().toString() + " → " + a.settings().to())
+        .containsExactly(
+            "imaps://alice@old.example.org:993 → imaps://alice@new.example.org:993",
+            "imaps://bob@old.example.org:993 → imaps://robert@new.example.org:993",
+            "imaps://carol@old.example.org:993 → imaps://carol@new.example.org:993",
+            "imaps://dave.smith@old.example.org:993 → imaps://dave@new.example.org:993",
+            "imaps://ceo@old.example.org:993 → imaps://ceo@new.example.org:993");
+    // Placeholders, per-line secrets and per-account options.
+    assertThat(bulk.accounts().get(0).spec().fromSecret().value()).isEqualTo("/etc/mailferry/old/alice.pw");
+    assertThat(bulk.accounts().get(2).spec().fromSecret().kind()).isEqualTo(SecretRef.Kind.ENV);
+    assertThat(bulk.accounts().get(1).spec().toSecret().value()).isEqualTo("/usr/local/bin/new-mail-token robert");
+    assertThat(bulk.accounts().get(0).settings().maxConnections()).isEqualTo(2);
+    assertThat(bulk.accounts().get(4).settings().maxConnections()).isEqualTo(4);
+    assertThat(bulk.accounts().get(4).settings().includes()).containsExactly("INBOX", "Board/*");
+    assertThat(bulk.accounts().get(0).settings().excludes()).containsExactly("Trash");
+
+    JobFiles.Loaded backup = JobFiles.load(Path.of("jobs/nightly-backup.yml"));
+    assertThat(backup.job().kind()).isEqualTo(JobFile.Kind.BACKUP);
+    assertThat(backup.job().schedule().toString()).isEqualTo("\"0 15 2 * * *\" Europe/Berlin");
+    assertThat(backup.accounts().get(0).settings().to().isArchive()).isTrue();
+  }
+
+  @Test
+  void a_bad_option_value_is_exit_78_naming_the_file_line_and_key() throws Exception {
+    Path job = write("bad.yml", """
+        # a comment
+        kind: migrate
+        from: imaps://alice@old.example.org
+        to: imaps://alice@new.example.org
+
+        max-connections: zero
+        """);
+    Mailferry.Result result = Mailferry.run(Map.of(), "run", job.toString(), "--state-dir", dir.resolve("s").toString());
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(result.err()).startsWith("mailferry: " + job + ":6: max-connections: ").contains("'zero'")
+        .doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void every_mistake_is_listed_with_its_line() throws Exception {
+    Path job = write("many.yml", MIGRATE_ALICE + """
+        max-conections: 3
+        to-password: Hunter2-Secret
+        quota-policy: sometimes
+        include: {a: b}
+        schedule: "61 * * * * *"
+        """);
+    JobFileException e = catchLoad(job);
+    assertThat(e.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(e.getMessage())
+        .contains(job + ":4: max-conections: unknown key")
+        .contains(job + ":5: to-password: a job file never holds a secret")
+        .contains(job + ":7: include: takes a value or a list")
+        .contains(job + ":8: schedule: '61 * * * * *' is not a cron expression")
+        .doesNotContain("Hunter2-Secret");
+    // Fix the structure: the option values are then checked by the migrate command's own rules.
+    Files.writeString(job, MIGRATE_ALICE + """
+        max-connections: 3
+        quota-policy: sometimes
+        """);
+    assertThat(catchLoad(job).getMessage()).isEqualTo(job + ":5: quota-policy: --quota-policy must be warn, stop or ignore.");
+  }
+
+  @Test
+  void a_literal_secret_reference_is_refused_without_echoing_it() throws Exception {
+    Path job = write("literal.yml", MIGRATE_ALICE + """
+        from-secret: Hunter2-Secret
+        """);
+    assertThat(catchLoad(job).getMessage()).isEqualTo(job + ":4: from-secret: not a secret reference: write "
+        + "env:VARIABLE, file:PATH or command:COMMAND (a job file never holds the secret itself).");
+  }
+
+  @Test
+  void yaml_syntax_errors_missing_keys_and_csv_lines_point_at_their_line() throws Exception {
+    Path broken = write("broken.yml", "kind: migrate\nfrom: imaps://a@b\n  to: : x\n");
+    assertThat(catchLoad(broken).getMessage()).startsWith(broken + ":3: not valid YAML");
+
+    Path missing = write("missing.yml", "kind: migrate\nfrom: imaps://a@old.example.org\n");
+    assertThat(catchLoad(missing).getMessage()).isEqualTo(missing + ":1: to: missing: the destination (an imaps:// "
+        + "URL, or a directory for a backup).");
+
+    write("accounts.csv", "from_user,to_user,from_secret\nalice,alice,env:A_PW\n\nbob,bob,Hunter2\n,carol\n");
+    Path bulk = write("bulk.yml", """
+        kind: migrate
+        from: imaps://old.example.org
+        to: imaps://admin@new.example.org
+        csv: accounts.csv
+        """);
+    Path csv = dir.resolve("accounts.csv");
+    assertThat(catchLoad(bulk).getMessage())
+        .contains(csv + ":4: from_secret: not a secret reference")
+        .contains(csv + ":5: from_user: missing.")
+        .contains(bulk + ":3: to: names a user, but the accounts give the users: write imaps://new.example.org.")
+        .doesNotContain("Hunter2");
+  }
+
+  @Test
+  void a_job_with_an_option_for_the_other_kind_is_refused_with_the_commands_message() throws Exception {
+    Path job = write("mirror.yml", MIGRATE_ALICE + """
+        mirror: true
+        """);
+    assertThat(catchLoad(job).getMessage()).startsWith(job + ":4: mirror: unknown key");
+    Path backup = write("backup.yml", """
+        kind: backup
+        from: imaps://alice@old.example.org
+        to: imaps://alice@new.example.org
+        """);
+    assertThat(catchLoad(backup).getMessage()).startsWith(backup + ":3: to: backup writes to a directory");
+  }
+
+  private Path write(String name, String content) throws Exception {
+    return Files.writeString(dir.resolve(name), content);
+  }
+
+  private static JobFileException catchLoad(Path job) {
+    try {
+      JobFiles.load(job);
+    } catch (JobFileException e) {
+      return e;
+    }
+    throw new AssertionError(job + " loaded without an error");
+  }
+
+}

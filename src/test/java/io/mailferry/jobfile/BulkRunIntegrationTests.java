@@ -1,0 +1,160 @@
+package io.mailferry.jobfile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.cli.ExitCodes;
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
+import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.TestMailbox;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** `mailferry run` of job files against a real Dovecot: one account, and a bulk job from a CSV. */
+class BulkRunIntegrationTests {
+
+  @RegisterExtension
+  static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+
+  @TempDir Path dir;
+
+  @Test
+  void a_bulk_job_runs_every_account_and_a_wrong_password_fails_only_its_own_row() throws Exception {
+    DovecotServer server = dovecot.server();
+    List<String> users = List.of("bulka", "bulkb", "bulkc");
+    Map<String, String> env = new HashMap<>();
+    for (String user : users) {
+      Account source = Account.onDovecot(server, user);
+      Account.onDovecot(server, user + "new");
+      fill(source, user, 20, 5);
+      env.put("SRC_" + user, source.password());
+      env.put("DST_" + user + "new", "pw-" + user + "new");
+    }
+    env.put("SRC_bulkb", "not-the-password");
+    Files.writeString(dir.resolve("accounts.csv"), """
+        # three accounts, one line each
+        from_user,to_user
+        bulka,bulkanew
+        bulkb,bulkbnew
+        bulkc,bulkcnew
+        """);
+    Path job = Files.writeString(dir.resolve("domain.yml"), """
+        kind: migrate
+        from: imap://%1$s:%2$d
+        to: imap://%1$s:%2$d
+        trust-cert: %3$s
+        csv: accounts.csv
+        max-parallel-accounts: 3
+        from-secret: env:SRC_{from_user}
+        to-secret: env:DST_{to_user}
+        max-connections: 2
+        """.formatted(server.host(), server.imapPort(), server.certificatePem()));
+    Path state = dir.resolve("state");
+
+    Mailferry.Result first = Mailferry.run(env, "run", job.toString(), "--state-dir", state.toString());
+    System.out.println("Bulk run, one wrong password:\n" + first);
+
+    // The highest exit code of an account: bulkb's refused login.
+    assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.NO_PERMISSION);
+    String port = ":" + server.imapPort();
+    assertThat(first.out())
+        .containsPattern("bulka@127\\.0\\.0\\.1" + port + " +bulkanew@127\\.0\\.0\\.1" + port + " +ok +25 .* 0\\n")
+        .containsPattern("bulkb@127\\.0\\.0\\.1" + port + " +bulkbnew@127\\.0\\.0\\.1" + port + " +login-refused +0 .* 77\\n")
+        .containsPattern("bulkc@127\\.0\\.0\\.1" + port + " +bulkcnew@127\\.0\\.0\\.1" + port + " +ok +25 .* 0\\n")
+        .contains("total: 3 accounts, 2 ok, 1 not ok; 50 messages")
+        .doesNotContain("not-the-password");
+    assertThat(count("bulkanew")).isEqualTo(25);
+    assertThat(count("bulkbnew")).isZero();
+    assertThat(count("bulkcnew")).isEqualTo(25);
+
+    JsonNode report = onlyBulkReport(state);
+    assertThat(report.get("exitCode").asInt()).isEqualTo(77);
+    assertThat(report.get("accounts")).hasSize(3);
+    JsonNode b = report.get("accounts").get(1);
+    assertThat(b.get("from").asString()).isEqualTo("bulkb@127.0.0.1" + port);
+    assertThat(b.get("outcome").asString()).isEqualTo("login-refused");
+    assertThat(b.get("reason").asString()).containsIgnoringCase("source").containsIgnoringCase("login");
+    assertThat(report.get("accounts").get(0).get("messages").asLong()).isEqualTo(25);
+    assertThat(report.get("accounts").get(0).get("bytes").asLong()).isPositive();
+
+    // With the password fixed, the same job finishes bulkb and copies nothing twice elsewhere.
+    env.put("SRC_bulkb", "pw-bulkb");
+    Mailferry.Result second = Mailferry.run(env, "run", job.toString(), "--state-dir", state.toString());
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(second.out())
+        .containsPattern("bulka@\\S+ +bulkanew@\\S+ +ok +0 .* 0\\n")
+        .containsPattern("bulkb@\\S+ +bulkbnew@\\S+ +ok +25 .* 0\\n")
+        .contains("total: 3 accounts, 3 ok, 0 not ok; 25 messages");
+    for (String user : users) {
+      assertThat(count(user + "new")).isEqualTo(25);
+    }
+  }
+
+  @Test
+  void a_single_job_file_runs_like_its_command_line_with_the_same_exit_codes() throws Exception {
+    DovecotServer server = dovecot.server();
+    Account source = Account.onDovecot(server, "onesrc");
+    Account.onDovecot(server, "onedst");
+    fill(source, "one", 6, 2);
+    Files.writeString(dir.resolve("dst.pw"), "pw-onedst\n");
+    Path job = Files.writeString(dir.resolve("one.yml"), """
+        kind: migrate
+        from: imap://onesrc@%1$s:%2$d
+        to: imap://onedst@%1$s:%2$d
+        trust-cert: %3$s
+        to-secret: file:dst.pw
+        include: [INBOX]
+        """.formatted(server.host(), server.imapPort(), server.certificatePem()));
+    Path state = dir.resolve("state");
+
+    Mailferry.Result wrong = Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", "wrong"), "run", job.toString(),
+        "--state-dir", state.toString());
+    assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(ExitCodes.NO_PERMISSION);
+    assertThat(wrong.err().lines().toList()).hasSize(1);
+
+    Mailferry.Result ok = Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", "pw-onesrc"), "run", job.toString(),
+        "--state-dir", state.toString());
+    assertThat(ok.exitCode()).as(ok.toString()).isZero();
+    assertThat(ok.out()).contains("INBOX").containsPattern("total +6 +6 ");
+    assertThat(count("onedst")).isEqualTo(6); // only INBOX: include
+  }
+
+  private static void fill(Account account, String tag, int inbox, int work) throws Exception {
+    try (TestMailbox box = account.open()) {
+      box.createFolder("Work");
+      for (int i = 0; i < inbox + work; i++) {
+        byte[] raw = ("From: a@example.org\r\nSubject: " + tag + " " + i + "\r\nMessage-ID: <" + tag + "-" + i
+            + "@example.org>\r\n\r\nbody " + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        box.append(i < inbox ? "INBOX" : "Work", raw, Set.of(), Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i));
+      }
+    }
+  }
+
+  private static int count(String user) throws Exception {
+    Account account = Account.onDovecotExisting(dovecot.server(), user);
+    try (TestMailbox box = account.open()) {
+      return box.count("INBOX") + (box.folders().contains("Work") ? box.count("Work") : 0);
+    }
+  }
+
+  private static JsonNode onlyBulkReport(Path state) throws Exception {
+    try (Stream<Path> files = Files.list(state.resolve("reports"))) {
+      List<Path> bulk = files.filter(f -> f.getFileName().toString().startsWith("bulk-domain-")).toList();
+      assertThat(bulk).hasSize(1);
+      return JsonMapper.builder().build().readTree(Files.readString(bulk.get(0)));
+    }
+  }
+}
