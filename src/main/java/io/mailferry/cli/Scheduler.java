@@ -120,10 +120,10 @@ final class Scheduler {
       log.info("summary of the scheduled run of {}:\n{}", name, summary.toString(StandardCharsets.UTF_8));
       double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
       ZonedDateTime following = loaded.job().schedule().next(Instant.now());
-      say(String.format(Locale.ROOT, "%s: run ended: exit %d (%s), %d messages, %s copied in %.1f s%s; next run %s",
+      say(String.format(Locale.ROOT, "%s: run ended: exit %d (%s), %d messages, %s copied in %.1f s; next run %s%s",
           name, result.exitCode(), BulkReport.outcomeWord(result.exitCode()), result.messages(),
-          QuotaForecast.size(result.bytes()), seconds, result.reason() == null ? "" : ": " + result.reason(),
-          stopping ? "(none: stopping)" : following));
+          QuotaForecast.size(result.bytes()), seconds, stopping ? "(none: stopping)" : following,
+          result.reason() == null ? "" : ". " + result.reason()));
     });
   }
 
