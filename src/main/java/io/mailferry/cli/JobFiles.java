@@ -67,13 +67,10 @@ final class JobFiles {
     CommandLine cli = new CommandLine(command);
     CommandSpec commandSpec = cli.getCommandSpec();
     List<String> args = new ArrayList<>();
-    int before = problems.size();
+    // An unknown key is left out and said; the others are still checked, so that one load lists them all.
     spec.options().forEach((key, value) -> addOption(job, commandSpec, key, value, args, problems));
     secretClash(spec, "from", problems);
     secretClash(spec, "to", problems);
-    if (problems.size() > before) {
-      return null;
-    }
     try {
       cli.parseArgs(args.toArray(String[]::new));
     } catch (CommandLine.ParameterException e) {
@@ -82,7 +79,8 @@ final class JobFiles {
       return null;
     }
     try {
-      return new Account(spec, command, command.settings());
+      MigrationSettings settings = command.settings();
+      return problems.isEmpty() ? new Account(spec, command, settings) : null;
     } catch (MailferryException e) {
       String key = keyNamedIn(e.getMessage(), spec);
       problems.add(new Problem(where(spec, key), key, e.getMessage()));
