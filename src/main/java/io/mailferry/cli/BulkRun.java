@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -26,15 +25,15 @@ final class BulkRun {
   private final ConfigurableApplicationContext context;
   private final Map<String, String> env;
   private final PrintStream out;
-  private final BooleanSupplier stopRequested;
+  private final GracefulStop stop;
 
   BulkRun(JobFiles.Loaded loaded, ConfigurableApplicationContext context, Map<String, String> env, PrintStream out,
-      BooleanSupplier stopRequested) {
+      GracefulStop stop) {
     this.loaded = loaded;
     this.context = context;
     this.env = env;
     this.out = out;
-    this.stopRequested = stopRequested;
+    this.stop = stop;
   }
 
   BulkReport run() {
@@ -53,7 +52,7 @@ final class BulkRun {
       }
       List<BulkReport.Row> done = new ArrayList<>();
       for (Future<BulkReport.Row> row : rows) {
-        done.add(row.get());
+        done.add(await(row));
       }
       var job = loaded.job();
       BulkReport report = new BulkReport(job.name(), job.path().toString(), job.kind().command(), started,
@@ -77,10 +76,24 @@ final class BulkRun {
     }
   }
 
+  /** While stopping, asks again every second: an account may have been starting at the moment of the signal. */
+  private BulkReport.Row await(Future<BulkReport.Row> row)
+      throws InterruptedException, java.util.concurrent.ExecutionException {
+    while (true) {
+      try {
+        return row.get(1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException stillRunning) {
+        if (stop.requested()) {
+          stop.stopRunning();
+        }
+      }
+    }
+  }
+
   private BulkReport.Row runOne(JobFiles.Account account) {
     String from = account.settings().from().account();
     String to = account.settings().to().account();
-    if (stopRequested.getAsBoolean()) {
+    if (stop.requested()) {
       return BulkReport.row(from, to, new AccountRun.Outcome(ExitCodes.TEMPORARY, null,
           new io.mailferry.mail.MailferryException.Temporary("Not started: stopped on request; run the job again.",
               null)));

@@ -110,8 +110,23 @@ final class JobFiles {
       return;
     }
     for (String v : value.values()) {
-      args.add("--" + key + "=" + v);
+      args.add("--" + key + "=" + (isPath(option, key, job, v) ? folderOf(job).resolve(v).normalize() : v));
     }
+  }
+
+  /**
+   * Paths in a job file are relative to its folder, not to wherever cron or systemd starts the
+   * process: files (certificates, password files, reports) and a backup's directory.
+   */
+  private static boolean isPath(OptionSpec option, String key, JobFile job, String value) {
+    boolean file = option.type() == Path.class || (option.auxiliaryTypes().length > 0
+        && option.auxiliaryTypes()[0] == Path.class);
+    boolean backupDirectory = key.equals("to") && job.kind() == JobFile.Kind.BACKUP && !value.contains("://");
+    return file || backupDirectory;
+  }
+
+  private static Path folderOf(JobFile job) {
+    return job.path().toAbsolutePath().getParent();
   }
 
   private static void secretClash(AccountSpec spec, String side, Set<Problem> problems) {
@@ -154,7 +169,7 @@ final class JobFiles {
     if (store.stateDir != null || store.db != null) {
       return;
     }
-    Path folder = job.path().toAbsolutePath().getParent();
+    Path folder = folderOf(job);
     OptionValue stateDir = job.store().get("state-dir");
     OptionValue db = job.store().get("db");
     OptionValue dbUser = job.store().get("db-user");

@@ -18,7 +18,7 @@ final class JobRun {
   static Result execute(JobFiles.Loaded loaded, ConfigurableApplicationContext context, Map<String, String> env,
       PrintStream out, GracefulStop stop) {
     if (loaded.job().bulk()) {
-      BulkReport report = new BulkRun(loaded, context, env, out, stop::requested).run();
+      BulkReport report = new BulkRun(loaded, context, env, out, stop).run();
       long notOk = report.accounts().size() - report.ok();
       return new Result(report.exitCode(), notOk == 0 ? null : notOk + " of " + report.accounts().size()
           + " accounts not ok (see the summary)", report.messages(), report.bytes(), null);

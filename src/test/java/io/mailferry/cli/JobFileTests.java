@@ -138,6 +138,19 @@ class JobFileTests {
   }
 
   @Test
+  void relative_paths_are_relative_to_the_job_files_folder() throws Exception {
+    Path job = write("relative.yml", """
+        kind: backup
+        from: imaps://alice@old.example.org
+        to: archive/alice
+        report: reports/alice.json
+        """);
+    JobFiles.Account account = JobFiles.load(job).accounts().get(0);
+    assertThat(account.settings().to().directory()).isEqualTo(dir.resolve("archive/alice").toAbsolutePath());
+    assertThat(account.command().run.report).isEqualTo(dir.resolve("reports/alice.json").toAbsolutePath());
+  }
+
+  @Test
   void a_job_with_an_option_for_the_other_kind_is_refused_with_the_commands_message() throws Exception {
     Path job = write("mirror.yml", MIGRATE_ALICE + """
         mirror: true
