@@ -24,21 +24,20 @@ final class JobSecrets {
     Endpoint from = account.settings().from();
     Endpoint to = account.settings().to();
     SecretArgs options = account.command().secrets;
-    Path folder = account.spec().at().file().toAbsolutePath().getParent();
     synchronized (RESOLVING) {
       if (!from.isArchive()) {
         credentials.put(from.account(), resolve("source", "MAILFERRY_FROM_PASSWORD", account.spec().fromSecret(),
-            options.fromPasswordFile, options.fromPasswordCommand, env, from, folder));
+            options.fromPasswordFile, options.fromPasswordCommand, env, from));
       }
       if (!to.isArchive()) {
         credentials.put(to.account(), resolve("destination", "MAILFERRY_TO_PASSWORD", account.spec().toSecret(),
-            options.toPasswordFile, options.toPasswordCommand, env, to, folder));
+            options.toPasswordFile, options.toPasswordCommand, env, to));
       }
     }
   }
 
   private static Secret resolve(String side, String defaultEnv, SecretRef ref, Path file, String command,
-      Map<String, String> env, Endpoint endpoint, Path folder) {
+      Map<String, String> env, Endpoint endpoint) {
     if (ref == null) {
       return SecretOptions.resolve(side, defaultEnv, file, command, env, endpoint.toString());
     }
@@ -50,7 +49,9 @@ final class JobSecrets {
         }
         yield SecretOptions.resolve(side, ref.value(), null, null, env, endpoint.toString());
       }
-      case FILE -> SecretOptions.resolve(side, defaultEnv, folder.resolve(ref.value()), null, env, endpoint.toString());
+      // Relative to the file the reference is written in (the job file, or the CSV).
+      case FILE -> SecretOptions.resolve(side, defaultEnv, ref.at().file().toAbsolutePath().getParent()
+          .resolve(ref.value()), null, env, endpoint.toString());
       case COMMAND -> SecretOptions.resolve(side, defaultEnv, null, ref.value(), env, endpoint.toString());
     };
   }

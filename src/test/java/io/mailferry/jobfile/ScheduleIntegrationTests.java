@@ -82,7 +82,7 @@ class ScheduleIntegrationTests {
   void a_run_due_while_the_previous_one_goes_is_skipped_and_sigterm_leaves_the_run_resumable() throws Exception {
     Account source = Account.onDovecot(dovecot.server(), "slowsrc");
     Account destination = Account.onDovecot(dovecot.server(), "slowdst");
-    int total = 3000;
+    int total = 2000;
     fill(source, "slow", total);
     Path jobs = jobsDir("everysecond", source, destination, "* * * * * *");
 
