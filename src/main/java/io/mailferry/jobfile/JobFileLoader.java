@@ -2,7 +2,6 @@ package io.mailferry.jobfile;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +43,8 @@ public final class JobFileLoader {
   private final Map<String, OptionValue> options = new LinkedHashMap<>();
   private final Map<String, OptionValue> store = new LinkedHashMap<>();
   private final Map<String, SecretRef> secrets = new LinkedHashMap<>();
-  private final List<Entry> entries = new ArrayList<>();
+  private final List<JobAccounts.Entry> entries = new ArrayList<>();
   private boolean bulk;
-
-  /** A bulk account as written: a YAML list item or a CSV line. */
-  private record Entry(Position at, Map<String, String> users, Map<String, Position> userAt,
-      Map<String, OptionValue> options, Map<String, SecretRef> secrets) {}
 
   private JobFileLoader(Path file) {
     this.file = file;
@@ -74,7 +69,7 @@ public final class JobFileLoader {
     if (root == null || kind == null) {
       throw new JobFileException(problems);
     }
-    List<AccountSpec> accounts = bulk ? bulkAccounts() : List.of(single());
+    List<AccountSpec> accounts = accounts();
     JobFile job = new JobFile(file, name(file), JobFile.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)),
         schedule, maxParallel, bulk, accounts, store);
     return new Read(job, List.copyOf(problems));
@@ -217,7 +212,7 @@ public final class JobFileLoader {
     for (Node item : sequence.getValue()) {
       if (item instanceof ScalarNode s) {
         // "- alice": the same user on both sides.
-        entries.add(new Entry(at(item), Map.of("from-user", s.getValue()), Map.of("from-user", at(item)), Map.of(),
+        entries.add(new JobAccounts.Entry(at(item), Map.of("from-user", s.getValue()), Map.of("from-user", at(item)), Map.of(),
             Map.of()));
         continue;
       }
@@ -253,7 +248,7 @@ public final class JobFileLoader {
           }
         }
       }
-      entries.add(new Entry(at(item), users, userAt, own, ownSecrets));
+      entries.add(new JobAccounts.Entry(at(item), users, userAt, own, ownSecrets));
     }
   }
 
@@ -276,96 +271,13 @@ public final class JobFileLoader {
           }
         }
       });
-      entries.add(new Entry(row.at(), users, userAt, Map.of(), rowSecrets));
+      entries.add(new JobAccounts.Entry(row.at(), users, userAt, Map.of(), rowSecrets));
     }
   }
 
-  private AccountSpec single() {
-    requireEndpoints(options, at(1));
-    return new AccountSpec(name(file), at(1), options, secrets.get("from-secret"), secrets.get("to-secret"));
-  }
-
-  private List<AccountSpec> bulkAccounts() {
-    if (entries.isEmpty() && problems.isEmpty()) {
-      problems.add(new Problem(at(1), "accounts", "a bulk job lists at least one account (accounts: or csv:)."));
-    }
-    List<AccountSpec> accounts = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (Entry entry : entries) {
-      String fromUser = entry.users().get("from-user");
-      String toUser = entry.users().getOrDefault("to-user", fromUser);
-      Map<String, OptionValue> merged = new LinkedHashMap<>(options);
-      merged.putAll(entry.options());
-      if (fromUser != null) {
-        withUser(merged, "from", fromUser, entry.userAt().get("from-user"));
-      }
-      if (toUser != null) {
-        withUser(merged, "to", toUser, entry.userAt().getOrDefault("to-user", entry.userAt().get("from-user")));
-      }
-      requireEndpoints(merged, entry.at());
-      Map<String, OptionValue> resolved = new LinkedHashMap<>();
-      merged.forEach((key, value) -> resolved.put(key, value.map(v -> placeholders(v, fromUser, toUser))));
-      SecretRef from = entry.secrets().getOrDefault("from-secret", secrets.get("from-secret"));
-      SecretRef to = entry.secrets().getOrDefault("to-secret", secrets.get("to-secret"));
-      String label = fromUser != null ? fromUser : String.valueOf(first(resolved.get("from")));
-      OptionValue fromUrl = resolved.get("from");
-      OptionValue toUrl = resolved.get("to");
-      if (fromUrl != null && toUrl != null && !seen.add(first(fromUrl) + " → " + first(toUrl))) {
-        problems.add(new Problem(entry.at(), null, "the same account twice (" + first(fromUrl) + " → "
-            + first(toUrl) + ")."));
-      }
-      accounts.add(new AccountSpec(label, entry.at(), resolved,
-          from == null ? null : from.with(placeholders(from.value(), fromUser, toUser)),
-          to == null ? null : to.with(placeholders(to.value(), fromUser, toUser))));
-    }
-    return accounts;
-  }
-
-  private void requireEndpoints(Map<String, OptionValue> opts, Position at) {
-    for (String side : List.of("from", "to")) {
-      if (!opts.containsKey(side)) {
-        problems.add(new Problem(at, side, "missing: the " + (side.equals("from") ? "source" : "destination")
-            + (side.equals("from") ? " URL (imaps://user@host)." : " (an imaps:// URL, or a directory for a backup).")));
-      }
-    }
-  }
-
-  /**
-   * In a bulk job, {@code from: imaps://old.example.org} names the server and each account its
-   * user: imaps://alice@old.example.org. A backup's directory {@code to} takes {to_user} instead.
-   */
-  private void withUser(Map<String, OptionValue> merged, String side, String user, Position userAt) {
-    OptionValue base = merged.get(side);
-    if (base == null || !first(base).contains("://")) {
-      return;
-    }
-    String url = first(base);
-    int start = url.indexOf("://") + 3;
-    int slash = url.indexOf('/', start);
-    String authority = slash < 0 ? url.substring(start) : url.substring(start, slash);
-    if (authority.contains("@")) {
-      problems.add(new Problem(base.at(), side, "names a user, but the accounts give the users: write "
-          + url.substring(0, start) + authority.substring(authority.lastIndexOf('@') + 1) + "."));
-      return;
-    }
-    String encoded = URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20");
-    merged.put(side, new OptionValue(List.of(url.substring(0, start) + encoded + "@" + url.substring(start)), false,
-        userAt));
-  }
-
-  private static String placeholders(String value, String fromUser, String toUser) {
-    String out = value;
-    if (fromUser != null) {
-      out = out.replace("{from_user}", fromUser);
-    }
-    if (toUser != null) {
-      out = out.replace("{to_user}", toUser);
-    }
-    return out;
-  }
-
-  private static String first(OptionValue value) {
-    return value == null || value.values().isEmpty() ? null : value.values().get(0);
+  private List<AccountSpec> accounts() {
+    JobAccounts accounts = new JobAccounts(options, secrets, problems);
+    return bulk ? accounts.bulk(entries, at(1)) : List.of(accounts.single(name(file), at(1)));
   }
 
   private void secret(String key, Node value, Map<String, SecretRef> into) {
