@@ -81,7 +81,10 @@ class BulkRunIntegrationTests {
     assertThat(count("bulkcnew")).isEqualTo(25);
 
     JsonNode report = onlyBulkReport(state);
+    System.out.println("Bulk report JSON:\n" + report.toPrettyString());
     assertThat(report.get("exitCode").asInt()).isEqualTo(77);
+    assertThat(report.get("started").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(report.get("ok").asInt()).isEqualTo(2);
     assertThat(report.get("accounts")).hasSize(3);
     JsonNode b = report.get("accounts").get(1);
     assertThat(b.get("from").asString()).isEqualTo("bulkb@127.0.0.1" + port);
