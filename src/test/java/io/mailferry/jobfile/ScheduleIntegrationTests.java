@@ -53,9 +53,8 @@ class ScheduleIntegrationTests {
     }
     ends = awaitEnds(scheduler, ends.size() + 1);
     assertThat(ends).allSatisfy(m -> assertThat(m.group(2)).as(output()).isEqualTo("0"));
+    // Incremental: the later runs copied the 3 new messages (in one run, or two if a run began mid-append), never the 10.
     assertThat(ends.stream().skip(1).mapToInt(m -> Integer.parseInt(m.group(4))).sum()).as(output()).isEqualTo(3);
-    assertThat(ends.stream().skip(1).filter(m -> !m.group(4).equals("0")).map(m -> m.group(4)).toList())
-        .as(output()).containsExactly("3");
     assertThat(count(destination)).isEqualTo(13);
     assertThat(output()).contains("every5s: run started (migrate)");
 
