@@ -32,6 +32,12 @@ public class MigrationLauncher {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /**
+   * A string job parameter naming the job file a run came from (set by job-file runs); shown by
+   * status and in the report when present.
+   */
+  public static final String JOB_NAME_PARAMETER = "job.name";
+
   private final JobOperator operator;
   private final JobRepository repository;
   private final Job migrateJob;
@@ -128,6 +134,13 @@ public class MigrationLauncher {
     return execution;
   }
 
+  /** The process running this execution's migration now ("process 42 on host"), if one is. */
+  public java.util.Optional<String> runningIn(JobExecution execution) {
+    var parameters = execution.getJobParameters();
+    return runLock.holder(pairKey(parameters.getString(MigrationParameters.FROM),
+        parameters.getString(MigrationParameters.TO)));
+  }
+
   /** Every migrate execution, newest first. */
   public List<JobExecution> executions() {
     List<JobExecution> all = new ArrayList<>();
@@ -183,9 +196,15 @@ public class MigrationLauncher {
     }
     List<FolderTally> folders = new ArrayList<>();
     latest.keySet().stream().sorted().forEach(name -> {
-      var context = latest.get(name).getExecutionContext();
+      StepExecution step = latest.get(name);
+      var context = step.getExecutionContext();
       if (context.containsKey("tally")) {
-        folders.add(JSON.readValue(context.getString("tally"), FolderTally.class));
+        FolderTally tally = JSON.readValue(context.getString("tally"), FolderTally.class);
+        tally.state = step.getStatus().name();
+        tally.started = instant(step.getStartTime());
+        tally.ended = instant(step.getEndTime());
+        tally.elapsedSeconds = MigrationReport.seconds(tally.started, tally.ended);
+        folders.add(tally);
       }
     });
     JobExecution fresh = repository.getJobExecution(execution.getId());
@@ -193,15 +212,22 @@ public class MigrationLauncher {
     return new MigrationReport(
         fresh.getJobParameters().getString(MigrationParameters.FROM),
         fresh.getJobParameters().getString(MigrationParameters.TO),
+        fresh.getJobParameters().getString(JOB_NAME_PARAMETER),
         fresh.getId(),
         fresh.getStatus().name(),
-        fresh.getStartTime() == null ? null : fresh.getStartTime().atZone(java.time.ZoneId.systemDefault()).toInstant(),
-        fresh.getEndTime() == null ? null : fresh.getEndTime().atZone(java.time.ZoneId.systemDefault()).toInstant(),
+        null,
+        null,
+        instant(fresh.getStartTime()),
+        instant(fresh.getEndTime()),
         folders,
         ctx.containsKey(RuntimeCloser.PEAK_SOURCE) ? ctx.getInt(RuntimeCloser.PEAK_SOURCE) : 0,
         ctx.containsKey(RuntimeCloser.PEAK_DESTINATION) ? ctx.getInt(RuntimeCloser.PEAK_DESTINATION) : 0,
         forecast(ctx, QuotaTasklet.FORECAST_KEY),
         forecast(ctx, QuotaLeft.LEFT_KEY));
+  }
+
+  private static java.time.Instant instant(java.time.LocalDateTime time) {
+    return time == null ? null : time.atZone(java.time.ZoneId.systemDefault()).toInstant();
   }
 
   private static QuotaForecast forecast(org.springframework.batch.infrastructure.item.ExecutionContext ctx, String key) {
