@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AccountProgress {
 
   private static final int BAR_WIDTH = 24;
-  private static final int LABEL_WIDTH = 48;
+  private static final int LABEL_WIDTH = 64;
 
   final String label;
   private final long startNanos = System.nanoTime();

@@ -33,12 +33,16 @@ public class ProgressBoard implements JobExecutionListener {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final String mode;
+  private final long everyMillis;
   private final Map<Long, AccountProgress> accounts = new ConcurrentHashMap<>();
   private ScheduledExecutorService clock;
   private ScheduledFuture<?> ticking;
 
-  public ProgressBoard(@Value("${mailferry.progress:lines}") String mode) {
+  /** @param everyMillis how often the bar or line is shown; 0: twice a second for a bar, every 5 s for lines */
+  public ProgressBoard(@Value("${mailferry.progress:lines}") String mode,
+      @Value("${mailferry.progress-every-ms:0}") long everyMillis) {
     this.mode = mode;
+    this.everyMillis = everyMillis > 0 ? everyMillis : mode.equals("bar") ? BAR_MILLIS : LINE_MILLIS;
   }
 
   @Override
@@ -60,8 +64,7 @@ public class ProgressBoard implements JobExecutionListener {
         t.setDaemon(true);
         return t;
       });
-      long every = mode.equals("bar") ? BAR_MILLIS : LINE_MILLIS;
-      ticking = clock.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+      ticking = clock.scheduleAtFixedRate(this::tick, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }
   }
 
