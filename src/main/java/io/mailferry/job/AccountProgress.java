@@ -96,6 +96,9 @@ final class AccountProgress {
 
     /** Seconds left at this run's pace, or -1 while unknown. */
     long secondsLeft() {
+      if (total == 0) {
+        return -1; // not planned yet
+      }
       double pace = seconds > 0 ? doneNow / seconds : 0;
       return pace > 0 && total > done ? Math.round((total - done) / pace) : total > done ? -1 : 0;
     }

@@ -25,14 +25,17 @@ final class FolderProgress implements StepExecutionListener, ChunkListener<Objec
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final ProgressBoard board;
+  private final FolderSession session;
 
-  FolderProgress(ProgressBoard board) {
+  /** @param session the step-scoped session (a proxy): its tally is ahead of the saved one by a chunk */
+  FolderProgress(ProgressBoard board, FolderSession session) {
     this.board = board;
+    this.session = session;
   }
 
   @Override
   public void beforeStep(StepExecution step) {
-    board.folderStarted(step.getJobExecutionId(), step.getId(), tally(step));
+    board.folderStarted(step.getJobExecution(), step.getId(), tally(step));
   }
 
   @Override
@@ -49,7 +52,8 @@ final class FolderProgress implements StepExecutionListener, ChunkListener<Objec
   }
 
   private void during(StepExecution step) {
-    FolderTally t = tally(step);
+    // The chunk listener runs before the chunk's checkpoint is saved: the session has the live counts.
+    FolderTally t = session.tally().copy();
     if (t != null) {
       log.debug("{}: chunk committed: {} copied, {} already there, {} skipped, {} failed of {}", label(t), t.copied,
           t.alreadyThere, t.totalSkipped(), t.failedCount, t.atSource);

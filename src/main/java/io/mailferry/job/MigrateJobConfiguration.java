@@ -125,7 +125,7 @@ public class MigrateJobConfiguration {
       @Value("${mailferry.chunk-size:100}") int chunkSize, RetryPolicy reconnect,
       FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession,
       ProgressBoard progressBoard) {
-    FolderProgress progress = new FolderProgress(progressBoard);
+    FolderProgress progress = new FolderProgress(progressBoard, folderSession);
     return new StepBuilder(FOLDER_STEP, repository)
         .<MessageRef, MessageRef>chunk(chunkSize)
         .transactionManager(tm)

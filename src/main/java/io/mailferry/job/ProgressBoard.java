@@ -80,8 +80,8 @@ public class ProgressBoard implements JobExecutionListener {
   }
 
   /** A folder starts (or restarts with its saved tally). */
-  void folderStarted(long executionId, long stepId, FolderTally restored) {
-    AccountProgress account = accounts.get(executionId);
+  void folderStarted(JobExecution execution, long stepId, FolderTally restored) {
+    AccountProgress account = account(execution);
     if (account != null) {
       account.folderStarted(stepId, restored);
     }
@@ -89,15 +89,21 @@ public class ProgressBoard implements JobExecutionListener {
 
   /** A chunk was committed: the folder's tally as saved. */
   void folderMoved(JobExecution execution, long stepId, FolderTally tally) {
-    AccountProgress account = accounts.get(execution.getId());
-    if (account == null) {
-      return;
+    AccountProgress account = account(execution);
+    if (account != null) {
+      account.folderMoved(stepId, tally);
     }
-    if (!account.hasForecast() && execution.getExecutionContext().containsKey(QuotaTasklet.FORECAST_KEY)) {
+  }
+
+  /** The account of a running execution, with the quota step's forecast as its first total. */
+  private AccountProgress account(JobExecution execution) {
+    AccountProgress account = accounts.get(execution.getId());
+    if (account != null && !account.hasForecast()
+        && execution.getExecutionContext().containsKey(QuotaTasklet.FORECAST_KEY)) {
       account.forecast(JSON.readValue(execution.getExecutionContext().getString(QuotaTasklet.FORECAST_KEY),
           QuotaForecast.class));
     }
-    account.folderMoved(stepId, tally);
+    return account;
   }
 
   private void tick() {
