@@ -52,12 +52,15 @@ final class FolderProgress implements StepExecutionListener, ChunkListener<Objec
   }
 
   private void during(StepExecution step) {
-    // The chunk listener runs before the chunk's checkpoint is saved: the session has the live counts.
-    FolderTally t = session.tally().copy();
-    if (t != null) {
+    try {
+      // The chunk listener runs before the chunk's checkpoint is saved: the session has the live counts.
+      FolderTally t = session.tally().copy();
       log.debug("{}: chunk committed: {} copied, {} already there, {} skipped, {} failed of {}", label(t), t.copied,
           t.alreadyThere, t.totalSkipped(), t.failedCount, t.atSource);
       board.folderMoved(step.getJobExecution(), step.getId(), t);
+    } catch (RuntimeException e) {
+      // Progress is a courtesy: it must never fail a chunk.
+      log.debug("no progress for this chunk", e);
     }
   }
 

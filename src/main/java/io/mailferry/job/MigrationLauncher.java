@@ -151,8 +151,13 @@ public class MigrationLauncher {
     return all;
   }
 
+  /** The execution with this id, or null when there is none. */
   public JobExecution execution(long id) {
-    return repository.getJobExecution(id);
+    try {
+      return repository.getJobExecution(id);
+    } catch (org.springframework.dao.EmptyResultDataAccessException none) {
+      return null; // the JDBC job repository throws where the interface promises null
+    }
   }
 
   /** The newest execution of a migration between these two accounts, or null. */

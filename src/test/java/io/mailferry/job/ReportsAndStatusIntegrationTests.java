@@ -88,6 +88,13 @@ class ReportsAndStatusIntegrationTests {
     long id = report.get("jobExecutionId").asLong();
     var asJson = Mailferry.run(Map.of(), "report", String.valueOf(id), "--json", "--state-dir", state.toString());
     assertThat(asJson.out()).isEqualTo(json);
+
+    var unknown = Mailferry.run(Map.of(), "report", String.valueOf(id + 100), "--state-dir", state.toString());
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknown.err()).contains("There is no execution " + (id + 100));
+
+    var schema = Mailferry.run(Map.of(), "report", "--schema");
+    assertThat(schema.out()).isEqualTo(RunReports.schema()).contains("\"$schema\"");
   }
 
   @Test
