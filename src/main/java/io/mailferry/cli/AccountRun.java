@@ -5,6 +5,7 @@ import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.MigrationReport;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ApplicationContext;
@@ -31,8 +32,8 @@ final class AccountRun {
 
   private AccountRun() {}
 
-  static Outcome execute(JobFiles.Account account, ApplicationContext context, Map<String, String> env,
-      PrintStream out) {
+  static Outcome execute(String jobName, JobFiles.Account account, ApplicationContext context,
+      Map<String, String> env, PrintStream out) {
     MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
     MigrationReport report = null;
     try {
@@ -43,9 +44,14 @@ final class AccountRun {
         DryRun.print(account.settings(), context.getBean(Credentials.class), context, out);
         return new Outcome(ExitCodes.OK, null, null);
       }
-      JobExecution execution = launcher.run(account.settings());
+      JobExecution execution = launcher.run(account.settings(), jobName);
       report = launcher.report(execution);
-      return new Outcome(RunOutcome.finish(launcher, execution, account.command().run.report, out), report, null);
+      var properties = context.getEnvironment();
+      Path stateDir = Path.of(properties.getRequiredProperty("mailferry.state-dir"));
+      // --quiet reaches the job store's context as the console level (MailferryCommand.outputProperties).
+      boolean quiet = "ERROR".equals(properties.getProperty("mailferry.console-level"));
+      return new Outcome(RunOutcome.finish(launcher, execution, account.command().run.report, stateDir, quiet, out,
+          out), report, null);
     } catch (RuntimeException e) {
       MailferryException known = FailureHandler.find(e);
       if (known != null) {

@@ -102,7 +102,7 @@ final class BulkRun {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     AccountRun.Outcome outcome;
     try (PrintStream own = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      outcome = AccountRun.execute(account, context, env, own);
+      outcome = AccountRun.execute(loaded.job().name(), account, context, env, own);
       if (outcome.reason() != null && outcome.failure() != null) {
         own.println("mailferry: " + from + ": " + outcome.reason());
       }

@@ -23,7 +23,7 @@ final class JobRun {
       return new Result(report.exitCode(), notOk == 0 ? null : notOk + " of " + report.accounts().size()
           + " accounts not ok (see the summary)", report.messages(), report.bytes(), null);
     }
-    AccountRun.Outcome outcome = AccountRun.execute(loaded.accounts().get(0), context, env, out);
+    AccountRun.Outcome outcome = AccountRun.execute(loaded.job().name(), loaded.accounts().get(0), context, env, out);
     var report = outcome.report();
     return new Result(outcome.exitCode(), outcome.reason(), report == null ? 0 : report.copied(),
         report == null ? 0 : report.bytesCopied(), outcome.failure());

@@ -91,7 +91,7 @@ class MigrateCommand implements Callable<Integer> {
       MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
       try (var stop = GracefulStop.install(context, parent.err)) {
         JobExecution execution = launcher.run(settings);
-        return RunOutcome.finish(launcher, execution, run.report, parent.out);
+        return RunOutcome.finish(launcher, execution, run.report, store.stateDir(), parent);
       }
     }
   }

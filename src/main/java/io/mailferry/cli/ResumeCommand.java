@@ -54,7 +54,7 @@ final class ResumeCommand implements Callable<Integer> {
           + settings.to());
       try (var stop = GracefulStop.install(context, parent.err)) {
         JobExecution resumed = launcher.resume(execution);
-        return RunOutcome.finish(launcher, resumed, report, parent.out);
+        return RunOutcome.finish(launcher, resumed, report, store.stateDir(), parent);
       }
     }
   }

@@ -4,34 +4,89 @@ import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.MigrationReport;
 import io.mailferry.report.QuotaForecast;
+import io.mailferry.report.RunReports;
 import io.mailferry.report.SummaryPrinter;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
-/** The end of a run, whichever command started it: summary, JSON report, exit code. */
+/** The end of a run, whichever command started it: report file, summary, exit code. */
 final class RunOutcome {
 
   private RunOutcome() {}
 
-  static int finish(MigrationLauncher launcher, JobExecution execution, Path report, PrintStream out) {
+  /**
+   * How a run ended: its report (with exit code and reason), and the failure to throw when it did
+   * not end well (null for exit 0 and 1).
+   */
+  record Settled(MigrationReport report, MailferryException failure) {
+    int exitCode() {
+      return report.exitCode();
+    }
+  }
+
+  /** Settles a run without throwing: for one account of many as for a single run. */
+  static Settled settle(MigrationLauncher launcher, JobExecution execution) {
     MigrationReport result = launcher.report(execution);
-    SummaryPrinter.print(result, out);
-    if (report != null) {
-      try {
-        JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-        Files.writeString(report, json.writeValueAsString(result));
-      } catch (java.io.IOException e) {
-        throw new MailferryException.BadConfiguration(
-            "Cannot write the report " + report + ": " + e.getMessage() + ".", e);
+    try {
+      int code = exitCode(execution, result);
+      String why = code == ExitCodes.OK ? null
+          : result.failed() + " messages failed; the summary and the report list them.";
+      return new Settled(result.withOutcome(code, why), null);
+    } catch (MailferryException e) {
+      return new Settled(result.withOutcome(e.exitCode(), e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Writes the run's report into the state directory (and to --report FILE), prints the summary
+   * (one line with --quiet), and returns the exit code or throws the failure for FailureHandler.
+   */
+  static int finish(MigrationLauncher launcher, JobExecution execution, Path reportFile, Path stateDir,
+      MailferryCommand root) {
+    return finish(launcher, execution, reportFile, stateDir, root.quiet, root.out, root.err);
+  }
+
+  /** The same into given streams: one account of a bulk run prints into its own buffer. */
+  static int finish(MigrationLauncher launcher, JobExecution execution, Path reportFile, Path stateDir,
+      boolean quiet, PrintStream out, PrintStream err) {
+    Settled settled = settle(launcher, execution);
+    MigrationReport result = settled.report();
+    Path stored = store(stateDir, result, err);
+    if (quiet) {
+      out.println(SummaryPrinter.oneLine(result));
+    } else {
+      SummaryPrinter.print(result, out);
+      if (stored != null) {
+        out.println("Report: " + stored);
       }
     }
-    return exitCode(execution, result);
+    if (reportFile != null) {
+      try {
+        Files.writeString(reportFile, RunReports.toJson(result));
+      } catch (java.io.IOException e) {
+        throw new MailferryException.BadConfiguration(
+            "Cannot write the report " + reportFile + ": " + e.getMessage() + ".", e);
+      }
+    }
+    if (settled.failure() != null) {
+      throw settled.failure();
+    }
+    return settled.exitCode();
+  }
+
+  /** The report file is a record of the run, not the run: failing to write it only warns. */
+  private static Path store(Path stateDir, MigrationReport result, PrintStream err) {
+    try {
+      return RunReports.write(stateDir, result);
+    } catch (UncheckedIOException e) {
+      err.println("mailferry: warning: " + e.getMessage());
+      return null;
+    }
   }
 
   /** What a full destination leaves: copied, left, and how much room is missing. */

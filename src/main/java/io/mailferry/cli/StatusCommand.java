@@ -3,18 +3,27 @@ package io.mailferry.cli;
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.job.MigrationParameters;
 import io.mailferry.report.MigrationReport;
+import io.mailferry.report.RunReports;
+import java.io.PrintStream;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "status", description = "List migrations: id, from → to, state, messages and bytes, times, why it ended.")
+@Command(name = "status", description = "What is running now (with its progress), the last outcome of each job "
+    + "(from → to, or its job file), and the newest executions: id, state, messages and bytes, times, exit code.")
 final class StatusCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final String ROW = "%5s  %-9s  %-60s  %15s  %15s  %-19s  %-19s  %s%n";
 
   @ParentCommand MailferryCommand parent;
 
@@ -27,30 +36,89 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     try (var context = store.open(parent.env)) {
       MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
-      var executions = launcher.executions();
+      List<JobExecution> executions = launcher.executions();
       if (executions.isEmpty()) {
         parent.out.println("No migrations yet.");
         return ExitCodes.OK;
       }
-      parent.out.printf("%5s  %-9s  %-60s  %15s  %15s  %-19s  %-19s  %s%n", "id", "state", "from → to",
-          "messages", "MB copied", "started", "ended", "exit");
+      PrintStream out = parent.out;
+      running(launcher, executions, out);
+      lastOutcomes(launcher, executions, out);
+      out.println();
+      out.printf("Executions (newest %d):%n", limit);
+      out.printf(ROW, "id", "state", "from → to", "messages", "MB copied", "started", "ended", "exit");
       for (JobExecution e : executions.stream().limit(limit).toList()) {
         MigrationReport r = launcher.report(e);
-        long done = r.copied() + r.alreadyThere();
-        parent.out.printf("%5d  %-9s  %-60s  %15s  %15s  %-19s  %-19s  %s%n", e.getId(), e.getStatus(),
-            e.getJobParameters().getString(MigrationParameters.FROM) + " → "
-                + e.getJobParameters().getString(MigrationParameters.TO),
-            done + "/" + r.atSource(),
-            String.format(java.util.Locale.ROOT, "%.1f/%.1f", r.bytesCopied() / 1e6, r.bytesAtSource() / 1e6),
-            time(e.getStartTime()), time(e.getEndTime()),
-            reason(e));
+        out.printf(ROW, e.getId(), e.getStatus(), job(e), done(r),
+            String.format(Locale.ROOT, "%.1f/%.1f", r.bytesCopied() / 1e6, r.bytesAtSource() / 1e6),
+            time(e.getStartTime()), time(e.getEndTime()), exit(e));
       }
       return ExitCodes.OK;
     }
   }
 
+  /** Executions the job store shows as running; a process holds the pair's lock unless it died. */
+  private void running(MigrationLauncher launcher, List<JobExecution> executions, PrintStream out) {
+    List<JobExecution> started = executions.stream().filter(e -> e.getStatus() == BatchStatus.STARTING
+        || e.getStatus() == BatchStatus.STARTED || e.getStatus() == BatchStatus.STOPPING).toList();
+    if (started.isEmpty()) {
+      out.println("Nothing is running.");
+      return;
+    }
+    out.println("Running now:");
+    for (JobExecution e : started) {
+      MigrationReport r = launcher.report(e);
+      String who = launcher.runningIn(e).orElse("no live process: it crashed; mailferry resume " + e.getId());
+      long done = r.copied() + r.alreadyThere() + r.skipped() + r.failed();
+      out.printf(Locale.ROOT, "%5d  %s: %d of %d messages done, %.1f MB copied, since %s (%s)%n", e.getId(), job(e),
+          done, Math.max(done, r.atSource()), r.bytesCopied() / 1e6, time(e.getStartTime()), who);
+    }
+  }
+
+  /** Per job (its job-file name, else from → to), the newest execution. */
+  private void lastOutcomes(MigrationLauncher launcher, List<JobExecution> executions, PrintStream out) {
+    Map<String, JobExecution> newest = new LinkedHashMap<>();
+    executions.forEach(e -> newest.putIfAbsent(job(e), e));
+    out.println();
+    out.println("Last outcome per job:");
+    String row = "%-60s  %5s  %-9s  %4s  %-19s  %15s  %10s%n";
+    out.printf(row, "job", "id", "state", "exit", "ended", "messages", "MB copied");
+    newest.forEach((job, e) -> {
+      MigrationReport r = launcher.report(e);
+      out.printf(row, job, e.getId(), e.getStatus(), stored(e).map(x -> String.valueOf(x.exitCode())).orElse("-"),
+          time(e.getEndTime()), done(r),
+          String.format(Locale.ROOT, "%.1f", r.bytesCopied() / 1e6));
+    });
+  }
+
+  private static String job(JobExecution e) {
+    var parameters = e.getJobParameters();
+    String name = parameters.getString(MigrationLauncher.JOB_NAME_PARAMETER);
+    String pair = parameters.getString(MigrationParameters.FROM) + " → " + parameters.getString(MigrationParameters.TO);
+    return name == null ? pair : name + " (" + pair + ")";
+  }
+
+  private static String done(MigrationReport r) {
+    return (r.copied() + r.alreadyThere()) + "/" + r.atSource();
+  }
+
   private static String time(java.time.LocalDateTime t) {
     return t == null ? "-" : TIME.format(t);
+  }
+
+  /** The exit code from the run's report file, else why the job store says it ended. */
+  private String exit(JobExecution e) {
+    return stored(e).map(r -> r.reason() == null ? String.valueOf(r.exitCode()) : r.exitCode() + ": "
+        + shorten(r.reason())).orElseGet(() -> reason(e));
+  }
+
+  /** The run's report file with its exit code, if this machine ran it and the file is readable. */
+  private java.util.Optional<MigrationReport> stored(JobExecution e) {
+    try {
+      return RunReports.read(store.stateDir(), e.getId()).filter(r -> r.exitCode() != null);
+    } catch (RuntimeException unreadable) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** The first line of the exit description, without the exception class Spring Batch puts first. */
@@ -64,6 +132,10 @@ final class StatusCommand implements Callable<Integer> {
     if (colon > 0 && line.substring(0, colon).matches("[\\w.$]+(Exception|Error)")) {
       line = line.substring(colon + 2);
     }
+    return shorten(line);
+  }
+
+  private static String shorten(String line) {
     return line.length() > 140 ? line.substring(0, 137) + "..." : line;
   }
 }

@@ -5,7 +5,9 @@ import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Which job store a command works on. */
 final class StoreArgs {
@@ -20,14 +22,23 @@ final class StoreArgs {
   @Option(names = "--db-user", paramLabel = "USER", description = "the PostgreSQL user, unless the URL names it")
   String dbUser;
 
+  /** The command this is mixed into: its root holds the global output options. */
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
+  /** The local state directory: the H2 job store, the log, the run reports (also with --db). */
+  Path stateDir() {
+    return stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".mailferry");
+  }
+
   ConfigurableApplicationContext open(Map<String, String> env) {
     if (db != null && !db.startsWith("jdbc:postgresql:")) {
       throw new MailferryException.BadUsage("--db takes a jdbc:postgresql:// URL.");
     }
-    Path state = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".mailferry");
     if (dbUser != null && db == null) {
       throw new MailferryException.BadUsage("--db-user goes with --db.");
     }
-    return JobStore.open(state, db, dbUser, env.get("MAILFERRY_DB_PASSWORD"));
+    Map<String, Object> output = mixee != null && mixee.root().userObject() instanceof MailferryCommand root
+        ? root.outputProperties() : Map.of();
+    return JobStore.open(stateDir(), db, dbUser, env.get("MAILFERRY_DB_PASSWORD"), output);
   }
 }

@@ -1,11 +1,6 @@
 package io.mailferry.job;
 
 import io.mailferry.report.FolderTally;
-import java.time.Duration;
-import java.time.LocalDateTime;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -19,22 +14,28 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Progress on the console, so a long migration shows it is moving: a line every few seconds
- * while a folder copies (a POP3 mailbox is one folder of perhaps 10,000 messages), and one when
- * it is finished. Shared by all partitions, hence the per-step clock.
+ * Feeds the progress board from every folder partition (the tally each chunk saved) and says
+ * when a folder is finished. Shared by all partitions.
  */
 final class FolderProgress implements StepExecutionListener, ChunkListener<Object, Object> {
 
   /** The console shows this logger at INFO; the rest of mailferry only from WARN. */
   private static final Logger progress = LoggerFactory.getLogger("io.mailferry.progress");
+  private static final Logger log = LoggerFactory.getLogger(FolderProgress.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final long INTERVAL_NANOS = Duration.ofSeconds(5).toNanos();
 
-  private final Map<Long, Long> lastLine = new ConcurrentHashMap<>();
+  private final ProgressBoard board;
+  private final FolderSession session;
+
+  /** @param session the step-scoped session (a proxy): its tally is ahead of the saved one by a chunk */
+  FolderProgress(ProgressBoard board, FolderSession session) {
+    this.board = board;
+    this.session = session;
+  }
 
   @Override
   public void beforeStep(StepExecution step) {
-    lastLine.put(step.getId(), System.nanoTime());
+    board.folderStarted(step.getJobExecution(), step.getId(), tally(step));
   }
 
   @Override
@@ -51,32 +52,23 @@ final class FolderProgress implements StepExecutionListener, ChunkListener<Objec
   }
 
   private void during(StepExecution step) {
-    long now = System.nanoTime();
-    Long last = lastLine.get(step.getId());
-    if (last != null && now - last < INTERVAL_NANOS) {
-      return;
+    try {
+      // The chunk listener runs before the chunk's checkpoint is saved: the session has the live counts.
+      FolderTally t = session.tally().copy();
+      log.debug("{}: chunk committed: {} copied, {} already there, {} skipped, {} failed of {}", label(t), t.copied,
+          t.alreadyThere, t.totalSkipped(), t.failedCount, t.atSource);
+      board.folderMoved(step.getJobExecution(), step.getId(), t);
+    } catch (RuntimeException e) {
+      // Progress is a courtesy: it must never fail a chunk.
+      log.debug("no progress for this chunk", e);
     }
-    lastLine.put(step.getId(), now);
-    FolderTally t = tally(step);
-    if (t == null) {
-      return;
-    }
-    long done = t.copied + t.alreadyThere + t.totalSkipped() + t.failedCount;
-    LocalDateTime started = step.getStartTime();
-    double seconds = started == null ? 0 : Duration.between(started, LocalDateTime.now()).toMillis() / 1000.0;
-    double rate = seconds > 0 ? t.copied / seconds : 0;
-    String eta = rate > 0 && t.atSource > done
-        ? String.format(Locale.ROOT, ", about %d s left", Math.round((t.atSource - done) / Math.max(rate, 0.001)))
-        : "";
-    progress.info(String.format(Locale.ROOT, "%s: %d of %d messages done, %d copied (%.1f MB), %.0f messages/s%s",
-        label(t), done, t.atSource, t.copied, t.bytesCopied / 1e6, rate, eta));
   }
 
   @Override
   public ExitStatus afterStep(StepExecution step) {
-    lastLine.remove(step.getId());
     FolderTally t = tally(step);
     if (t != null) {
+      board.folderMoved(step.getJobExecution(), step.getId(), t);
       progress.info("{} {}: {} copied, {} already there, {} skipped, {} failed",
           step.getStatus() == BatchStatus.COMPLETED ? "finished" : "stopped", label(t), t.copied,
           t.alreadyThere, t.totalSkipped(), t.failedCount);

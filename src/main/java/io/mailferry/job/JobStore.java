@@ -30,6 +30,15 @@ public class JobStore {
    */
   public static ConfigurableApplicationContext open(Path stateDir, String database, String databaseUser,
       String databasePassword) {
+    return open(stateDir, database, databaseUser, databasePassword, Map.of());
+  }
+
+  /**
+   * @param output how the run shows itself: mailferry.progress (bar, lines, none),
+   *     mailferry.console-level and mailferry.log-level (read by logback-spring.xml)
+   */
+  public static ConfigurableApplicationContext open(Path stateDir, String database, String databaseUser,
+      String databasePassword, Map<String, Object> output) {
     try {
       Files.createDirectories(stateDir);
       try {
@@ -64,6 +73,7 @@ public class JobStore {
     props.put("spring.flyway.locations", "classpath:sql/common,classpath:sql/{vendor}");
     props.put("spring.main.banner-mode", "off");
     props.put("spring.main.log-startup-info", "false");
+    props.putAll(output);
     SpringApplication app = new SpringApplication(JobStore.class);
     app.setWebApplicationType(WebApplicationType.NONE);
     app.setDefaultProperties(props);

@@ -39,12 +39,13 @@ public class MigrateJobConfiguration {
 
   @Bean
   Job migrateJob(JobRepository repository, Step quotaStep, Step planStep, Step transferStep,
-      MigrationRuntime runtime, LocalExecutions localExecutions) {
+      MigrationRuntime runtime, LocalExecutions localExecutions, ProgressBoard progressBoard) {
     return new JobBuilder(JOB_NAME, repository)
         .start(quotaStep)
         .next(planStep)
         .next(transferStep)
         .listener(localExecutions)
+        .listener(progressBoard)
         .listener(new RuntimeCloser(runtime, repository))
         .build();
   }
@@ -122,8 +123,9 @@ public class MigrateJobConfiguration {
   @Bean
   Step folderStep(JobRepository repository, PlatformTransactionManager tm,
       @Value("${mailferry.chunk-size:100}") int chunkSize, RetryPolicy reconnect,
-      FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession) {
-    FolderProgress progress = new FolderProgress();
+      FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession,
+      ProgressBoard progressBoard) {
+    FolderProgress progress = new FolderProgress(progressBoard, folderSession);
     return new StepBuilder(FOLDER_STEP, repository)
         .<MessageRef, MessageRef>chunk(chunkSize)
         .transactionManager(tm)

@@ -32,6 +32,12 @@ public class MigrationLauncher {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /**
+   * A string job parameter naming the job file a run came from (set by job-file runs); shown by
+   * status and in the report when present.
+   */
+  public static final String JOB_NAME_PARAMETER = "job.name";
+
   private final JobOperator operator;
   private final JobRepository repository;
   private final Job migrateJob;
@@ -46,8 +52,13 @@ public class MigrationLauncher {
 
   /** Runs the migration while holding its run lock: never two processes on one pair. */
   public JobExecution run(MigrationSettings settings) {
+    return run(settings, null);
+  }
+
+  /** The same, for a run that comes from a job file: its name is kept with the run (status, report). */
+  public JobExecution run(MigrationSettings settings, String jobName) {
     try (var lock = runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()))) {
-      return startOrContinue(settings);
+      return startOrContinue(settings, jobName);
     }
   }
 
@@ -55,9 +66,9 @@ public class MigrationLauncher {
     return from + " → " + to;
   }
 
-  private JobExecution startOrContinue(MigrationSettings settings) {
+  private JobExecution startOrContinue(MigrationSettings settings, String jobName) {
     try {
-      return startOrContinueOnce(settings);
+      return startOrContinueOnce(settings, jobName);
     } catch (MailferryException.Temporary e) {
       // We hold the run lock, so no live process runs this pair. Right after a process died
       // mid-write, the job store can still show one of its executions as running (seen on
@@ -67,15 +78,15 @@ public class MigrationLauncher {
       }
       log.warn("The job store still showed the previous run as running; recovering it again.");
       recoverEveryRunningExecution(settings);
-      return startOrContinueOnce(settings);
+      return startOrContinueOnce(settings, jobName);
     }
   }
 
-  private JobExecution startOrContinueOnce(MigrationSettings settings) {
+  private JobExecution startOrContinueOnce(MigrationSettings settings, String jobName) {
     JobExecution last = lastExecution(settings);
     try {
       if (last == null) {
-        return operator.start(migrateJob, MigrationParameters.toParameters(settings, 1));
+        return operator.start(migrateJob, named(MigrationParameters.toParameters(settings, 1), jobName));
       }
       last = recoverIfCrashed(last);
       BatchStatus status = last.getStatus();
@@ -88,12 +99,22 @@ public class MigrationLauncher {
         // would reuse the old ones. Start afresh instead; the ledger keeps it exactly once.
         operator.abandon(last);
       }
-      return operator.start(migrateJob, MigrationParameters.toParameters(settings, run));
+      return operator.start(migrateJob, named(MigrationParameters.toParameters(settings, run), jobName));
     } catch (MailferryException e) {
       throw e;
     } catch (Exception e) {
       throw new MailferryException.Temporary("The job store refused to start the migration: " + e.getMessage(), e);
     }
+  }
+
+  /** Not identifying: the same pair run from the command line or from a job file is one migration. */
+  private static org.springframework.batch.core.job.parameters.JobParameters named(
+      org.springframework.batch.core.job.parameters.JobParameters parameters, String jobName) {
+    if (jobName == null) {
+      return parameters;
+    }
+    return new org.springframework.batch.core.job.parameters.JobParametersBuilder(parameters)
+        .addString(JOB_NAME_PARAMETER, jobName, false).toJobParameters();
   }
 
   /** Continues a failed, stopped or crashed execution from its checkpoints. */
@@ -128,6 +149,13 @@ public class MigrationLauncher {
     return execution;
   }
 
+  /** The process running this execution's migration now ("process 42 on host"), if one is. */
+  public java.util.Optional<String> runningIn(JobExecution execution) {
+    var parameters = execution.getJobParameters();
+    return runLock.holder(pairKey(parameters.getString(MigrationParameters.FROM),
+        parameters.getString(MigrationParameters.TO)));
+  }
+
   /** Every migrate execution, newest first. */
   public List<JobExecution> executions() {
     List<JobExecution> all = new ArrayList<>();
@@ -138,8 +166,13 @@ public class MigrationLauncher {
     return all;
   }
 
+  /** The execution with this id, or null when there is none. */
   public JobExecution execution(long id) {
-    return repository.getJobExecution(id);
+    try {
+      return repository.getJobExecution(id);
+    } catch (org.springframework.dao.EmptyResultDataAccessException none) {
+      return null; // the JDBC job repository throws where the interface promises null
+    }
   }
 
   /** The newest execution of a migration between these two accounts, or null. */
@@ -183,9 +216,15 @@ public class MigrationLauncher {
     }
     List<FolderTally> folders = new ArrayList<>();
     latest.keySet().stream().sorted().forEach(name -> {
-      var context = latest.get(name).getExecutionContext();
+      StepExecution step = latest.get(name);
+      var context = step.getExecutionContext();
       if (context.containsKey("tally")) {
-        folders.add(JSON.readValue(context.getString("tally"), FolderTally.class));
+        FolderTally tally = JSON.readValue(context.getString("tally"), FolderTally.class);
+        tally.state = step.getStatus().name();
+        tally.started = instant(step.getStartTime());
+        tally.ended = instant(step.getEndTime());
+        tally.elapsedSeconds = MigrationReport.seconds(tally.started, tally.ended);
+        folders.add(tally);
       }
     });
     JobExecution fresh = repository.getJobExecution(execution.getId());
@@ -193,15 +232,22 @@ public class MigrationLauncher {
     return new MigrationReport(
         fresh.getJobParameters().getString(MigrationParameters.FROM),
         fresh.getJobParameters().getString(MigrationParameters.TO),
+        fresh.getJobParameters().getString(JOB_NAME_PARAMETER),
         fresh.getId(),
         fresh.getStatus().name(),
-        fresh.getStartTime() == null ? null : fresh.getStartTime().atZone(java.time.ZoneId.systemDefault()).toInstant(),
-        fresh.getEndTime() == null ? null : fresh.getEndTime().atZone(java.time.ZoneId.systemDefault()).toInstant(),
+        null,
+        null,
+        instant(fresh.getStartTime()),
+        instant(fresh.getEndTime()),
         folders,
         ctx.containsKey(RuntimeCloser.PEAK_SOURCE) ? ctx.getInt(RuntimeCloser.PEAK_SOURCE) : 0,
         ctx.containsKey(RuntimeCloser.PEAK_DESTINATION) ? ctx.getInt(RuntimeCloser.PEAK_DESTINATION) : 0,
         forecast(ctx, QuotaTasklet.FORECAST_KEY),
         forecast(ctx, QuotaLeft.LEFT_KEY));
+  }
+
+  private static java.time.Instant instant(java.time.LocalDateTime time) {
+    return time == null ? null : time.atZone(java.time.ZoneId.systemDefault()).toInstant();
   }
 
   private static QuotaForecast forecast(org.springframework.batch.infrastructure.item.ExecutionContext ctx, String key) {

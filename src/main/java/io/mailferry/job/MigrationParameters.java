@@ -74,6 +74,8 @@ public final class MigrationParameters {
   private static Map<String, Object> values(JobParameters p) {
     Map<String, Object> out = new java.util.TreeMap<>();
     p.parameters().forEach(param -> out.put(param.name(), param.value()));
+    out.remove(MigrationLauncher.JOB_NAME_PARAMETER); // a label: the same options from a job file or not
+
     return out;
   }
 

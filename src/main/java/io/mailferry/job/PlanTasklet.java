@@ -42,6 +42,7 @@ final class PlanTasklet implements Tasklet {
       return folders;
     });
     log.info("plan: {} folders from {} to {}", plan.size(), runtime.settings().from(), runtime.settings().to());
+    plan.forEach(folder -> log.debug("plan: {} → {}", folder.sourceLabel(), folder.destLabel()));
     job.putString(PLAN_KEY, FolderPlan.toJson(plan));
     return RepeatStatus.FINISHED;
   }

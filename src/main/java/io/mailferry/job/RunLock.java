@@ -55,6 +55,13 @@ public class RunLock {
     return new Held(pairKey);
   }
 
+  /** The live process holding a pair's lock ("process 42 on host"), if one does. */
+  public java.util.Optional<String> holder(String pairKey) {
+    return jdbc.query("SELECT owner_host, owner_pid, heartbeat_at FROM mf_run_lock WHERE pair_key = ?",
+            (rs, i) -> new Holder(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant()), pairKey)
+        .stream().filter(h -> !h.isStale()).findFirst().map(h -> "process " + h.pid() + " on " + h.host());
+  }
+
   private record Holder(String host, long pid, Instant heartbeat) {
     boolean isStale() {
       if (host.equals(hostName()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {

@@ -10,6 +10,8 @@ import org.eclipse.angus.mail.imap.IMAPStore;
  */
 public final class ImapConnector {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ImapConnector.class);
+
   private final String side;
   private final Endpoint endpoint;
   private final Secret secret;
@@ -35,8 +37,12 @@ public final class ImapConnector {
     var session = MailSessions.forEndpoint(endpoint, settings);
     try {
       IMAPStore store = (IMAPStore) session.getStore(endpoint.scheme());
+      // Never the secret, nor Angus Mail's protocol trace (it would show the LOGIN line).
+      log.debug("{}: connecting to {}:{} as {} ({}, {})", side, endpoint.host(), endpoint.port(), endpoint.user(),
+          endpoint.scheme(), settings.xoauth2() ? "XOAUTH2" : "password");
       // The secret is read now, at each login: a token may have been refreshed since the last.
       store.connect(endpoint.host(), endpoint.port(), endpoint.user(), secret.read());
+      log.debug("{}: logged in to {} as {}", side, endpoint.host(), endpoint.user());
       return store;
     } catch (AuthenticationFailedException e) {
       throw new MailferryException.LoginRefused("The " + side + " server " + endpoint.host()

@@ -1,5 +1,7 @@
 package io.mailferry.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,12 @@ public final class FolderTally {
   public long failedCount;
   public List<Failure> failed = new ArrayList<>();
   public Map<String, Long> warnings = new TreeMap<>();
+
+  // Set only in a report, from the folder's step; kept out of the checkpoint (null there).
+  @JsonInclude(JsonInclude.Include.NON_NULL) public String state;
+  @JsonInclude(JsonInclude.Include.NON_NULL) public Instant started;
+  @JsonInclude(JsonInclude.Include.NON_NULL) public Instant ended;
+  @JsonInclude(JsonInclude.Include.NON_NULL) public Double elapsedSeconds;
 
   public record Failure(long uid, String reason) {}
 

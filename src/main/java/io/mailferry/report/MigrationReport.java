@@ -6,17 +6,24 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The end of a run, for people (the summary) and machines (--report FILE, JSON). Names accounts
- * as user@host only. The totals are written to the JSON too.
+ * The end of a run, for people (the summary) and machines (the JSON report in the state
+ * directory, --report FILE). Names accounts as user@host only, never a secret. The totals are
+ * written to the JSON too. The JSON's schema is report.schema.json (mailferry report --schema).
  *
+ * @param jobName the job file's name for a run started from a job file, else null
+ * @param exitCode the run's exit code, once known (null while it runs, or read from the job store)
+ * @param reason the one-line reason of a run that did not exit 0, else null
  * @param quota the destination's quota before writing, or null (--quota-policy ignore)
  * @param quotaLeft when the destination was full: what is left to write and the quota then; else null
  */
 public record MigrationReport(
     String from,
     String to,
+    String jobName,
     long jobExecutionId,
     String status,
+    Integer exitCode,
+    String reason,
     Instant started,
     Instant ended,
     List<FolderTally> folders,
@@ -24,6 +31,20 @@ public record MigrationReport(
     int peakDestinationConnections,
     QuotaForecast quota,
     QuotaForecast quotaLeft) {
+
+  /** Raised when a field changes meaning or is removed; adding a field keeps it. */
+  public static final int SCHEMA_VERSION = 1;
+
+  /** This report with the run's exit code and, unless it is 0, the one-line reason. */
+  public MigrationReport withOutcome(int code, String why) {
+    return new MigrationReport(from, to, jobName, jobExecutionId, status, code, why, started, ended, folders,
+        peakSourceConnections, peakDestinationConnections, quota, quotaLeft);
+  }
+
+  @JsonProperty
+  public int schemaVersion() {
+    return SCHEMA_VERSION;
+  }
 
   @JsonProperty
   public long atSource() {
@@ -62,15 +83,31 @@ public record MigrationReport(
 
   @JsonProperty
   public double elapsedSeconds() {
-    if (started == null || ended == null) {
-      return 0;
-    }
-    return Duration.between(started, ended).toMillis() / 1000.0;
+    return seconds(started, ended);
   }
 
   @JsonProperty
   public double messagesPerSecond() {
     double s = elapsedSeconds();
     return s <= 0 ? 0 : copied() / s;
+  }
+
+  /** The quota lines as printed before writing (empty without a quota look-up). */
+  @JsonProperty
+  public List<String> quotaLines() {
+    return quota == null ? List.of() : quota.lines();
+  }
+
+  /** The quota lines when the destination was full (empty otherwise). */
+  @JsonProperty
+  public List<String> quotaLeftLines() {
+    return quotaLeft == null ? List.of() : quotaLeft.lines();
+  }
+
+  public static double seconds(Instant from, Instant to) {
+    if (from == null || to == null) {
+      return 0;
+    }
+    return Duration.between(from, to).toMillis() / 1000.0;
   }
 }

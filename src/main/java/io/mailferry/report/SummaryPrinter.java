@@ -8,8 +8,29 @@ public final class SummaryPrinter {
 
   private SummaryPrinter() {}
 
+  /** The run in one line: what --quiet prints, and what a list of runs shows per run. */
+  public static String oneLine(MigrationReport r) {
+    String outcome = r.exitCode() == null ? "" : ", exit " + r.exitCode();
+    return String.format(Locale.ROOT, "mailferry: %s → %s (execution %d): %s, %d copied, %d already there, "
+        + "%d skipped, %d failed, %s in %.1f s%s", r.from(), r.to(), r.jobExecutionId(),
+        r.status().toLowerCase(Locale.ROOT), r.copied(), r.alreadyThere(), r.skipped(), r.failed(),
+        QuotaForecast.size(r.bytesCopied()), r.elapsedSeconds(), outcome);
+  }
+
+  /** How a stored run ended: its exit code and, unless 0, why. */
+  public static void printOutcome(MigrationReport r, PrintStream out) {
+    if (r.exitCode() == null) {
+      out.println("Exit code: unknown (no report file for this run on this machine; counts from the job store).");
+    } else if (r.reason() == null) {
+      out.println("Exit code: " + r.exitCode());
+    } else {
+      out.println("Exit code: " + r.exitCode() + ": " + r.reason());
+    }
+  }
+
   public static void print(MigrationReport r, PrintStream out) {
-    out.printf("%nmailferry: %s → %s (execution %d, %s)%n", r.from(), r.to(), r.jobExecutionId(), r.status());
+    String job = r.jobName() == null ? "" : "job " + r.jobName() + ": ";
+    out.printf("%nmailferry: %s%s → %s (execution %d, %s)%n", job, r.from(), r.to(), r.jobExecutionId(), r.status());
     out.printf("%-40s %9s %9s %9s %9s %9s%n", "folder → destination", "source", "copied", "present", "skipped",
         "failed");
     for (FolderTally f : r.folders()) {

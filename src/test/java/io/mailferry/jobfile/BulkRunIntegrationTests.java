@@ -92,6 +92,12 @@ class BulkRunIntegrationTests {
     assertThat(b.get("reason").asString()).containsIgnoringCase("source").containsIgnoringCase("login");
     assertThat(report.get("accounts").get(0).get("messages").asLong()).isEqualTo(25);
     assertThat(report.get("accounts").get(0).get("bytes").asLong()).isPositive();
+    // Each account also leaves its own run report, named after the job, with its own exit code.
+    List<JsonNode> runs = accountReports(state);
+    assertThat(runs).extracting(r -> r.get("jobName").asString()).containsOnly("domain").hasSize(3);
+    assertThat(runs).filteredOn(r -> r.get("from").asString().contains("bulkb@"))
+        .extracting(r -> r.get("exitCode").asInt()).containsExactly(77);
+    assertThat(Mailferry.run(env, "status", "--state-dir", state.toString()).out()).contains("domain");
 
     // With the password fixed, the same job finishes bulkb and copies nothing twice elsewhere.
     env.put("SRC_bulkb", "pw-bulkb");
@@ -150,6 +156,16 @@ class BulkRunIntegrationTests {
     Account account = Account.onDovecotExisting(dovecot.server(), user);
     try (TestMailbox box = account.open()) {
       return box.count("INBOX") + (box.folders().contains("Work") ? box.count("Work") : 0);
+    }
+  }
+
+  private static List<JsonNode> accountReports(Path state) throws Exception {
+    try (Stream<Path> files = Files.list(state.resolve("reports"))) {
+      List<JsonNode> reports = new java.util.ArrayList<>();
+      for (Path f : files.filter(f -> f.getFileName().toString().matches("\\d+\\.json")).toList()) {
+        reports.add(JsonMapper.builder().build().readTree(Files.readString(f)));
+      }
+      return reports;
     }
   }
 
