@@ -24,7 +24,7 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
   private final Supplier<C> opener;
   private final Predicate<C> alive;
   private final HostBudget host;
-  private final Runnable reclaimIdle = this::closeIdle;
+  private final Runnable reclaimIdle = this::closeIdleUnlessWaiting;
   private final Deque<C> idle = new ArrayDeque<>();
   private int open;
   private int inUse;
@@ -33,6 +33,9 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
   private long loweredUntil;
   private int lowestCap;
   private boolean closed;
+  /** Threads of this pool waiting for a host slot: they want the idle connections themselves. */
+  private int hostWaiters;
+  private static final long HOST_POLL_MILLIS = 100;
 
   public ConnectionPool(int cap, Supplier<C> opener, Predicate<C> alive) {
     this(cap, opener, alive, HostBudget.UNLIMITED);
@@ -76,9 +79,14 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
       }
     }
     boolean hostSlot = false;
+    waitingForHost(1);
     try {
-      host.acquire();
-      hostSlot = true;
+      while (!(hostSlot = host.tryAcquire(HOST_POLL_MILLIS))) {
+        C reused = reuseWhileWaitingForHost();
+        if (reused != null) {
+          return reused;
+        }
+      }
       return opener.get();
     } catch (InterruptedException | RuntimeException | Error e) {
       if (hostSlot) {
@@ -90,7 +98,29 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
         notifyAll();
       }
       throw e;
+    } finally {
+      waitingForHost(-1);
     }
+  }
+
+  private synchronized void waitingForHost(int delta) {
+    hostWaiters += delta;
+  }
+
+  /**
+   * The host is at its cap: rather than open a new connection, take one of ours that came back
+   * meanwhile (the slot reserved for the new one is given up; the connection is still in use).
+   */
+  private synchronized C reuseWhileWaitingForHost() {
+    if (closed) {
+      throw new IllegalStateException("connection pool closed");
+    }
+    C reused = takeIdle();
+    if (reused != null) {
+      open--;
+      notifyAll();
+    }
+    return reused;
   }
 
   private C takeIdle() {
@@ -153,7 +183,14 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
     return loweredCap > 0 ? loweredCap : cap;
   }
 
-  /** Closes the idle connections (another account waits for a slot of the host). */
+  /** Another account waits for a slot of the host: our idle connections go, unless we wait too. */
+  private synchronized void closeIdleUnlessWaiting() {
+    if (hostWaiters == 0) {
+      closeIdle();
+    }
+  }
+
+  /** Closes the idle connections. */
   public synchronized void closeIdle() {
     while (!idle.isEmpty()) {
       closeOne(idle.pop());

@@ -10,14 +10,28 @@ public interface HostBudget {
   /** No cap: every acquire passes at once. */
   HostBudget UNLIMITED = new HostBudget() {
     @Override
-    public void acquire() {}
+    public boolean tryAcquire(long waitMillis) {
+      return true;
+    }
 
     @Override
     public void release() {}
   };
 
-  /** Takes one connection slot before a connection is opened, waiting while the host is at its cap. */
-  void acquire() throws InterruptedException;
+  /**
+   * Takes one connection slot before a connection is opened, waiting up to {@code waitMillis}
+   * while the host is at its cap.
+   *
+   * @return whether the slot was taken
+   */
+  boolean tryAcquire(long waitMillis) throws InterruptedException;
+
+  /** Takes one connection slot, waiting as long as the host is at its cap. */
+  default void acquire() throws InterruptedException {
+    while (!tryAcquire(1000)) {
+      // still at the cap
+    }
+  }
 
   /** Gives back the slot of a connection that was closed (or never opened). */
   void release();

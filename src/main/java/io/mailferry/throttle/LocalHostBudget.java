@@ -27,23 +27,27 @@ public final class LocalHostBudget implements HostBudget {
   }
 
   @Override
-  public void acquire() throws InterruptedException {
-    while (true) {
-      synchronized (this) {
-        if (open < cap) {
-          open++;
-          peak = Math.max(peak, open);
-          return;
-        }
-      }
-      // At the cap: idle connections kept by other pools are the first to go, then we wait.
-      reclaimers.forEach(Runnable::run);
-      synchronized (this) {
-        if (open >= cap) {
-          TimeUnit.MILLISECONDS.timedWait(this, 200);
-        }
+  public boolean tryAcquire(long waitMillis) throws InterruptedException {
+    if (take()) {
+      return true;
+    }
+    // At the cap: idle connections kept by other pools are the first to go, then we wait.
+    reclaimers.forEach(Runnable::run);
+    synchronized (this) {
+      if (open >= cap) {
+        TimeUnit.MILLISECONDS.timedWait(this, waitMillis);
       }
     }
+    return take();
+  }
+
+  private synchronized boolean take() {
+    if (open < cap) {
+      open++;
+      peak = Math.max(peak, open);
+      return true;
+    }
+    return false;
   }
 
   @Override
