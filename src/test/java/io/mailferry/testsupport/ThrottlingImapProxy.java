@@ -59,6 +59,11 @@ public final class ThrottlingImapProxy implements AutoCloseable {
     return this;
   }
 
+  /** From now on every command reaches the server: the server has calmed down. */
+  public void stopAnswering() {
+    script.clear();
+  }
+
   public int port() {
     return listener.getLocalPort();
   }
