@@ -42,5 +42,19 @@ public interface HostBudget {
    */
   default void addIdleReclaimer(Runnable closeIdle) {}
 
+  /** Another account joins with a stricter cap: lower it to at most this. */
+  default void atMost(int cap) {}
+
+  /** The most connections that were open at one time, or -1 when not known. */
+  default int peakConnections() {
+    return -1;
+  }
+
   default void removeIdleReclaimer(Runnable closeIdle) {}
+
+  /** Makes the budget of one host ("source HOST" or "destination HOST") with its cap. */
+  @FunctionalInterface
+  interface Factory {
+    HostBudget budget(String key, int cap);
+  }
 }

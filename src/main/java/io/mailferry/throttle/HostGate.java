@@ -10,15 +10,15 @@ import io.mailferry.config.Throttling;
 public final class HostGate {
 
   private final String key;
-  private final LocalHostBudget budget;
+  private final HostBudget budget;
   private final LoginSpacing logins;
   private final TokenBucket bytes;
   private final TokenBucket messages;
   private int users;
 
-  HostGate(String key, Throttling t) {
+  HostGate(String key, Throttling t, HostBudget.Factory budgets) {
     this.key = key;
-    this.budget = t.maxHostConnections() > 0 ? new LocalHostBudget(t.maxHostConnections()) : null;
+    this.budget = t.maxHostConnections() > 0 ? budgets.budget(key, t.maxHostConnections()) : null;
     this.logins = new LoginSpacing(t.loginInterval());
     this.bytes = t.hostBytesPerSecond() > 0 ? new TokenBucket(t.hostBytesPerSecond()) : null;
     this.messages = t.hostMessagesPerSecond() > 0 ? new TokenBucket(t.hostMessagesPerSecond()) : null;

@@ -15,15 +15,24 @@ public final class HostGates {
   private static final HostGates SHARED = new HostGates();
 
   private final Map<String, HostGate> gates = new HashMap<>();
+  private HostBudget.Factory budgets = (key, cap) -> new LocalHostBudget(cap);
 
   public static HostGates shared() {
     return SHARED;
   }
 
+  /**
+   * Where host budgets come from: in one process, counters in memory; several worker machines
+   * will share theirs through the job store. Applies to gates opened from now on.
+   */
+  public synchronized void budgets(HostBudget.Factory factory) {
+    this.budgets = factory;
+  }
+
   /** The gate of this side and host, joined with these limits; {@link #leave} it when done. */
   public synchronized HostGate join(String side, String host, Throttling limits) {
     String key = side + " " + host.toLowerCase(Locale.ROOT);
-    HostGate gate = gates.computeIfAbsent(key, k -> new HostGate(k, limits));
+    HostGate gate = gates.computeIfAbsent(key, k -> new HostGate(k, limits, budgets));
     gate.join(limits);
     return gate;
   }

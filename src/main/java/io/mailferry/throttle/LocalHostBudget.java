@@ -20,6 +20,7 @@ public final class LocalHostBudget implements HostBudget {
   }
 
   /** Lowers the cap to at most this: the strictest account sharing the host wins. */
+  @Override
   public synchronized void atMost(int newCap) {
     if (newCap >= 1 && newCap < cap) {
       cap = newCap;
@@ -60,6 +61,7 @@ public final class LocalHostBudget implements HostBudget {
     return open;
   }
 
+  @Override
   public synchronized int peakConnections() {
     return peak;
   }

@@ -12,6 +12,7 @@ public final class MessagePace implements AutoCloseable {
   private final TokenBucket account;
   private final HostGate sourceHost;
   private final HostGate destinationHost;
+  private boolean closed;
 
   public MessagePace(MigrationSettings settings) {
     Throttling t = settings.throttling();
@@ -34,7 +35,11 @@ public final class MessagePace implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return; // the job's end and the bean's destruction both close the runtime
+    }
+    closed = true;
     if (sourceHost != null) {
       HostGates.shared().leave(sourceHost);
     }

@@ -34,11 +34,19 @@ public record ThrottleSignal(String reason, Duration suggested) {
       return new ThrottleSignal(reason, seconds ? Duration.ofSeconds(n) : Duration.ofMillis(n));
     }
     String lower = reason.toLowerCase(Locale.ROOT);
+    if (isSizeLimit(lower)) {
+      return null; // Dovecot's "[LIMIT] Mail size is larger than …": this message, not the pace
+    }
     if (CODES.matcher(reason).find() || isBandwidthLimit(lower) || lower.contains("request is throttled")
         || lower.contains("too many simultaneous connections") || lower.contains("maximum number of connections")) {
       return new ThrottleSignal(reason, null);
     }
     return null;
+  }
+
+  /** [LIMIT] also says that one message is too large: waiting would not help it. */
+  private static boolean isSizeLimit(String lower) {
+    return lower.contains("[limit]") && (lower.contains("size") || lower.contains("too large") || lower.contains("too big"));
   }
 
   /** Gmail's rate limit wears the code of a full mailbox: tell them apart by the words. */

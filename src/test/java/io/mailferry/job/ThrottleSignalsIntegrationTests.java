@@ -132,9 +132,13 @@ class ThrottleSignalsIntegrationTests {
       assertThat(stopped.err()).contains("kept asking to slow down").contains("--max-backoff-wait 3");
 
       proxy.stopAnswering();
-      var resumed = Mailferry.migrate(source, viaProxy(destination, proxy), state);
+      // Other caps and rates on the re-run: it still continues the stopped run, with the new values.
+      var resumed = Mailferry.migrate(source, viaProxy(destination, proxy), state, "--max-connections", "3",
+          "--max-messages-per-second", "50");
 
       assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+      var status = Mailferry.run(java.util.Map.of(), "status", "--state-dir", state.toString());
+      assertThat(status.out()).as(status.toString()).doesNotContain("ABANDONED").contains("COMPLETED");
     }
     assertSameMessages(source, destination, 1);
   }

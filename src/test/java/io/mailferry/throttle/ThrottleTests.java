@@ -29,6 +29,7 @@ class ThrottleTests {
   void a_full_mailbox_or_a_plain_refusal_is_not_a_request_to_slow_down() {
     assertThat(ThrottleSignal.inText("A1 NO [OVERQUOTA] Quota exceeded (mailbox for user is full)")).isNull();
     assertThat(ThrottleSignal.inText("A1 NO [CANNOT] Invalid flag")).isNull();
+    assertThat(ThrottleSignal.inText("A1 NO [LIMIT] Mail size is larger than the maximum size allowed")).isNull();
     assertThat(ThrottleSignal.inText("A1 NO Mailbox doesn't exist: Nope")).isNull();
   }
 
