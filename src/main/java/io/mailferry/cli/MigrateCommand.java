@@ -107,8 +107,8 @@ class MigrateCommand implements Callable<Integer> {
     return new MigrationSettings(source, destination,
         connection(fromAuth, fromTrustCert != null ? fromTrustCert : trustCert, "--from-auth"),
         connection(toAuth, toTrustCert != null ? toTrustCert : trustCert, "--to-auth"),
-        includes, excludes, folderMap(), run.includeDeleted, run.maxConnections(), run.maxFailures(), sourceDeletion(),
-        run.quota(), mirror(), dates);
+        includes, run.throttle.excludes(excludes), folderMap(), run.includeDeleted, run.maxConnections(),
+        run.maxFailures(), sourceDeletion(), run.quota(), mirror(), dates, run.throttle.throttling());
   }
 
   /** migrate writes to an IMAP account; backup overrides this with its archive directory. */

@@ -3,6 +3,7 @@ package io.mailferry.cli;
 import io.mailferry.config.QuotaPolicy;
 import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How a job into an IMAP destination runs: the same options for migrate and restore. */
@@ -14,9 +15,9 @@ final class RunArgs {
   @Option(names = "--include-deleted", description = "also copy messages flagged \\Deleted")
   boolean includeDeleted;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "5",
-      description = "connections per account, at most (default ${DEFAULT-VALUE})")
-  int maxConnections;
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "connections per account and side, at most (default 5, or the --preset's)")
+  Integer maxConnections;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
       description = "a server silent this long has lost the connection; it is retried (default ${DEFAULT-VALUE})")
@@ -40,11 +41,16 @@ final class RunArgs {
   @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
   Path report;
 
+  @Mixin ThrottleArgs throttle = new ThrottleArgs();
+
   int maxConnections() {
-    if (maxConnections < 1) {
+    Integer preset = throttle.presetMaxConnections();
+    int n = maxConnections != null ? maxConnections
+        : preset != null ? preset : io.mailferry.config.MigrationSettings.DEFAULT_MAX_CONNECTIONS;
+    if (n < 1) {
       throw new MailferryException.BadUsage("--max-connections must be at least 1.");
     }
-    return maxConnections;
+    return n;
   }
 
   long maxFailures() {

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param mirror a backup removes from the archive what is gone from the source
  * @param quota what to do with the destination's quota before writing
  * @param dates an archive source: only messages of these dates (restore --since/--before)
+ * @param throttling host caps, rates and backoff; not part of the migration's identity
  */
 public record MigrationSettings(
     Endpoint from,
@@ -29,7 +30,8 @@ public record MigrationSettings(
     SourceDeletion sourceDeletion,
     QuotaPolicy quota,
     boolean mirror,
-    DateWindow dates) {
+    DateWindow dates,
+    Throttling throttling) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 5;
   /** A destination that refuses this many messages refuses everything: stop asking. */
@@ -39,6 +41,13 @@ public record MigrationSettings(
     includes = List.copyOf(includes);
     excludes = List.copyOf(excludes);
     folderMap = Map.copyOf(folderMap);
+    throttling = throttling == null ? Throttling.defaults() : throttling;
+  }
+
+  /** The same migration with other connection caps and rates (a re-run may change them). */
+  public MigrationSettings withThrottling(int maxConnections, Throttling throttling) {
+    return new MigrationSettings(from, to, fromConnection, toConnection, includes, excludes, folderMap,
+        includeDeleted, maxConnections, maxFailures, sourceDeletion, quota, mirror, dates, throttling);
   }
 
   public FolderMapper folderMapper() {

@@ -112,6 +112,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
       log.warn("{} UID {}: flag {} dropped, the destination cannot store it", ref.folder(), ref.uid(), flag);
     }
     try {
+      session.runtime().paceMessage(); // --max-messages-per-second
       SinkFolder.Appended appended = destination.append(ref, raw, flags, ref.internalDate());
       entries.add(entry(ref, raw.sha256(), appended.uid(), appended.uidValidity(), LedgerEntry.Outcome.COPIED));
       tally.copied++;

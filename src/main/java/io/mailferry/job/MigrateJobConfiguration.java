@@ -179,10 +179,10 @@ public class MigrateJobConfiguration {
   /** The live connections of one job execution; closed when the job ends. */
   @Bean(destroyMethod = "close")
   @JobScope
-  MigrationRuntime migrationRuntime(Credentials credentials, Ledger ledger,
+  MigrationRuntime migrationRuntime(Credentials credentials, Ledger ledger, ThrottlingOverrides overrides,
       @Value("${mailferry.state-dir}") String stateDir) {
     var parameters = JobSynchronizationManager.getContext().getJobExecution().getJobParameters();
-    return new MigrationRuntime(MigrationParameters.fromParameters(parameters), credentials, ledger,
+    return new MigrationRuntime(overrides.apply(MigrationParameters.fromParameters(parameters)), credentials, ledger,
         Path.of(stateDir, "spool"));
   }
 

@@ -42,12 +42,15 @@ public class MigrationLauncher {
   private final JobRepository repository;
   private final Job migrateJob;
   private final RunLock runLock;
+  private final ThrottlingOverrides overrides;
 
-  public MigrationLauncher(JobOperator operator, JobRepository repository, Job migrateJob, RunLock runLock) {
+  public MigrationLauncher(JobOperator operator, JobRepository repository, Job migrateJob, RunLock runLock,
+      ThrottlingOverrides overrides) {
     this.operator = operator;
     this.repository = repository;
     this.migrateJob = migrateJob;
     this.runLock = runLock;
+    this.overrides = overrides;
   }
 
   /** Runs the migration while holding its run lock: never two processes on one pair. */
@@ -93,7 +96,13 @@ public class MigrationLauncher {
       long run = last.getJobParameters().getLong(MigrationParameters.RUN) + 1;
       if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
         if (MigrationParameters.sameValues(MigrationParameters.toParameters(settings, run - 1), last.getJobParameters())) {
-          return operator.restart(last);
+          // Caps and rates may differ from the stored ones: this run's values apply.
+          overrides.put(settings);
+          try {
+            return operator.restart(last);
+          } finally {
+            overrides.remove(settings);
+          }
         }
         // The user changed an option (a trusted certificate, a folder selection): a restart
         // would reuse the old ones. Start afresh instead; the ledger keeps it exactly once.

@@ -4,6 +4,7 @@ import io.mailferry.config.DateWindow;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.SourceDeletion;
 import io.mailferry.config.QuotaPolicy;
+import io.mailferry.config.Throttling;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderPath;
@@ -25,6 +26,11 @@ public final class MigrationParameters {
   public static final String FROM = "from";
   public static final String TO = "to";
   public static final String RUN = "run";
+  static final String MAX_CONNECTIONS = "maxConnections";
+  static final String THROTTLING = "throttling";
+  /** Caps and rates: a re-run may change them and still continue the same job. */
+  private static final java.util.Set<String> NOT_COMPARED = java.util.Set.of(MAX_CONNECTIONS, THROTTLING,
+      MigrationLauncher.JOB_NAME_PARAMETER);
 
   private MigrationParameters() {}
 
@@ -37,7 +43,7 @@ public final class MigrationParameters {
         .addString("exclude", String.join("\n", s.excludes()), false)
         .addString("folderMap", joinMap(s.folderMap()), false)
         .addString("includeDeleted", String.valueOf(s.includeDeleted()), false)
-        .addString("maxConnections", String.valueOf(s.maxConnections()), false)
+        .addString(MAX_CONNECTIONS, String.valueOf(s.maxConnections()), false)
         .addString("maxFailures", String.valueOf(s.maxFailures()), false)
         .addString("fromConnection", connection(s.fromConnection()), false)
         .addString("toConnection", connection(s.toConnection()), false)
@@ -45,6 +51,7 @@ public final class MigrationParameters {
         .addString("quotaPolicy", s.quota().toString(), false)
         .addString("mirror", String.valueOf(s.mirror()), false)
         .addString("dates", s.dates().toString(), false)
+        .addString(THROTTLING, s.throttling().toString(), false)
         .toJobParameters();
   }
 
@@ -58,24 +65,30 @@ public final class MigrationParameters {
         lines(p.getString("exclude")),
         splitMap(p.getString("folderMap")),
         Boolean.parseBoolean(p.getString("includeDeleted")),
-        Integer.parseInt(p.getString("maxConnections")),
+        Integer.parseInt(p.getString(MAX_CONNECTIONS)),
         Long.parseLong(p.getString("maxFailures")),
         SourceDeletion.parse(p.getString("sourceDeletion")),
         QuotaPolicy.parse(p.getString("quotaPolicy")),
         Boolean.parseBoolean(p.getString("mirror")),
-        DateWindow.parse(p.getString("dates")));
+        DateWindow.parse(p.getString("dates")),
+        Throttling.parse(p.getString(THROTTLING)));
   }
 
-  /** Whether two parameter sets hold the same values (JobParameter equality is by name only). */
+  /**
+   * Whether two parameter sets hold the same values (JobParameter equality is by name only),
+   * connection caps and rates aside: changing those must not prevent resuming.
+   */
   public static boolean sameValues(JobParameters a, JobParameters b) {
     return values(a).equals(values(b));
   }
 
   private static Map<String, Object> values(JobParameters p) {
     Map<String, Object> out = new java.util.TreeMap<>();
-    p.parameters().forEach(param -> out.put(param.name(), param.value()));
-    out.remove(MigrationLauncher.JOB_NAME_PARAMETER); // a label: the same options from a job file or not
-
+    p.parameters().forEach(param -> {
+      if (!NOT_COMPARED.contains(param.name())) {
+        out.put(param.name(), param.value());
+      }
+    });
     return out;
   }
 

@@ -15,6 +15,8 @@ import io.mailferry.source.archive.ArchiveSource;
 import io.mailferry.source.imap.ImapSource;
 import io.mailferry.source.pop3.Pop3Source;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.throttle.MessagePace;
+import io.mailferry.throttle.SideThrottle;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -34,15 +36,18 @@ public class MigrationRuntime implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Optional<Long>> appendLimits = new ConcurrentHashMap<>();
   private final AtomicReference<MailferryException.DestinationFull> full = new AtomicReference<>();
+  private final MessagePace pace;
 
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
     this.settings = settings;
     this.ledger = ledger;
+    this.pace = new MessagePace(settings);
     this.source = source(settings, credentials, spoolDir);
     this.sink = settings.to().isArchive()
         ? new ArchiveSink(settings.to().directory())
         : new ImapSink(new ImapStores(new ImapConnector("destination", settings.to(),
-            credentials.get(settings.to().account()), settings.toConnection()), settings.maxConnections()));
+            credentials.get(settings.to().account()), settings.toConnection(),
+            new SideThrottle("destination", settings.to().host(), settings.throttling())), settings.maxConnections()));
   }
 
   private static MailSource source(MigrationSettings settings, Credentials credentials, Path spoolDir) {
@@ -51,8 +56,14 @@ public class MigrationRuntime implements AutoCloseable {
       case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
       case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir);
       case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
-          settings.fromConnection()), settings.maxConnections()), spoolDir);
+          settings.fromConnection(), new SideThrottle("source", from.host(), settings.throttling())),
+          settings.maxConnections()), spoolDir);
     };
+  }
+
+  /** Waits for this message's turn under --max-messages-per-second (per account and per host). */
+  public void paceMessage() {
+    pace.next();
   }
 
   public MigrationSettings settings() {
@@ -82,13 +93,20 @@ public class MigrationRuntime implements AutoCloseable {
     }
   }
 
-  /** The destination folder's APPENDLIMIT in octets, or null; asked once per folder and run. */
+  /**
+   * The destination folder's APPENDLIMIT in octets, or null; asked once per folder and run. A
+   * --max-message-size (or a preset's) lowers it.
+   */
   public Long appendLimit(String destName) {
     Optional<Long> limit = appendLimits.get(destName);
     if (limit == null) {
       // Not computeIfAbsent: that would hold a lock of the map during a server round trip.
       limit = Optional.ofNullable(sink.appendLimit(destName));
       appendLimits.putIfAbsent(destName, limit);
+    }
+    long largest = settings.throttling().maxMessageSize();
+    if (largest > 0) {
+      return Math.min(largest, limit.orElse(Long.MAX_VALUE));
     }
     return limit.orElse(null);
   }
@@ -116,7 +134,11 @@ public class MigrationRuntime implements AutoCloseable {
 
   @Override
   public void close() {
-    source.close();
-    sink.close();
+    try {
+      source.close();
+      sink.close();
+    } finally {
+      pace.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.mailferry.mail;
 
+import io.mailferry.throttle.ThrottleSignal;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -52,6 +53,30 @@ public final class ConnectionFailures {
     }
     return new MailferryException.Temporary("The " + side + " host " + host + " failed: "
         + lower(text, "unknown error") + ".", e);
+  }
+
+  /**
+   * The server's request to slow down in this failure, or null: a response code or words of
+   * {@link ThrottleSignal}, or a BYE the server sent in the middle of the run (not a connection
+   * that broke, which Angus also reports as a BYE, quoting the I/O error).
+   */
+  public static ThrottleSignal throttleSignal(Exception e) {
+    for (Throwable t = e; t != null; t = next(t)) {
+      ThrottleSignal signal = ThrottleSignal.inText(t.getMessage());
+      if (signal != null) {
+        return signal;
+      }
+    }
+    for (Throwable t = e; t != null; t = next(t)) {
+      if (t instanceof jakarta.mail.FolderClosedException || t instanceof jakarta.mail.StoreClosedException
+          || t instanceof org.eclipse.angus.mail.iap.ConnectionException) {
+        String words = t.getMessage();
+        if (words != null && !words.isBlank() && !words.contains("Exception") && !(rootCause(e) instanceof IOException)) {
+          return ThrottleSignal.bye(words);
+        }
+      }
+    }
+    return null;
   }
 
   public static Throwable rootCause(Throwable e) {

@@ -1,6 +1,8 @@
 package io.mailferry.mail;
 
 import io.mailferry.throttle.ConnectionPool;
+import io.mailferry.throttle.HostBudget;
+import io.mailferry.throttle.SideThrottle;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -13,7 +15,12 @@ public final class ImapStores implements AutoCloseable {
 
   public ImapStores(ImapConnector connector, int maxConnections) {
     this.connector = connector;
-    this.pool = new ConnectionPool<>(maxConnections, connector::connect, IMAPStore::isConnected);
+    SideThrottle throttle = connector.throttle();
+    this.pool = new ConnectionPool<>(maxConnections, connector::connect, IMAPStore::isConnected,
+        throttle == null ? HostBudget.UNLIMITED : throttle.host().budget());
+    if (throttle != null) {
+      throttle.backoff().onSlowDown(pool::slowDown);
+    }
   }
 
   public ImapConnector connector() {
@@ -41,6 +48,29 @@ public final class ImapStores implements AutoCloseable {
     return pool.peakConnections();
   }
 
+  /** The fewest connections the server's slow-down signals lowered this account to (else the cap). */
+  public int lowestCap() {
+    return pool.lowestCap();
+  }
+
+  /**
+   * Says what failed, in the user's words; when the server asked to slow down, first waits as
+   * it asked (and lowers this account's concurrency), so the retry that follows comes later.
+   */
+  public MailferryException failure(MessagingException e) {
+    connector.backedOff(e);
+    return ConnectionFailures.classify(connector.side(), connector.endpoint(), e);
+  }
+
+  /**
+   * A command was refused for now (a tagged NO asking to slow down): waits as the server asked.
+   *
+   * @return false when the refusal is not such a request
+   */
+  public boolean backedOff(MessagingException refusal) {
+    return connector.backedOff(refusal);
+  }
+
   /** Runs one piece of work on a pooled connection; a failed connection is not reused. */
   public <T> T with(StoreWork<T> work) {
     IMAPStore store = acquire();
@@ -50,7 +80,7 @@ public final class ImapStores implements AutoCloseable {
       return result;
     } catch (MessagingException e) {
       discard(store);
-      throw ConnectionFailures.classify(connector.side(), connector.endpoint(), e);
+      throw failure(e);
     } catch (RuntimeException e) {
       discard(store);
       throw e;
@@ -66,7 +96,7 @@ public final class ImapStores implements AutoCloseable {
       return new LeasedFolder(folder, store, this);
     } catch (MessagingException e) {
       discard(store);
-      throw ConnectionFailures.classify(connector.side(), connector.endpoint(), e);
+      throw failure(e);
     }
   }
 
@@ -78,5 +108,8 @@ public final class ImapStores implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+    if (connector.throttle() != null) {
+      connector.throttle().close();
+    }
   }
 }

@@ -29,7 +29,17 @@ public final class LeasedFolder implements AutoCloseable {
   /** Marks the connection unusable and says what failed, in the user's words. */
   public MailferryException failure(MessagingException e) {
     broken = true;
-    return ConnectionFailures.classify(stores.connector().side(), stores.connector().endpoint(), e);
+    return stores.failure(e);
+  }
+
+  /**
+   * A command on this folder was refused for now (a tagged NO asking to slow down; the
+   * connection is fine): waits as the server asked.
+   *
+   * @return false when the refusal is not such a request
+   */
+  public boolean backedOff(MessagingException refusal) {
+    return stores.backedOff(refusal);
   }
 
   @Override

@@ -17,6 +17,12 @@ public final class MailSessions {
   private MailSessions() {}
 
   public static Session forEndpoint(Endpoint endpoint, ConnectionSettings settings) {
+    return forEndpoint(endpoint, settings, n -> {});
+  }
+
+  /** @param onWire counts the bytes of every connection of this session, both ways (rate limits) */
+  public static Session forEndpoint(Endpoint endpoint, ConnectionSettings settings,
+      java.util.function.LongConsumer onWire) {
     String p = "mail." + endpoint.scheme() + ".";
     Properties props = new Properties();
     // Reading must never change the source: BODY.PEEK, not BODY (RFC 9051 6.4.5).
@@ -38,8 +44,8 @@ public final class MailSessions {
       props.setProperty(p + "starttls.required", String.valueOf(!clearAllowed));
     }
     SSLSocketFactory sockets = TrustedCertificates.socketFactory(settings.trustCert());
-    props.put(p + "ssl.socketFactory", NoDelaySockets.tls(sockets));
-    props.put(p + "socketFactory", NoDelaySockets.plain());
+    props.put(p + "ssl.socketFactory", NoDelaySockets.tls(sockets, onWire));
+    props.put(p + "socketFactory", NoDelaySockets.plain(onWire));
     if (settings.xoauth2()) {
       props.setProperty(p + "auth.mechanisms", "XOAUTH2");
       props.setProperty(p + "auth.login.disable", "true");

@@ -3,6 +3,7 @@ package io.mailferry.mail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.function.LongConsumer;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -11,17 +12,20 @@ import javax.net.ssl.SSLSocketFactory;
  * (a command, then a literal, then its closing CRLF); with Nagle on, the last small write waits
  * for the server's delayed ACK, about 40 ms per command, which caps a copier at a few dozen
  * messages per second. Angus Mail has no property for TCP_NODELAY, hence these wrappers.
+ *
+ * <p>They also put a meter on every connection's plain socket (under TLS when there is TLS):
+ * the byte rates of the throttle package count what crosses the wire.
  */
 final class NoDelaySockets {
 
   private NoDelaySockets() {}
 
-  static SocketFactory plain() {
-    return new Plain(SocketFactory.getDefault());
+  static SocketFactory plain(LongConsumer meter) {
+    return new Plain(SocketFactory.getDefault(), meter);
   }
 
-  static SSLSocketFactory tls(SSLSocketFactory delegate) {
-    return new Tls(delegate);
+  static SSLSocketFactory tls(SSLSocketFactory delegate, LongConsumer meter) {
+    return new Tls(delegate, meter);
   }
 
   private static Socket noDelay(Socket s) throws IOException {
@@ -29,44 +33,52 @@ final class NoDelaySockets {
     return s;
   }
 
+  private static Socket metered(Socket s, LongConsumer meter) throws IOException {
+    return s instanceof MeteredSocket ? s : new MeteredSocket(noDelay(s), meter);
+  }
+
   private static final class Plain extends SocketFactory {
     private final SocketFactory delegate;
+    private final LongConsumer meter;
 
-    Plain(SocketFactory delegate) {
+    Plain(SocketFactory delegate, LongConsumer meter) {
       this.delegate = delegate;
+      this.meter = meter;
     }
 
     @Override
     public Socket createSocket() throws IOException {
-      return noDelay(delegate.createSocket());
+      return metered(delegate.createSocket(), meter);
     }
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-      return noDelay(delegate.createSocket(host, port));
+      return metered(delegate.createSocket(host, port), meter);
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-      return noDelay(delegate.createSocket(host, port, local, localPort));
+      return metered(delegate.createSocket(host, port, local, localPort), meter);
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-      return noDelay(delegate.createSocket(host, port));
+      return metered(delegate.createSocket(host, port), meter);
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
-      return noDelay(delegate.createSocket(address, port, local, localPort));
+      return metered(delegate.createSocket(address, port, local, localPort), meter);
     }
   }
 
   private static final class Tls extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
+    private final LongConsumer meter;
 
-    Tls(SSLSocketFactory delegate) {
+    Tls(SSLSocketFactory delegate, LongConsumer meter) {
       this.delegate = delegate;
+      this.meter = meter;
     }
 
     @Override
@@ -84,30 +96,33 @@ final class NoDelaySockets {
       return noDelay(delegate.createSocket());
     }
 
-    /** STARTTLS layers TLS over the plain socket, which already has TCP_NODELAY. */
+    /**
+     * Implicit TLS (Angus connects a plain socket, then layers TLS on it) and STARTTLS both come
+     * here: the plain socket underneath gets TCP_NODELAY and the meter.
+     */
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-      return delegate.createSocket(noDelay(s), host, port, autoClose);
+      return delegate.createSocket(metered(s, meter), host, port, autoClose);
     }
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-      return noDelay(delegate.createSocket(host, port));
+      return createSocket(new Socket(host, port), host, port, true);
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-      return noDelay(delegate.createSocket(host, port, local, localPort));
+      return createSocket(new Socket(host, port, local, localPort), host, port, true);
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-      return noDelay(delegate.createSocket(host, port));
+      return createSocket(new Socket(host, port), host.getHostName(), port, true);
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
-      return noDelay(delegate.createSocket(address, port, local, localPort));
+      return createSocket(new Socket(address, port, local, localPort), address.getHostName(), port, true);
     }
   }
 }

@@ -169,7 +169,9 @@ class EndpointTests {
         ConnectionSettings.defaults(), ConnectionSettings.defaults(), java.util.List.of("Work/*"), java.util.List.of(),
         java.util.Map.of(), false, 5, 100, io.mailferry.config.SourceDeletion.NONE,
         io.mailferry.config.QuotaPolicy.DEFAULT, false,
-        new io.mailferry.config.DateWindow(java.time.LocalDate.parse("2024-01-01"), null));
+        new io.mailferry.config.DateWindow(java.time.LocalDate.parse("2024-01-01"), null),
+        new io.mailferry.config.Throttling("office365", 7, java.time.Duration.ofMillis(300), 500_000, 1_000_000, 1.5,
+            3, 35L << 20, java.time.Duration.ofSeconds(60)));
 
     var back = io.mailferry.job.MigrationParameters.fromParameters(
         io.mailferry.job.MigrationParameters.toParameters(settings, 1));

@@ -7,6 +7,7 @@ import io.mailferry.mail.ImapFlags;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.sink.SinkFolder;
+import io.mailferry.throttle.ThrottleSignal;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -101,31 +102,40 @@ final class ImapSinkFolder implements SinkFolder {
         message.writeTo(out);
       }
     };
-    try {
-      AppendUID uid = (AppendUID) folder.doCommand(p ->
-          p.appenduid(folder.getFullName(), ImapFlags.toFlags(flags), Date.from(internalDate), literal));
-      return uid == null ? new Appended(null, null) : new Appended(uid.uidvalidity, uid.uid);
-    } catch (MessagingException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CommandFailedException || cause instanceof BadCommandException) {
-        // Angus gives the whole tagged line ("A12 NO [LIMIT] …"): keep the server's words.
-        String reason = String.valueOf(cause.getMessage()).strip().replaceFirst("^\\S+ (NO|BAD) ", "");
-        // Dovecot appends its timing ("(0.001 + 0.000 secs)."): not the user's business.
-        reason = reason.replaceFirst("\\s*\\(\\d+\\.\\d+ \\+ [^)]*secs\\)\\.?$", "").replaceFirst("\\.$", "");
-        if (isQuotaRefusal(reason)) {
-          throw new MailferryException.DestinationFull("The destination is full: " + reason + ".", e);
+    while (true) {
+      try {
+        AppendUID uid = (AppendUID) folder.doCommand(p ->
+            p.appenduid(folder.getFullName(), ImapFlags.toFlags(flags), Date.from(internalDate), literal));
+        return uid == null ? new Appended(null, null) : new Appended(uid.uidvalidity, uid.uid);
+      } catch (MessagingException e) {
+        // A NO asking to slow down stored nothing: wait as asked, then send the same message again.
+        if (!(e.getCause() instanceof CommandFailedException && lease.backedOff(e))) {
+          throw refusal(e);
         }
-        throw new MessageRefused(reason, e);
       }
-      throw failure(e);
     }
+  }
+
+  private RuntimeException refusal(MessagingException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof CommandFailedException || cause instanceof BadCommandException) {
+      // Angus gives the whole tagged line ("A12 NO [LIMIT] …"): keep the server's words.
+      String reason = String.valueOf(cause.getMessage()).strip().replaceFirst("^\\S+ (NO|BAD) ", "");
+      // Dovecot appends its timing ("(0.001 + 0.000 secs)."): not the user's business.
+      reason = reason.replaceFirst("\\s*\\(\\d+\\.\\d+ \\+ [^)]*secs\\)\\.?$", "").replaceFirst("\\.$", "");
+      if (isQuotaRefusal(reason)) {
+        return new MailferryException.DestinationFull("The destination is full: " + reason + ".", e);
+      }
+      return new MessageRefused(reason, e);
+    }
+    return failure(e);
   }
 
   /** RFC 5530 [OVERQUOTA], or the words of servers that lack the code (Dovecot, Exchange). */
   static boolean isQuotaRefusal(String reason) {
     String r = reason.toLowerCase(Locale.ROOT);
     // Gmail's "[OVERQUOTA] Account exceeded command or bandwidth limits" is a rate limit, not a full mailbox.
-    if (r.contains("bandwidth") || r.contains("command or")) {
+    if (ThrottleSignal.isBandwidthLimit(r) || r.contains("bandwidth")) {
       return false;
     }
     return r.contains("[overquota]") || r.contains("quota exceeded") || r.contains("over quota")

@@ -1,0 +1,50 @@
+package io.mailferry.throttle;
+
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.config.Throttling;
+
+/**
+ * --max-messages-per-second for one migration, and the per-host message rates of both its
+ * hosts: each copied message waits for its turn in all of them. Closing it leaves the hosts' gates.
+ */
+public final class MessagePace implements AutoCloseable {
+
+  private final TokenBucket account;
+  private final HostGate sourceHost;
+  private final HostGate destinationHost;
+  private boolean closed;
+
+  public MessagePace(MigrationSettings settings) {
+    Throttling t = settings.throttling();
+    this.account = t.messagesPerSecond() > 0 ? new TokenBucket(t.messagesPerSecond()) : null;
+    this.sourceHost = settings.from().isArchive() ? null : HostGates.shared().join("source", settings.from().host(), t);
+    this.destinationHost = settings.to().isArchive() ? null
+        : HostGates.shared().join("destination", settings.to().host(), t);
+  }
+
+  public void next() {
+    if (account != null) {
+      account.take(1);
+    }
+    if (sourceHost != null) {
+      sourceHost.message();
+    }
+    if (destinationHost != null) {
+      destinationHost.message();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return; // the job's end and the bean's destruction both close the runtime
+    }
+    closed = true;
+    if (sourceHost != null) {
+      HostGates.shared().leave(sourceHost);
+    }
+    if (destinationHost != null) {
+      HostGates.shared().leave(destinationHost);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.mailferry.throttle;
+
+import io.mailferry.config.Throttling;
+import java.time.Duration;
+
+/**
+ * The throttles of one account on one side of a migration: its share of the host's gate, its
+ * own byte rate on the wire, and its backoff. Closing it leaves the host's gate.
+ */
+public final class SideThrottle implements AutoCloseable {
+
+  /** The first wait after a slow-down signal; it doubles while the signals keep coming. */
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+  private final HostGate host;
+  private final TokenBucket bytes;
+  private final Backoff backoff;
+  private boolean closed;
+
+  public SideThrottle(String side, String host, Throttling limits) {
+    this.host = HostGates.shared().join(side, host, limits);
+    this.bytes = limits.bytesPerSecond() > 0 ? new TokenBucket(limits.bytesPerSecond()) : null;
+    this.backoff = new Backoff(side, host, FIRST_BACKOFF, limits.maxBackoffWait());
+  }
+
+
+  public HostGate host() {
+    return host;
+  }
+
+  public Backoff backoff() {
+    return backoff;
+  }
+
+  /** Counts bytes that crossed the wire, both ways, waiting while over this account's or the host's rate. */
+  public void onWire(long n) {
+    if (bytes != null) {
+      bytes.take(n);
+    }
+    host.bytes(n);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      HostGates.shared().leave(host);
+    }
+  }
+}
