@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = MailferryCommand.Version.class,
     description = "Moves and backs up mailboxes: IMAP to IMAP, faithfully, incrementally and resumably.",
     subcommands = {MigrateCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class,
-        ExportCommand.class, ResumeCommand.class, StatusCommand.class, DemoCommand.class,
+        ExportCommand.class, ResumeCommand.class, StatusCommand.class, DemoCommand.class, WorkerCommand.class,
         CommandLine.HelpCommand.class})
 public final class MailferryCommand implements Runnable {
 
@@ -27,7 +27,7 @@ public final class MailferryCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is missing: migrate, backup, restore, verify, export, resume, status or demo");
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is missing: migrate, backup, restore, verify, export, resume, status, demo or worker");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

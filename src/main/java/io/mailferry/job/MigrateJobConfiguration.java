@@ -1,6 +1,10 @@
 package io.mailferry.job;
 
 import io.mailferry.config.Credentials;
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.job.remote.RemoteTransfer;
+import io.mailferry.throttle.DatabaseHostSlots;
+import io.mailferry.throttle.HostConnectionBudget;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.MailferryException;
@@ -12,6 +16,7 @@ import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -35,7 +40,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class MigrateJobConfiguration {
 
   public static final String JOB_NAME = "migrate";
-  static final String FOLDER_STEP = "copyFolder";
+  public static final String FOLDER_STEP = "copyFolder";
 
   @Bean
   Job migrateJob(JobRepository repository, Step quotaStep, Step planStep, Step transferStep,
@@ -99,11 +104,18 @@ public class MigrateJobConfiguration {
         .maxDelay(Duration.ofSeconds(60));
   }
 
-  /** Job-scoped so that the number of folders copied at once follows this job's connection cap. */
+  /**
+   * Job-scoped so that the number of folders copied at once follows this job's connection cap.
+   * With --workers remote the folders go to worker processes instead of local threads.
+   */
   @Bean
   @JobScope
   Step transferStep(JobRepository repository, Step folderStep, FolderPartitioner folderPartitioner,
-      MigrationRuntime runtime) {
+      MigrationRuntime runtime, RemoteTransfer remote,
+      @Value("#{jobParameters['" + RemoteTransfer.WORKERS_PARAMETER + "']}") String workers) throws Exception {
+    if (RemoteTransfer.REMOTE.equals(workers)) {
+      return remote.managerStep("transfer", repository, folderPartitioner, runtime::close);
+    }
     var executor = new SimpleAsyncTaskExecutor("mailferry-folder-");
     // Each folder holds one source and one destination connection while it copies.
     executor.setConcurrencyLimit(runtime.settings().maxConnections());
@@ -178,10 +190,24 @@ public class MigrateJobConfiguration {
   @Bean(destroyMethod = "close")
   @JobScope
   MigrationRuntime migrationRuntime(Credentials credentials, Ledger ledger,
-      @Value("${mailferry.state-dir}") String stateDir) {
+      @Value("${mailferry.state-dir}") String stateDir, JdbcTemplate jdbc,
+      @Value("${mailferry.lease-seconds:60}") long leaseSeconds) {
     var parameters = JobSynchronizationManager.getContext().getJobExecution().getJobParameters();
-    return new MigrationRuntime(MigrationParameters.fromParameters(parameters), credentials, ledger,
-        Path.of(stateDir, "spool"));
+    MigrationSettings settings = MigrationParameters.fromParameters(parameters);
+    return new MigrationRuntime(settings, credentials, ledger, Path.of(stateDir, "spool"),
+        hostBudget(parameters, settings, jdbc, Duration.ofSeconds(leaseSeconds)));
+  }
+
+  /**
+   * With remote workers the connection cap is shared by all of them through the job store: each
+   * worker's pool for an account stays under the cap, and so do all workers' connections together.
+   */
+  private static HostConnectionBudget hostBudget(JobParameters parameters, MigrationSettings settings,
+      JdbcTemplate jdbc, Duration lease) {
+    if (!RemoteTransfer.REMOTE.equals(parameters.getString(RemoteTransfer.WORKERS_PARAMETER))) {
+      return HostConnectionBudget.UNLIMITED;
+    }
+    return new DatabaseHostSlots(jdbc, settings.maxConnections(), lease, RemoteTransfer.processName());
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package io.mailferry.job;
 
 import io.mailferry.config.MigrationSettings;
+import io.mailferry.job.remote.RemoteTransfer;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.FolderTally;
 import io.mailferry.report.MigrationReport;
@@ -46,18 +47,38 @@ public class MigrationLauncher {
 
   /** Runs the migration while holding its run lock: never two processes on one pair. */
   public JobExecution run(MigrationSettings settings) {
+    return run(settings, false);
+  }
+
+  /**
+   * @param remoteWorkers this process is the manager: the folders are copied by `mailferry worker`
+   *     processes sharing the PostgreSQL job store
+   */
+  public JobExecution run(MigrationSettings settings, boolean remoteWorkers) {
     try (var lock = runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()))) {
-      return startOrContinue(settings);
+      return startOrContinue(settings, remoteWorkers);
     }
+  }
+
+  /** The job parameters of a run: the settings, and who copies the folders. */
+  private static org.springframework.batch.core.job.parameters.JobParameters parameters(MigrationSettings settings,
+      long run, boolean remoteWorkers) {
+    var parameters = MigrationParameters.toParameters(settings, run);
+    if (!remoteWorkers) {
+      return parameters;
+    }
+    return new org.springframework.batch.core.job.parameters.JobParametersBuilder(parameters)
+        .addString(RemoteTransfer.WORKERS_PARAMETER, RemoteTransfer.REMOTE, false)
+        .toJobParameters();
   }
 
   private static String pairKey(String from, String to) {
     return from + " → " + to;
   }
 
-  private JobExecution startOrContinue(MigrationSettings settings) {
+  private JobExecution startOrContinue(MigrationSettings settings, boolean remoteWorkers) {
     try {
-      return startOrContinueOnce(settings);
+      return startOrContinueOnce(settings, remoteWorkers);
     } catch (MailferryException.Temporary e) {
       // We hold the run lock, so no live process runs this pair. Right after a process died
       // mid-write, the job store can still show one of its executions as running (seen on
@@ -67,28 +88,28 @@ public class MigrationLauncher {
       }
       log.warn("The job store still showed the previous run as running; recovering it again.");
       recoverEveryRunningExecution(settings);
-      return startOrContinueOnce(settings);
+      return startOrContinueOnce(settings, remoteWorkers);
     }
   }
 
-  private JobExecution startOrContinueOnce(MigrationSettings settings) {
+  private JobExecution startOrContinueOnce(MigrationSettings settings, boolean remoteWorkers) {
     JobExecution last = lastExecution(settings);
     try {
       if (last == null) {
-        return operator.start(migrateJob, MigrationParameters.toParameters(settings, 1));
+        return operator.start(migrateJob, parameters(settings, 1, remoteWorkers));
       }
       last = recoverIfCrashed(last);
       BatchStatus status = last.getStatus();
       long run = last.getJobParameters().getLong(MigrationParameters.RUN) + 1;
       if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
-        if (MigrationParameters.sameValues(MigrationParameters.toParameters(settings, run - 1), last.getJobParameters())) {
+        if (MigrationParameters.sameValues(parameters(settings, run - 1, remoteWorkers), last.getJobParameters())) {
           return operator.restart(last);
         }
         // The user changed an option (a trusted certificate, a folder selection): a restart
         // would reuse the old ones. Start afresh instead; the ledger keeps it exactly once.
         operator.abandon(last);
       }
-      return operator.start(migrateJob, MigrationParameters.toParameters(settings, run));
+      return operator.start(migrateJob, parameters(settings, run, remoteWorkers));
     } catch (MailferryException e) {
       throw e;
     } catch (Exception e) {

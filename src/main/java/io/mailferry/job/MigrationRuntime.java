@@ -14,6 +14,7 @@ import io.mailferry.source.MailSource;
 import io.mailferry.source.archive.ArchiveSource;
 import io.mailferry.source.imap.ImapSource;
 import io.mailferry.source.pop3.Pop3Source;
+import io.mailferry.throttle.HostConnectionBudget;
 import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,27 +32,36 @@ public class MigrationRuntime implements AutoCloseable {
   private final MailSource source;
   private final MailSink sink;
   private final Ledger ledger;
+  private final HostConnectionBudget hosts;
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Optional<Long>> appendLimits = new ConcurrentHashMap<>();
   private final AtomicReference<MailferryException.DestinationFull> full = new AtomicReference<>();
 
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
+    this(settings, credentials, ledger, spoolDir, HostConnectionBudget.UNLIMITED);
+  }
+
+  /** @param hosts the per-host budget the IMAP connections also count against (all workers') */
+  public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir,
+      HostConnectionBudget hosts) {
     this.settings = settings;
     this.ledger = ledger;
-    this.source = source(settings, credentials, spoolDir);
+    this.hosts = hosts;
+    this.source = source(settings, credentials, spoolDir, hosts);
     this.sink = settings.to().isArchive()
         ? new ArchiveSink(settings.to().directory())
         : new ImapSink(new ImapStores(new ImapConnector("destination", settings.to(),
-            credentials.get(settings.to().account()), settings.toConnection()), settings.maxConnections()));
+            credentials.get(settings.to().account()), settings.toConnection()), settings.maxConnections(), hosts));
   }
 
-  private static MailSource source(MigrationSettings settings, Credentials credentials, Path spoolDir) {
+  private static MailSource source(MigrationSettings settings, Credentials credentials, Path spoolDir,
+      HostConnectionBudget hosts) {
     Endpoint from = settings.from();
     return switch (from.protocol()) {
       case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
       case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir);
       case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
-          settings.fromConnection()), settings.maxConnections()), spoolDir);
+          settings.fromConnection()), settings.maxConnections(), hosts), spoolDir);
     };
   }
 
@@ -116,7 +126,17 @@ public class MigrationRuntime implements AutoCloseable {
 
   @Override
   public void close() {
-    source.close();
-    sink.close();
+    try {
+      source.close();
+      sink.close();
+    } finally {
+      if (hosts instanceof AutoCloseable budget) {
+        try {
+          budget.close();
+        } catch (Exception ignored) {
+          // Its slots expire by themselves.
+        }
+      }
+    }
   }
 }

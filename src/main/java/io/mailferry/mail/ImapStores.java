@@ -1,6 +1,7 @@
 package io.mailferry.mail;
 
 import io.mailferry.throttle.ConnectionPool;
+import io.mailferry.throttle.HostConnectionBudget;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -12,8 +13,17 @@ public final class ImapStores implements AutoCloseable {
   private final ConnectionPool<IMAPStore> pool;
 
   public ImapStores(ImapConnector connector, int maxConnections) {
+    this(connector, maxConnections, HostConnectionBudget.UNLIMITED);
+  }
+
+  /** Every connection also takes a place in the host's budget (shared with other workers). */
+  public ImapStores(ImapConnector connector, int maxConnections, HostConnectionBudget hosts) {
     this.connector = connector;
-    this.pool = new ConnectionPool<>(maxConnections, connector::connect, IMAPStore::isConnected);
+    Endpoint endpoint = connector.endpoint();
+    this.pool = hosts == HostConnectionBudget.UNLIMITED
+        ? new ConnectionPool<>(maxConnections, connector::connect, IMAPStore::isConnected)
+        : new ConnectionPool<>(maxConnections, connector::connect, IMAPStore::isConnected,
+            () -> hosts.acquire(connector.side(), endpoint.host() + ":" + endpoint.port()));
   }
 
   public ImapConnector connector() {
