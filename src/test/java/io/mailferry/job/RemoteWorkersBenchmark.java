@@ -27,8 +27,8 @@ class RemoteWorkersBenchmark {
 
   @Test
   void one_worker_against_two() throws Exception {
-    int folders = Integer.getInteger("bench.folders", 8);
-    int perFolder = Integer.getInteger("bench.perFolder", 250);
+    int folders = Integer.getInteger("bench.folders", 6);
+    int perFolder = Integer.getInteger("bench.perFolder", 200);
     List<String> names = new ArrayList<>(List.of("INBOX"));
     for (int i = 1; i < folders; i++) {
       names.add("Folder" + i);
