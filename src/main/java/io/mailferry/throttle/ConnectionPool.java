@@ -102,7 +102,7 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
     }
   }
 
-  /** Gives a healthy connection back for reuse. */
+  /** Gives a healthy connection back for reuse (closed instead in a pool with a shared budget). */
   public synchronized void release(C connection) {
     if (closed || !keepIdle) {
       closeConnection(connection);

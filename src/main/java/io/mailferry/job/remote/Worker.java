@@ -98,6 +98,7 @@ public class Worker {
       registry.beat(workerId);
       leases.renew(workerId);
       leases.reapExpired();
+      registry.forgetSilent(leases.lease().multipliedBy(10));
     } catch (RuntimeException e) {
       log.warn("Worker heartbeat failed (the job store is unreachable?): {}", e.getMessage());
     }

@@ -25,6 +25,12 @@ public class WorkerRegistry {
     jdbc.update("UPDATE mf_worker SET heartbeat_at = CURRENT_TIMESTAMP WHERE worker_id = ?", workerId);
   }
 
+  /** Forgets workers not heard of for this long (killed ones): status stops listing them. */
+  void forgetSilent(java.time.Duration silence) {
+    jdbc.update("DELETE FROM mf_worker WHERE heartbeat_at < CURRENT_TIMESTAMP - make_interval(secs => ?)",
+        (double) silence.toSeconds());
+  }
+
   void unregister(String workerId) {
     jdbc.update("DELETE FROM mf_worker WHERE worker_id = ?", workerId);
   }
