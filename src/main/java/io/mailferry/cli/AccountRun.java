@@ -44,7 +44,8 @@ final class AccountRun {
         DryRun.print(account.settings(), context.getBean(Credentials.class), context, out);
         return new Outcome(ExitCodes.OK, null, null);
       }
-      JobExecution execution = launcher.run(account.settings(), jobName);
+      boolean remote = account.command().remoteWorkers(account.settings());
+      JobExecution execution = launcher.run(account.settings(), jobName, remote);
       report = launcher.report(execution);
       var properties = context.getEnvironment();
       Path stateDir = Path.of(properties.getRequiredProperty("mailferry.state-dir"));

@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
     description = "Moves and backs up mailboxes: IMAP to IMAP, faithfully, incrementally and resumably.",
     subcommands = {MigrateCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class,
         ExportCommand.class, ResumeCommand.class, StatusCommand.class, ReportCommand.class, RunCommand.class,
-        ScheduleCommand.class, DemoCommand.class,
+        ScheduleCommand.class, WorkerCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class MailferryCommand implements Runnable {
 
@@ -47,7 +47,7 @@ public final class MailferryCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this), "a command is missing: migrate, backup, restore,"
-        + " verify, export, resume, status, report, run, schedule or demo");
+        + " verify, export, resume, status, report, run, schedule, worker or demo");
   }
 
   /** How progress is shown: --progress, else a live bar on a terminal and plain lines elsewhere. */

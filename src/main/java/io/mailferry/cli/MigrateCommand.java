@@ -74,12 +74,18 @@ class MigrateCommand implements Callable<Integer> {
       description = "POP3 source: delete copied messages once they are DAYS old")
   Integer deleteOlderThanDays;
 
+  @Option(names = "--workers", paramLabel = "WHERE", defaultValue = "local",
+      description = "local (this process copies the folders) or remote: `mailferry worker` processes sharing "
+          + "the --db job store copy them; this one plans and waits (default ${DEFAULT-VALUE})")
+  String workers;
+
   /** Set by restore (--since/--before); migrate takes every date. */
   DateWindow dates = DateWindow.ALL;
 
   @Override
   public Integer call() {
     MigrationSettings settings = settings();
+    boolean remote = remoteWorkers(settings);
     Credentials credentials = new Credentials();
     secrets.addTo(credentials, settings.from(), settings.to(), parent.env);
     try (var context = store.open(parent.env)) {
@@ -90,10 +96,29 @@ class MigrateCommand implements Callable<Integer> {
       }
       MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
       try (var stop = GracefulStop.install(context, parent.err)) {
-        JobExecution execution = launcher.run(settings);
+        JobExecution execution = launcher.run(settings, null, remote);
         return RunOutcome.finish(launcher, execution, run.report, store.stateDir(), parent);
       }
     }
+  }
+
+  /** Whether --workers remote applies; checked against the archive and the job store it needs. */
+  boolean remoteWorkers(MigrationSettings settings) {
+    return switch (workers) {
+      case "local" -> false;
+      case "remote" -> {
+        if (settings.from().isArchive() || settings.to().isArchive()) {
+          throw new MailferryException.BadUsage("--workers remote copies between servers; a local archive is "
+              + "read and written by one machine: leave --workers out.");
+        }
+        if (store.db == null) {
+          throw new MailferryException.BadUsage("--workers remote needs --db jdbc:postgresql://...: the workers "
+              + "take the folders from that job store.");
+        }
+        yield true;
+      }
+      default -> throw new MailferryException.BadUsage("--workers must be local or remote.");
+    };
   }
 
   MigrationSettings settings() {

@@ -24,10 +24,22 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "print each account's plan and write nothing")
   boolean dryRun;
 
+  @Option(names = "--workers", paramLabel = "WHERE",
+      description = "local, or remote: `mailferry worker` processes sharing the --db job store copy the folders "
+          + "of every account; this process plans and waits (default: the job file's, else local)")
+  String workers;
+
   @Override
   public Integer call() {
     JobFiles.Loaded loaded = JobFiles.load(file);
     JobFiles.applyStore(loaded.job(), store);
+    JobFiles.shareStore(loaded, store);
+    for (JobFiles.Account account : loaded.accounts()) {
+      if (workers != null) {
+        account.command().workers = workers;
+      }
+      account.command().remoteWorkers(account.settings()); // a bad --workers is one line, before anything runs
+    }
     if (dryRun) {
       loaded.accounts().forEach(account -> account.command().run.dryRun = true);
     }

@@ -97,5 +97,6 @@ final class ScheduleCommand implements Callable<Integer> {
           + "); one schedule keeps one: give --state-dir or --db.");
     }
     JobFiles.applyStore(jobs.get(0).job(), store);
+    jobs.forEach(loaded -> JobFiles.shareStore(loaded, store));
   }
 }

@@ -2,6 +2,7 @@ package io.mailferry.cli;
 
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.job.MigrationParameters;
+import io.mailferry.mail.MailferryException;
 import io.mailferry.report.MigrationReport;
 import io.mailferry.report.RunReports;
 import java.io.PrintStream;
@@ -32,9 +33,19 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "newest N executions (default 20)")
   int limit;
 
+  @Option(names = "--workers", description = "list the remote workers and the folders each one copies now")
+  boolean workers;
+
   @Override
   public Integer call() {
+    if (workers && store.db == null) {
+      throw new MailferryException.BadUsage("--workers lists the workers of a shared PostgreSQL job store: add --db.");
+    }
     try (var context = store.open(parent.env)) {
+      if (workers) {
+        WorkerStatus.print(context, parent.out);
+        return ExitCodes.OK;
+      }
       MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
       List<JobExecution> executions = launcher.executions();
       if (executions.isEmpty()) {

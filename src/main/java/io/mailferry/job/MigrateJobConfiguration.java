@@ -1,6 +1,13 @@
 package io.mailferry.job;
 
 import io.mailferry.config.Credentials;
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.job.remote.RemoteTransfer;
+import io.mailferry.throttle.DatabaseHostSlots;
+import io.mailferry.throttle.HostGates;
+import io.mailferry.config.Throttling;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Lazy;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.MailferryException;
@@ -12,6 +19,7 @@ import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -35,7 +43,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class MigrateJobConfiguration {
 
   public static final String JOB_NAME = "migrate";
-  static final String FOLDER_STEP = "copyFolder";
+  public static final String FOLDER_STEP = "copyFolder";
 
   @Bean
   Job migrateJob(JobRepository repository, Step quotaStep, Step planStep, Step transferStep,
@@ -100,11 +108,18 @@ public class MigrateJobConfiguration {
         .maxDelay(Duration.ofSeconds(60));
   }
 
-  /** Job-scoped so that the number of folders copied at once follows this job's connection cap. */
+  /**
+   * Job-scoped so that the number of folders copied at once follows this job's connection cap.
+   * With --workers remote the folders go to worker processes instead of local threads.
+   */
   @Bean
   @JobScope
   Step transferStep(JobRepository repository, Step folderStep, FolderPartitioner folderPartitioner,
-      MigrationRuntime runtime) {
+      MigrationRuntime runtime, RemoteTransfer remote,
+      @Value("#{jobParameters['" + RemoteTransfer.WORKERS_PARAMETER + "']}") String workers) throws Exception {
+    if (RemoteTransfer.REMOTE.equals(workers)) {
+      return remote.managerStep("transfer", repository, folderPartitioner, runtime::close);
+    }
     var executor = new SimpleAsyncTaskExecutor("mailferry-folder-");
     // Each folder holds one source and one destination connection while it copies.
     executor.setConcurrencyLimit(runtime.settings().maxConnections());
@@ -180,10 +195,36 @@ public class MigrateJobConfiguration {
   @Bean(destroyMethod = "close")
   @JobScope
   MigrationRuntime migrationRuntime(Credentials credentials, Ledger ledger, ThrottlingOverrides overrides,
-      @Value("${mailferry.state-dir}") String stateDir) {
+      @Value("${mailferry.state-dir}") String stateDir, ObjectProvider<DatabaseHostSlots> sharedSlots) {
     var parameters = JobSynchronizationManager.getContext().getJobExecution().getJobParameters();
-    return new MigrationRuntime(overrides.apply(MigrationParameters.fromParameters(parameters)), credentials, ledger,
-        Path.of(stateDir, "spool"));
+    MigrationSettings settings = overrides.apply(MigrationParameters.fromParameters(parameters));
+    if (RemoteTransfer.REMOTE.equals(parameters.getString(RemoteTransfer.WORKERS_PARAMETER))) {
+      settings = sharedHostCap(settings, sharedSlots.getObject());
+    }
+    return new MigrationRuntime(settings, credentials, ledger, Path.of(stateDir, "spool"));
+  }
+
+  /**
+   * With remote workers the host caps are held in the job store, so that they hold across all
+   * workers together. Without --max-host-connections the account's cap is also the host's: all
+   * workers together open no more than one process would.
+   */
+  private static MigrationSettings sharedHostCap(MigrationSettings settings, DatabaseHostSlots slots) {
+    HostGates.shared().budgets(slots);
+    Throttling t = settings.throttling();
+    if (t.maxHostConnections() > 0) {
+      return settings;
+    }
+    return settings.withThrottling(settings.maxConnections(), new Throttling(t.preset(), settings.maxConnections(),
+        t.loginInterval(), t.bytesPerSecond(), t.hostBytesPerSecond(), t.messagesPerSecond(),
+        t.hostMessagesPerSecond(), t.maxMessageSize(), t.maxBackoffWait()));
+  }
+
+  /** One per process, made only when a remote run needs it: its table exists on PostgreSQL only. */
+  @Bean(destroyMethod = "close")
+  @Lazy
+  DatabaseHostSlots databaseHostSlots(JdbcTemplate jdbc, @Value("${mailferry.lease-seconds:60}") long leaseSeconds) {
+    return new DatabaseHostSlots(jdbc, Duration.ofSeconds(leaseSeconds), RemoteTransfer.processName());
   }
 
   @Bean

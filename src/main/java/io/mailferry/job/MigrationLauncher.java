@@ -1,6 +1,7 @@
 package io.mailferry.job;
 
 import io.mailferry.config.MigrationSettings;
+import io.mailferry.job.remote.RemoteTransfer;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.FolderTally;
 import io.mailferry.report.MigrationReport;
@@ -55,23 +56,44 @@ public class MigrationLauncher {
 
   /** Runs the migration while holding its run lock: never two processes on one pair. */
   public JobExecution run(MigrationSettings settings) {
-    return run(settings, null);
+    return run(settings, null, false);
   }
 
   /** The same, for a run that comes from a job file: its name is kept with the run (status, report). */
   public JobExecution run(MigrationSettings settings, String jobName) {
+    return run(settings, jobName, false);
+  }
+
+  /**
+   * @param jobName the job file the run comes from, or null; kept with the run (status, report)
+   * @param remoteWorkers this process is the manager: the folders are copied by `mailferry worker`
+   *     processes sharing the PostgreSQL job store
+   */
+  public JobExecution run(MigrationSettings settings, String jobName, boolean remoteWorkers) {
     try (var lock = runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()))) {
-      return startOrContinue(settings, jobName);
+      return startOrContinue(settings, jobName, remoteWorkers);
     }
+  }
+
+  /** The job parameters of a run: the settings, and who copies the folders. */
+  private static org.springframework.batch.core.job.parameters.JobParameters parameters(MigrationSettings settings,
+      long run, String jobName, boolean remoteWorkers) {
+    var parameters = named(MigrationParameters.toParameters(settings, run), jobName);
+    if (!remoteWorkers) {
+      return parameters;
+    }
+    return new org.springframework.batch.core.job.parameters.JobParametersBuilder(parameters)
+        .addString(RemoteTransfer.WORKERS_PARAMETER, RemoteTransfer.REMOTE, false)
+        .toJobParameters();
   }
 
   private static String pairKey(String from, String to) {
     return from + " → " + to;
   }
 
-  private JobExecution startOrContinue(MigrationSettings settings, String jobName) {
+  private JobExecution startOrContinue(MigrationSettings settings, String jobName, boolean remoteWorkers) {
     try {
-      return startOrContinueOnce(settings, jobName);
+      return startOrContinueOnce(settings, jobName, remoteWorkers);
     } catch (MailferryException.Temporary e) {
       // We hold the run lock, so no live process runs this pair. Right after a process died
       // mid-write, the job store can still show one of its executions as running (seen on
@@ -81,21 +103,22 @@ public class MigrationLauncher {
       }
       log.warn("The job store still showed the previous run as running; recovering it again.");
       recoverEveryRunningExecution(settings);
-      return startOrContinueOnce(settings, jobName);
+      return startOrContinueOnce(settings, jobName, remoteWorkers);
     }
   }
 
-  private JobExecution startOrContinueOnce(MigrationSettings settings, String jobName) {
+  private JobExecution startOrContinueOnce(MigrationSettings settings, String jobName, boolean remoteWorkers) {
     JobExecution last = lastExecution(settings);
     try {
       if (last == null) {
-        return operator.start(migrateJob, named(MigrationParameters.toParameters(settings, 1), jobName));
+        return operator.start(migrateJob, parameters(settings, 1, jobName, remoteWorkers));
       }
       last = recoverIfCrashed(last);
       BatchStatus status = last.getStatus();
       long run = last.getJobParameters().getLong(MigrationParameters.RUN) + 1;
       if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
-        if (MigrationParameters.sameValues(MigrationParameters.toParameters(settings, run - 1), last.getJobParameters())) {
+        if (MigrationParameters.sameValues(parameters(settings, run - 1, null, remoteWorkers),
+            last.getJobParameters())) {
           // Caps and rates may differ from the stored ones: this run's values apply.
           overrides.put(settings);
           try {
@@ -108,7 +131,7 @@ public class MigrationLauncher {
         // would reuse the old ones. Start afresh instead; the ledger keeps it exactly once.
         operator.abandon(last);
       }
-      return operator.start(migrateJob, named(MigrationParameters.toParameters(settings, run), jobName));
+      return operator.start(migrateJob, parameters(settings, run, jobName, remoteWorkers));
     } catch (MailferryException e) {
       throw e;
     } catch (Exception e) {

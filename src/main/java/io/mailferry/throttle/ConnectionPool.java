@@ -147,8 +147,8 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
   /** Gives a healthy connection back for reuse. */
   public synchronized void release(C connection) {
     inUse--;
-    if (closed || open > currentCap()) {
-      closeOne(connection); // shutting down, or fewer connections asked for
+    if (closed || open > currentCap() || !host.keepsIdle()) {
+      closeOne(connection); // shutting down, fewer connections asked for, or a budget shared beyond us
     } else {
       idle.push(connection);
     }

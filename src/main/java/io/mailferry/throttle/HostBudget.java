@@ -52,6 +52,14 @@ public interface HostBudget {
 
   default void removeIdleReclaimer(Runnable closeIdle) {}
 
+  /**
+   * Whether a pool may keep a connection idle for reuse. A budget shared with other processes
+   * says no: they cannot ask this process to close its idle connections.
+   */
+  default boolean keepsIdle() {
+    return true;
+  }
+
   /** Makes the budget of one host ("source HOST" or "destination HOST") with its cap. */
   @FunctionalInterface
   interface Factory {

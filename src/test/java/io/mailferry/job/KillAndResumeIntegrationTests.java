@@ -198,17 +198,23 @@ class KillAndResumeIntegrationTests {
   }
 
   private static Account filledSource(String user) throws Exception {
-    Account source = account(user);
+    return fill(account(user), FOLDERS, PER_FOLDER, "kill-");
+  }
+
+  /**
+   * Fills the folders with {@code perFolder} messages of 6 to 12 kB each; every tenth message is
+   * an exact duplicate of the one before, and both must arrive.
+   */
+  static Account fill(Account source, List<String> folders, int perFolder, String idPrefix) throws Exception {
     try (TestMailbox box = source.open()) {
       int n = 0;
-      for (String folder : FOLDERS) {
+      for (String folder : folders) {
         if (!folder.equals("INBOX")) {
           box.createFolder(folder);
         }
-        for (int i = 0; i < PER_FOLDER; i++, n++) {
-          // Every tenth message is an exact duplicate of the one before: both must arrive.
+        for (int i = 0; i < perFolder; i++, n++) {
           int id = i % 10 == 9 ? n - 1 : n;
-          box.append(folder, LimitsIntegrationTests.message("kill-" + id, 6_000 + (id % 7) * 1_000),
+          box.append(folder, LimitsIntegrationTests.message(idPrefix + id, 6_000 + (id % 7) * 1_000),
               Set.of("\\Seen"), Instant.parse("2025-04-01T00:00:00Z").plusSeconds(id));
         }
       }

@@ -1,0 +1,91 @@
+package io.mailferry.cli;
+
+import io.mailferry.config.Credentials;
+import io.mailferry.config.MigrationSettings;
+import io.mailferry.job.MigrationParameters;
+import io.mailferry.job.remote.RemoteTransfer;
+import io.mailferry.job.remote.Worker;
+import io.mailferry.mail.MailferryException;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import sun.misc.Signal;
+
+@Command(name = "worker", sortOptions = false,
+    description = "Run folders of migrations started elsewhere with --workers remote: take them from the "
+        + "shared PostgreSQL job store (--db) until stopped. Secrets come from this machine's own "
+        + "environment, password files or commands, never from the database.")
+final class WorkerCommand implements Callable<Integer> {
+
+  @ParentCommand MailferryCommand parent;
+
+  @Mixin StoreArgs store;
+  @Mixin SecretArgs secrets;
+
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+      description = "folders copied at once by this worker (default ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "how status names this worker (default host:pid)")
+  String name;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (store.db == null) {
+      throw new MailferryException.BadUsage("worker needs --db jdbc:postgresql://...: the manager and its "
+          + "workers share one PostgreSQL job store.");
+    }
+    if (partitions < 1) {
+      throw new MailferryException.BadUsage("--partitions must be at least 1.");
+    }
+    String workerId = name == null ? RemoteTransfer.processName() : name + "@" + RemoteTransfer.processName();
+    try (var context = store.open(parent.env)) {
+      Credentials credentials = context.getBean(Credentials.class);
+      Worker worker = context.getBean(Worker.class);
+      stopOnSignal(worker);
+      worker.run(workerId, partitions, secretsFor(credentials));
+      return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * A job's secrets are looked up here the first time one of its folders comes, with the same
+   * sources as migrate (MAILFERRY_FROM_PASSWORD / MAILFERRY_TO_PASSWORD, files, commands).
+   */
+  private java.util.function.Consumer<JobParameters> secretsFor(Credentials credentials) {
+    Set<String> known = ConcurrentHashMap.newKeySet();
+    return parameters -> {
+      MigrationSettings settings = MigrationParameters.fromParameters(parameters);
+      String pair = settings.from() + " → " + settings.to();
+      if (!known.contains(pair)) {
+        Credentials fresh = new Credentials();
+        secrets.addTo(fresh, settings.from(), settings.to(), parent.env);
+        credentials.putAll(fresh);
+        known.add(pair);
+      }
+    };
+  }
+
+  /** SIGTERM/SIGINT: take no more folders, finish those in hand; again: quit now (leases expire). */
+  private void stopOnSignal(Worker worker) {
+    for (String signal : new String[] {"INT", "TERM"}) {
+      try {
+        Signal.handle(new Signal(signal), s -> {
+          if (worker.stopping()) {
+            parent.err.println("mailferry: worker stopped at once; its folders go to other workers.");
+            Runtime.getRuntime().halt(ExitCodes.TEMPORARY);
+          }
+          parent.err.println("mailferry: worker stopping after the folders in hand (signal again to quit at once)...");
+          worker.stop();
+        });
+      } catch (IllegalArgumentException unavailable) {
+        // The JVM reserves this signal here; the default behaviour stays.
+      }
+    }
+  }
+}
