@@ -25,7 +25,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
   private static final Logger log = LoggerFactory.getLogger(CopyWriter.class);
 
   /** At most this many bytes wait in memory for one MULTIAPPEND. */
-  static final long MAX_BATCH_BYTES = 8L << 20;
+  static final long MAX_BATCH_BYTES = 4L << 20;
 
   private final FolderSession session;
 

@@ -218,6 +218,17 @@ public final class TestMailbox implements AutoCloseable {
         }
     }
 
+    /** Takes \Deleted off message number {@code n} (1-based) of a folder. */
+    public void undelete(String folderName, int n) throws MessagingException {
+        Folder folder = store.getFolder(folderName);
+        folder.open(Folder.READ_WRITE);
+        try {
+            folder.getMessage(n).setFlag(jakarta.mail.Flags.Flag.DELETED, false);
+        } finally {
+            folder.close(false);
+        }
+    }
+
     /** Deletes message number {@code n} (1-based) of a folder for good (\Deleted, then EXPUNGE). */
     public void expunge(String folderName, int n) throws MessagingException {
         Folder folder = store.getFolder(folderName);
