@@ -24,6 +24,9 @@ class CopyWriter implements ItemWriter<MessageRef> {
 
   private static final Logger log = LoggerFactory.getLogger(CopyWriter.class);
 
+  /** At most this many bytes wait in memory for one MULTIAPPEND. */
+  static final long MAX_BATCH_BYTES = 4L << 20;
+
   private final FolderSession session;
 
   CopyWriter(FolderSession session) {
@@ -73,8 +76,10 @@ class CopyWriter implements ItemWriter<MessageRef> {
     }
     SinkFolder destination = session.destination();
     SinkFolder.FlagFilter flagFilter = destination.flagFilter();
+    Batch batch = new Batch(destination, entries);
     try {
-      session.source().fetch(toFetch, (ref, raw) -> copyOne(ref, raw, matcher, destination, flagFilter, entries));
+      session.source().fetch(toFetch, (ref, raw) -> copyOne(ref, raw, matcher, flagFilter, batch));
+      batch.flush();
     } catch (Full full) {
       // The chunk commits what was stored before the refusal (ledger rows, tally, a checkpoint
       // just before the first message left); the folder's reader then ends the step. Matches
@@ -86,14 +91,17 @@ class CopyWriter implements ItemWriter<MessageRef> {
     session.runtime().ledger().record(entries);
   }
 
-  private void copyOne(MessageRef ref, RawMessage raw, DestinationMatcher matcher, SinkFolder destination,
-      SinkFolder.FlagFilter flagFilter, List<LedgerEntry> entries) {
+  private void copyOne(MessageRef ref, RawMessage raw, DestinationMatcher matcher, SinkFolder.FlagFilter flagFilter,
+      Batch batch) {
     FolderTally tally = session.tally();
+    List<LedgerEntry> entries = batch.entries;
     if (session.runtime().destinationFull() != null) {
-      session.stopAt(ref.uid()); // another folder filled it: append nothing more
+      // Another folder filled it: append nothing more, not even what waits in the batch.
+      session.stopAt(batch.isEmpty() ? ref.uid() : batch.firstUid());
       throw new Full();
     }
     if (raw == null) {
+      batch.flush(); // what waits is sent first, so a stop in it never leaves this skip counted twice
       tally.skip("expunged at the source during the run");
       return;
     }
@@ -111,21 +119,100 @@ class CopyWriter implements ItemWriter<MessageRef> {
       tally.warn("flag " + flag + " cannot be stored at the destination: dropped");
       log.warn("{} UID {}: flag {} dropped, the destination cannot store it", ref.folder(), ref.uid(), flag);
     }
-    try {
-      session.runtime().paceMessage(); // --max-messages-per-second
-      SinkFolder.Appended appended = destination.append(ref, raw, flags, ref.internalDate());
-      entries.add(entry(ref, raw.sha256(), appended.uid(), appended.uidValidity(), LedgerEntry.Outcome.COPIED));
-      tally.copied++;
-      tally.bytesCopied += raw.size();
-    } catch (MailferryException.DestinationFull e) {
-      log.info("{} UID {}: the destination is full, stopping: {}", ref.folder(), ref.uid(), e.getMessage());
-      session.runtime().destinationFull(e);
-      session.stopAt(ref.uid());
-      throw new Full();
-    } catch (SinkFolder.MessageRefused e) {
-      tally.fail(ref.uid(), "the destination refused it: " + e.getMessage());
-      log.warn("{} UID {}: refused by the destination: {}", ref.folder(), ref.uid(), e.getMessage());
-      session.runtime().countFailure(e.getMessage());
+    batch.add(new SinkFolder.Outgoing(ref, raw, flags, ref.internalDate()));
+  }
+
+  /**
+   * Messages waiting to be appended together (MULTIAPPEND) when the destination can: up to its
+   * batch limit and {@link #MAX_BATCH_BYTES}, in memory only; a spooled (large) message goes on
+   * its own. Order is kept: the batch is sent before any later message.
+   */
+  private final class Batch {
+    private final SinkFolder destination;
+    private final List<LedgerEntry> entries;
+    private final List<SinkFolder.Outgoing> waiting = new ArrayList<>();
+    private long bytes;
+
+    Batch(SinkFolder destination, List<LedgerEntry> entries) {
+      this.destination = destination;
+      this.entries = entries;
+    }
+
+    boolean isEmpty() {
+      return waiting.isEmpty();
+    }
+
+    long firstUid() {
+      return waiting.get(0).source().uid();
+    }
+
+    void add(SinkFolder.Outgoing message) {
+      session.runtime().paceMessage(); // --max-messages-per-second: each message waits its turn
+      // Under a message rate a batch would leave in one burst: one message per command then.
+      int limit = session.runtime().messagesPaced() ? 1 : destination.batchLimit();
+      if (limit <= 1 || !message.message().inMemory()) {
+        flush();
+        appendOne(message);
+        return;
+      }
+      waiting.add(message);
+      bytes += message.message().size();
+      if (waiting.size() >= limit || bytes >= MAX_BATCH_BYTES) {
+        flush();
+      }
+    }
+
+    /**
+     * Sends what waits. A refused batch stored nothing (RFC 3502), so its messages then go one by
+     * one: a refusal is the one message's, and a full destination stops exactly before it.
+     */
+    void flush() {
+      if (waiting.isEmpty()) {
+        return;
+      }
+      List<SinkFolder.Outgoing> sending = List.copyOf(waiting);
+      waiting.clear();
+      bytes = 0;
+      if (sending.size() == 1) {
+        appendOne(sending.get(0));
+        return;
+      }
+      List<SinkFolder.Appended> stored;
+      try {
+        stored = destination.appendAll(sending);
+      } catch (SinkFolder.BatchRefused refused) {
+        log.info("{}: the destination refused {} messages sent together ({}); sending them one by one",
+            session.plan().destLabel(), sending.size(), refused.getMessage());
+        sending.forEach(this::appendOne);
+        return;
+      }
+      for (int i = 0; i < sending.size(); i++) {
+        copied(sending.get(i), stored.get(i));
+      }
+    }
+
+    private void copied(SinkFolder.Outgoing m, SinkFolder.Appended appended) {
+      entries.add(entry(m.source(), m.message().sha256(), appended.uid(), appended.uidValidity(),
+          LedgerEntry.Outcome.COPIED));
+      session.tally().copied++;
+      session.tally().bytesCopied += m.message().size();
+    }
+
+    private void appendOne(SinkFolder.Outgoing m) {
+      MessageRef ref = m.source();
+      FolderTally tally = session.tally();
+      try {
+        copied(m, destination.append(ref, m.message(), m.flags(), m.internalDate()));
+      } catch (MailferryException.DestinationFull e) {
+        log.info("{} UID {}: the destination is full, stopping: {}", ref.folder(), ref.uid(), e.getMessage());
+        session.runtime().destinationFull(e);
+        session.stopAt(ref.uid());
+        throw new Full();
+      } catch (SinkFolder.MessageRefused e) {
+        tally.fail(ref.uid(), "the destination refused it: " + e.getMessage());
+        log.warn("{} UID {}: refused by the destination: {}", ref.folder(), ref.uid(), e.getMessage());
+        session.runtime().countFailure(e.getMessage());
+      }
     }
   }
 

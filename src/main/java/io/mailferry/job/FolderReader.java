@@ -1,7 +1,10 @@
 package io.mailferry.job;
 
+import io.mailferry.ledger.Ledger;
+import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -42,9 +45,18 @@ class FolderReader implements ItemStreamReader<MessageRef> {
   }
 
   private void list(ExecutionContext context) {
+    boolean resumed = context.containsKey(UIDVALIDITY_KEY);
+    // Asked before the listing: whatever arrives meanwhile changes UIDNEXT, so the next run lists again.
+    FolderStatus status = resumed ? null : UnchangedFolders.status(session.runtime(), session.plan());
+    Ledger.CompleteFolder unchanged = UnchangedFolders.unchanged(session.runtime(), session.plan(), status);
+    if (unchanged != null) {
+      skipUnchanged(status, unchanged);
+      return;
+    }
     uidValidity = session.source().uidValidity();
-    boolean sameFolder = context.containsKey(UIDVALIDITY_KEY) && context.getLong(UIDVALIDITY_KEY) == uidValidity;
+    boolean sameFolder = resumed && context.getLong(UIDVALIDITY_KEY) == uidValidity;
     lastUid = sameFolder ? context.getLong(LAST_UID_KEY) : 0;
+    session.listing(lastUid == 0 && status != null && status.uidValidity() == uidValidity ? status : null);
     List<MessageRef> all = session.source().listAfter(lastUid, session.knownUids()::contains);
     if (lastUid == 0) {
       session.tally().atSource = all.size();
@@ -60,6 +72,16 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     }
     session.noteSourceRefs(all);
     refs = all.iterator();
+  }
+
+  /** Every message is in the ledger and none came or went since: nothing to read, no folder to open. */
+  private void skipUnchanged(FolderStatus status, Ledger.CompleteFolder unchanged) {
+    uidValidity = status.uidValidity();
+    lastUid = status.uidNext() - 1;
+    session.tally().atSource = status.messages();
+    session.tally().bytesAtSource = unchanged.bytes();
+    session.tally().alreadyThere = status.messages();
+    refs = Collections.emptyIterator();
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.mailferry.job;
 
 import io.mailferry.config.SourceDeletion;
+import io.mailferry.ledger.Ledger;
+import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.report.FolderTally;
@@ -11,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.slf4j.Logger;
@@ -22,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the ledger knows, the destination matcher and the tally. Step-scoped: one per partition.
  * The tally is saved with every checkpoint, so the counts survive a restart.
  */
-class FolderSession implements ItemStream {
+class FolderSession implements ItemStream, StepExecutionListener {
 
   private static final String TALLY_KEY = "tally";
   /** Set when the folder stopped in a chunk because the destination was full: the refusal. */
@@ -43,6 +49,8 @@ class FolderSession implements ItemStream {
   /** What the filter dropped since the last chunk was written, to take back what a stop leaves unwritten. */
   private final List<Dropped> dropped = new ArrayList<>();
   private Long stoppedAt;
+  /** The source's STATUS just before this run listed the whole folder; null after a partial listing. */
+  private FolderStatus listedAt;
 
   /** @param skipReason null for a message the ledger already has */
   private record Dropped(long uid, String skipReason) {}
@@ -67,6 +75,38 @@ class FolderSession implements ItemStream {
     if (stoppedAt != null && full != null) {
       context.putString(FULL_KEY, full.getMessage());
     }
+  }
+
+  /** The folder was listed from its first message on, just after this STATUS (null: unknown). */
+  void listing(FolderStatus status) {
+    listedAt = status;
+  }
+
+  /**
+   * After the folder's last chunk committed: when every message it held at {@link #listing} is
+   * now in the ledger, the ledger remembers that STATUS, so an unchanged folder is not listed
+   * again (see UnchangedFolders); otherwise it forgets any older one.
+   */
+  @Override
+  public ExitStatus afterStep(StepExecution step) {
+    if (listedAt == null) {
+      return step.getExitStatus();
+    }
+    FolderTally t = tally();
+    boolean complete = step.getStatus() == BatchStatus.COMPLETED && stoppedAt == null && t.failedCount == 0
+        && t.totalSkipped() == 0 && t.copied + t.alreadyThere == t.atSource && t.atSource == listedAt.messages();
+    try {
+      if (complete) {
+        runtime.ledger().recordComplete(runtime.sourceAccount(), runtime.destAccount(), plan.sourceLabel(),
+            new Ledger.CompleteFolder(listedAt, t.bytesAtSource));
+      } else {
+        runtime.ledger().forgetComplete(runtime.sourceAccount(), runtime.destAccount(), plan.sourceLabel());
+      }
+    } catch (RuntimeException e) {
+      // Only a hint for the next run, which then lists the folder.
+      log.warn("{}: could not note the folder's state for the next run: {}", plan.sourceLabel(), e.getMessage());
+    }
+    return step.getExitStatus();
   }
 
   @Override

@@ -152,6 +152,7 @@ public class MigrateJobConfiguration {
         // The filter counts what it drops; running it again on a retry would count twice.
         .processorNonTransactional()
         .stream(folderSession)
+        .listener((StepExecutionListener) folderSession)
         .listener((StepExecutionListener) progress)
         .listener((ChunkListener<Object, Object>) progress)
         .listener(new StopWhenFull())

@@ -2,7 +2,11 @@ package io.mailferry.job;
 
 import io.mailferry.mail.ImapNamespace;
 import io.mailferry.sink.MailSink;
+import io.mailferry.source.MailSource;
+import io.mailferry.mail.FolderInfo;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Lists the source, maps every selected folder onto the destination. Writes nothing. */
 public final class MigrationPlanner {
@@ -10,8 +14,25 @@ public final class MigrationPlanner {
   private MigrationPlanner() {}
 
   public static List<FolderPlan> plan(MigrationRuntime runtime) {
-    var sourceFolders = runtime.source().listFolders();
+    // Both sides at once: each is a first connection (TLS handshake, login), most of this step's time.
+    CompletableFuture<List<FolderInfo>> listing = new CompletableFuture<>();
+    MailSource source = runtime.source(); // the runtime is job-scoped: resolved on this thread
+    Thread lister = new Thread(() -> {
+      try {
+        listing.complete(source.listFolders());
+      } catch (Throwable e) {
+        listing.completeExceptionally(e);
+      }
+    }, "mailferry-list-source");
+    lister.setDaemon(true);
+    lister.start();
     MailSink.Layout layout = runtime.sink().layout();
+    List<FolderInfo> sourceFolders;
+    try {
+      sourceFolders = listing.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
     var destination = new ImapNamespace(layout.separator(), layout.prefix(), layout.folders());
     return runtime.settings().folderMapper().map(sourceFolders, destination).stream()
         .map(FolderPlan::of)

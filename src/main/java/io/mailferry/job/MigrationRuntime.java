@@ -66,6 +66,11 @@ public class MigrationRuntime implements AutoCloseable {
     pace.next();
   }
 
+  /** Whether messages are paced (a message rate per account or host): then they go one at a time. */
+  public boolean messagesPaced() {
+    return pace.paced();
+  }
+
   public MigrationSettings settings() {
     return settings;
   }

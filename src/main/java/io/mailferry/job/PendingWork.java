@@ -24,6 +24,10 @@ public record PendingWork(List<Folder> folders) {
         continue;
       }
       Long limit = runtime.appendLimit(folder.destName());
+      if (UnchangedFolders.unchanged(runtime, folder, UnchangedFolders.status(runtime, folder)) != null) {
+        folders.add(new Folder(folder, 0, 0, 0, 0, limit)); // all of it is in the ledger, nothing new
+        continue;
+      }
       long messages = 0;
       long bytes = 0;
       long tooLarge = 0;

@@ -1,6 +1,7 @@
 package io.mailferry.ledger;
 
 import io.mailferry.mail.ContentKey;
+import io.mailferry.mail.FolderStatus;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
@@ -84,6 +85,43 @@ public class Ledger {
           ps.setTimestamp(14, now);
         });
   }
+
+  /**
+   * The source folder's STATUS when a run last copied every message of it, or null. A hint
+   * only: see {@link #recordComplete}.
+   */
+  public CompleteFolder completeFolder(String sourceAccount, String destAccount, String sourceFolder) {
+    List<CompleteFolder> rows = jdbc.query(
+        "SELECT uidvalidity, uidnext, messages, highest_modseq, size_bytes FROM mf_folder_state"
+            + " WHERE source_account = ? AND dest_account = ? AND source_folder = ?",
+        (rs, i) -> new CompleteFolder(new FolderStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+            (Long) rs.getObject(4, Long.class)), rs.getLong(5)),
+        sourceAccount, destAccount, sourceFolder);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  /**
+   * Remembers that every message the folder held at {@code status} (asked before it was listed)
+   * is in the ledger. Written after the folder's last chunk committed.
+   */
+  public void recordComplete(String sourceAccount, String destAccount, String sourceFolder,
+      CompleteFolder folder) {
+    forgetComplete(sourceAccount, destAccount, sourceFolder);
+    FolderStatus status = folder.status();
+    jdbc.update("INSERT INTO mf_folder_state (source_account, dest_account, source_folder, uidvalidity, uidnext,"
+            + " messages, highest_modseq, size_bytes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        sourceAccount, destAccount, sourceFolder, status.uidValidity(), status.uidNext(), status.messages(),
+        status.highestModSeq(), folder.bytes(), Timestamp.from(Instant.now()));
+  }
+
+  /** The folder was not copied completely this time: its next run lists it. */
+  public void forgetComplete(String sourceAccount, String destAccount, String sourceFolder) {
+    jdbc.update("DELETE FROM mf_folder_state WHERE source_account = ? AND dest_account = ? AND source_folder = ?",
+        sourceAccount, destAccount, sourceFolder);
+  }
+
+  /** A folder's STATUS when all of it was copied, and how many bytes it held. */
+  public record CompleteFolder(FolderStatus status, long bytes) {}
 
   /** How many messages of this source → destination pair the ledger holds. */
   public long count(String sourceAccount, String destAccount) {

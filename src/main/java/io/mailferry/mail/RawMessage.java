@@ -48,6 +48,11 @@ public final class RawMessage implements AutoCloseable {
     return sha256;
   }
 
+  /** True when the bytes are in memory: the message may be kept past the handler's call. */
+  public boolean inMemory() {
+    return bytes != null;
+  }
+
   public InputStream open() throws IOException {
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
   }

@@ -70,13 +70,16 @@ final class TrustedCertificates {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      try {
+      if (extra == null) {
         system.checkServerTrusted(chain, authType);
-      } catch (CertificateException e) {
-        if (extra == null) {
-          throw e;
-        }
+        return;
+      }
+      // The user's own certificate first: it is the one expected, and checking one certificate is
+      // quicker than a failed path search through every system CA.
+      try {
         extra.checkServerTrusted(chain, authType);
+      } catch (CertificateException e) {
+        system.checkServerTrusted(chain, authType);
       }
     }
 

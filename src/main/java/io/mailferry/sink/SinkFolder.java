@@ -36,6 +36,35 @@ public interface SinkFolder extends AutoCloseable {
   }
 
   /**
+   * How many messages one {@link #appendAll} may carry; 1 (the default) when the destination
+   * stores one message per command.
+   */
+  default int batchLimit() {
+    return 1;
+  }
+
+  /**
+   * Stores several messages in one command (MULTIAPPEND, RFC 3502): all of them or none.
+   *
+   * @return where each was stored, in order
+   * @throws BatchRefused when the server refused the batch; nothing of it was stored, so the
+   *     caller appends the messages one by one to learn which one is refused and why
+   */
+  default List<Appended> appendAll(List<Outgoing> messages) {
+    throw new UnsupportedOperationException("this destination stores one message per command");
+  }
+
+  /** One message of a batch: its exact bytes, flags and INTERNALDATE. */
+  record Outgoing(MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {}
+
+  /** The server refused a whole batch: nothing of it was stored. */
+  final class BatchRefused extends RuntimeException {
+    public BatchRefused(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
+
+  /**
    * A message the ledger says is already here: an archive brings its flags up to date (a
    * rename); an IMAP destination is left as it is.
    */

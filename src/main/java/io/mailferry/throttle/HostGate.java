@@ -70,6 +70,10 @@ public final class HostGate {
     }
   }
 
+  public boolean pacesMessages() {
+    return messages != null;
+  }
+
   public void message() {
     if (messages != null) {
       messages.take(1);

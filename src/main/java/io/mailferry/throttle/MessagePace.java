@@ -22,6 +22,11 @@ public final class MessagePace implements AutoCloseable {
         : HostGates.shared().join("destination", settings.to().host(), t);
   }
 
+  public boolean paced() {
+    return account != null || (sourceHost != null && sourceHost.pacesMessages())
+        || (destinationHost != null && destinationHost.pacesMessages());
+  }
+
   public void next() {
     if (account != null) {
       account.take(1);

@@ -66,8 +66,10 @@ public final class BenchServers {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int folderCount = args.length > 1 ? Integer.parseInt(args[1]) : 29;
         int loaders = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        // "large": the large-message profile, every message 1-30 MB (BenchCorpus.generateLarge)
+        boolean large = args.length > 3 && args[3].equals("large");
         if (count < 0 || folderCount < 1 || loaders < 1) {
-            throw new IllegalArgumentException("usage: BenchServers [MESSAGES>=0 [FOLDERS>=1 [LOADERS>=1]]]");
+            throw new IllegalArgumentException("usage: BenchServers [MESSAGES>=0 [FOLDERS>=1 [LOADERS>=1 [realistic|large]]]]");
         }
 
         DovecotServer server = DovecotServer.start(DovecotServer.Layout.SLASH, 50);
@@ -83,7 +85,7 @@ public final class BenchServers {
                 server.addUser(user, PASSWORD_PREFIX + user);
             }
             long started = System.nanoTime();
-            long[] loaded = load(server, count, folderCount, loaders);
+            long[] loaded = load(server, count, folderCount, loaders, large);
             System.err.printf(Locale.ROOT, "bench-servers: loaded %d messages (%.1f MB) in %.1f s%n",
                     loaded[0], loaded[1] / 1e6, (System.nanoTime() - started) / 1e9);
 
@@ -116,7 +118,8 @@ public final class BenchServers {
     }
 
     /** Returns {messages, bytes}. */
-    private static long[] load(DovecotServer server, int count, int folderCount, int loaders) throws Exception {
+    private static long[] load(DovecotServer server, int count, int folderCount, int loaders, boolean large)
+            throws Exception {
         String host = server.host();
         int port = server.imapPort();
         String password = PASSWORD_PREFIX + "src";
@@ -148,7 +151,7 @@ public final class BenchServers {
         AtomicLong bytes = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < loaders; t++) {
-            BlockingQueue<SampleMessage> queue = new ArrayBlockingQueue<>(32);
+            BlockingQueue<SampleMessage> queue = new ArrayBlockingQueue<>(large ? 1 : 32); // large: bounded memory
             queues.add(queue);
             Thread thread = new Thread(() -> {
                 try (TestMailbox box = TestMailbox.connect(host, port, "src", password)) {
@@ -174,7 +177,8 @@ public final class BenchServers {
         }
 
         long lastReport = System.nanoTime();
-        Iterator<SampleMessage> corpus = BenchCorpus.generate(SEED, count, folderCount);
+        Iterator<SampleMessage> corpus = large ? BenchCorpus.generateLarge(SEED, count, folderCount)
+                : BenchCorpus.generate(SEED, count, folderCount);
         int produced = 0;
         while (corpus.hasNext() && failure.get() == null) {
             SampleMessage m = corpus.next();

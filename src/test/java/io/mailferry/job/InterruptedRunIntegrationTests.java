@@ -47,7 +47,8 @@ class InterruptedRunIntegrationTests {
     Account source = Account.onDovecot(dovecot, "lostsrc");
     fill(source, "lost");
     dovecot.addUser("lostdst", "pw-lostdst");
-    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 17,
+    // Dovecot takes MULTIAPPEND: the first APPEND carries all the messages, and all of them are stored.
+    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 1,
         FaultyImapProxy.Fault.SWALLOW_TAGGED_ANSWER)) {
       Account destination = Account.imap("127.0.0.1", proxy.port(), "lostdst", "pw-lostdst");
 
@@ -80,7 +81,7 @@ class InterruptedRunIntegrationTests {
     Account source = Account.onDovecot(dovecot, "stallsrc");
     fill(source, "stall");
     dovecot.addUser("stalldst", "pw-stalldst");
-    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 9, FaultyImapProxy.Fault.STALL)) {
+    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 1, FaultyImapProxy.Fault.STALL)) {
       Account destination = Account.imap("127.0.0.1", proxy.port(), "stalldst", "pw-stalldst");
 
       var run = Mailferry.migrate(source, destination, state, "--timeout", "2");
@@ -164,12 +165,13 @@ class InterruptedRunIntegrationTests {
     dovecot.addUser("cutdst", "pw-cutdst");
     try (TestMailbox box = source.open()) {
       for (int i = 0; i < MESSAGES; i++) {
-        box.append("INBOX", LimitsIntegrationTests.message("cut-" + i, 10_000), Set.of("\\Seen"),
+        box.append("INBOX", LimitsIntegrationTests.message("cut-" + i, 100_000), Set.of("\\Seen"),
             Instant.parse("2025-03-01T00:00:00Z").plusSeconds(i));
       }
     }
-    // STARTTLS passes through the proxy untouched: it only counts and cuts bytes.
-    try (CuttingProxy proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 300_000)) {
+    // STARTTLS passes through the proxy untouched: it only counts and cuts bytes. About 6 MB go in
+    // MULTIAPPENDs of 4 MiB: the cut lands in the second, after the first was stored.
+    try (CuttingProxy proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 5_000_000)) {
       Account destination = Account.imap("127.0.0.1", proxy.port(), "cutdst", "pw-cutdst")
           .trusting(dovecot.certificatePem());
       Account viaDovecot = Account.imap(dovecot.host(), dovecot.imapPort(), "cutdst", "pw-cutdst");

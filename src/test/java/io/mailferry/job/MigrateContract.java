@@ -95,6 +95,26 @@ abstract class MigrateContract {
   }
 
   @Test
+  void a_message_skipped_as_deleted_is_copied_by_a_rerun_once_undeleted() throws Exception {
+    // The first run skips one message, so the folder is not "all copied": the re-run, although
+    // UIDNEXT and MESSAGES did not move, lists it again and finds the message.
+    append(source, "Later", HardCases.all().get(0).raw(), Set.of(), Instant.parse("2026-01-01T10:00:00Z"));
+    append(source, "Later", HardCases.all().get(1).raw(), Set.of("\\Deleted"), Instant.parse("2026-01-02T10:00:00Z"));
+    assertThat(Mailferry.migrate(source, destination, state).exitCode()).isZero();
+    assertThat(snapshot(destination).get("Later")).hasSize(1);
+    try (TestMailbox box = source.open()) {
+      box.undelete(source.serverName("Later"), 2);
+    }
+
+    Path report = state.resolve("undeleted.json");
+    var again = Mailferry.migrate(source, destination, state, "--report", report.toString());
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(totalCopied(Files.readString(report))).isEqualTo(1);
+    assertThat(snapshot(destination).get("Later")).isEqualTo(snapshot(source).get("Later"));
+  }
+
+  @Test
   void messages_already_at_the_destination_are_not_copied_again() throws Exception {
     List<HardCases.HardCase> cases = HardCases.all().stream().filter(c -> !c.flags().contains("\\Deleted")).toList();
     for (var c : cases) {

@@ -81,6 +81,17 @@ public final class BenchCorpus {
 
     /** As {@link #generate(long, int, int)}; with {@code largeTail} a rare message grows up to 30 MB. */
     public static Iterator<SampleMessage> generate(long seed, int count, int folderCount, boolean largeTail) {
+        return generate(seed, count, folderCount, largeTail ? Sizes.LARGE_TAIL : Sizes.REALISTIC);
+    }
+
+    /** The large-message profile: every message carries an attachment, 1-30 MB in all (log-uniform). */
+    public static Iterator<SampleMessage> generateLarge(long seed, int count, int folderCount) {
+        return generate(seed, count, folderCount, Sizes.LARGE_ONLY);
+    }
+
+    private enum Sizes { REALISTIC, LARGE_TAIL, LARGE_ONLY }
+
+    private static Iterator<SampleMessage> generate(long seed, int count, int folderCount, Sizes sizes) {
         if (count < 0 || folderCount < 1) {
             throw new IllegalArgumentException("count >= 0 and folderCount >= 1 required");
         }
@@ -98,7 +109,7 @@ public final class BenchCorpus {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                return message(seed, next++, count, folders, largeTail);
+                return message(seed, next++, count, folders, sizes);
             }
         };
     }
@@ -115,7 +126,7 @@ public final class BenchCorpus {
         return List.copyOf(result);
     }
 
-    private static SampleMessage message(long seed, int i, int count, List<List<String>> folders, boolean largeTail) {
+    private static SampleMessage message(long seed, int i, int count, List<List<String>> folders, Sizes sizes) {
         long key = mix(seed + 0x9E3779B97F4A7C15L * (i + 1L));
         Random r = new Random(key);
 
@@ -144,7 +155,9 @@ public final class BenchCorpus {
         int textSize = (int) logUniform(r, 2 * KB, 20 * KB);
         double kind = r.nextDouble();
         int attachmentSize = 0;
-        if (largeTail && kind < LARGE_TAIL_SHARE) {
+        if (sizes == Sizes.LARGE_ONLY) {
+            attachmentSize = (int) logUniform(r, 3 * MB / 4, 21 * MB); // with base64 and text: about 1-30 MB
+        } else if (sizes == Sizes.LARGE_TAIL && kind < LARGE_TAIL_SHARE) {
             attachmentSize = (int) logUniform(r, 3 * MB, 21 * MB); // base64 brings it to at most ~30 MB
         } else if (kind < LARGE_TAIL_SHARE + ATTACHMENT_SHARE) {
             attachmentSize = (int) logUniform(r, 50 * KB, 2 * MB);

@@ -89,6 +89,17 @@ class CorpusTests {
     }
 
     @Test
+    void largeProfileMessagesAreAllBetween1And30Mb() {
+        Iterator<SampleMessage> it = BenchCorpus.generateLarge(42, 12, 5);
+        int n = 0;
+        while (it.hasNext()) {
+            assertThat((long) it.next().raw().length).isBetween(MB, 30 * MB);
+            n++;
+        }
+        assertThat(n).isEqualTo(12);
+    }
+
+    @Test
     void benchFoldersAreNestedParentsFirstAndPartlyNonAscii() {
         List<List<String>> folders = BenchCorpus.folders(30);
         assertThat(folders).hasSize(30).doesNotHaveDuplicates();

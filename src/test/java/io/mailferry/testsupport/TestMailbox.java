@@ -218,14 +218,24 @@ public final class TestMailbox implements AutoCloseable {
         }
     }
 
+    /** Takes \Deleted off message number {@code n} (1-based) of a folder. */
+    public void undelete(String folderName, int n) throws MessagingException {
+        markDeleted(folderName, n, false);
+    }
+
     /** Deletes message number {@code n} (1-based) of a folder for good (\Deleted, then EXPUNGE). */
     public void expunge(String folderName, int n) throws MessagingException {
+        markDeleted(folderName, n, true);
+    }
+
+    /** Sets or clears \Deleted; closing the folder expunges when it was set. */
+    private void markDeleted(String folderName, int n, boolean deleted) throws MessagingException {
         Folder folder = store.getFolder(folderName);
         folder.open(Folder.READ_WRITE);
         try {
-            folder.getMessage(n).setFlag(jakarta.mail.Flags.Flag.DELETED, true);
+            folder.getMessage(n).setFlag(jakarta.mail.Flags.Flag.DELETED, deleted);
         } finally {
-            folder.close(true);
+            folder.close(deleted);
         }
     }
 

@@ -12,8 +12,6 @@ import jakarta.mail.FetchProfile;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.UIDFolder;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +23,8 @@ import java.util.Set;
 import org.eclipse.angus.mail.iap.BadCommandException;
 import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.Literal;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 
@@ -37,6 +37,8 @@ final class ImapSinkFolder implements SinkFolder {
 
   private final LeasedFolder lease;
   private final IMAPFolder folder;
+  /** Whether the server takes MULTIAPPEND (RFC 3502); asked on first use. */
+  private Boolean multiAppend;
 
   ImapSinkFolder(LeasedFolder lease) {
     this.lease = lease;
@@ -89,19 +91,53 @@ final class ImapSinkFolder implements SinkFolder {
     return new PermanentFlagsFilter(folder.getPermanentFlags());
   }
 
+  /** Messages per MULTIAPPEND: enough to save most round trips and per-command work of the server. */
+  static final int MULTIAPPEND_BATCH = 64;
+
+  @Override
+  public int batchLimit() {
+    if (multiAppend == null) {
+      try {
+        multiAppend = (Boolean) folder.doCommand(p -> p.hasCapability("MULTIAPPEND"));
+      } catch (MessagingException e) {
+        throw failure(e);
+      }
+    }
+    return multiAppend ? MULTIAPPEND_BATCH : 1;
+  }
+
+  @Override
+  public List<Appended> appendAll(List<Outgoing> messages) {
+    Response tagged;
+    try {
+      tagged = (Response) folder.doCommand(p -> {
+        try {
+          Response r = MultiAppend.send(p, folder.getFullName(), messages);
+          if (r.isBYE()) {
+            p.handleResult(r); // the connection is gone: thrown as such, and the chunk is retried
+          }
+          return r;
+        } catch (ProtocolException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new ProtocolException(e.getMessage(), e);
+        }
+      });
+    } catch (MessagingException e) {
+      throw failure(e);
+    }
+    if (tagged.isBAD()) {
+      multiAppend = false; // the server does not take it after all: one message per command from now on
+    }
+    if (!tagged.isOK()) {
+      throw new BatchRefused(tagged.toString(), null);
+    }
+    return MultiAppend.appended(tagged.toString(), messages.size());
+  }
+
   @Override
   public Appended append(RawMessage message, Set<String> flags, Instant internalDate) {
-    Literal literal = new Literal() {
-      @Override
-      public int size() {
-        return Math.toIntExact(message.size());
-      }
-
-      @Override
-      public void writeTo(OutputStream out) throws IOException {
-        message.writeTo(out);
-      }
-    };
+    Literal literal = MultiAppend.literal(message);
     while (true) {
       try {
         AppendUID uid = (AppendUID) folder.doCommand(p ->

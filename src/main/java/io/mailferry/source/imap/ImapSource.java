@@ -1,12 +1,15 @@
 package io.mailferry.source.imap;
 
 import io.mailferry.mail.FolderInfo;
+import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.ImapNamespace;
 import io.mailferry.mail.ImapStores;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
 import jakarta.mail.Folder;
 import java.nio.file.Path;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.Status;
 import java.util.List;
 
 /** An IMAP account read through a capped connection pool. Thread-safe. */
@@ -29,6 +32,23 @@ public final class ImapSource implements MailSource {
   public SourceFolder open(FolderInfo info) {
     // EXAMINE, not SELECT: the source is never changed (RFC 9051 6.3.3).
     return new ImapSourceFolder(info.path(), stores.open(info.serverName(), Folder.READ_ONLY), spoolDir);
+  }
+
+  @Override
+  public FolderStatus status(FolderInfo info) {
+    return stores.with(store -> {
+      boolean condstore = store.hasCapability("CONDSTORE");
+      String[] items = condstore
+          ? new String[] {"MESSAGES", "UIDNEXT", "UIDVALIDITY", "HIGHESTMODSEQ"}
+          : new String[] {"MESSAGES", "UIDNEXT", "UIDVALIDITY"};
+      IMAPFolder folder = (IMAPFolder) store.getFolder(info.serverName());
+      Status s = (Status) folder.doCommand(p -> p.status(info.serverName(), items));
+      if (s == null || s.uidnext <= 0 || s.uidvalidity <= 0 || s.total < 0) {
+        return null; // a server that leaves out an item: the folder is listed as usual
+      }
+      return new FolderStatus(s.uidvalidity, s.uidnext, s.total,
+          condstore && s.highestmodseq > 0 ? s.highestmodseq : null);
+    });
   }
 
   @Override
