@@ -77,7 +77,7 @@ class MigrateCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "WHERE", defaultValue = "local",
       description = "local (this process copies the folders) or remote: `mailferry worker` processes sharing "
           + "the --db job store copy them; this one plans and waits (default ${DEFAULT-VALUE})")
-  String workers;
+  String workers = "local";
 
   /** Set by restore (--since/--before); migrate takes every date. */
   DateWindow dates = DateWindow.ALL;

@@ -54,7 +54,8 @@ public class MigrationRuntime implements AutoCloseable {
     Endpoint from = settings.from();
     return switch (from.protocol()) {
       case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
-      case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir);
+      case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir,
+          new SideThrottle("source", from.host(), settings.throttling()));
       case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
           settings.fromConnection(), new SideThrottle("source", from.host(), settings.throttling())),
           settings.maxConnections()), spoolDir);

@@ -71,4 +71,12 @@ public final class MailSessions {
   private static String millis(java.time.Duration d) {
     return String.valueOf(d.toMillis());
   }
+
+  /**
+   * A connected socket whose bytes, both ways, pass a meter that may make the caller wait (a rate
+   * limit): for protocols we speak ourselves (POP3). Wrap it before any TLS layer.
+   */
+  public static java.net.Socket metered(java.net.Socket socket, java.util.function.LongConsumer meter) {
+    return new MeteredSocket(socket, meter);
+  }
 }

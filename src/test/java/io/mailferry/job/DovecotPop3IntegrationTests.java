@@ -32,6 +32,32 @@ class DovecotPop3IntegrationTests extends Pop3Contract {
     assertThat(shas(destination, "INBOX")).isEqualTo(shas(sourceMailbox, "INBOX"));
   }
 
+  @Test
+  void a_byte_rate_holds_on_the_pop3_wire_too() throws Exception {
+    // 8 messages of 64 KiB: about 530 KB to read; at 100 KB/s that takes at least 5 s on the wire.
+    String filler = "x".repeat(76) + "\r\n";
+    for (int i = 0; i < 8; i++) {
+      seed(("From: a@example.org\r\nSubject: big " + i + "\r\nMessage-ID: <big" + i + "@pop3.example.org>\r\n\r\n"
+          + filler.repeat(64 * 1024 / filler.length())).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    long started = System.nanoTime();
+    var run = Mailferry.migrate(source, destination, state, "--max-bytes-per-second", "100k");
+    double seconds = (System.nanoTime() - started) / 1e9;
+    // The same copy without a rate, into another account, is the baseline (start-up, the machine's
+    // load); run second, so that a warmer JVM can only make the difference larger.
+    started = System.nanoTime();
+    var unlimited = Mailferry.migrate(source, newDestinationAccount(), state.resolve("unlimited"));
+    double baseline = (System.nanoTime() - started) / 1e9;
+
+    assertThat(unlimited.exitCode()).as(unlimited.toString()).isZero();
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(shas(destination, "INBOX")).isEqualTo(shas(sourceMailbox, "INBOX"));
+    // About 530 KB read at 100 KB/s: at least 5 s on the wire, where the baseline needs well under
+    // a second for the same bytes. (A rate can only slow a run down: the lower bound is what holds it.)
+    assertThat(seconds - baseline).as("seconds added by --max-bytes-per-second 100k (baseline %.1f s)", baseline)
+        .isGreaterThan(4.0);
+  }
+
   @Override
   protected Account newSourceMailbox() {
     return Account.onDovecot(dovecot.server(), "popsrc" + USERS.incrementAndGet());

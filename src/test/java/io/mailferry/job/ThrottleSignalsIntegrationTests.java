@@ -55,9 +55,11 @@ class ThrottleSignalsIntegrationTests {
       throws Exception {
     Account source = Account.onDovecot(dovecot, "sigsrc" + USERS.incrementAndGet());
     Account destination = Account.onDovecot(dovecot, "sigdst" + USERS.get());
-    fill(source, 1, 12, 2_000);
+    // 150 messages go as three MULTIAPPENDs (64 and 36 in the first chunk of 100, then 50): the
+    // signal answers the second, in the middle of the run.
+    fill(source, 1, 150, 2_000);
     try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())
-        .answer("APPEND", 5, signal)) {
+        .answer("APPEND", 2, signal)) {
 
       var run = Mailferry.migrate(source, viaProxy(destination, proxy), state);
 
@@ -120,9 +122,9 @@ class ThrottleSignalsIntegrationTests {
   void a_server_that_keeps_throttling_stops_the_run_resumably_after_the_total_wait() throws Exception {
     Account source = Account.onDovecot(dovecot, "keepsrc");
     Account destination = Account.onDovecot(dovecot, "keepdst");
-    fill(source, 1, 8, 2_000);
+    fill(source, 1, 150, 2_000);
     try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())) {
-      for (int n = 3; n <= 100; n++) {
+      for (int n = 2; n <= 100; n++) { // the first MULTIAPPEND (64 messages) passes, then only refusals
         proxy.answer("APPEND", n, "NO [THROTTLED] slow down");
       }
 

@@ -108,9 +108,24 @@ final class ImapSinkFolder implements SinkFolder {
 
   @Override
   public List<Appended> appendAll(List<Outgoing> messages) {
-    Response tagged;
+    Response tagged = sendAll(messages);
+    // A refused MULTIAPPEND stored nothing (RFC 3502): a NO asking to slow down is waited out as
+    // asked, then the same batch goes again.
+    while (tagged.isNO() && lease.backedOff(new MessagingException(tagged.toString()))) {
+      tagged = sendAll(messages);
+    }
+    if (tagged.isBAD()) {
+      multiAppend = false; // the server does not take it after all: one message per command from now on
+    }
+    if (!tagged.isOK()) {
+      throw new BatchRefused(tagged.toString(), null);
+    }
+    return MultiAppend.appended(tagged.toString(), messages.size());
+  }
+
+  private Response sendAll(List<Outgoing> messages) {
     try {
-      tagged = (Response) folder.doCommand(p -> {
+      return (Response) folder.doCommand(p -> {
         try {
           Response r = MultiAppend.send(p, folder.getFullName(), messages);
           if (r.isBYE()) {
@@ -126,13 +141,6 @@ final class ImapSinkFolder implements SinkFolder {
     } catch (MessagingException e) {
       throw failure(e);
     }
-    if (tagged.isBAD()) {
-      multiAppend = false; // the server does not take it after all: one message per command from now on
-    }
-    if (!tagged.isOK()) {
-      throw new BatchRefused(tagged.toString(), null);
-    }
-    return MultiAppend.appended(tagged.toString(), messages.size());
   }
 
   @Override

@@ -40,13 +40,21 @@ final class Pop3Client implements AutoCloseable {
   private Set<String> capabilities = Set.of();
   private boolean broken;
 
-  private Pop3Client(Endpoint endpoint) {
+  private final java.util.function.LongConsumer wire;
+
+  private Pop3Client(Endpoint endpoint, java.util.function.LongConsumer wire) {
     this.endpoint = endpoint;
+    this.wire = wire;
   }
 
-  /** Connects, secures (implicit TLS or STLS) and logs in; every failure is one sentence. */
-  static Pop3Client open(Endpoint endpoint, Secret secret, ConnectionSettings settings) {
-    Pop3Client client = new Pop3Client(endpoint);
+  /**
+   * Connects, secures (implicit TLS or STLS) and logs in; every failure is one sentence.
+   *
+   * @param wire counts the bytes crossing the wire and may make us wait (--max-bytes-per-second)
+   */
+  static Pop3Client open(Endpoint endpoint, Secret secret, ConnectionSettings settings,
+      java.util.function.LongConsumer wire) {
+    Pop3Client client = new Pop3Client(endpoint, wire);
     try {
       client.connect(settings);
       client.login(secret, settings);
@@ -64,6 +72,7 @@ final class Pop3Client implements AutoCloseable {
     socket = new Socket();
     socket.setTcpNoDelay(true);
     socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) settings.connectTimeout().toMillis());
+    socket = MailSessions.metered(socket, wire); // under TLS: what the network carries
     socket.setSoTimeout((int) settings.ioTimeout().toMillis());
     if (endpoint.implicitTls()) {
       secure(settings);

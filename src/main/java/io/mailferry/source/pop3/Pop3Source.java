@@ -11,6 +11,7 @@ import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.mailferry.throttle.SideThrottle;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,7 +35,13 @@ public final class Pop3Source implements MailSource {
   private boolean folderOpen;
   private int peak;
 
-  public Pop3Source(Endpoint endpoint, Secret secret, ConnectionSettings settings, Path spoolDir) {
+  private final SideThrottle throttle;
+  /** Whether our one connection holds a slot of the host's budget (--max-host-connections). */
+  private boolean hostSlot;
+
+  public Pop3Source(Endpoint endpoint, Secret secret, ConnectionSettings settings, Path spoolDir,
+      SideThrottle throttle) {
+    this.throttle = throttle;
     this.endpoint = endpoint;
     this.secret = secret;
     this.settings = settings;
@@ -60,7 +67,18 @@ public final class Pop3Source implements MailSource {
 
   private Pop3Client client() {
     if (client == null || client.isBroken()) {
-      client = Pop3Client.open(endpoint, secret, settings);
+      if (client != null) {
+        client.close();
+      }
+      takeHostSlot();
+      throttle.host().awaitLogin();
+      try {
+        client = Pop3Client.open(endpoint, secret, settings, throttle::onWire);
+      } catch (RuntimeException e) {
+        client = null;
+        giveBackHostSlot();
+        throw e;
+      }
       peak = 1;
     }
     return client;
@@ -87,6 +105,29 @@ public final class Pop3Source implements MailSource {
     } finally {
       client.close();
       client = null;
+      giveBackHostSlot();
+    }
+  }
+
+  /** Waits while the host has as many connections as its budget allows (a bulk run's other accounts). */
+  private void takeHostSlot() {
+    if (hostSlot) {
+      return;
+    }
+    try {
+      throttle.host().budget().acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MailferryException.Temporary("Interrupted while waiting for a connection to " + endpoint.host()
+          + ".", e);
+    }
+    hostSlot = true;
+  }
+
+  private void giveBackHostSlot() {
+    if (hostSlot) {
+      hostSlot = false;
+      throttle.host().budget().release();
     }
   }
 
@@ -105,7 +146,11 @@ public final class Pop3Source implements MailSource {
 
   @Override
   public synchronized void close() {
-    release(true, true);
+    try {
+      release(true, true);
+    } finally {
+      throttle.close();
+    }
   }
 
   Endpoint endpoint() {
