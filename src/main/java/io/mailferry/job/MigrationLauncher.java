@@ -91,7 +91,46 @@ public class MigrationLauncher {
     return from + " → " + to;
   }
 
+  /** How often a start that lost a serialization race in the job store is tried again. */
+  private static final int START_ATTEMPTS = 8;
+
   private JobExecution startOrContinue(MigrationSettings settings, String jobName, boolean remoteWorkers) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOrContinueRecovering(settings, jobName, remoteWorkers);
+      } catch (MailferryException.Temporary e) {
+        // Spring Batch creates job instances in SERIALIZABLE transactions: on PostgreSQL two
+        // accounts starting at the same moment (a bulk run, or two managers) can make one of them
+        // fail to commit. Nothing of it was stored; start it again a little later.
+        if (attempt == START_ATTEMPTS || !lostSerializationRace(e)) {
+          throw e;
+        }
+        log.info("The job store was busy starting another migration; starting {} again.", settings.from());
+        sleepQuietly(java.util.concurrent.ThreadLocalRandom.current().nextLong(50, 100L << attempt));
+      }
+    }
+  }
+
+  private static boolean lostSerializationRace(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof org.springframework.dao.ConcurrencyFailureException
+          || String.valueOf(t.getMessage()).contains("could not serialize access")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MailferryException.Temporary("Interrupted while starting the migration.", e);
+    }
+  }
+
+  private JobExecution startOrContinueRecovering(MigrationSettings settings, String jobName, boolean remoteWorkers) {
     try {
       return startOrContinueOnce(settings, jobName, remoteWorkers);
     } catch (MailferryException.Temporary e) {

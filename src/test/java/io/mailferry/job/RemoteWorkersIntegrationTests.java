@@ -34,7 +34,8 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * A manager and worker JVMs on this machine sharing one PostgreSQL job store and one Dovecot:
+ * A manager running a bulk job file and worker JVMs on this machine, sharing one PostgreSQL job
+ * store and one Dovecot:
  * the folders spread over the workers, the connection cap holds across them (sampled at the
  * server), and a worker killed with SIGKILL mid-run is replaced: every message arrives once.
  */
@@ -93,21 +94,29 @@ class RemoteWorkersIntegrationTests {
     worker("w2", env);
     ConnectionSampler sampler = new ConnectionSampler(sources, destinations);
     sampler.start();
+    // One bulk job file of both accounts, its manager handing every folder to the workers.
+    Path job = Files.writeString(state.resolve("bulk.yml"), """
+        kind: migrate
+        from: imap://%1$s:%2$d
+        to: imap://%1$s:%2$d
+        trust-cert: %3$s
+        max-parallel-accounts: 2
+        max-connections: %4$d
+        accounts:
+          - from-user: rsrc1
+            to-user: rdst1
+          - from-user: rsrc2
+            to-user: rdst2
+        """.formatted(dovecot.host(), dovecot.imapPort(), dovecot.certificatePem(), CAP));
     List<Process> managers = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      List<String> args = new ArrayList<>(List.of("migrate", "--from", sources.get(i).url(),
-          "--to", destinations.get(i).url(), "--workers", "remote", "--max-connections", String.valueOf(CAP),
-          "--from-trust-cert", dovecot.certificatePem().toString(),
-          "--to-trust-cert", dovecot.certificatePem().toString()));
-      managers.add(mailferry("manager" + (i + 1), env, args));
-    }
+    managers.add(mailferry("manager", env, List.of("run", job.toString(), "--workers", "remote")));
 
     // Kill w1 while it holds a folder and messages are moving, then start a replacement.
     List<Long> heldByKilled = waitUntilCopyingOn("w1@", destinations, managers.get(0));
     assertThat(heldByKilled).as("w1 was copying a folder when killed\n" + output()).isNotEmpty();
     w1.destroyForcibly().waitFor(); // SIGKILL: no lease released, no chunk finished
     worker("w3", env);
-    // Manager 1 is still running for sure: its folder held by w1 waits for the lease to expire.
+    // The manager is still running for sure: the folder held by w1 waits for its lease to expire.
     String shown = statusWhileRunning(env, managers.get(0));
     assertThat(shown).as("status --workers shows what a worker copies\n" + output())
         .containsPattern("(?m)^w[23]@\\S+ .* job \\d+ \\S+ since ");
