@@ -55,6 +55,11 @@ class JobFileTests {
     assertThat(bulk.accounts().get(4).settings().maxConnections()).isEqualTo(4);
     assertThat(bulk.accounts().get(4).settings().includes()).containsExactly("INBOX", "Board/*");
     assertThat(bulk.accounts().get(0).settings().excludes()).containsExactly("Trash");
+    // Caps and rates of the job reach every account's settings; the shared host budget too.
+    assertThat(bulk.accounts()).allSatisfy(a -> {
+      assertThat(a.settings().throttling().maxHostConnections()).isEqualTo(10);
+      assertThat(a.settings().throttling().hostBytesPerSecond()).isEqualTo(20L << 20);
+    });
 
     JobFiles.Loaded backup = JobFiles.load(Path.of("jobs/nightly-backup.yml"));
     assertThat(backup.job().kind()).isEqualTo(JobFile.Kind.BACKUP);

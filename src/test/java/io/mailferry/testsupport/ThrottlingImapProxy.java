@@ -31,6 +31,9 @@ public final class ThrottlingImapProxy implements AutoCloseable {
   /** One command as the server saw it: when, which verb, and how many connections were open. */
   public record Seen(long nanos, String verb, int openConnections, boolean refused) {}
 
+  /** The verb under which {@link #seen} lists literals (message bodies), once each has fully arrived. */
+  public static final String LITERAL_ARRIVED = "(literal)";
+
   private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)(\\+?)}$");
 
   private final ServerSocket listener;
@@ -149,6 +152,7 @@ public final class ThrottlingImapProxy implements AutoCloseable {
         }
         out.flush();
         out.write(in.readNBytes(Integer.parseInt(literal.group(1))));
+        note(LITERAL_ARRIVED, false); // when a message's last byte arrived: what byte rates are measured by
         line = readLine(in);
         if (line == null) {
           return;
