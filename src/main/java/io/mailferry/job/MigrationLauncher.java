@@ -217,7 +217,30 @@ public class MigrationLauncher {
       execution.setEndTime(java.time.LocalDateTime.now());
       repository.update(execution);
     }
+    closeRunningSteps(execution);
     return execution;
+  }
+
+  /**
+   * Steps of a killed execution can still be marked running (a partition stopping when the second
+   * signal came): a restart refuses to run while one is. They failed; their checkpoints stay.
+   */
+  private void closeRunningSteps(JobExecution execution) {
+    JobExecution stored = repository.getJobExecution(execution.getId());
+    if (stored == null) {
+      return;
+    }
+    for (StepExecution step : stored.getStepExecutions()) {
+      if (step.getStatus().isRunning() || (step.getStartTime() != null && step.getEndTime() == null)) {
+        if (step.getStatus().isRunning()) {
+          step.setStatus(BatchStatus.FAILED);
+          step.setExitStatus(org.springframework.batch.core.ExitStatus.FAILED
+              .addExitDescription("the process ended before this step did"));
+        }
+        step.setEndTime(java.time.LocalDateTime.now());
+        repository.update(step);
+      }
+    }
   }
 
   /** The process running this execution's migration now ("process 42 on host"), if one is. */

@@ -26,16 +26,27 @@ public final class MigrationPlanner {
     }, "mailferry-list-source");
     lister.setDaemon(true);
     lister.start();
-    MailSink.Layout layout = runtime.sink().layout();
-    List<FolderInfo> sourceFolders;
+    MailSink.Layout layout;
     try {
-      sourceFolders = listing.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      layout = runtime.sink().layout();
+    } catch (RuntimeException destinationFailure) {
+      // When both sides fail, the source's failure is the one to tell, as when they were asked in
+      // turn: the user fixes the source first (and a test of it does not depend on a race).
+      sourceFolders(listing);
+      throw destinationFailure;
     }
+    List<FolderInfo> sourceFolders = sourceFolders(listing);
     var destination = new ImapNamespace(layout.separator(), layout.prefix(), layout.folders());
     return runtime.settings().folderMapper().map(sourceFolders, destination).stream()
         .map(FolderPlan::of)
         .toList();
+  }
+
+  private static List<FolderInfo> sourceFolders(CompletableFuture<List<FolderInfo>> listing) {
+    try {
+      return listing.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 }

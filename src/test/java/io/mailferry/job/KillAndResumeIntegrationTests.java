@@ -134,7 +134,9 @@ class KillAndResumeIntegrationTests {
       }
     }
     Account destination = account("lockdst");
-    Process running = start(source, destination, "migrate");
+    // Held to 200 messages/s (15 s in all): MULTIAPPEND would otherwise finish before the second
+    // process has started up.
+    Process running = start(source, destination, "migrate", "--max-messages-per-second", "200");
     assertThat(waitUntilCopied(running, destination, 1)).as("the first run is copying").isTrue();
 
     List<String> again = new ArrayList<>(List.of("migrate", "--from", source.url(), "--to", destination.url(),
@@ -151,13 +153,14 @@ class KillAndResumeIntegrationTests {
     }
   }
 
-  private Process start(Account source, Account destination, String command) throws Exception {
+  private Process start(Account source, Account destination, String command, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of(command));
     if (command.equals("migrate")) {
       args.addAll(List.of("--from", source.url(), "--to", destination.url(), "--max-connections", "3",
           "--from-trust-cert", dovecot.certificatePem().toString(),
           "--to-trust-cert", dovecot.certificatePem().toString()));
     }
+    args.addAll(List.of(extra));
     args.addAll(storeArgs());
     childLog = state.resolve("child-" + (++children) + ".log");
     return ChildMailferry.start(args, env(source, destination), childLog);
