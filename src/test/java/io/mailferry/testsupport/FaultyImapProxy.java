@@ -1,7 +1,6 @@
 package io.mailferry.testsupport;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -163,23 +162,12 @@ public final class FaultyImapProxy implements AutoCloseable {
     }
   }
 
-  /** A line with its CRLF, or null at the end of the stream. */
   private static byte[] readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    int b;
-    while ((b = in.read()) != -1) {
-      line.write(b);
-      if (b == '\n') {
-        return line.toByteArray();
-      }
-    }
-    return line.size() == 0 ? null : line.toByteArray();
+    return ProxyStreams.readLine(in);
   }
 
   private static void daemon(Runnable work) {
-    Thread t = new Thread(work, "faulty-imap-proxy");
-    t.setDaemon(true);
-    t.start();
+    ProxyStreams.daemon("faulty-imap-proxy", work);
   }
 
   @Override
