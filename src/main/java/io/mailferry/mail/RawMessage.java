@@ -20,19 +20,32 @@ import java.util.HexFormat;
 public final class RawMessage implements AutoCloseable {
 
   private final byte[] bytes;
+  private final int offset;
   private final Path file;
   private final long size;
   private final String sha256;
 
-  private RawMessage(byte[] bytes, Path file, long size, String sha256) {
+  private RawMessage(byte[] bytes, int offset, Path file, long size, String sha256) {
     this.bytes = bytes;
+    this.offset = offset;
     this.file = file;
     this.size = size;
     this.sha256 = sha256;
   }
 
   public static RawMessage of(byte[] bytes) {
-    return new RawMessage(bytes, null, bytes.length, HexFormat.of().formatHex(digest().digest(bytes)));
+    return of(bytes, 0, bytes.length);
+  }
+
+  /**
+   * The message is {@code length} bytes of {@code buffer} from {@code offset}, which it keeps
+   * without copying (the buffer of an IMAP response: a copy would double the heap a batch of
+   * fetched messages takes). Nobody may change those bytes afterwards.
+   */
+  public static RawMessage of(byte[] buffer, int offset, int length) {
+    MessageDigest digest = digest();
+    digest.update(buffer, offset, length);
+    return new RawMessage(buffer, offset, null, length, HexFormat.of().formatHex(digest.digest()));
   }
 
   /** Collects a large message into a temporary file, hashing it on the way. */
@@ -54,12 +67,12 @@ public final class RawMessage implements AutoCloseable {
   }
 
   public InputStream open() throws IOException {
-    return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
+    return bytes != null ? new ByteArrayInputStream(bytes, offset, (int) size) : Files.newInputStream(file);
   }
 
   public void writeTo(OutputStream out) throws IOException {
     if (bytes != null) {
-      out.write(bytes);
+      out.write(bytes, offset, (int) size);
     } else {
       try (InputStream in = Files.newInputStream(file)) {
         in.transferTo(out);
@@ -117,7 +130,7 @@ public final class RawMessage implements AutoCloseable {
     public RawMessage finish() throws IOException {
       channel.close();
       done = true;
-      return new RawMessage(null, file, size, HexFormat.of().formatHex(digest.digest()));
+      return new RawMessage(null, 0, file, size, HexFormat.of().formatHex(digest.digest()));
     }
 
     @Override

@@ -4,14 +4,13 @@ import io.mailferry.mail.ContentKey;
 import io.mailferry.mail.ImapBodies;
 import io.mailferry.mail.LeasedFolder;
 import io.mailferry.mail.ImapFlags;
+import io.mailferry.mail.ImapListing;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.throttle.ThrottleSignal;
-import jakarta.mail.FetchProfile;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.UIDFolder;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,20 +47,10 @@ final class ImapSinkFolder implements SinkFolder {
   @Override
   public List<Stored> index() {
     try {
-      Message[] messages = folder.getMessages();
-      FetchProfile profile = new FetchProfile();
-      profile.add(UIDFolder.FetchProfileItem.UID);
-      profile.add(FetchProfile.Item.SIZE);
-      profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
-      profile.add("Message-ID");
-      folder.fetch(messages, profile);
-      List<Stored> stored = new ArrayList<>(messages.length);
-      for (Message m : messages) {
-        if (m.isExpunged()) {
-          continue;
-        }
-        ContentKey key = new ContentKey(ImapFlags.messageId(m), m.getSize(), m.getReceivedDate().toInstant().getEpochSecond());
-        stored.add(new Stored(folder.getUID(m), key));
+      List<ImapListing.Entry> listed = ImapListing.from(folder, 1);
+      List<Stored> stored = new ArrayList<>(listed.size());
+      for (ImapListing.Entry e : listed) {
+        stored.add(new Stored(e.uid(), new ContentKey(e.messageId(), e.size(), e.internalDate().getEpochSecond())));
       }
       return stored;
     } catch (MessagingException e) {
