@@ -1,6 +1,8 @@
 package io.mailferry.throttle;
 
+import io.mailferry.mail.MailferryException;
 import java.util.List;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -51,6 +53,16 @@ final class SharedBuckets {
    * @return how long the taker must wait before spending them, in nanoseconds: the bucket's debt
    */
   long take(String key, double perSecond, double burstSeconds, double n) {
+    try {
+      return tryTake(key, perSecond, burstSeconds, n);
+    } catch (DataAccessException e) {
+      // As when the job store goes away at a commit: the run stops, to be resumed.
+      throw new MailferryException.Temporary("The job store could not be reached for the shared rate " + key + ": "
+          + e.getMostSpecificCause().getMessage() + ".", e);
+    }
+  }
+
+  private long tryTake(String key, double perSecond, double burstSeconds, double n) {
     double vote = Math.max(VOTE_SECONDS, 2 / perSecond);
     for (int attempt = 0; ; attempt++) {
       List<double[]> after = jdbc.query(TAKE, (rs, i) -> new double[] {rs.getDouble(1), rs.getDouble(2)},

@@ -72,18 +72,24 @@ class RemoteRatesIntegrationTests {
         proxy.seen(verb).forEach(s -> logins.add(s.nanos()));
       }
       logins.sort(null);
-      double closest = Double.MAX_VALUE;
-      List<Long> gaps = new ArrayList<>();
-      for (int i = 1; i < logins.size(); i++) {
-        gaps.add((logins.get(i) - logins.get(i - 1)) / 1_000_000);
-        closest = Math.min(closest, (logins.get(i) - logins.get(i - 1)) / 1e6);
+      long closest = Long.MAX_VALUE;
+      int busiest = 0; // the most logins in any 4 s
+      for (int i = 0, first = 0; i < logins.size(); i++) {
+        if (i > 0) {
+          closest = Math.min(closest, (logins.get(i) - logins.get(i - 1)) / 1_000_000);
+        }
+        while (logins.get(i) - logins.get(first) >= 4_000_000_000L) {
+          first++;
+        }
+        busiest = Math.max(busiest, i - first + 1);
       }
-      System.out.println("login gaps (ms): " + gaps);
-      System.out.printf("two workers, --login-interval 400: %d logins at the destination, the closest %.0f ms apart%n",
-          logins.size(), closest);
-      assertThat(logins).hasSizeGreaterThan(2);
-      // A little leeway: the proxy sees a login a moment after its slot began.
-      assertThat(closest).isGreaterThan(350);
+      System.out.printf("two workers, --login-interval 400: %d logins at the destination, the closest %d ms apart, "
+          + "at most %d in 4 s%n", logins.size(), closest, busiest);
+      assertThat(logins).hasSizeGreaterThan(10);
+      // Leeway for a login that reached the server late after its slot (a cold JVM, a loaded
+      // machine), which shortens the next gap; spacings per worker would let logins meet.
+      assertThat(closest).isGreaterThan(240);
+      assertThat(busiest).as("logins in 4 s, 400 ms apart").isLessThanOrEqualTo(4_000 / 400 + 2);
     }
     ThrottlingIntegrationTests.assertSameMessages(source, destination, FOLDERS);
   }
