@@ -31,14 +31,21 @@ final class StoreArgs {
   }
 
   ConfigurableApplicationContext open(Map<String, String> env) {
+    return open(env, Map.of());
+  }
+
+  /** @param settings more Spring properties for this command's context */
+  ConfigurableApplicationContext open(Map<String, String> env, Map<String, Object> settings) {
     if (db != null && !db.startsWith("jdbc:postgresql:")) {
       throw new MailferryException.BadUsage("--db takes a jdbc:postgresql:// URL.");
     }
     if (dbUser != null && db == null) {
       throw new MailferryException.BadUsage("--db-user goes with --db.");
     }
-    Map<String, Object> output = mixee != null && mixee.root().userObject() instanceof MailferryCommand root
-        ? root.outputProperties() : Map.of();
-    return JobStore.open(stateDir(), db, dbUser, env.get("MAILFERRY_DB_PASSWORD"), output);
+    Map<String, Object> properties = new java.util.HashMap<>(settings);
+    if (mixee != null && mixee.root().userObject() instanceof MailferryCommand root) {
+      properties.putAll(root.outputProperties());
+    }
+    return JobStore.open(stateDir(), db, dbUser, env.get("MAILFERRY_DB_PASSWORD"), properties);
   }
 }

@@ -6,6 +6,7 @@ import io.mailferry.job.MigrationParameters;
 import io.mailferry.job.remote.RemoteTransfer;
 import io.mailferry.job.remote.Worker;
 import io.mailferry.mail.MailferryException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,10 @@ final class WorkerCommand implements Callable<Integer> {
       throw new MailferryException.BadUsage("--partitions must be at least 1.");
     }
     String workerId = name == null ? RemoteTransfer.processName() : name + "@" + RemoteTransfer.processName();
-    try (var context = store.open(parent.env)) {
+    // Each partition holds a connection for its chunk's transaction and, for moments, a second one:
+    // host slots and shared rates commit on their own. Hikari's default 10 would run short.
+    var pool = Map.<String, Object>of("spring.datasource.hikari.maximum-pool-size", Math.max(10, 2 * partitions + 4));
+    try (var context = store.open(parent.env, pool)) {
       Credentials credentials = context.getBean(Credentials.class);
       Worker worker = context.getBean(Worker.class);
       stopOnSignal(worker);

@@ -8,6 +8,7 @@ import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.throttle.DatabaseHostSlots;
+import io.mailferry.throttle.DatabaseRates;
 import io.mailferry.throttle.HostGates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,11 +196,14 @@ public class MigrateJobConfiguration {
   @Bean(destroyMethod = "close")
   @JobScope
   MigrationRuntime migrationRuntime(Credentials credentials, Ledger ledger, ThrottlingOverrides overrides,
-      @Value("${mailferry.state-dir}") String stateDir, ObjectProvider<DatabaseHostSlots> sharedSlots) {
+      @Value("${mailferry.state-dir}") String stateDir, ObjectProvider<DatabaseHostSlots> sharedSlots,
+      ObjectProvider<DatabaseRates> sharedRates) {
     var parameters = JobSynchronizationManager.getContext().getJobExecution().getJobParameters();
     MigrationSettings settings = overrides.apply(MigrationParameters.fromParameters(parameters));
     if (RemoteTransfer.REMOTE.equals(parameters.getString(RemoteTransfer.WORKERS_PARAMETER))) {
       settings = sharedHostCap(settings, sharedSlots.getObject());
+      // Rates and login spacing too: the workers' folders of one account or host share them.
+      HostGates.shared().rates(sharedRates.getObject());
     }
     return new MigrationRuntime(settings, credentials, ledger, Path.of(stateDir, "spool"));
   }
@@ -225,6 +229,13 @@ public class MigrateJobConfiguration {
   @Lazy
   DatabaseHostSlots databaseHostSlots(JdbcTemplate jdbc, @Value("${mailferry.lease-seconds:60}") long leaseSeconds) {
     return new DatabaseHostSlots(jdbc, Duration.ofSeconds(leaseSeconds), RemoteTransfer.processName());
+  }
+
+  /** One per process, made only when a remote run needs it, like the host slots. */
+  @Bean(destroyMethod = "close")
+  @Lazy
+  DatabaseRates databaseRates(JdbcTemplate jdbc) {
+    return new DatabaseRates(jdbc);
   }
 
   @Bean

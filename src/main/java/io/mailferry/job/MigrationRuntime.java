@@ -47,7 +47,7 @@ public class MigrationRuntime implements AutoCloseable {
         ? new ArchiveSink(settings.to().directory())
         : new ImapSink(new ImapStores(new ImapConnector("destination", settings.to(),
             credentials.get(settings.to().account()), settings.toConnection(),
-            new SideThrottle("destination", settings.to().host(), settings.throttling())), settings.maxConnections()));
+            new SideThrottle("destination", settings.to(), settings.throttling())), settings.maxConnections()));
   }
 
   private static MailSource source(MigrationSettings settings, Credentials credentials, Path spoolDir) {
@@ -55,9 +55,9 @@ public class MigrationRuntime implements AutoCloseable {
     return switch (from.protocol()) {
       case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
       case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir,
-          new SideThrottle("source", from.host(), settings.throttling()));
+          new SideThrottle("source", from, settings.throttling()));
       case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
-          settings.fromConnection(), new SideThrottle("source", from.host(), settings.throttling())),
+          settings.fromConnection(), new SideThrottle("source", from, settings.throttling())),
           settings.maxConnections()), spoolDir);
     };
   }

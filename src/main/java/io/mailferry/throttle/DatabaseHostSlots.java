@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Host budgets held in the shared PostgreSQL job store, so that a host's connection cap holds
@@ -32,7 +33,10 @@ public final class DatabaseHostSlots implements HostBudget.Factory, AutoCloseabl
    * @param holderName who holds the slots, for people reading the table (a worker id)
    */
   public DatabaseHostSlots(JdbcTemplate jdbc, Duration lease, String holderName) {
-    this.jdbc = jdbc;
+    // Each slot taken or given back commits at once, not with the chunk being written when the
+    // connection opens: uncommitted, another process's insert of the same slot would wait for
+    // that chunk, and a rolled-back chunk would free a slot still in use. (See SharedBuckets.)
+    this.jdbc = new JdbcTemplate(new DelegatingDataSource(jdbc.getDataSource()));
     this.lease = lease;
     this.holder = holderName + "/" + UUID.randomUUID().toString().substring(0, 8);
     this.renewal = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -11,17 +11,17 @@ public final class HostGate {
 
   private final String key;
   private final HostBudget budget;
-  private final LoginSpacing logins;
-  private final TokenBucket bytes;
-  private final TokenBucket messages;
+  private final Logins logins;
+  private final Rate bytes;
+  private final Rate messages;
   private int users;
 
-  HostGate(String key, Throttling t, HostBudget.Factory budgets) {
+  HostGate(String key, Throttling t, HostBudget.Factory budgets, Rates rates) {
     this.key = key;
     this.budget = t.maxHostConnections() > 0 ? budgets.budget(key, t.maxHostConnections()) : null;
-    this.logins = new LoginSpacing(t.loginInterval());
-    this.bytes = t.hostBytesPerSecond() > 0 ? new TokenBucket(t.hostBytesPerSecond()) : null;
-    this.messages = t.hostMessagesPerSecond() > 0 ? new TokenBucket(t.hostMessagesPerSecond()) : null;
+    this.logins = rates.logins(key + " logins", t.loginInterval());
+    this.bytes = t.hostBytesPerSecond() > 0 ? rates.rate(key + " bytes", t.hostBytesPerSecond()) : null;
+    this.messages = t.hostMessagesPerSecond() > 0 ? rates.rate(key + " messages", t.hostMessagesPerSecond()) : null;
   }
 
   String key() {

@@ -16,6 +16,7 @@ public final class HostGates {
 
   private final Map<String, HostGate> gates = new HashMap<>();
   private HostBudget.Factory budgets = (key, cap) -> new LocalHostBudget(cap);
+  private Rates rates = Rates.LOCAL;
 
   public static HostGates shared() {
     return SHARED;
@@ -29,10 +30,29 @@ public final class HostGates {
     this.budgets = factory;
   }
 
+  /**
+   * Where rates and login spacings come from: in memory, or through the job store for remote
+   * workers. Applies to gates and throttles opened from now on.
+   */
+  public synchronized void rates(Rates factory) {
+    this.rates = factory;
+  }
+
+  public synchronized Rates rates() {
+    return rates;
+  }
+
+  /** These rates are closed: gates opened later are back in memory (unless others were installed since). */
+  public synchronized void dropRates(Rates closed) {
+    if (rates == closed) {
+      rates = Rates.LOCAL;
+    }
+  }
+
   /** The gate of this side and host, joined with these limits; {@link #leave} it when done. */
   public synchronized HostGate join(String side, String host, Throttling limits) {
     String key = side + " " + host.toLowerCase(Locale.ROOT);
-    HostGate gate = gates.computeIfAbsent(key, k -> new HostGate(k, limits, budgets));
+    HostGate gate = gates.computeIfAbsent(key, k -> new HostGate(k, limits, budgets, rates));
     gate.join(limits);
     return gate;
   }

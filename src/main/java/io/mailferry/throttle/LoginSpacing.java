@@ -1,11 +1,12 @@
 package io.mailferry.throttle;
 
 import java.time.Duration;
+
 /**
  * Spaces the logins to one host: each takes the next free time slot, so a storm of reconnects
  * (every partition after a server restart) reaches the server as a trickle. Thread-safe.
  */
-public final class LoginSpacing {
+public final class LoginSpacing implements Logins {
 
   private long intervalNanos;
   private long nextFree = System.nanoTime();
@@ -14,12 +15,12 @@ public final class LoginSpacing {
     this.intervalNanos = interval.toNanos();
   }
 
-  /** Widens the spacing to at least this. */
+  @Override
   public synchronized void atLeast(Duration interval) {
     intervalNanos = Math.max(intervalNanos, interval.toNanos());
   }
 
-  /** Waits for this login's slot. */
+  @Override
   public void awaitTurn() {
     long wait;
     synchronized (this) {

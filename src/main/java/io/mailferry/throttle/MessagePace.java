@@ -9,14 +9,16 @@ import io.mailferry.config.Throttling;
  */
 public final class MessagePace implements AutoCloseable {
 
-  private final TokenBucket account;
+  private final Rate account;
   private final HostGate sourceHost;
   private final HostGate destinationHost;
   private boolean closed;
 
   public MessagePace(MigrationSettings settings) {
     Throttling t = settings.throttling();
-    this.account = t.messagesPerSecond() > 0 ? new TokenBucket(t.messagesPerSecond()) : null;
+    // Keyed by the migration's accounts: with remote workers its folders run on several machines.
+    this.account = t.messagesPerSecond() > 0 ? HostGates.shared().rates().rate(
+        settings.from().account() + " to " + settings.to().account() + " messages", t.messagesPerSecond()) : null;
     this.sourceHost = settings.from().isArchive() ? null : HostGates.shared().join("source", settings.from().host(), t);
     this.destinationHost = settings.to().isArchive() ? null
         : HostGates.shared().join("destination", settings.to().host(), t);

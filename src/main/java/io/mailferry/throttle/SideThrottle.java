@@ -1,6 +1,7 @@
 package io.mailferry.throttle;
 
 import io.mailferry.config.Throttling;
+import io.mailferry.mail.Endpoint;
 import java.time.Duration;
 
 /**
@@ -13,14 +14,17 @@ public final class SideThrottle implements AutoCloseable {
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
   private final HostGate host;
-  private final TokenBucket bytes;
+  private final Rate bytes;
   private final Backoff backoff;
   private boolean closed;
 
-  public SideThrottle(String side, String host, Throttling limits) {
-    this.host = HostGates.shared().join(side, host, limits);
-    this.bytes = limits.bytesPerSecond() > 0 ? new TokenBucket(limits.bytesPerSecond()) : null;
-    this.backoff = new Backoff(side, host, FIRST_BACKOFF, limits.maxBackoffWait());
+  public SideThrottle(String side, Endpoint endpoint, Throttling limits) {
+    HostGates gates = HostGates.shared();
+    this.host = gates.join(side, endpoint.host(), limits);
+    // Keyed by the account: with remote workers its folders run on several machines.
+    this.bytes = limits.bytesPerSecond() > 0
+        ? gates.rates().rate(side + " " + endpoint.account() + " bytes", limits.bytesPerSecond()) : null;
+    this.backoff = new Backoff(side, endpoint.host(), FIRST_BACKOFF, limits.maxBackoffWait());
   }
 
 

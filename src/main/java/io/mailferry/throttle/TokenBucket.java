@@ -6,7 +6,7 @@ package io.mailferry.throttle;
  * burst after an idle spell stays small; a taking larger than that goes into debt, which the
  * next takers wait off. Thread-safe.
  */
-public final class TokenBucket {
+public final class TokenBucket implements Rate {
 
   private static final double BURST_SECONDS = 0.1;
 
@@ -23,7 +23,7 @@ public final class TokenBucket {
     this.tokens = capacity();
   }
 
-  /** Lowers the rate to at most this (a stricter account sharing the host). */
+  @Override
   public synchronized void atMost(double rate) {
     if (rate > 0 && rate < perSecond) {
       refill(System.nanoTime());
@@ -36,7 +36,7 @@ public final class TokenBucket {
     return perSecond;
   }
 
-  /** Takes {@code n} tokens, waiting until they are earned. */
+  @Override
   public void take(long n) {
     if (n <= 0) {
       return;

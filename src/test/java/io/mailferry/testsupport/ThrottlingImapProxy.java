@@ -33,6 +33,13 @@ public final class ThrottlingImapProxy implements AutoCloseable {
   /** The verb under which {@link #seen} lists literals (message bodies), once each has fully arrived. */
   public static final String LITERAL_ARRIVED = "(literal)";
 
+  /**
+   * The verb under which {@link #seen} lists literals of at least {@link #BODY_BYTES} the server
+   * sent (message bodies fetched), once each has been passed on to the client.
+   */
+  public static final String LITERAL_SENT = "(literal sent)";
+  public static final int BODY_BYTES = 1024;
+
   private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)(\\+?)}$");
 
   private final ServerSocket listener;
@@ -199,6 +206,9 @@ public final class ThrottlingImapProxy implements AutoCloseable {
               out.write(literalBytes);
             }
             out.flush();
+          }
+          if (literalBytes != null && literalBytes.length >= BODY_BYTES) {
+            note(LITERAL_SENT, false);
           }
         }
       } catch (IOException ignored) {
