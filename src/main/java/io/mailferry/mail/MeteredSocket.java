@@ -35,27 +35,45 @@ final class MeteredSocket extends Socket {
   @Override
   public synchronized InputStream getInputStream() throws IOException {
     if (in == null) {
-      in = new FilterInputStream(socket.getInputStream()) {
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0) {
-            meter.accept(1);
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-          int n = super.read(buf, off, len);
-          if (n > 0) {
-            meter.accept(n);
-          }
-          return n;
-        }
-      };
+      in = new MeteredInput(socket.getInputStream(), meter);
     }
     return in;
+  }
+
+  /**
+   * Whether the bytes of {@code s} already pass a meter: Angus Mail wraps the plain socket it got
+   * from us (in a WriteTimeoutSocket, when a write timeout is set) before STARTTLS layers TLS on
+   * it, so a meter put on that again would count every byte twice.
+   */
+  static boolean isMetered(Socket s) throws IOException {
+    return s instanceof MeteredSocket || (s.isConnected() && s.getInputStream() instanceof MeteredInput);
+  }
+
+  private static final class MeteredInput extends FilterInputStream {
+    private final LongConsumer meter;
+
+    MeteredInput(InputStream in, LongConsumer meter) {
+      super(in);
+      this.meter = meter;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        meter.accept(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      if (n > 0) {
+        meter.accept(n);
+      }
+      return n;
+    }
   }
 
   @Override

@@ -34,7 +34,7 @@ final class NoDelaySockets {
   }
 
   private static Socket metered(Socket s, LongConsumer meter) throws IOException {
-    return s instanceof MeteredSocket ? s : new MeteredSocket(noDelay(s), meter);
+    return MeteredSocket.isMetered(s) ? s : new MeteredSocket(noDelay(s), meter);
   }
 
   private static final class Plain extends SocketFactory {
