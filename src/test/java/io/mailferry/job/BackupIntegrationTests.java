@@ -140,6 +140,38 @@ class BackupIntegrationTests {
   }
 
   @Test
+  void a_nightly_run_with_nothing_new_leaves_the_manifest_untouched_and_one_with_news_compacts_it()
+      throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
+    for (int i = 0; i < 2; i++) {
+      MigrateContract.append(source, "INBOX", MigrateContract.raw("quiet-" + i), Set.of(),
+          Instant.parse("2025-04-0" + (i + 1) + "T10:00:00Z"));
+    }
+    Path archive = work.resolve("quiet");
+    assertThat(backup(source, archive).exitCode()).isZero();
+    Path manifest = new ArchiveLayout(archive).manifest();
+    var writtenBefore = Files.getLastModifiedTime(manifest);
+    byte[] bytesBefore = Files.readAllBytes(manifest);
+
+    var quiet = backup(source, archive);
+
+    assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+    assertThat(Pop3Contract.copied(quiet)).isZero();
+    // Neither rewritten nor appended to.
+    assertThat(Files.getLastModifiedTime(manifest)).isEqualTo(writtenBefore);
+    assertThat(Files.readAllBytes(manifest)).isEqualTo(bytesBefore);
+
+    try (TestMailbox box = source.open()) {
+      box.setFlags("INBOX", 1, Set.of("\\Seen"));
+    }
+    var news = backup(source, archive);
+
+    assertThat(news.exitCode()).as(news.toString()).isZero();
+    assertThat(Files.readAllLines(manifest)).hasSize(2); // one line per message again
+    assertThat(Manifest.read(manifest).values()).filteredOn(r -> r.flags().contains("\\Seen")).hasSize(1);
+  }
+
+  @Test
   void a_pop3_mailbox_backs_up_into_the_archive_inbox() throws Exception {
     Account mailbox = Account.onDovecot(dovecot.server(), "bpop" + USERS.incrementAndGet());
     try (TestMailbox box = mailbox.open()) {
