@@ -22,23 +22,34 @@ import tools.jackson.databind.json.JsonMapper;
  * job store: {@code mailferry-manifest.jsonl}, one JSON object per line, appended as messages
  * are written; the last line for a message wins. {@link #compact()} rewrites it with one line
  * per message (atomically). A line cut short by a crash is ignored on reading: the file it
- * described is found again by its name at the next backup. Thread-safe.
+ * described is found again by its name at the next backup. Read on first use only, and rewritten
+ * only when something changed: a nightly backup of an unchanged mailbox opens no archive folder, so
+ * it neither reads nor rewrites a manifest that grows with the archive. Thread-safe.
  */
 public final class Manifest implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Path file;
-  private final Map<String, ManifestRecord> records;
+  /** Null until first needed. */
+  private Map<String, ManifestRecord> records;
+  /** A record was put or removed since the file was read: {@link #compact()} has work to do. */
+  private boolean changed;
   private FileChannel out;
 
-  private Manifest(Path file, Map<String, ManifestRecord> records) {
+  private Manifest(Path file) {
     this.file = file;
-    this.records = records;
   }
 
   public static Manifest open(ArchiveLayout layout) {
-    return new Manifest(layout.manifest(), read(layout.manifest()));
+    return new Manifest(layout.manifest());
+  }
+
+  private Map<String, ManifestRecord> records() {
+    if (records == null) {
+      records = read(file);
+    }
+    return records;
   }
 
   /** The latest record of every message, in the order they were first written. */
@@ -68,7 +79,7 @@ public final class Manifest implements AutoCloseable {
 
   public synchronized List<ManifestRecord> inFolder(String folder) {
     List<ManifestRecord> out = new ArrayList<>();
-    for (ManifestRecord r : records.values()) {
+    for (ManifestRecord r : records().values()) {
       if (r.folder().equals(folder)) {
         out.add(r);
       }
@@ -77,15 +88,16 @@ public final class Manifest implements AutoCloseable {
   }
 
   public synchronized ManifestRecord get(String folder, String base) {
-    return records.get(folder + "\u0000" + base);
+    return records().get(folder + "\u0000" + base);
   }
 
   public synchronized Collection<ManifestRecord> all() {
-    return List.copyOf(records.values());
+    return List.copyOf(records().values());
   }
 
   public synchronized void put(ManifestRecord record) {
-    records.put(record.id(), record);
+    records().put(record.id(), record);
+    changed = true;
     try {
       if (out == null) {
         boolean created = !Files.exists(file);
@@ -101,18 +113,26 @@ public final class Manifest implements AutoCloseable {
   }
 
   public synchronized void remove(String folder, String base) {
-    records.remove(folder + "\u0000" + base);
+    if (records().remove(folder + "\u0000" + base) != null) {
+      changed = true;
+    }
   }
 
-  /** Rewrites the file with one line per message (drops superseded and removed lines). */
+  /**
+   * Rewrites the file with one line per message (drops superseded and removed lines); nothing to
+   * do when no record changed since it was read.
+   */
   public synchronized void compact() {
+    if (!changed) {
+      return;
+    }
     try {
       flush();
       Path tmp = file.resolveSibling(ArchiveLayout.MANIFEST + ".tmp");
       try (FileChannel w = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE)) {
         ArchiveLayout.makePrivate(tmp);
-        for (ManifestRecord r : records.values()) {
+        for (ManifestRecord r : records().values()) {
           w.write(ByteBuffer.wrap((JSON.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8)));
         }
         w.force(true);
@@ -122,6 +142,7 @@ public final class Manifest implements AutoCloseable {
         out = null;
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      changed = false;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite the manifest " + file, e);
     }

@@ -16,14 +16,19 @@ public final class Demo {
 
   /** Fills the account with the sample mailbox; returns how many messages it holds. */
   public static int seed(String url, String password) {
-    try (ImapSink sink = sink(url, password)) {
+    return seed(url, password, null);
+  }
+
+  /** @param trustCert the PEM certificate of a demo server that speaks TLS, or null */
+  public static int seed(String url, String password, java.nio.file.Path trustCert) {
+    try (ImapSink sink = sink(url, password, trustCert)) {
       DemoSeeder.seed(sink);
     }
     return SampleMailbox.messages().size();
   }
 
-  public static List<String> listFolders(String url, String password) {
-    try (ImapSink sink = sink(url, password)) {
+  public static List<String> listFolders(String url, String password, java.nio.file.Path trustCert) {
+    try (ImapSink sink = sink(url, password, trustCert)) {
       List<String> lines = new ArrayList<>();
       for (FolderInfo f : sink.layout().folders()) {
         lines.add(f.path() + (f.subscribed() ? "" : "  (not subscribed)"));
@@ -32,9 +37,10 @@ public final class Demo {
     }
   }
 
-  private static ImapSink sink(String url, String password) {
+  private static ImapSink sink(String url, String password, java.nio.file.Path trustCert) {
     Endpoint endpoint = Endpoint.parse(url, "demo");
-    var connector = new ImapConnector("demo", endpoint, () -> password, ConnectionSettings.defaults());
+    var connector = new ImapConnector("demo", endpoint, () -> password,
+        ConnectionSettings.defaults().withTrustCert(trustCert));
     return new ImapSink(new ImapStores(connector, 1));
   }
 }

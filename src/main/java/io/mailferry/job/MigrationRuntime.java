@@ -5,6 +5,8 @@ import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.Endpoint;
+import io.mailferry.mail.FolderInfo;
+import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.ImapConnector;
 import io.mailferry.mail.ImapStores;
 import io.mailferry.sink.MailSink;
@@ -36,6 +38,8 @@ public class MigrationRuntime implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Optional<Long>> appendLimits = new ConcurrentHashMap<>();
   private final AtomicReference<MailferryException.DestinationFull> full = new AtomicReference<>();
+  /** Source STATUS asked by the quota step, by source folder name, until its partition takes it. */
+  private final Map<String, FolderStatus> statusBeforeCopy = new ConcurrentHashMap<>();
   private final MessagePace pace;
 
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
@@ -128,6 +132,22 @@ public class MigrationRuntime implements AutoCloseable {
   /** The refusal that filled the destination during this run, or null while there is room. */
   public MailferryException.DestinationFull destinationFull() {
     return full.get();
+  }
+
+  /**
+   * Keeps a source folder's STATUS, asked before anything of this run was listed, for the folder's
+   * partition: a re-run whose folders are all unchanged then asks each one STATUS once, on one
+   * connection, instead of once more from every partition thread (each with its own connection).
+   */
+  void keepStatus(FolderInfo folder, FolderStatus status) {
+    if (status != null) {
+      statusBeforeCopy.put(folder.serverName(), status);
+    }
+  }
+
+  /** The STATUS kept for this folder (given out once: a retried listing asks again), or null. */
+  FolderStatus takeStatus(FolderInfo folder) {
+    return statusBeforeCopy.remove(folder.serverName());
   }
 
   public String sourceAccount() {

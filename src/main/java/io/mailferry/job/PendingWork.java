@@ -1,5 +1,6 @@
 package io.mailferry.job;
 
+import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MessageRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,9 @@ public record PendingWork(List<Folder> folders) {
         continue;
       }
       Long limit = runtime.appendLimit(folder.destName());
-      if (UnchangedFolders.unchanged(runtime, folder, UnchangedFolders.status(runtime, folder)) != null) {
+      FolderStatus status = UnchangedFolders.status(runtime, folder);
+      runtime.keepStatus(folder.source(), status); // the folder's partition asks no second time
+      if (UnchangedFolders.unchanged(runtime, folder, status) != null) {
         folders.add(new Folder(folder, 0, 0, 0, 0, limit)); // all of it is in the ledger, nothing new
         continue;
       }

@@ -21,6 +21,10 @@ final class UnchangedFolders {
       // messages to remove that an earlier run without it only marked.
       return null;
     }
+    FolderStatus asked = runtime.takeStatus(plan.source());
+    if (asked != null) {
+      return asked; // by the quota step, before anything was listed: as good a "before" as now
+    }
     try {
       return runtime.source().status(plan.source());
     } catch (MailferryException e) {

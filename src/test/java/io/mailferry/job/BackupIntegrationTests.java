@@ -108,11 +108,7 @@ class BackupIntegrationTests {
 
   @Test
   void a_nightly_run_writes_only_new_mail_follows_flag_changes_and_keeps_what_the_source_deleted() throws Exception {
-    Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
-    for (int i = 0; i < 3; i++) {
-      MigrateContract.append(source, "INBOX", MigrateContract.raw("night-" + i), Set.of(),
-          Instant.parse("2025-03-0" + (i + 1) + "T10:00:00Z"));
-    }
+    Account source = inboxOf("night-", 3);
     Path archive = work.resolve("nightly");
     assertThat(backup(source, archive).exitCode()).isZero();
 
@@ -137,6 +133,34 @@ class BackupIntegrationTests {
     assertThat(mirrored.exitCode()).as(mirrored.toString()).isZero();
     assertThat(ArchiveLayout.filesByBase(archive)).hasSize(3);
     assertThat(Manifest.read(new ArchiveLayout(archive).manifest())).hasSize(3);
+  }
+
+  @Test
+  void a_nightly_run_with_nothing_new_leaves_the_manifest_untouched_and_one_with_news_compacts_it()
+      throws Exception {
+    Account source = inboxOf("quiet-", 2);
+    Path archive = work.resolve("quiet");
+    assertThat(backup(source, archive).exitCode()).isZero();
+    Path manifest = new ArchiveLayout(archive).manifest();
+    var writtenBefore = Files.getLastModifiedTime(manifest);
+    byte[] bytesBefore = Files.readAllBytes(manifest);
+
+    var quiet = backup(source, archive);
+
+    assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+    assertThat(Pop3Contract.copied(quiet)).isZero();
+    // Neither rewritten nor appended to.
+    assertThat(Files.getLastModifiedTime(manifest)).isEqualTo(writtenBefore);
+    assertThat(Files.readAllBytes(manifest)).isEqualTo(bytesBefore);
+
+    try (TestMailbox box = source.open()) {
+      box.setFlags("INBOX", 1, Set.of("\\Seen"));
+    }
+    var news = backup(source, archive);
+
+    assertThat(news.exitCode()).as(news.toString()).isZero();
+    assertThat(Files.readAllLines(manifest)).hasSize(2); // one line per message again
+    assertThat(Manifest.read(manifest).values()).filteredOn(r -> r.flags().contains("\\Seen")).hasSize(1);
   }
 
   @Test
@@ -249,6 +273,16 @@ class BackupIntegrationTests {
   private static int run(String... command) throws Exception {
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start().waitFor();
+  }
+
+  /** A new source account whose INBOX holds n messages, dated March 1st, 2nd, ... 2025. */
+  private static Account inboxOf(String subjectPrefix, int n) throws Exception {
+    Account source = Account.onDovecot(dovecot.server(), "bsrc" + USERS.incrementAndGet());
+    for (int i = 0; i < n; i++) {
+      MigrateContract.append(source, "INBOX", MigrateContract.raw(subjectPrefix + i), Set.of(),
+          Instant.parse("2025-03-0" + (i + 1) + "T10:00:00Z"));
+    }
+    return source;
   }
 
   private Mailferry.Result backup(Account source, Path archive, String... extra) {

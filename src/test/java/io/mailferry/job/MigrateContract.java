@@ -86,6 +86,8 @@ abstract class MigrateContract {
     var again = Mailferry.migrate(source, destination, state, "--report", report.toString());
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(totalCopied(Files.readString(report))).isZero();
+    // Every folder is unchanged: the quota step's STATUS of each (one connection) is all it asks.
+    assertThat(reportField(Files.readString(report), "peakSourceConnections")).isEqualTo(1);
 
     append(source, "Work/Projects", HardCases.all().get(0).raw(), Set.of("\\Seen"), Instant.parse("2026-11-01T10:00:00Z"));
     var third = Mailferry.migrate(source, destination, state, "--report", report.toString());
@@ -300,6 +302,10 @@ abstract class MigrateContract {
     try (TestMailbox box = account.open()) {
       return box.uidValidity(account.serverName(path));
     }
+  }
+
+  static long reportField(String reportJson, String field) {
+    return tools.jackson.databind.json.JsonMapper.builder().build().readTree(reportJson).get(field).asLong();
   }
 
   static long totalCopied(String reportJson) {
