@@ -87,8 +87,9 @@ class RemoteRatesIntegrationTests {
           + "at most %d in 4 s%n", logins.size(), closest, busiest);
       assertThat(logins).hasSizeGreaterThan(10);
       // Leeway for a login that reached the server late after its slot (a cold JVM, a loaded
-      // machine), which shortens the next gap; spacings per worker would let logins meet.
-      assertThat(closest).isGreaterThan(240);
+      // machine: 171 ms late was seen in CI), which shortens the next gap; spacings per worker
+      // let logins meet (both workers log in at once when they start).
+      assertThat(closest).isGreaterThan(150);
       assertThat(busiest).as("logins in 4 s, 400 ms apart").isLessThanOrEqualTo(4_000 / 400 + 2);
     }
     ThrottlingIntegrationTests.assertSameMessages(source, destination, FOLDERS);
