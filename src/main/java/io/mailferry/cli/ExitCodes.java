@@ -19,6 +19,8 @@ public final class ExitCodes {
   public static final int CANT_CREATE = 73;
   /** Interrupted or a temporary failure: run again to resume. */
   public static final int TEMPORARY = 75;
+  /** A server broke the protocol (a response or message beyond its bounds); not temporary. */
+  public static final int PROTOCOL = 76;
   /** A server refused the login. */
   public static final int NO_PERMISSION = 77;
   /** Bad configuration: an unreadable password file, a folder map naming no folder. */

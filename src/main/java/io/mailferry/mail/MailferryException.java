@@ -62,4 +62,14 @@ public class MailferryException extends RuntimeException {
       super(75, message, cause);
     }
   }
+
+  /**
+   * 76 (EX_PROTOCOL): a server broke the protocol (a response beyond every sane bound, a message
+   * far larger than it announced). Not temporary: running again would meet the same server.
+   */
+  public static final class ProtocolViolation extends MailferryException {
+    public ProtocolViolation(String message, Throwable cause) {
+      super(76, message, cause);
+    }
+  }
 }
