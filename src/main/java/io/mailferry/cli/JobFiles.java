@@ -8,6 +8,7 @@ import io.mailferry.jobfile.JobFileLoader;
 import io.mailferry.jobfile.OptionValue;
 import io.mailferry.jobfile.Position;
 import io.mailferry.jobfile.Problem;
+import io.mailferry.jobfile.SecretRef;
 import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +34,12 @@ final class JobFiles {
   /** A job file ready to run: each account with the settings its command line gives. */
   record Loaded(JobFile job, List<Account> accounts) {}
 
-  /** One account: the command holding its parsed options (secrets, report, dry run) and its settings. */
-  record Account(AccountSpec spec, MigrateCommand command, MigrationSettings settings) {}
+  /**
+   * One account: the command holding its parsed options (secrets, report, dry run) and its settings.
+   *
+   * @param secretVariables the environment variables any account of its job reads a secret from
+   */
+  record Account(AccountSpec spec, MigrateCommand command, MigrationSettings settings, Set<String> secretVariables) {}
 
   private JobFiles() {}
 
@@ -44,11 +49,12 @@ final class JobFiles {
     JobFile job = read.job();
     Set<Problem> problems = new LinkedHashSet<>(read.problems()); // a top-level mistake comes once per account
     List<Account> accounts = new ArrayList<>();
+    Set<String> secretVariables = secretVariables(job);
     for (AccountSpec spec : job.accounts()) {
       if (!spec.options().containsKey("from") || !spec.options().containsKey("to")) {
         continue; // already said
       }
-      Account account = prepare(job, spec, problems);
+      Account account = prepare(job, spec, secretVariables, problems);
       if (account != null) {
         accounts.add(account);
       }
@@ -62,7 +68,19 @@ final class JobFiles {
     return new Loaded(job, accounts);
   }
 
-  private static Account prepare(JobFile job, AccountSpec spec, Set<Problem> problems) {
+  private static Set<String> secretVariables(JobFile job) {
+    Set<String> names = new java.util.HashSet<>();
+    for (AccountSpec spec : job.accounts()) {
+      for (SecretRef ref : java.util.Arrays.asList(spec.fromSecret(), spec.toSecret())) {
+        if (ref != null && ref.kind() == SecretRef.Kind.ENV) {
+          names.add(ref.value());
+        }
+      }
+    }
+    return Set.copyOf(names);
+  }
+
+  private static Account prepare(JobFile job, AccountSpec spec, Set<String> secretVariables, Set<Problem> problems) {
     MigrateCommand command = job.kind() == JobFile.Kind.BACKUP ? new BackupCommand() : new MigrateCommand();
     CommandLine cli = new CommandLine(command);
     CommandSpec commandSpec = cli.getCommandSpec();
@@ -80,7 +98,8 @@ final class JobFiles {
     }
     try {
       MigrationSettings settings = command.settings();
-      return problems.isEmpty() ? new Account(spec, command, settings) : null;
+      command.secrets.check();
+      return problems.isEmpty() ? new Account(spec, command, settings, secretVariables) : null;
     } catch (MailferryException e) {
       String key = keyNamedIn(e.getMessage(), spec);
       problems.add(new Problem(where(spec, key), key, e.getMessage()));

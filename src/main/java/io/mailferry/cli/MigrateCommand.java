@@ -87,7 +87,7 @@ class MigrateCommand implements Callable<Integer> {
     MigrationSettings settings = settings();
     boolean remote = remoteWorkers(settings);
     Credentials credentials = new Credentials();
-    secrets.addTo(credentials, settings.from(), settings.to(), parent.env);
+    secrets.addTo(credentials, settings, parent.env);
     try (var context = store.open(parent.env)) {
       context.getBean(Credentials.class).putAll(credentials);
       if (run.dryRun) {

@@ -49,7 +49,7 @@ final class ResumeCommand implements Callable<Integer> {
       }
       MigrationSettings settings = MigrationParameters.fromParameters(execution.getJobParameters());
       Credentials credentials = context.getBean(Credentials.class);
-      secrets.addTo(credentials, settings.from(), settings.to(), parent.env);
+      secrets.addTo(credentials, settings, parent.env);
       parent.err.println("mailferry: resuming execution " + execution.getId() + ": " + settings.from() + " → "
           + settings.to());
       try (var stop = GracefulStop.install(context, parent.err)) {

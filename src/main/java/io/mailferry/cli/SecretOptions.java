@@ -7,26 +7,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where one side's secret comes from, in order: a password file, a password command (like
  * mbsync's PassCmd), the environment variable, a prompt on a terminal. Never an option value,
- * so no secret shows in `ps`. The file and command are read again at every login.
+ * so no secret shows in `ps`. The file is read again at every login; the command runs once per
+ * run, or at every login for an OAuth2 token (it expires, and the command hands out a fresh one).
  */
 final class SecretOptions {
 
   private SecretOptions() {}
 
-  static Secret resolve(String side, String envName, Path file, String command, Map<String, String> env,
-      String account) {
+  /**
+   * @param command the password command, or null
+   * @param xoauth2 whether the secret is an OAuth2 token, which the command is asked for again at each login
+   */
+  static Secret resolve(String side, String envName, Path file, PasswordCommand command, boolean xoauth2,
+      Map<String, String> env, String account) {
     if (file != null) {
       readFile(side, file); // fail now, with a clear sentence, rather than at the first login
       return () -> readFile(side, file);
     }
     if (command != null) {
-      runCommand(side, command);
-      return () -> runCommand(side, command);
+      // Run now: a failing command fails before any work starts. Its answer serves the first login.
+      String first = command.run(side, env);
+      if (!xoauth2) {
+        return () -> first;
+      }
+      java.util.concurrent.atomic.AtomicBoolean firstUsed = new java.util.concurrent.atomic.AtomicBoolean();
+      return () -> firstUsed.getAndSet(true) ? command.run(side, env) : first;
     }
     String fromEnv = env.get(envName);
     if (fromEnv != null) {
@@ -47,8 +56,11 @@ final class SecretOptions {
 
   private static String readFile(String side, Path file) {
     try {
-      String content = Files.readString(file, StandardCharsets.UTF_8);
-      String secret = stripNewline(content);
+      byte[] head;
+      try (var in = Files.newInputStream(file)) {
+        head = in.readNBytes(PasswordCommand.MAX_OUTPUT); // its first line; a file of any size reads no more
+      }
+      String secret = PasswordCommand.firstLine(new String(head, StandardCharsets.UTF_8));
       if (secret.isEmpty()) {
         throw new MailferryException.BadConfiguration("The " + side + " password file " + file + " is empty.");
       }
@@ -57,37 +69,6 @@ final class SecretOptions {
       throw new MailferryException.BadConfiguration("Cannot read the " + side + " password file " + file
           + ": " + describe(e) + ".", e);
     }
-  }
-
-  private static String runCommand(String side, String command) {
-    try {
-      Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(false)
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      byte[] output = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new MailferryException.BadConfiguration("The " + side + " password command failed"
-            + (p.isAlive() ? " (no answer in 60 s)" : " with exit code " + p.exitValue()) + ".");
-      }
-      String secret = stripNewline(new String(output, StandardCharsets.UTF_8));
-      if (secret.isEmpty()) {
-        throw new MailferryException.BadConfiguration("The " + side + " password command printed nothing.");
-      }
-      return secret;
-    } catch (IOException e) {
-      throw new MailferryException.BadConfiguration("Cannot run the " + side + " password command: "
-          + e.getMessage() + ".", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MailferryException.Temporary("Interrupted while running the password command.", e);
-    }
-  }
-
-  private static String stripNewline(String s) {
-    int end = s.length();
-    while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) {
-      end--;
-    }
-    return s.substring(0, end);
   }
 
   private static String describe(IOException e) {

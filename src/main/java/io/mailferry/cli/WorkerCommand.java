@@ -68,7 +68,7 @@ final class WorkerCommand implements Callable<Integer> {
       String pair = settings.from() + " → " + settings.to();
       if (!known.contains(pair)) {
         Credentials fresh = new Credentials();
-        secrets.addTo(fresh, settings.from(), settings.to(), parent.env);
+        secrets.addTo(fresh, settings, parent.env);
         credentials.putAll(fresh);
         known.add(pair);
       }

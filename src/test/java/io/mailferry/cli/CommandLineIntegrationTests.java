@@ -186,14 +186,25 @@ class CommandLineIntegrationTests {
   }
 
   @Test
-  void an_oauth2_token_is_fetched_again_at_every_login() throws Exception {
-    for (String folder : List.of("A", "B", "C", "D")) {
-      try (TestMailbox box = source.open()) {
-        box.createFolder(folder);
-        box.append(folder, ("Subject: " + folder + "\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII), Set.of(),
-            Instant.parse("2025-05-05T05:05:05Z"));
-      }
+  void a_password_command_runs_once_per_run_however_many_logins() throws Exception {
+    fourFoldersOfOneMessage();
+    Path calls = state.resolve("password-calls");
+
+    Result r = Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", destination.password()), "migrate",
+        "--from", source.url(), "--to", destination.url(), "--max-connections", "4",
+        "--from-password-command", "echo call >> " + calls + "; printf '%s' " + source.password(),
+        "--state-dir", state.toString());
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(Files.readAllLines(calls)).hasSize(1);
+    try (TestMailbox box = destination.open()) {
+      assertThat(box.messages("D")).hasSize(1);
     }
+  }
+
+  @Test
+  void an_oauth2_token_is_fetched_again_at_every_login() throws Exception {
+    fourFoldersOfOneMessage();
     Path calls = state.resolve("token-calls");
     // GreenMail accepts the account's password as its XOAUTH2 token.
     String tokenCommand = "echo call >> " + calls + "; printf '%s' " + source.password();
@@ -203,7 +214,7 @@ class CommandLineIntegrationTests {
         "--from-password-command", tokenCommand, "--state-dir", state.toString());
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    long logins = Files.readAllLines(calls).size() - 1; // one call checks the command before the run
+    long logins = Files.readAllLines(calls).size(); // the call that checks the command serves the first login
     assertThat(logins).as("one token per login; several folders copy on several connections").isGreaterThan(1);
     try (TestMailbox box = destination.open()) {
       assertThat(box.messages("D")).hasSize(1);
@@ -228,6 +239,17 @@ class CommandLineIntegrationTests {
     Result r = Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", "x", "MAILFERRY_TO_PASSWORD", "y"), "migrate",
         "--from", "pop3://alice@127.0.0.1:" + closedPort, "--to", destination.url(), "--state-dir", state.toString());
     assertOneSentence(r, ExitCodes.UNAVAILABLE, "127.0.0.1:" + closedPort);
+  }
+
+  /** Several folders copy on several connections: several logins. */
+  private void fourFoldersOfOneMessage() throws Exception {
+    for (String folder : List.of("A", "B", "C", "D")) {
+      try (TestMailbox box = source.open()) {
+        box.createFolder(folder);
+        box.append(folder, ("Subject: " + folder + "\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII), Set.of(),
+            Instant.parse("2025-05-05T05:05:05Z"));
+      }
+    }
   }
 
   private String readLog() {

@@ -31,6 +31,7 @@ class ConsoleOutputIntegrationTests {
 
   private static final String SOURCE_SECRET = "Src-Qx7Zebra-Unlikely-4481";
   private static final String DESTINATION_SECRET = "Dst-Wombat9-Unlikely-7723";
+  private static final String DB_SECRET = "Db-Narwhal3-Unlikely-5150";
 
   @RegisterExtension
   static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
@@ -43,16 +44,26 @@ class ConsoleOutputIntegrationTests {
     Account source = account("vsrc", SOURCE_SECRET, 5);
     Account destination = account("vdst", DESTINATION_SECRET, 0);
 
-    Run run = mailferry(source, destination, Map.of("MAILFERRY_CHUNK_SIZE", "2"), "--verbose", "--progress=lines");
+    // The destination's secret comes from a password command that also writes its environment
+    // down: a child process must not see mailferry's secrets (they stay set in mailferry's own).
+    Path secrets = Files.createTempDirectory("mailferry-secrets");
+    Path passwordFile = Files.writeString(secrets.resolve("dst.pw"), DESTINATION_SECRET + "\n");
+    Path childEnv = state.resolve("password-command-env.txt");
+    Run run = mailferry(source, destination, Map.of("MAILFERRY_CHUNK_SIZE", "2", "MAILFERRY_DB_PASSWORD", DB_SECRET),
+        "--verbose", "--progress=lines", "--to-password-command", "env > " + childEnv + "; cat " + passwordFile);
+    Files.delete(passwordFile);
+    Files.delete(secrets);
 
     assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(Files.readString(childEnv)).contains("MAILFERRY_CHUNK_SIZE=2").doesNotContain(SOURCE_SECRET)
+        .doesNotContain(DESTINATION_SECRET).doesNotContain(DB_SECRET);
     try (TestMailbox box = destination.open()) {
       assertThat(box.count("INBOX")).isEqualTo(5);
     }
     String log = Files.readString(state.resolve("mailferry.log"));
     assertThat(run.output()).contains("connecting to").contains("chunk committed");
     assertThat(log).contains("DEBUG").contains("as vsrc").contains("as vdst");
-    assertThat(run.output()).doesNotContain(SOURCE_SECRET).doesNotContain(DESTINATION_SECRET);
+    assertThat(run.output()).doesNotContain(SOURCE_SECRET).doesNotContain(DESTINATION_SECRET).doesNotContain(DB_SECRET);
     List<Path> files;
     try (Stream<Path> all = Files.walk(state)) {
       files = all.filter(Files::isRegularFile).toList();
@@ -61,7 +72,8 @@ class ConsoleOutputIntegrationTests {
         .anyMatch(f -> f.getParent().equals(state.resolve("reports")));
     for (Path file : files) {
       String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-      assertThat(bytes).as(file.toString()).doesNotContain(SOURCE_SECRET).doesNotContain(DESTINATION_SECRET);
+      assertThat(bytes).as(file.toString()).doesNotContain(SOURCE_SECRET).doesNotContain(DESTINATION_SECRET)
+          .doesNotContain(DB_SECRET);
     }
   }
 
