@@ -36,6 +36,9 @@ final class AccountRun {
       Map<String, String> env, PrintStream out) {
     MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
     MigrationReport report = null;
+    if (account.spec().refusal() != null) {
+      return new Outcome(ExitCodes.CONFIG, null, new MailferryException.BadConfiguration(account.spec().refusal()));
+    }
     try {
       Credentials credentials = new Credentials();
       JobSecrets.addTo(credentials, account, env);

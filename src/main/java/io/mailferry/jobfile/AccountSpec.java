@@ -8,9 +8,11 @@ import java.util.Map;
  *
  * @param label how the summary names it: the from-user of a bulk row, or the job's name
  * @param at its entry in the job file or its CSV line
+ * @param refusal why this account cannot run, one sentence with its line (a bulk account whose user
+ *     name would lead a path outside its directory): it fails alone, with 78; null when it can run
  */
 public record AccountSpec(String label, Position at, Map<String, OptionValue> options, SecretRef fromSecret,
-    SecretRef toSecret) {
+    SecretRef toSecret, String refusal) {
 
   public AccountSpec {
     options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));

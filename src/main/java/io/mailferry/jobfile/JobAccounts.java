@@ -31,7 +31,7 @@ final class JobAccounts {
 
   AccountSpec single(String name, Position at) {
     requireEndpoints(options, at);
-    return new AccountSpec(name, at, options, secrets.get("from-secret"), secrets.get("to-secret"));
+    return new AccountSpec(name, at, options, secrets.get("from-secret"), secrets.get("to-secret"), null);
   }
 
   List<AccountSpec> bulk(List<Entry> entries, Position top) {
@@ -52,22 +52,68 @@ final class JobAccounts {
         withUser(merged, "to", toUser, entry.userAt().getOrDefault("to-user", entry.userAt().get("from-user")));
       }
       requireEndpoints(merged, entry.at());
-      Map<String, OptionValue> resolved = new LinkedHashMap<>();
-      merged.forEach((key, value) -> resolved.put(key, value.map(v -> placeholders(v, fromUser, toUser))));
+      Map<String, String> users = new LinkedHashMap<>();
+      if (fromUser != null) {
+        users.put("from-user", fromUser);
+        users.put("to-user", toUser);
+      }
+      Placeholders fill = new Placeholders(users);
       SecretRef from = entry.secrets().getOrDefault("from-secret", secrets.get("from-secret"));
       SecretRef to = entry.secrets().getOrDefault("to-secret", secrets.get("to-secret"));
+      quotedPlaceholders(from, "from-secret");
+      quotedPlaceholders(to, "to-secret");
+      String refusal = pathRefusal(fill, merged, from, to);
+      Map<String, OptionValue> resolved = new LinkedHashMap<>();
+      if (refusal == null) {
+        merged.forEach((key, value) -> resolved.put(key, value.map(fill::inText)));
+      } else {
+        resolved.putAll(merged); // this account will not run: its users go nowhere
+      }
       String label = fromUser != null ? fromUser : String.valueOf(first(resolved.get("from")));
       OptionValue fromUrl = resolved.get("from");
       OptionValue toUrl = resolved.get("to");
-      if (fromUrl != null && toUrl != null && !seen.add(first(fromUrl) + " → " + first(toUrl))) {
+      if (refusal == null && fromUrl != null && toUrl != null && !seen.add(first(fromUrl) + " → " + first(toUrl))) {
         problems.add(new Problem(entry.at(), null, "the same account twice (" + first(fromUrl) + " → "
             + first(toUrl) + ")."));
       }
-      accounts.add(new AccountSpec(label, entry.at(), resolved,
-          from == null ? null : from.with(placeholders(from.value(), fromUser, toUser)),
-          to == null ? null : to.with(placeholders(to.value(), fromUser, toUser))));
+      accounts.add(new AccountSpec(label, entry.at(), resolved, refusal == null ? fill(fill, from) : from,
+          refusal == null ? fill(fill, to) : to, refusal == null ? null : entry.at() + ": " + refusal));
     }
     return accounts;
+  }
+
+  /** A command gets each user as one shell word; a file path or variable name gets it as it is. */
+  private static SecretRef fill(Placeholders fill, SecretRef ref) {
+    if (ref == null) {
+      return null;
+    }
+    return ref.with(ref.kind() == SecretRef.Kind.COMMAND ? fill.inCommand(ref.value()) : fill.inText(ref.value()));
+  }
+
+  /** Why this account's users cannot go into the paths of its values, or null. */
+  private static String pathRefusal(Placeholders fill, Map<String, OptionValue> options, SecretRef... secrets) {
+    for (var option : options.entrySet()) {
+      for (String value : option.getValue().values()) {
+        String refusal = fill.pathRefusal(value);
+        if (refusal != null) {
+          return option.getKey() + ": " + refusal;
+        }
+      }
+    }
+    for (SecretRef ref : secrets) {
+      String refusal = ref != null && ref.kind() == SecretRef.Kind.FILE ? fill.pathRefusal(ref.value()) : null;
+      if (refusal != null) {
+        return "file: secret: " + refusal;
+      }
+    }
+    return null;
+  }
+
+  private void quotedPlaceholders(SecretRef ref, String key) {
+    if (ref != null && ref.kind() == SecretRef.Kind.COMMAND && Placeholders.quotedPlaceholder(ref.value())) {
+      problems.add(new Problem(ref.at(), key, "write {from_user} and {to_user} outside quotes: mailferry puts each "
+          + "user into the command as one shell-quoted word."));
+    }
   }
 
   private void requireEndpoints(Map<String, OptionValue> opts, Position at) {
@@ -100,17 +146,6 @@ final class JobAccounts {
     String encoded = URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20");
     merged.put(side, new OptionValue(List.of(url.substring(0, start) + encoded + "@" + url.substring(start)), false,
         userAt));
-  }
-
-  private static String placeholders(String value, String fromUser, String toUser) {
-    String out = value;
-    if (fromUser != null) {
-      out = out.replace("{from_user}", fromUser);
-    }
-    if (toUser != null) {
-      out = out.replace("{to_user}", toUser);
-    }
-    return out;
   }
 
   private static String first(OptionValue value) {

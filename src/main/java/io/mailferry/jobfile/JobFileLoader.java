@@ -45,6 +45,10 @@ public final class JobFileLoader {
   private final Map<String, SecretRef> secrets = new LinkedHashMap<>();
   private final List<JobAccounts.Entry> entries = new ArrayList<>();
   private boolean bulk;
+  private String csv;
+  private Position csvAt;
+  /** Whether the CSV's own secret columns may hold command: (job file key csv-commands: true). */
+  private boolean csvCommands;
 
   private JobFileLoader(Path file) {
     this.file = file;
@@ -148,10 +152,15 @@ public final class JobFileLoader {
         }
         case "csv" -> {
           bulk = true;
-          String csv = scalar(key, value);
-          if (csv != null) {
-            readCsv(csv, at(value));
+          csv = scalar(key, value);
+          csvAt = at(value);
+        }
+        case "csv-commands" -> {
+          String flag = scalar(key, value);
+          if (flag != null && !flag.equals("true") && !flag.equals("false")) {
+            problems.add(new Problem(at(value), key, "takes true or false."));
           }
+          csvCommands = "true".equals(flag);
         }
         case "from-secret", "to-secret" -> secret(key, value, secrets);
         case "from-user", "to-user" -> problems.add(new Problem(at(tuple.getKeyNode()), key,
@@ -163,6 +172,9 @@ public final class JobFileLoader {
           }
         }
       }
+    }
+    if (csv != null) {
+      readCsv(csv, csvAt); // once csv-commands is known, wherever it is written
     }
     if (kind == null && problems.stream().noneMatch(p -> "kind".equals(p.field()))) {
       problems.add(new Problem(at(root), "kind", "missing: write kind: migrate or kind: backup."));
@@ -238,7 +250,8 @@ public final class JobFileLoader {
             }
           }
           case "from-secret", "to-secret" -> secret(key, tuple.getValueNode(), ownSecrets);
-          case "kind", "schedule", "accounts", "csv", "max-parallel-accounts", "state-dir", "db", "db-user" ->
+          case "kind", "schedule", "accounts", "csv", "csv-commands", "max-parallel-accounts", "state-dir", "db",
+              "db-user" ->
               problems.add(new Problem(at(tuple.getKeyNode()), key, "applies to the whole job: write it at the top."));
           default -> {
             OptionValue option = option(key, tuple);
@@ -252,8 +265,8 @@ public final class JobFileLoader {
     }
   }
 
-  private void readCsv(String csv, Position referencedAt) {
-    Path csvFile = file.toAbsolutePath().getParent().resolve(csv);
+  private void readCsv(String name, Position referencedAt) {
+    Path csvFile = file.toAbsolutePath().getParent().resolve(name);
     for (AccountsCsv.Row row : AccountsCsv.read(csvFile, problems, referencedAt)) {
       Map<String, String> users = new LinkedHashMap<>();
       Map<String, Position> userAt = new LinkedHashMap<>();
@@ -265,7 +278,14 @@ public final class JobFileLoader {
           userAt.put(key, row.at());
         } else {
           try {
-            rowSecrets.put(key, SecretRef.parse(value, row.at()));
+            SecretRef ref = SecretRef.parse(value, row.at());
+            if (ref.kind() == SecretRef.Kind.COMMAND && !csvCommands) {
+              // A command: in a CSV makes whoever writes the CSV run code as mailferry's user.
+              problems.add(new Problem(row.at(), column, "a command: secret in the CSV runs only when the job file"
+                  + " says csv-commands: true (whoever writes the CSV then runs commands as this user)."));
+            } else {
+              rowSecrets.put(key, ref);
+            }
           } catch (IllegalArgumentException e) {
             problems.add(new Problem(row.at(), column, e.getMessage()));
           }

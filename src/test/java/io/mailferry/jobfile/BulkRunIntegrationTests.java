@@ -113,6 +113,49 @@ class BulkRunIntegrationTests {
   }
 
   @Test
+  void csv_users_reach_a_command_as_one_quoted_word_and_never_lead_a_backup_out_of_its_directory() throws Exception {
+    DovecotServer server = dovecot.server();
+    fill(Account.onDovecot(server, "bulkg"), "g", 4, 1);
+    fill(Account.onDovecot(server, "bulke"), "e", 4, 1);
+    Path pwned = dir.resolve("pwned");
+    // A CSV someone else wrote: shell text in a user name, and a to_user that climbs out of backup/.
+    Files.writeString(dir.resolve("accounts.csv"), """
+        from_user,to_user
+        bulkg,bulkg
+        "bulkh;touch %s;echo",bulkhsafe
+        bulke,../../escaped
+        """.formatted(pwned));
+    Path job = Files.writeString(dir.resolve("backups.yml"), """
+        kind: backup
+        from: imap://%1$s:%2$d
+        to: area/backup/{to_user}
+        trust-cert: %3$s
+        csv: accounts.csv
+        from-secret: command:echo pw-{from_user}
+        """.formatted(server.host(), server.imapPort(), server.certificatePem()));
+
+    Mailferry.Result r = Mailferry.run(Map.of(), "run", job.toString(), "--state-dir", dir.resolve("state").toString());
+    System.out.println("Bulk backup from a hostile CSV:\n" + r);
+
+    assertThat(pwned).as("the CSV's shell text did not run").doesNotExist();
+    assertThat(dir.resolve("escaped")).doesNotExist();
+    assertThat(dir.resolve("area/escaped")).doesNotExist();
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(r.out())
+        .containsPattern("bulkg@\\S+ +\\S+ +ok +5 .* 0\\n")
+        .containsPattern("bulkh%3Btouch\\S+ +\\S+ +login-refused +0 .* 77\\n")
+        .containsPattern("bulke@\\S+ +\\S+ +bad-configuration +0 .* 78\\n")
+        .contains(dir.resolve("accounts.csv") + ":4: to: the user name '../../escaped' cannot go into the path "
+            + "area/backup/{to_user}: a name in a path may not contain /, .., a NUL or a control character.");
+    try (Stream<Path> backedUp = Files.walk(dir.resolve("area/backup/bulkg"))) {
+      assertThat(backedUp.filter(f -> f.getParent().getFileName().toString().equals("cur"))).hasSize(5);
+    }
+    try (Stream<Path> areas = Files.list(dir.resolve("area/backup"))) {
+      assertThat(areas.map(f -> f.getFileName().toString())).doesNotContain("..", "escaped");
+    }
+  }
+
+  @Test
   void a_single_job_file_runs_like_its_command_line_with_the_same_exit_codes() throws Exception {
     DovecotServer server = dovecot.server();
     Account source = Account.onDovecot(server, "onesrc");
