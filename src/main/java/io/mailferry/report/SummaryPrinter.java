@@ -43,7 +43,11 @@ public final class SummaryPrinter {
       f.skipped.forEach((reason, n) -> out.printf("    skipped %d: %s%n", n, Printable.escape(reason)));
       f.warnings.forEach((warning, n) -> out.printf("    warning ×%d: %s%n", n, Printable.escape(warning)));
       for (FolderTally.Failure failure : f.failed) {
-        out.printf("    failed UID %d: %s%n", failure.uid(), Printable.escape(failure.reason()));
+        if (failure.uid() == 0) {
+          out.printf("    failed: %s%n", Printable.escape(failure.reason())); // no UID: the source did not say which
+        } else {
+          out.printf("    failed UID %d: %s%n", failure.uid(), Printable.escape(failure.reason()));
+        }
       }
     }
     out.printf("%-40s %9d %9d %9d %9d %9d%n", "total", r.atSource(), r.copied(), r.alreadyThere(), r.skipped(),
