@@ -28,16 +28,23 @@ import java.util.function.LongPredicate;
  * <ul>
  *   <li>a message's "UID" is a 63-bit hash of its UIDL (stable across sessions, unlike message
  *       numbers), or, on a server without UIDL, of its header section and its rank among
- *       messages with the same header;
- *   <li>the "UIDVALIDITY" names which of those two key spaces is in use, so they never mix;
+ *       messages with the same header, together with its size (LIST): a server may give a
+ *       new message the UIDL of one that is gone, and taking it for the old one would delete it
+ *       uncopied (--delete-after-copy) or judge it by the old one's date (--delete-older-than);
+ *   <li>the "UIDVALIDITY" names which of those key spaces is in use, so they never mix;
  *   <li>the order is the server's (oldest first), and "after UID n" means after that message;
  *   <li>the date is that of the newest Received: field, else Date:, else the time of the copy.
  * </ul>
  */
 final class Pop3SourceFolder implements SourceFolder {
 
-  static final long UIDL_KEYS = 1;
-  static final long HEADER_HASH_KEYS = 2;
+  /*
+   * Key spaces 1 (UIDL) and 2 (header hash) were those of versions that left the size out; their
+   * ledger rows are stale now, so their messages are found at the destination by content once
+   * (the DestinationMatcher), never copied twice.
+   */
+  static final long UIDL_KEYS = 3;
+  static final long HEADER_HASH_KEYS = 4;
 
   private record Entry(int number, long size, long uid) {}
 
@@ -76,15 +83,18 @@ final class Pop3SourceFolder implements SourceFolder {
       Map<Integer, String> keys = new HashMap<>();
       if (uidls != null && uidls.keySet().containsAll(sizes.keySet())) {
         keySpace = UIDL_KEYS;
-        keys.putAll(ranked(uidls));
+        keys.putAll(uidls);
       } else {
         keySpace = HEADER_HASH_KEYS;
         source.warnNoUidl();
         keys.putAll(headerKeys(new ArrayList<>(sizes.keySet())));
       }
+      Map<Integer, String> sized = new HashMap<>();
+      sizes.forEach((n, size) -> sized.put(n, keys.get(n) + " " + size)); // a UIDL has no space (RFC 1939)
+      Map<Integer, String> unique = ranked(sized);
       List<Entry> scanned = new ArrayList<>(sizes.size());
       for (var e : sizes.entrySet()) {
-        Entry entry = new Entry(e.getKey(), e.getValue(), uidOf(keys.get(e.getKey())));
+        Entry entry = new Entry(e.getKey(), e.getValue(), uidOf(unique.get(e.getKey())));
         scanned.add(entry);
         byUid.put(entry.uid(), entry);
       }
@@ -104,7 +114,7 @@ final class Pop3SourceFolder implements SourceFolder {
       headersRead.put(n, describe(header));
       keys.put(n, HexFormat.of().formatHex(sha256(header)));
     });
-    return ranked(keys);
+    return keys;
   }
 
   /**
