@@ -1,5 +1,6 @@
 package io.mailferry.source;
 
+import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import java.util.Collection;
@@ -29,6 +30,14 @@ public interface SourceFolder extends AutoCloseable {
   @FunctionalInterface
   interface BodyHandler {
     void accept(MessageRef ref, RawMessage body);
+
+    /**
+     * The source could not hand this message over, for {@code reason} (it grew beyond the size
+     * the server announced, say): a failed message, named in the summary; the others go on.
+     */
+    default void unreadable(MessageRef ref, String reason) {
+      throw new MailferryException.ProtocolViolation(reason, null);
+    }
   }
 
   /** What the user should know about how this folder is read (once per run), e.g. a POP3 server without UIDL. */

@@ -38,6 +38,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
   private final AtomicInteger logins = new AtomicInteger();
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<String, Answer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, Long> longer = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ScriptedPop3Server(String password, boolean uidl) throws IOException {
     this.password = password;
@@ -83,6 +84,14 @@ public final class ScriptedPop3Server implements AutoCloseable {
   @FunctionalInterface
   public interface Answer {
     void write(String[] words, OutputStream out) throws IOException;
+  }
+
+  /**
+   * RETR of message {@code number} (of each session) sends {@code extraBytes} more than LIST
+   * says, as filler lines before the final "."; {@code Long.MAX_VALUE}: a message without end.
+   */
+  public void serveLonger(int number, long extraBytes) {
+    longer.put(number, extraBytes);
   }
 
   /** An answer that starts with {@code head} and then repeats {@code repeated} for ever. */
@@ -215,7 +224,15 @@ public final class ScriptedPop3Server implements AutoCloseable {
         }
         byte[] raw = snapshot.get(n - 1);
         out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(stuffed(verb.equals("TOP") ? header(raw) : raw));
+        byte[] answer = stuffed(verb.equals("TOP") ? header(raw) : raw);
+        Long extra = verb.equals("RETR") ? longer.get(n) : null;
+        if (extra == null) {
+          out.write(answer);
+        } else {
+          out.write(answer, 0, answer.length - 3); // without its final ".\r\n"
+          writeFiller(out, extra);
+          out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
         out.flush();
       }
       case "DELE" -> {
@@ -224,6 +241,18 @@ public final class ScriptedPop3Server implements AutoCloseable {
       }
       case "NOOP", "RSET" -> write(out, "+OK\r\n");
       default -> write(out, "-ERR unknown command\r\n");
+    }
+  }
+
+  private static void writeFiller(OutputStream out, long bytes) throws IOException {
+    byte[] line = ("x".repeat(76) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] block = new byte[line.length * 800];
+    for (int i = 0; i < 800; i++) {
+      System.arraycopy(line, 0, block, i * line.length, line.length);
+    }
+    for (long left = bytes; left > 0; left -= block.length) {
+      long want = Math.min(left, block.length);
+      out.write(block, 0, (int) ((want + line.length - 1) / line.length * line.length)); // whole lines only
     }
   }
 
