@@ -62,7 +62,7 @@ final class JobAccounts {
       SecretRef to = entry.secrets().getOrDefault("to-secret", secrets.get("to-secret"));
       quotedPlaceholders(from, "from-secret");
       quotedPlaceholders(to, "to-secret");
-      String refusal = pathRefusal(fill, merged, from, to);
+      String refusal = refusal(fill, merged, from, to);
       Map<String, OptionValue> resolved = new LinkedHashMap<>();
       if (refusal == null) {
         merged.forEach((key, value) -> resolved.put(key, value.map(fill::inText)));
@@ -90,8 +90,8 @@ final class JobAccounts {
     return ref.with(ref.kind() == SecretRef.Kind.COMMAND ? fill.inCommand(ref.value()) : fill.inText(ref.value()));
   }
 
-  /** Why this account's users cannot go into the paths of its values, or null. */
-  private static String pathRefusal(Placeholders fill, Map<String, OptionValue> options, SecretRef... secrets) {
+  /** Why this account's users cannot go into the paths of its values or its secrets' names, or null. */
+  private static String refusal(Placeholders fill, Map<String, OptionValue> options, SecretRef from, SecretRef to) {
     for (var option : options.entrySet()) {
       for (String value : option.getValue().values()) {
         String refusal = fill.pathRefusal(value);
@@ -100,13 +100,20 @@ final class JobAccounts {
         }
       }
     }
-    for (SecretRef ref : secrets) {
-      String refusal = ref != null && ref.kind() == SecretRef.Kind.FILE ? fill.pathRefusal(ref.value()) : null;
-      if (refusal != null) {
-        return "file: secret: " + refusal;
-      }
+    String refusal = secretRefusal(fill, from);
+    if (refusal != null) {
+      return "from-secret: " + refusal;
     }
-    return null;
+    refusal = secretRefusal(fill, to);
+    return refusal == null ? null : "to-secret: " + refusal;
+  }
+
+  private static String secretRefusal(Placeholders fill, SecretRef ref) {
+    return ref == null ? null : switch (ref.kind()) {
+      case FILE -> fill.pathRefusal(ref.value());
+      case ENV -> fill.variableRefusal(ref.value());
+      case COMMAND -> null; // each user is one shell-quoted word
+    };
   }
 
   private void quotedPlaceholders(SecretRef ref, String key) {

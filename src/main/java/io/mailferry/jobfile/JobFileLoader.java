@@ -47,6 +47,8 @@ public final class JobFileLoader {
   private boolean bulk;
   private String csv;
   private Position csvAt;
+  /** Where the CSV's accounts go among those of accounts: (the order of the keys in the file). */
+  private int csvEntriesAt;
   /** Whether the CSV's own secret columns may hold command: (job file key csv-commands: true). */
   private boolean csvCommands;
 
@@ -154,6 +156,7 @@ public final class JobFileLoader {
           bulk = true;
           csv = scalar(key, value);
           csvAt = at(value);
+          csvEntriesAt = entries.size();
         }
         case "csv-commands" -> {
           String flag = scalar(key, value);
@@ -267,6 +270,7 @@ public final class JobFileLoader {
 
   private void readCsv(String name, Position referencedAt) {
     Path csvFile = file.toAbsolutePath().getParent().resolve(name);
+    List<JobAccounts.Entry> rows = new ArrayList<>();
     for (AccountsCsv.Row row : AccountsCsv.read(csvFile, problems, referencedAt)) {
       Map<String, String> users = new LinkedHashMap<>();
       Map<String, Position> userAt = new LinkedHashMap<>();
@@ -291,8 +295,9 @@ public final class JobFileLoader {
           }
         }
       });
-      entries.add(new JobAccounts.Entry(row.at(), users, userAt, Map.of(), rowSecrets));
+      rows.add(new JobAccounts.Entry(row.at(), users, userAt, Map.of(), rowSecrets));
     }
+    entries.addAll(csvEntriesAt, rows);
   }
 
   private List<AccountSpec> accounts() {

@@ -46,6 +46,21 @@ final class Placeholders {
   }
 
   /**
+   * Why this env: reference cannot take the account's users into its variable name, or null. A
+   * user is a plain name there too: env:{from_user} must not read MAILFERRY_DB_PASSWORD x.
+   */
+  String variableRefusal(String name) {
+    String filled = inText(name);
+    if (filled.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      return null;
+    }
+    String user = users.entrySet().stream().filter(u -> name.contains(NAMES.get(u.getKey())))
+        .map(Map.Entry::getValue).filter(u -> !u.matches("[A-Za-z0-9_]*")).findFirst().orElse(filled);
+    return "the user name '" + Printable.escape(user) + "' cannot go into the variable name " + name
+        + ": a name there is letters, digits and _.";
+  }
+
+  /**
    * A command template whose placeholder stands inside quotes: mailferry quotes the user itself, and
    * its quotes inside the template's "…" would leave the name to the shell again.
    */
@@ -70,7 +85,7 @@ final class Placeholders {
     if (name.isEmpty() || name.equals(".") || name.contains("..") || name.contains("/")) {
       return false;
     }
-    return name.chars().noneMatch(c -> c < 0x20 || (c >= 0x7F && c <= 0x9F));
+    return Printable.escape(name).equals(name); // no control character (NUL, ESC, a newline, bidi controls)
   }
 
   /** POSIX sh: a word of safe characters as it is, anything else in single quotes (a ' as '\''). */

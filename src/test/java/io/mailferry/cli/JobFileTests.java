@@ -143,6 +143,89 @@ class JobFileTests {
   }
 
   @Test
+  void a_command_secret_in_a_csv_runs_only_when_the_job_file_says_csv_commands_true() throws Exception {
+    write("accounts.csv", "from_user,from_secret\nalice,command:echo pw-alice\n");
+    String bulk = """
+        kind: migrate
+        from: imaps://old.example.org
+        to: imaps://new.example.org
+        csv: accounts.csv
+        """;
+    Path job = write("bulk.yml", bulk);
+    assertThat(catchLoad(job).getMessage()).isEqualTo(dir.resolve("accounts.csv") + ":2: from_secret: a command: "
+        + "secret in the CSV runs only when the job file says csv-commands: true (whoever writes the CSV then runs "
+        + "commands as this user).");
+
+    Files.writeString(job, bulk + "csv-commands: true\n");
+    SecretRef secret = JobFiles.load(job).accounts().get(0).spec().fromSecret();
+    assertThat(secret.kind()).isEqualTo(SecretRef.Kind.COMMAND);
+    assertThat(secret.value()).isEqualTo("echo pw-alice");
+  }
+
+  @Test
+  void a_user_name_goes_into_a_command_as_one_quoted_word_and_into_a_path_or_variable_only_as_a_plain_name()
+      throws Exception {
+    write("accounts.csv", """
+        from_user,to_user
+        alice,alice
+        "bob;touch x;echo",bob
+        "it's",its
+        carol,..
+        dave,"da\0ve"
+        erin,"er\033]0;x"
+        frank,a/b
+        """);
+    Path job = write("bulk.yml", """
+        kind: backup
+        from: imaps://old.example.org
+        to: backup/{to_user}
+        csv: accounts.csv
+        from-secret: command:/usr/local/bin/token {from_user} --for {to_user}
+        """);
+    List<JobFiles.Account> accounts = JobFiles.load(job).accounts();
+    assertThat(accounts).extracting(a -> a.spec().refusal() == null ? a.spec().fromSecret().value() : "refused")
+        .containsExactly("/usr/local/bin/token alice --for alice",
+            "/usr/local/bin/token 'bob;touch x;echo' --for bob",
+            "/usr/local/bin/token 'it'\\''s' --for its",
+            "refused", "refused", "refused", "refused");
+    Path csv = dir.resolve("accounts.csv");
+    assertThat(accounts.get(3).spec().refusal()).isEqualTo(csv + ":5: to: the user name '..' cannot go into the path "
+        + "backup/{to_user}: a name in a path may not contain /, .., a NUL or a control character.");
+    assertThat(accounts.get(5).spec().refusal()).contains("'er\\x1B]0;x'");
+    assertThat(accounts.get(6).settings().to().directory()).as("nothing of a refused account is filled in")
+        .isEqualTo(dir.resolve("backup/{to_user}").toAbsolutePath());
+
+    // In a variable name a user is a plain name too: env:{from_user} must not read MAILFERRY_DB_PASSWORD.
+    write("accounts.csv", "from_user\nalice\nMAILFERRY_DB_PASSWORD x\n");
+    Files.writeString(job, """
+        kind: migrate
+        from: imaps://old.example.org
+        to: imaps://new.example.org
+        csv: accounts.csv
+        from-secret: env:PW_{from_user}
+        """);
+    accounts = JobFiles.load(job).accounts();
+    assertThat(accounts.get(0).spec().refusal()).isNull();
+    assertThat(accounts.get(1).spec().refusal()).isEqualTo(csv + ":3: from-secret: the user name "
+        + "'MAILFERRY_DB_PASSWORD x' cannot go into the variable name PW_{from_user}: a name there is letters, "
+        + "digits and _.");
+  }
+
+  @Test
+  void a_placeholder_inside_quotes_in_a_command_is_refused() throws Exception {
+    write("accounts.csv", "from_user\nalice\n");
+    Path job = write("bulk.yml", """
+        kind: migrate
+        from: imaps://old.example.org
+        to: imaps://new.example.org
+        csv: accounts.csv
+        from-secret: command:token "{from_user}"
+        """);
+    assertThat(catchLoad(job).getMessage()).isEqualTo(job + ":5: from-secret: write {from_user} and {to_user} "
+        + "outside quotes: mailferry puts each user into the command as one shell-quoted word.");
+  }
+
+  @Test
   void relative_paths_are_relative_to_the_job_files_folder() throws Exception {
     Path job = write("relative.yml", """
         kind: backup
