@@ -25,7 +25,15 @@ final class AccountsCsv {
   static List<Row> read(Path file, List<Problem> problems, Position referencedAt) {
     List<String> lines;
     try {
+      String tooLarge = JobFileLimits.csvSizeRefusal(Files.size(file));
+      if (tooLarge != null) {
+        problems.add(new Problem(referencedAt, "csv", file + " " + tooLarge));
+        return List.of();
+      }
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      problems.add(new Problem(referencedAt, "csv", file + " is not UTF-8 text."));
+      return List.of();
     } catch (IOException e) {
       problems.add(new Problem(referencedAt, "csv", "cannot read " + file + " (" + e.getClass().getSimpleName()
           + ": " + e.getMessage() + ")."));

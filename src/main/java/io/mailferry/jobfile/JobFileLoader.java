@@ -1,7 +1,9 @@
 package io.mailferry.jobfile;
 
 import java.io.IOException;
-import java.io.Reader;
+import io.mailferry.mail.Printable;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -87,11 +88,20 @@ public final class JobFileLoader {
   }
 
   private Node parse() {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
+    try {
+      String sizeRefusal = JobFileLimits.sizeRefusal(Files.size(file));
+      if (sizeRefusal != null) {
+        problems.add(new Problem(at(1), null, sizeRefusal));
+        return null;
+      }
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      int longLine = JobFileLimits.longLine(text);
+      if (longLine > 0) {
+        problems.add(new Problem(at(longLine), null, JobFileLimits.longLineRefusal()));
+        return null;
+      }
       List<Node> documents = new ArrayList<>();
-      new Yaml(options).composeAll(reader).forEach(documents::add);
+      new Yaml(JobFileLimits.loaderOptions()).composeAll(new StringReader(text)).forEach(documents::add);
       if (documents.isEmpty()) {
         problems.add(new Problem(at(1), null, "the file is empty; a job file needs at least kind, from and to."));
         return null;
@@ -100,16 +110,24 @@ public final class JobFileLoader {
         problems.add(new Problem(at(documents.get(1)), null, "one job per file: this is a second YAML document."));
         return null;
       }
+      String expansionRefusal = JobFileLimits.expansionRefusal(documents.get(0));
+      if (expansionRefusal != null) {
+        problems.add(new Problem(at(1), null, expansionRefusal));
+        return null;
+      }
       return documents.get(0);
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
-      problems.add(new Problem(at(line), null, "not valid YAML: " + e.getProblem() + "."));
+      problems.add(new Problem(at(line), null, "not valid YAML: " + Printable.escape(e.getProblem()) + "."));
+      return null;
+    } catch (CharacterCodingException e) {
+      problems.add(new Problem(at(1), null, "not UTF-8 text."));
       return null;
     } catch (IOException | java.io.UncheckedIOException e) {
       problems.add(new Problem(at(1), null, "cannot read the file (" + e.getMessage() + ")."));
       return null;
     } catch (org.yaml.snakeyaml.error.YAMLException e) {
-      problems.add(new Problem(at(1), null, "not valid YAML: " + e.getMessage() + "."));
+      problems.add(new Problem(at(1), null, JobFileLimits.yamlRefusal(e.getMessage())));
       return null;
     }
   }

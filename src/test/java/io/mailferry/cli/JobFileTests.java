@@ -226,6 +226,37 @@ class JobFileTests {
   }
 
   @Test
+  void a_huge_or_alias_bombed_or_deeply_nested_job_file_ends_in_one_sentence_quickly() throws Exception {
+    String value = "x".repeat(60_000);
+    // 1.3 MB of aliases of one scalar (once out of heap), and a 20 MB comment (once 241 s).
+    Path aliases = write("aliases.yml", MIGRATE_ALICE + "v: &v " + value + "\ninclude:\n" + "  - *v\n".repeat(177_000));
+    Path comment = write("comment.yml", MIGRATE_ALICE + "# " + "x".repeat(20 << 20) + "\n");
+    assertOneSentence(aliases, ":1: the file has 1269 KiB; a job file has at most 1024 KiB (many accounts go in a CSV).");
+    assertOneSentence(comment, ":1: the file has 20481 KiB; a job file has at most 1024 KiB (many accounts go in a CSV).");
+    // Within the size: the aliases stand for 600 MB of text, the comment is one line of 1000 KiB.
+    Files.writeString(aliases, MIGRATE_ALICE + "v: &v " + value + "\ninclude:\n" + "  - *v\n".repeat(10_000));
+    Files.writeString(comment, MIGRATE_ALICE + "# " + "x".repeat(1_000_000) + "\n");
+    assertOneSentence(aliases, ":1: its aliases (*name) make it stand for more than 2048 KiB of text; write the values "
+        + "out, or put many accounts in a CSV.");
+    assertOneSentence(comment, ":4: a line longer than 64 KiB; a job file has short lines.");
+    Path nested = write("nested.yml", MIGRATE_ALICE + "include: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+    assertOneSentence(nested, ":1: nested more than 20 levels deep; a job file needs four at most.");
+    Path laughs = write("laughs.yml", MIGRATE_ALICE + "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        + "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n");
+    assertOneSentence(laughs, ":1: more than 20 aliases (*name) of lists or keys.");
+  }
+
+  private void assertOneSentence(Path job, String sentence) {
+    long start = System.nanoTime();
+    JobFileException e = catchLoad(job);
+    assertThat(e.exitCode()).isEqualTo(ExitCodes.CONFIG);
+    assertThat(e.getMessage()).isEqualTo(job + sentence);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as(job.toString())
+        .isLessThan(java.time.Duration.ofSeconds(3));
+  }
+
+  @Test
   void relative_paths_are_relative_to_the_job_files_folder() throws Exception {
     Path job = write("relative.yml", """
         kind: backup
