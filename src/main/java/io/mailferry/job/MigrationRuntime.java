@@ -62,7 +62,7 @@ public class MigrationRuntime implements AutoCloseable {
           new SideThrottle("source", from, settings.throttling()), settings.throttling().maxMessageSize());
       case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
           settings.fromConnection(), new SideThrottle("source", from, settings.throttling())),
-          settings.maxConnections()), spoolDir);
+          settings.maxConnections()), spoolDir, settings.throttling().maxMessageSize());
     };
   }
 

@@ -18,14 +18,37 @@ public final class ImapBodies {
     void write(byte[] buf, int off, int len) throws java.io.IOException;
   }
 
-  public static void stream(IMAPFolder folder, int msgno, Sink sink) throws MessagingException {
+  /** A message went on beyond what was allowed: the caller fails that message, the others go on. */
+  public static final class TooLong extends Exception {
+    public TooLong(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param limit at most this many bytes reach the sink (see {@link AnnouncedSize}); a server
+   *     that sends more, partial fetch after partial fetch, is not followed further
+   */
+  public static void stream(IMAPFolder folder, int msgno, long limit, Sink sink) throws MessagingException, TooLong {
     long offset = 0;
+    // A partial answer holds at most what was asked (RFC 9051 6.4.5): never buffer more of it.
+    var onePiece = new ResponseGuard.Expectation(MailSessions.FETCH_SIZE, MailSessions.FETCH_SIZE + AnnouncedSize.MARGIN,
+        10_000, "responses to one partial FETCH", " for a piece of " + MailSessions.FETCH_SIZE + " bytes");
     while (true) {
-      final int start = Math.toIntExact(offset);
-      BODY part = (BODY) folder.doCommand(p -> p.peekBody(msgno, null, start, MailSessions.FETCH_SIZE));
+      if (offset > Integer.MAX_VALUE - MailSessions.FETCH_SIZE) {
+        throw new TooLong("the server sent more than " + offset + " bytes, more than a partial FETCH can address");
+      }
+      final int start = (int) offset;
+      BODY part;
+      try (var scope = ResponseGuard.expect(onePiece)) {
+        part = (BODY) folder.doCommand(p -> p.peekBody(msgno, null, start, MailSessions.FETCH_SIZE));
+      }
       ByteArray data = part == null ? null : part.getByteArray();
       if (data == null || data.getCount() == 0) {
         return;
+      }
+      if (offset + data.getCount() > limit) {
+        throw new TooLong("the server sent more than " + limit + " bytes");
       }
       try {
         sink.write(data.getBytes(), data.getStart(), data.getCount());

@@ -25,6 +25,35 @@ public final class ImapFetchCommand {
 
   private ImapFetchCommand() {}
 
+  /**
+   * As {@link #run}, for a FETCH of the bodies of messages whose sizes the listing announced: a
+   * literal beyond the largest of them (with {@link AnnouncedSize}'s margin, and never beyond
+   * --max-message-size) or the literals together beyond their sum break the protocol before
+   * the bytes reach memory. A server that says 10 bytes and sends 10 MB is not believed.
+   */
+  public static Answer runForBodies(IMAPFolder folder, String command, List<Long> announcedSizes,
+      long maxMessageSize) throws MessagingException {
+    long largest = 0;
+    long announcedLargest = 0;
+    long total = 0;
+    for (long size : announcedSizes) {
+      long allowed = AnnouncedSize.allowed(size, maxMessageSize);
+      if (allowed > largest) {
+        largest = allowed;
+        announcedLargest = size;
+      }
+      total = AnnouncedSize.saturatedAdd(total, allowed);
+    }
+    // Besides one FETCH per message: unsolicited EXISTS, EXPUNGE and flag changes of a folder in use.
+    long responses = 2L * announcedSizes.size() + 10_000;
+    var expected = new ResponseGuard.Expectation(largest, total, responses, "responses to one FETCH of "
+        + announcedSizes.size() + " messages", " for messages whose RFC822.SIZE said at most "
+        + announcedLargest + " bytes each");
+    try (var scope = ResponseGuard.expect(expected)) {
+      return run(folder, command);
+    }
+  }
+
   public static Answer run(IMAPFolder folder, String command) throws MessagingException {
     List<ImapFetchItems> fetches = new ArrayList<>();
     int[] unreadable = {0};

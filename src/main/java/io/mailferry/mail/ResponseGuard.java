@@ -29,16 +29,29 @@ final class ResponseGuard extends FilterInputStream {
   /** Bytes a second below which a server counts as gone (a modem carries 7 KB/s). */
   static final long FLOOR_RATE = 1024;
 
-  /** What the responses to the commands of this thread may hold. */
-  record Expectation(long maxLiteral, long maxLiteralBytes, long maxResponses, String responses) {
+  /**
+   * What the responses to the commands of this thread may hold.
+   *
+   * @param literals what was expected of a literal, in words ("" when nothing in particular)
+   */
+  record Expectation(long maxLiteral, long maxLiteralBytes, long maxResponses, String responses, String literals) {
     /** For a command nobody described: no response holds a message larger than this. */
-    static final Expectation DEFAULT = new Expectation(64L << 20, 256L << 20, 500_000, "responses to one command");
+    static final Expectation DEFAULT = new Expectation(64L << 20, 256L << 20, 500_000, "responses to one command", "");
+  }
+
+  /** A scope of {@link #expect}; closing it restores what was expected before. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close();
   }
 
   private static final ThreadLocal<Expectation> EXPECTED = new ThreadLocal<>();
 
-  /** Until the scope is closed, this thread's commands expect at most {@code e}. */
-  static AutoCloseable expect(Expectation e) {
+  /**
+   * Until the scope is closed, this thread's commands expect at most {@code e}. Angus reads a
+   * command's responses on the thread that sent it, so a thread-local reaches the right guard.
+   */
+  static Scope expect(Expectation e) {
     Expectation before = EXPECTED.get();
     EXPECTED.set(e);
     return () -> EXPECTED.set(before);
@@ -174,11 +187,11 @@ final class ResponseGuard extends FilterInputStream {
       literalBytes += literal;
       if (literal > e.maxLiteral()) {
         throw new Breach("it announced a literal of " + literal + " bytes where at most " + e.maxLiteral()
-            + " were expected");
+            + " were expected" + e.literals());
       }
       if (literalBytes > e.maxLiteralBytes()) {
         throw new Breach("its answer to one command held more than " + e.maxLiteralBytes()
-            + " bytes of literals where no more were expected");
+            + " bytes of literals where no more were expected" + e.literals());
       }
       literalLeft = literal;
       return;

@@ -66,8 +66,11 @@ final class ImapSinkFolder implements SinkFolder {
         return null;
       }
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      ImapBodies.stream(folder, m.getMessageNumber(), digest::update);
+      ImapBodies.stream(folder, m.getMessageNumber(), Long.MAX_VALUE, digest::update); // a digest: no memory grows
       return HexFormat.of().formatHex(digest.digest());
+    } catch (ImapBodies.TooLong e) {
+      throw new MailferryException.ProtocolViolation("The destination server broke the protocol reading back UID "
+          + uid + ": " + e.getMessage() + ".", e);
     } catch (MessagingException e) {
       throw failure(e);
     } catch (java.security.NoSuchAlgorithmException e) {

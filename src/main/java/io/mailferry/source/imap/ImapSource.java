@@ -17,10 +17,13 @@ public final class ImapSource implements MailSource {
 
   private final ImapStores stores;
   private final Path spoolDir;
+  /** --max-message-size, or 0: a message that turns out larger when read is not copied. */
+  private final long maxMessageSize;
 
-  public ImapSource(ImapStores stores, Path spoolDir) {
+  public ImapSource(ImapStores stores, Path spoolDir, long maxMessageSize) {
     this.stores = stores;
     this.spoolDir = spoolDir;
+    this.maxMessageSize = maxMessageSize;
   }
 
   @Override
@@ -31,7 +34,8 @@ public final class ImapSource implements MailSource {
   @Override
   public SourceFolder open(FolderInfo info) {
     // EXAMINE, not SELECT: the source is never changed (RFC 9051 6.3.3).
-    return new ImapSourceFolder(info.path(), stores.open(info.serverName(), Folder.READ_ONLY), spoolDir);
+    return new ImapSourceFolder(info.path(), stores.open(info.serverName(), Folder.READ_ONLY), spoolDir,
+        maxMessageSize);
   }
 
   @Override

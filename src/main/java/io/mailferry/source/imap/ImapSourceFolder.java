@@ -1,5 +1,6 @@
 package io.mailferry.source.imap;
 
+import io.mailferry.mail.AnnouncedSize;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.ImapBodies;
 import io.mailferry.mail.LeasedFolder;
@@ -48,15 +49,17 @@ final class ImapSourceFolder implements SourceFolder {
   private final LeasedFolder lease;
   private final IMAPFolder folder;
   private final Path spoolDir;
+  private final long maxMessageSize;
   /** UIDs of the last listing whose RFC822.SIZE could not be read. */
   private final Set<Long> unknownSize = new HashSet<>();
   private ListingNotes notes = ListingNotes.NONE;
 
-  ImapSourceFolder(FolderPath path, LeasedFolder lease, Path spoolDir) {
+  ImapSourceFolder(FolderPath path, LeasedFolder lease, Path spoolDir, long maxMessageSize) {
     this.path = path;
     this.lease = lease;
     this.folder = lease.folder();
     this.spoolDir = spoolDir;
+    this.maxMessageSize = maxMessageSize;
   }
 
   @Override
@@ -157,7 +160,10 @@ final class ImapSourceFolder implements SourceFolder {
   /** The bodies stay in the buffers of their FETCH responses: one copy of each message in memory, not two. */
   private Map<Long, ImapFetchItems> fetchBodies(List<MessageRef> batch) throws MessagingException {
     Map<Long, ImapFetchItems> bodies = new HashMap<>();
-    for (ImapFetchItems f : ImapFetchCommand.run(folder, "UID FETCH " + uidSet(batch) + " (UID BODY.PEEK[])").fetches()) {
+    List<Long> sizes = batch.stream().map(MessageRef::size).toList();
+    var answer = ImapFetchCommand.runForBodies(folder, "UID FETCH " + uidSet(batch) + " (UID BODY.PEEK[])", sizes,
+        maxMessageSize);
+    for (ImapFetchItems f : answer.fetches()) {
       boolean wholeBody = f.bodySection == null || f.bodySection.equalsIgnoreCase("BODY[]");
       if (f.uid > 0 && wholeBody && (f.bodyStart >= 0 || f.problem() != null)) {
         bodies.put(f.uid, f);
@@ -197,18 +203,32 @@ final class ImapSourceFolder implements SourceFolder {
   }
 
   private void fetchLarge(MessageRef ref, BodyHandler handler) {
+    // A size the listing could not read bounds nothing: then only --max-message-size does.
+    long limit = unknownSize.contains(ref.uid())
+        ? (maxMessageSize > 0 ? maxMessageSize : Long.MAX_VALUE)
+        : AnnouncedSize.allowed(ref.size(), maxMessageSize);
+    String[] tooLong = {null};
     RawMessage raw = guarded(() -> {
       Message message = folder.getMessageByUID(ref.uid());
       if (message == null) {
         return null;
       }
       try (RawMessage.Spool spool = RawMessage.spool(spoolDir)) {
-        ImapBodies.stream(folder, message.getMessageNumber(), spool::write);
+        ImapBodies.stream(folder, message.getMessageNumber(), limit, spool::write);
         return spool.finish();
+      } catch (ImapBodies.TooLong e) {
+        tooLong[0] = e.getMessage(); // the spool is closed and deleted unfinished
+        return null;
       } catch (IOException e) {
         throw new MessagingException("cannot spool a large message to " + spoolDir, e);
       }
     });
+    if (tooLong[0] != null) {
+      handler.unreadable(ref, tooLong[0] + (unknownSize.contains(ref.uid()) ? "" : " for a message it listed as "
+          + ref.size() + " bytes") + (maxMessageSize > 0 && limit == maxMessageSize
+          ? " (--max-message-size " + maxMessageSize + ")" : "") + ": not copied");
+      return;
+    }
     try (raw) {
       if (raw != null && raw.size() == 0 && (ref.size() > 0 || unknownSize.contains(ref.uid()))) {
         // A partial FETCH whose answer Angus could not read comes back as no bytes at all.
