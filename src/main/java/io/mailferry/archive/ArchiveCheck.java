@@ -2,10 +2,9 @@ package io.mailferry.archive;
 
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.Printable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -27,11 +26,19 @@ public final class ArchiveCheck {
 
   public enum Kind { MISSING, CORRUPT, UNEXPECTED }
 
-  /** One problem; {@code where} is the file (relative to the archive) or, when missing, folder/base. */
+  /**
+   * One problem; {@code where} is the file (relative to the archive) or, when missing,
+   * folder/base, and for an unexpected entry the reason it was skipped. Names others chose are
+   * printed escaped.
+   */
   public record Problem(Kind kind, String where) {
     @Override
     public String toString() {
-      return kind.name().toLowerCase() + ": " + where;
+      return kind.name().toLowerCase() + ": " + Printable.escape(where);
+    }
+
+    static Problem unexpected(ArchiveProblem p) {
+      return new Problem(Kind.UNEXPECTED, p.where() + ": " + p.reason());
     }
   }
 
@@ -53,14 +60,30 @@ public final class ArchiveCheck {
     return layout;
   }
 
+  /**
+   * Checks every folder on disk and every folder the manifest names. What the readers skip (a
+   * link, a device, a folder name that does not decode, a manifest or keyword line that does not
+   * parse) is unexpected, with its reason; no link is followed and no such file is read.
+   */
   public static Result run(ArchiveLayout layout) {
-    Map<String, ManifestRecord> records = Manifest.read(layout.manifest());
-    Set<FolderPath> folders = new LinkedHashSet<>(layout.folders());
-    records.values().forEach(r -> folders.add(FolderPath.parse(r.folder())));
+    Manifest.Loaded manifest = Manifest.load(layout.manifest());
+    Map<String, ManifestRecord> records = manifest.records();
+    ArchiveLayout.Scan scan = layout.scan();
     List<Problem> problems = new ArrayList<>();
+    manifest.problems().forEach(p -> problems.add(Problem.unexpected(p)));
+    scan.problems().forEach(p -> problems.add(Problem.unexpected(p)));
+    Set<FolderPath> folders = new LinkedHashSet<>(scan.folders());
+    records.values().forEach(r -> folders.add(FolderPath.parse(r.folder())));
     int messages = 0;
     for (FolderPath folder : folders) {
-      Map<String, Path> files = new TreeMap<>(ArchiveLayout.filesByBase(layout.folderDir(folder)));
+      Path dir = layout.folderDir(folder);
+      ArchiveLayout.MessageFiles listed = layout.messageFiles(dir);
+      listed.problems().forEach(p -> problems.add(Problem.unexpected(p)));
+      if (scan.folders().contains(folder)) {
+        KeywordTable.load(dir).problems(layout.relative(dir.resolve(ArchiveLayout.KEYWORDS)))
+            .forEach(p -> problems.add(Problem.unexpected(p)));
+      }
+      Map<String, Path> files = new TreeMap<>(listed.byBase());
       for (ManifestRecord r : records.values()) {
         if (r.folder().equals(folder.toString()) && !files.containsKey(r.base())) {
           problems.add(new Problem(Kind.MISSING, folder + "/" + r.base()));
@@ -69,23 +92,28 @@ public final class ArchiveCheck {
       for (var e : files.entrySet()) {
         messages++;
         ManifestRecord r = records.get(folder + "\u0000" + e.getKey());
-        String where = layout.root().relativize(e.getValue()).toString();
+        String where = layout.relative(e.getValue());
         if (r == null) {
           problems.add(new Problem(Kind.UNEXPECTED, where));
-        } else if (!r.sha256().equals(sha256(e.getValue()))) {
-          problems.add(new Problem(Kind.CORRUPT, where));
+        } else {
+          try {
+            if (!r.sha256().equals(sha256(e.getValue()))) {
+              problems.add(new Problem(Kind.CORRUPT, where));
+            }
+          } catch (IOException unreadable) {
+            problems.add(new Problem(Kind.CORRUPT, where + ": cannot be read (" + unreadable.getMessage() + ")"));
+          }
         }
       }
     }
     return new Result(messages, folders.size(), problems);
   }
 
-  public static String sha256(Path file) {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+  /** The SHA-256 of a regular file, read without following a link. */
+  public static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(ArchiveFiles.open(file), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

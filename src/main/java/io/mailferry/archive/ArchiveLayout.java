@@ -3,11 +3,17 @@ package io.mailferry.archive;
 import io.mailferry.mail.FolderPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -44,7 +50,7 @@ public final class ArchiveLayout {
 
   /** Whether the root holds an archive: its manifest, or at least an INBOX (a backup of nothing yet). */
   public boolean isArchive() {
-    return Files.isRegularFile(manifest()) || Files.isDirectory(root.resolve("cur"));
+    return Files.exists(manifest(), LinkOption.NOFOLLOW_LINKS) || ArchiveFiles.isDirectory(root.resolve("cur"));
   }
 
   public Path folderDir(FolderPath folder) {
@@ -69,35 +75,142 @@ public final class ArchiveLayout {
 
   /** Every folder of the archive (a directory holding cur/), INBOX first when it exists. */
   public List<FolderPath> folders() {
-    List<FolderPath> out = new ArrayList<>();
+    return scan().folders();
+  }
+
+  /** The folders of an archive, and the directories that look like folders but are skipped. */
+  public record Scan(List<FolderPath> folders, List<ArchiveProblem> problems) {}
+
+  /**
+   * Walks the archive without following links. A folder is a real directory holding a real cur/
+   * directory, under real directories only, with a name mailferry writes; a symbolic link to a
+   * directory, or a name that does not decode, is a problem and its subtree is not read. cur/,
+   * new/ and tmp/ are not walked into: they hold messages, not folders.
+   */
+  public Scan scan() {
+    List<Path> dirs = new ArrayList<>();
+    List<ArchiveProblem> problems = new ArrayList<>();
     if (!Files.isDirectory(root)) {
-      return out;
+      return new Scan(List.of(), List.of());
     }
-    try (Stream<Path> dirs = Files.walk(root)) {
-      dirs.filter(d -> Files.isDirectory(d.resolve("cur")) && !MAILDIR_DIRS.contains(d.getFileName().toString()))
-          .sorted()
-          .forEach(d -> out.add(d.equals(root) ? FolderPath.INBOX : pathOf(root.relativize(d))));
+    Path start;
+    try {
+      start = root.toRealPath(); // the directory the user named may be a link; nothing under it is followed
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the archive " + root, e);
     }
-    return out;
+    try {
+      Files.walkFileTree(start, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          if (!dir.equals(start)) {
+            String name = dir.getFileName().toString();
+            if (MAILDIR_DIRS.contains(name)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            if (unescape(name) == null) {
+              problems.add(new ArchiveProblem(relative(start, dir), "not a folder name mailferry writes (a '%' not followed "
+                  + "by two hex digits): skipped", true));
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+          }
+          Path cur = dir.resolve("cur");
+          if (ArchiveFiles.isDirectory(cur)) {
+            dirs.add(dir);
+          } else if (Files.isSymbolicLink(cur)) {
+            problems.add(new ArchiveProblem(relative(start, cur), "a symbolic link, not a Maildir directory: the folder is "
+                + "skipped", true));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          // Not followed: a link to a directory would make a folder of whatever it points at.
+          if (attrs.isSymbolicLink() && Files.isDirectory(file)
+              && !MAILDIR_DIRS.contains(file.getFileName().toString())) {
+            problems.add(new ArchiveProblem(relative(start, file), "a symbolic link, not a folder directory: skipped",
+                true));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          problems.add(new ArchiveProblem(relative(start, file), "cannot be read (" + e.getMessage() + "): skipped", true));
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the archive " + root, e);
+    }
+    List<FolderPath> out = new ArrayList<>();
+    dirs.stream().sorted().forEach(d -> out.add(d.equals(start) ? FolderPath.INBOX : pathOf(start.relativize(d))));
+    return new Scan(out, problems);
   }
 
-  /** The message files of a folder (cur/ and new/), by base name. */
-  public static java.util.Map<String, Path> filesByBase(Path folderDir) {
-    java.util.Map<String, Path> files = new java.util.HashMap<>();
+  /** The message files of a folder, and the entries of its cur/ and new/ that are skipped. */
+  public record MessageFiles(Map<String, Path> byBase, List<ArchiveProblem> problems) {}
+
+  /**
+   * The message files of a folder (cur/ and new/), by base name: regular files only. A link, a
+   * directory or a device in cur/ or new/ is a problem, never opened; so is a folder directory
+   * reached through a link (then nothing of it is read).
+   */
+  public MessageFiles messageFiles(Path folderDir) {
+    return listMessageFiles(root, folderDir);
+  }
+
+  /** The message files of a folder (cur/ and new/), by base name; what is not a regular file is left out. */
+  public static Map<String, Path> filesByBase(Path folderDir) {
+    return listMessageFiles(folderDir, folderDir).byBase();
+  }
+
+  private static MessageFiles listMessageFiles(Path root, Path folderDir) {
+    Map<String, Path> files = new HashMap<>();
+    List<ArchiveProblem> problems = new ArrayList<>();
+    Path normalized = folderDir.toAbsolutePath().normalize();
+    for (Path p = normalized; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+      if (!ArchiveFiles.isDirectory(p)) {
+        return new MessageFiles(files, problems); // a link or nothing: the scan names it
+      }
+    }
     for (String sub : List.of("new", "cur")) {
-      Path dir = folderDir.resolve(sub);
-      if (!Files.isDirectory(dir)) {
+      Path dir = normalized.resolve(sub);
+      if (Files.isSymbolicLink(dir)) {
+        problems.add(new ArchiveProblem(relative(root, dir), "a symbolic link, not a Maildir directory: "
+            + "skipped", true));
+        continue;
+      }
+      if (!ArchiveFiles.isDirectory(dir)) {
         continue;
       }
       try (Stream<Path> list = Files.list(dir)) {
-        list.filter(Files::isRegularFile).forEach(f -> files.put(MaildirNames.baseOf(f.getFileName().toString()), f));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list " + dir, e);
+        for (Path f : (Iterable<Path>) list::iterator) {
+          BasicFileAttributes attrs = ArchiveFiles.attributes(f);
+          String not = attrs == null ? null : ArchiveFiles.notRegular(attrs);
+          if (not != null) {
+            problems.add(new ArchiveProblem(relative(root, f), not + ", not a message file: skipped", true));
+          } else if (attrs != null) {
+            files.put(MaildirNames.baseOf(f.getFileName().toString()), f);
+          }
+        }
+      } catch (IOException | UncheckedIOException e) {
+        problems.add(new ArchiveProblem(relative(root, dir), "cannot be listed (" + e.getMessage()
+            + "): skipped", true));
       }
     }
-    return files;
+    return new MessageFiles(files, problems);
+  }
+
+  /** A path of the archive as a problem names it: relative to the root ("." for the root). */
+  public String relative(Path path) {
+    return relative(root, path.toAbsolutePath().normalize());
+  }
+
+  private static String relative(Path root, Path path) {
+    String r = root.relativize(path).toString();
+    return r.isEmpty() ? "." : r;
   }
 
   private static FolderPath pathOf(Path relative) {
@@ -119,18 +232,32 @@ public final class ArchiveLayout {
     return s;
   }
 
+  /**
+   * The segment a stored name stands for, or null when it is not a name {@link #escape} writes: a
+   * '%' not followed by two hex digits (a plain Maildir's "50%off" is one).
+   */
   static String unescape(String stored) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < stored.length(); i++) {
       char c = stored.charAt(i);
-      if (c == '%' && i + 2 < stored.length()) {
-        out.append((char) Integer.parseInt(stored.substring(i + 1, i + 3), 16));
+      if (c == '%') {
+        int hi = i + 2 < stored.length() ? hexDigit(stored.charAt(i + 1)) : -1;
+        int lo = hi >= 0 ? hexDigit(stored.charAt(i + 2)) : -1;
+        if (lo < 0) {
+          return null;
+        }
+        out.append((char) (hi * 16 + lo));
         i += 2;
       } else {
         out.append(c);
       }
     }
     return out.toString();
+  }
+
+  /** ASCII hex only: Character.digit would also take other scripts' digits. */
+  private static int hexDigit(char c) {
+    return c < 128 ? Character.digit(c, 16) : -1;
   }
 
   /** A file only its owner may read or write (0600). */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,31 +20,74 @@ public final class KeywordTable {
   public static final int MAX = 26;
 
   private final Path file;
+  /** A table of 26 keywords is far smaller; a larger file is not read into memory. */
+  static final int MAX_BYTES = 64 * 1024;
+
   private final List<String> keywords = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
 
   private KeywordTable(Path file) {
     this.file = file;
   }
 
+  /**
+   * The folder's table. The file may come from someone else: only a regular file is read, never
+   * through a link, at most {@link #MAX_BYTES}; a line that is not "N keyword" with N from 0 to
+   * 25 is a problem (see {@link #problems()}) and the rest is read.
+   */
   public static KeywordTable load(Path folderDir) {
     KeywordTable table = new KeywordTable(folderDir.resolve(ArchiveLayout.KEYWORDS));
-    if (Files.exists(table.file)) {
-      try {
-        for (String line : Files.readAllLines(table.file, StandardCharsets.UTF_8)) {
-          String[] parts = line.strip().split(" ", 2);
-          if (parts.length == 2 && parts[0].matches("\\d+")) {
-            int n = Integer.parseInt(parts[0]);
-            while (table.keywords.size() <= n) {
-              table.keywords.add(null);
-            }
-            table.keywords.set(n, parts[1]);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + table.file, e);
+    try {
+      BasicFileAttributes attrs = ArchiveFiles.attributes(table.file);
+      if (attrs == null) {
+        return table;
       }
+      String not = ArchiveFiles.notRegular(attrs);
+      if (not != null) {
+        table.problems.add(not + ", not a keyword table: ignored");
+        return table;
+      }
+      byte[] bytes = ArchiveFiles.readUpTo(table.file, MAX_BYTES);
+      if (bytes.length > MAX_BYTES) {
+        table.problems.add("longer than " + MAX_BYTES + " bytes: the rest is ignored");
+        bytes = java.util.Arrays.copyOf(bytes, MAX_BYTES);
+      }
+      String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        String problem = table.read(lines[i]);
+        if (problem != null) {
+          table.problems.add("line " + (i + 1) + ": " + problem + ": ignored");
+        }
+      }
+    } catch (IOException e) {
+      table.problems.add("cannot be read (" + e.getMessage() + "): ignored");
     }
     return table;
+  }
+
+  /** Takes one line of the file; null when it is a keyword or empty, else what is wrong with it. */
+  private String read(String line) {
+    if (line.isBlank()) {
+      return null;
+    }
+    String[] parts = line.strip().split(" ", 2);
+    if (parts.length != 2 || !parts[0].matches("[0-9]+") || parts[1].isBlank()) {
+      return "not \"N keyword\"";
+    }
+    if (parts[0].length() > 9 || Integer.parseInt(parts[0]) >= MAX) {
+      return "keyword number " + parts[0] + " has no letter (0 to " + (MAX - 1) + ")";
+    }
+    int n = Integer.parseInt(parts[0]);
+    while (keywords.size() <= n) {
+      keywords.add(null);
+    }
+    keywords.set(n, parts[1]);
+    return null;
+  }
+
+  /** The lines of the file that were ignored (or why the whole file was), the file named {@code where}. */
+  public List<ArchiveProblem> problems(String where) {
+    return problems.stream().map(p -> new ArchiveProblem(where, p, false)).toList();
   }
 
   public synchronized String keywordFor(char letter) {

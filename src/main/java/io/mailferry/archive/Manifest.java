@@ -1,15 +1,20 @@
 package io.mailferry.archive;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,6 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Manifest implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** A record is a few hundred bytes; a longer line is not one (and is not held in memory). */
+  static final int MAX_LINE = 1 << 20;
 
   private final Path file;
   /** Null until first needed. */
@@ -54,27 +61,107 @@ public final class Manifest implements AutoCloseable {
 
   /** The latest record of every message, in the order they were first written. */
   public static Map<String, ManifestRecord> read(Path file) {
+    return load(file).records();
+  }
+
+  /** The records of a manifest, and its lines that were ignored (each a problem naming the line). */
+  public record Loaded(Map<String, ManifestRecord> records, List<ArchiveProblem> problems) {}
+
+  /**
+   * Reads a manifest that may come from someone else: only a regular file, never through a link;
+   * a line that is not a record (not JSON, no folder or base, a bad SHA-256, longer than
+   * {@link #MAX_LINE} bytes) is a problem and the rest is read. A last line without its newline
+   * that does not parse is the one a crash cut short: ignored without a word (the file it
+   * describes is found by its name at the next backup).
+   */
+  public static Loaded load(Path file) {
     Map<String, ManifestRecord> records = new LinkedHashMap<>();
-    if (!Files.exists(file)) {
-      return records;
-    }
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          ManifestRecord r = JSON.readValue(line, ManifestRecord.class);
-          records.put(r.id(), r);
-        } catch (RuntimeException cutShort) {
-          // the last line of a crashed run; its file is matched by name next time
+    List<ArchiveProblem> problems = new ArrayList<>();
+    String name = file.getFileName().toString();
+    try {
+      BasicFileAttributes attrs = ArchiveFiles.attributes(file);
+      if (attrs == null) {
+        return new Loaded(records, problems);
+      }
+      String not = ArchiveFiles.notRegular(attrs);
+      if (not != null) {
+        problems.add(new ArchiveProblem(name, not + ", not the manifest: ignored", false));
+        return new Loaded(records, problems);
+      }
+      try (InputStream in = new BufferedInputStream(ArchiveFiles.open(file), 64 * 1024)) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long number = 0;
+        boolean more = true;
+        while (more) {
+          line.reset();
+          boolean tooLong = false;
+          int b;
+          while ((b = in.read()) >= 0 && b != '\n') {
+            if (line.size() < MAX_LINE) {
+              line.write(b);
+            } else {
+              tooLong = true;
+            }
+          }
+          more = b >= 0;
+          number++;
+          if (!more && line.size() == 0) {
+            break;
+          }
+          String problem = tooLong ? "longer than " + MAX_LINE + " bytes" : parse(line.toByteArray(), records);
+          if (problem != null && (more || tooLong)) {
+            problems.add(new ArchiveProblem(name + " line " + number, problem + ": ignored", false));
+          }
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the manifest " + file, e);
+      problems.add(new ArchiveProblem(name, "cannot be read (" + e.getMessage() + "): ignored", false));
     }
-    return records;
+    return new Loaded(records, problems);
+  }
+
+  /** Adds the line's record; null when it is one, else what is wrong with it. */
+  private static String parse(byte[] bytes, Map<String, ManifestRecord> records) {
+    String line;
+    try {
+      line = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return "not UTF-8";
+    }
+    if (line.isBlank()) {
+      return null;
+    }
+    ManifestRecord r;
+    try {
+      r = JSON.readValue(line, ManifestRecord.class);
+    } catch (RuntimeException e) {
+      return "not a manifest record (one JSON object)";
+    }
+    String wrong = wrongIn(r);
+    if (wrong != null) {
+      return wrong;
+    }
+    records.put(r.id(), r);
+    return null;
+  }
+
+  /** What makes a parsed record unusable (a reader would trip over it), or null. */
+  private static String wrongIn(ManifestRecord r) {
+    if (r == null) {
+      return "not a manifest record (one JSON object)";
+    }
+    if (r.folder() == null || r.folder().isBlank() || r.folder().indexOf('\0') >= 0) {
+      return "no folder";
+    }
+    String base = r.base();
+    if (base == null || base.isBlank() || base.equals(".") || base.equals("..") || base.indexOf('/') >= 0
+        || base.indexOf('\0') >= 0) {
+      return "no file base name";
+    }
+    if (r.sha256() == null || !r.sha256().matches("[0-9a-f]{64}")) {
+      return "no SHA-256";
+    }
+    return null;
   }
 
   public synchronized List<ManifestRecord> inFolder(String folder) {
@@ -101,7 +188,9 @@ public final class Manifest implements AutoCloseable {
     try {
       if (out == null) {
         boolean created = !Files.exists(file);
-        out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        // Never appended through a link planted in place of the manifest.
+        out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
         if (created) {
           ArchiveLayout.makePrivate(file);
         }

@@ -2,18 +2,23 @@ package io.mailferry.archive;
 
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.Printable;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,29 +37,60 @@ public final class MboxExport {
 
   private MboxExport() {}
 
-  /** Writes the folder to {@code mbox}; returns how many messages it holds. */
-  public static int write(ArchiveLayout layout, FolderPath folder, Path mbox) {
-    if (!layout.folders().contains(folder)) {
-      throw new MailferryException.BadConfiguration("The archive " + layout.root() + " has no folder '" + folder
-          + "'.");
+  /** What an export wrote: how many messages, and what it skipped or ignored (each named). */
+  public record Exported(int messages, List<ArchiveProblem> problems) {
+    /** Whether some file of the folder was left out (not only a manifest line). */
+    public boolean skippedMail() {
+      return problems.stream().anyMatch(ArchiveProblem::mailSkipped);
     }
-    Map<String, ManifestRecord> records = Manifest.read(layout.manifest());
-    Map<String, Path> files = new TreeMap<>(ArchiveLayout.filesByBase(layout.folderDir(folder)));
+  }
+
+  /**
+   * Writes the folder to {@code mbox}. Only the folder's regular files are read, never through a
+   * link; anything else in cur/ or new/ is named in the result and left out.
+   */
+  public static Exported write(ArchiveLayout layout, FolderPath folder, Path mbox) {
+    ArchiveLayout.Scan scan = layout.scan();
+    Path dir = layout.folderDir(folder);
+    if (!scan.folders().contains(folder)) {
+      String why = scan.problems().stream().filter(p -> p.where().equals(layout.relative(dir)))
+          .map(p -> " (" + p + ")").findFirst().orElse("");
+      throw new MailferryException.BadConfiguration("The archive " + layout.root() + " has no folder '"
+          + Printable.escape(folder.toString()) + "'" + why + ".");
+    }
+    Manifest.Loaded manifest = Manifest.load(layout.manifest());
+    Map<String, ManifestRecord> records = manifest.records();
+    List<ArchiveProblem> problems = new ArrayList<>(manifest.problems());
+    ArchiveLayout.MessageFiles listed = layout.messageFiles(dir);
+    problems.addAll(listed.problems());
+    Map<String, Path> files = new TreeMap<>(listed.byBase());
     Path target = mbox.toAbsolutePath();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    int written = 0;
     try {
       Files.deleteIfExists(tmp);
       Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
         for (var e : files.entrySet()) {
-          ManifestRecord r = records.get(folder + "\u0000" + e.getKey());
-          Instant date = r != null && r.internalDate() != null ? r.internalDate()
-              : Files.getLastModifiedTime(e.getValue()).toInstant();
-          out.write(("From MAILER-DAEMON " + ASCTIME.format(date) + "\n").getBytes(StandardCharsets.US_ASCII));
-          try (InputStream in = Files.newInputStream(e.getValue())) {
-            quote(in.readAllBytes(), out);
+          InputStream in;
+          Instant date;
+          try {
+            in = new BufferedInputStream(ArchiveFiles.open(e.getValue()), 64 * 1024);
+            ManifestRecord r = records.get(folder + "\u0000" + e.getKey());
+            date = r != null && r.internalDate() != null ? r.internalDate()
+                : Files.getLastModifiedTime(e.getValue(), LinkOption.NOFOLLOW_LINKS).toInstant();
+          } catch (IOException unreadable) {
+            // swapped for a link, or gone, since the folder was listed
+            problems.add(new ArchiveProblem(layout.relative(e.getValue()), "cannot be read (" + unreadable.getMessage()
+                + "): skipped", true));
+            continue;
+          }
+          try (in) {
+            out.write(("From MAILER-DAEMON " + ASCTIME.format(date) + "\n").getBytes(StandardCharsets.US_ASCII));
+            quote(in, out);
           }
           out.write('\n');
+          written++;
         }
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -66,40 +102,51 @@ public final class MboxExport {
       }
       throw new MailferryException.BadConfiguration("Cannot write " + target + ": " + e.getMessage() + ".", e);
     }
-    return files.size();
+    return new Exported(written, problems);
   }
 
-  /** The bytes with one more '>' before each line that starts with ">*From ". */
-  static void quote(byte[] bytes, OutputStream out) throws IOException {
-    int lineStart = 0;
-    while (lineStart < bytes.length) {
-      int end = lineStart;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
+  private static final byte[] FROM = {'F', 'r', 'o', 'm', ' '};
+
+  /**
+   * Copies the bytes with one more '>' before each line that starts with ">*From ". Streamed, so a
+   * message of any size is exported in constant memory: at a line start only the count of '>'
+   * and how much of "From " matched so far are held.
+   */
+  static void quote(InputStream in, OutputStream out) throws IOException {
+    boolean lineStart = true;
+    long quotes = 0;
+    int matched = 0;
+    for (int c; (c = in.read()) >= 0; ) {
+      if (lineStart) {
+        if (matched == 0 && c == '>') {
+          quotes++;
+          continue;
+        }
+        if (c == FROM[matched]) {
+          if (++matched == FROM.length) {
+            out.write('>');
+            pending(out, quotes, matched);
+            lineStart = false;
+            quotes = 0;
+            matched = 0;
+          }
+          continue;
+        }
+        pending(out, quotes, matched);
+        quotes = 0;
+        matched = 0;
+        lineStart = false;
       }
-      int next = Math.min(end + 1, bytes.length);
-      if (isFromLine(bytes, lineStart, next)) {
-        out.write('>');
-      }
-      out.write(bytes, lineStart, next - lineStart);
-      lineStart = next;
+      out.write(c);
+      lineStart = c == '\n';
     }
+    pending(out, quotes, matched);
   }
 
-  private static boolean isFromLine(byte[] b, int start, int end) {
-    int i = start;
-    while (i < end && b[i] == '>') {
-      i++;
+  private static void pending(OutputStream out, long quotes, int matched) throws IOException {
+    for (long i = 0; i < quotes; i++) {
+      out.write('>');
     }
-    byte[] from = {'F', 'r', 'o', 'm', ' '};
-    if (end - i < from.length) {
-      return false;
-    }
-    for (int k = 0; k < from.length; k++) {
-      if (b[i + k] != from[k]) {
-        return false;
-      }
-    }
-    return true;
+    out.write(FROM, 0, matched);
   }
 }

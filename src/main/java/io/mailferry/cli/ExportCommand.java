@@ -3,6 +3,7 @@ package io.mailferry.cli;
 import io.mailferry.archive.ArchiveCheck;
 import io.mailferry.archive.MboxExport;
 import io.mailferry.mail.FolderPath;
+import io.mailferry.mail.Printable;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +29,11 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int n = MboxExport.write(ArchiveCheck.open(from), FolderPath.parse(folder), mbox);
-    parent.out.printf("mailferry: exported %d messages of %s to %s%n", n, folder, mbox);
-    return ExitCodes.OK;
+    MboxExport.Exported exported = MboxExport.write(ArchiveCheck.open(from), FolderPath.parse(folder), mbox);
+    exported.problems().forEach(p -> parent.err.println("mailferry: warning: " + p));
+    parent.out.printf("mailferry: exported %d messages of %s to %s%s%n", exported.messages(),
+        Printable.escape(folder), mbox, exported.skippedMail() ? "; some files were skipped (see the warnings)" : "");
+    // A file left out of the folder is mail the mbox may lack: not exit 0.
+    return exported.skippedMail() ? ExitCodes.SOME_FAILED : ExitCodes.OK;
   }
 }

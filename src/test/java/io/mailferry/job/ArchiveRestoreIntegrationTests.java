@@ -9,9 +9,11 @@ import io.mailferry.mail.MessageFlags;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.HardCases;
+import io.mailferry.testsupport.HostileArchive;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.TestArchive;
 import io.mailferry.testsupport.TestMailbox;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,6 +186,71 @@ class ArchiveRestoreIntegrationTests {
     assertThat(nonEmpty(snapshot(destination)).keySet()).containsExactly("Work");
   }
 
+  // ---- archives someone else made (issue 17.2, 17.6): what is skipped is named, the rest restored
+
+  @Test
+  void a_link_in_cur_and_a_linked_folder_are_not_restored_each_is_a_failure_and_the_run_exits_1() throws Exception {
+    TestArchive archive = twoFolders();
+    var planted = HostileArchive.plantLinks(archive.dir(), tmp.resolve("outside"));
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertHolds(snapshot(destination), expected(archive, false));
+    assertThat(HostileArchive.filesHoldingTheSecret(dovecot.mailRoot(destination.user()))).isEmpty();
+    assertThat(run.out()).as(run.toString())
+        .contains("failed: " + archive.dir().relativize(planted.linkInCur()) + ": a symbolic link, not a message "
+            + "file: skipped")
+        .contains("failed: Leak: a symbolic link, not a folder directory: skipped")
+        .doesNotContain(HostileArchive.SECRET);
+    assertThat(run.out() + run.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void a_manifest_line_without_a_folder_is_a_warning_and_every_message_is_restored() throws Exception {
+    TestArchive archive = twoFolders();
+    HostileArchive.appendNullFolderLine(archive.dir());
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertHolds(snapshot(destination), expected(archive, false));
+    assertThat(run.out()).as(run.toString()).contains("warning ×1: mailferry-manifest.jsonl line 3: no folder: ignored");
+    assertThat(run.out() + run.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void a_directory_named_50_percent_off_is_a_failure_and_the_other_folders_are_restored() throws Exception {
+    TestArchive archive = twoFolders();
+    HostileArchive.percentFolder(archive.dir());
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertHolds(snapshot(destination), expected(archive, false));
+    assertThat(run.out()).as(run.toString()).contains("failed: 50%off: not a folder name mailferry writes (a '%' "
+        + "not followed by two hex digits): skipped");
+    assertThat(run.out() + run.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void a_dovecot_keywords_line_numbered_2000000000_is_a_warning_and_the_other_keywords_are_restored() throws Exception {
+    TestArchive archive = twoFolders();
+    Path keywords = archive.dir().resolve("Work").resolve("dovecot-keywords");
+    Files.writeString(keywords, "2000000000 $Huge\n" + Files.readString(keywords));
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertHolds(snapshot(destination), expected(archive, false)); // Work's message keeps $Label1
+    assertThat(run.out()).as(run.toString()).contains("warning ×1: Work/dovecot-keywords: line 1: keyword number "
+        + "2000000000 has no letter (0 to 25): ignored");
+  }
+
   // ---- helpers
 
   private Mailferry.Result restore(Path archive, Account to, String... extra) {
@@ -192,6 +259,15 @@ class ArchiveRestoreIntegrationTests {
     args.addAll(List.of(extra));
     // No source password: an archive needs none, and restore must not ask for one.
     return Mailferry.run(Map.of("MAILFERRY_TO_PASSWORD", to.password()), args.toArray(String[]::new));
+  }
+
+  /** INBOX with a \\Seen message, Work with one keyword (so Work has a dovecot-keywords). */
+  private TestArchive twoFolders() {
+    TestArchive archive = new TestArchive(tmp.resolve("archive"));
+    archive.add("INBOX", MigrateContract.raw("inbox"), Set.of("\\Seen"), at("2024-01-01T00:00:00Z"));
+    archive.add("Work", MigrateContract.raw("work"), Set.of("$Label1"), at("2024-01-02T00:00:00Z"));
+    archive.close();
+    return archive;
   }
 
   private static Account newAccount() {

@@ -1,6 +1,8 @@
 package io.mailferry.source.archive;
 
+import io.mailferry.archive.ArchiveFiles;
 import io.mailferry.archive.ArchiveLayout;
+import io.mailferry.archive.ArchiveProblem;
 import io.mailferry.archive.KeywordTable;
 import io.mailferry.archive.MaildirNames;
 import io.mailferry.archive.ManifestRecord;
@@ -8,15 +10,15 @@ import io.mailferry.config.DateWindow;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MessageHeaders;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.Printable;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.source.SourceFolder;
 import io.mailferry.source.StableUid;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One archive folder as a source folder. Its messages are its files in cur/ and new/, in order of
@@ -34,27 +38,36 @@ import java.util.function.LongPredicate;
  */
 final class ArchiveSourceFolder implements SourceFolder {
 
+  private static final Logger log = LoggerFactory.getLogger(ArchiveSourceFolder.class);
+
   static final long UIDVALIDITY = 1;
   /** Larger messages are copied to a spool file rather than held in memory. */
-  private static final long IN_MEMORY = 1 << 20;
+  private static final int IN_MEMORY = 1 << 20;
   /** Enough of a file to read its header section for a Message-ID. */
   private static final int HEADER_BYTES = 64 * 1024;
 
   private record Entry(String base, Path file, long uid, long size, Instant date) {}
 
+  private final ArchiveLayout layout;
   private final FolderPath path;
   private final Path dir;
   private final Map<String, ManifestRecord> manifest;
+  /** What the archive skipped outside this folder's files that this folder reports (see ArchiveSource). */
+  private final List<ArchiveProblem> reported;
   private final DateWindow dates;
   private final Path spoolDir;
   private List<Entry> entries;
+  private List<ArchiveProblem> skipped;
   private final Map<Long, Entry> byUid = new HashMap<>();
+  private ListingNotes notes = ListingNotes.NONE;
 
-  ArchiveSourceFolder(FolderPath path, Path dir, Map<String, ManifestRecord> manifest, DateWindow dates,
-      Path spoolDir) {
+  ArchiveSourceFolder(ArchiveLayout layout, FolderPath path, Map<String, ManifestRecord> manifest,
+      List<ArchiveProblem> reported, DateWindow dates, Path spoolDir) {
+    this.layout = layout;
     this.path = path;
-    this.dir = dir;
+    this.dir = layout.folderDir(path);
     this.manifest = manifest;
+    this.reported = reported;
     this.dates = dates;
     this.spoolDir = spoolDir;
   }
@@ -69,20 +82,29 @@ final class ArchiveSourceFolder implements SourceFolder {
       return;
     }
     entries = new ArrayList<>();
-    try {
-      for (var e : new TreeMap<>(ArchiveLayout.filesByBase(dir)).entrySet()) {
-        Path file = e.getValue();
-        ManifestRecord record = record(e.getKey());
-        Instant date = record != null && record.internalDate() != null ? record.internalDate()
-            : Files.getLastModifiedTime(file).toInstant();
-        if (dates.contains(date)) {
-          Entry entry = new Entry(e.getKey(), file, StableUid.of(e.getKey()), Files.size(file), date);
-          entries.add(entry);
-          byUid.put(entry.uid(), entry);
-        }
+    ArchiveLayout.MessageFiles listed = layout.messageFiles(dir);
+    skipped = new ArrayList<>(listed.problems());
+    for (var e : new TreeMap<>(listed.byBase()).entrySet()) {
+      Path file = e.getValue();
+      BasicFileAttributes attrs;
+      try {
+        attrs = ArchiveFiles.attributes(file);
+      } catch (IOException unreadable) {
+        skipped.add(new ArchiveProblem(layout.relative(file), "cannot be read (" + unreadable.getMessage()
+            + "): skipped", true));
+        continue;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the archive folder " + dir, e);
+      if (attrs == null || !attrs.isRegularFile()) {
+        continue; // gone, or swapped for a link, since it was listed: not a message any more
+      }
+      ManifestRecord record = record(e.getKey());
+      Instant date = record != null && record.internalDate() != null ? record.internalDate()
+          : attrs.lastModifiedTime().toInstant();
+      if (dates.contains(date)) {
+        Entry entry = new Entry(e.getKey(), file, StableUid.of(e.getKey()), attrs.size(), date);
+        entries.add(entry);
+        byUid.put(entry.uid(), entry);
+      }
     }
   }
 
@@ -95,6 +117,8 @@ final class ArchiveSourceFolder implements SourceFolder {
     scan();
     int start = StableUid.indexAfter(entries, byUid, lastUid);
     KeywordTable keywords = KeywordTable.load(dir);
+    // Told at a listing from the start only: a resumed folder's tally already holds them.
+    notes = lastUid == 0 ? notes(keywords) : ListingNotes.NONE;
     List<MessageRef> refs = new ArrayList<>();
     for (Entry e : entries.subList(start, entries.size())) {
       String messageId = alreadyCopied.test(e.uid()) ? null : messageId(e);
@@ -104,12 +128,38 @@ final class ArchiveSourceFolder implements SourceFolder {
     return refs;
   }
 
+  /**
+   * What was skipped: a file or folder not restored is a failure of this folder (the run does not
+   * exit 0), a manifest or keyword line a warning (the messages are restored all the same).
+   */
+  private ListingNotes notes(KeywordTable keywords) {
+    List<ArchiveProblem> all = new ArrayList<>(skipped);
+    all.addAll(reported);
+    all.addAll(keywords.problems(layout.relative(dir.resolve(ArchiveLayout.KEYWORDS))));
+    List<String> warnings = new ArrayList<>();
+    List<ListingNotes.Unlisted> unlisted = new ArrayList<>();
+    for (ArchiveProblem p : all) {
+      log.warn("{}: {}", Printable.escape(path.toString()), p);
+      if (p.mailSkipped()) {
+        unlisted.add(new ListingNotes.Unlisted(0, p.toString(), 1));
+      } else {
+        warnings.add(p.toString());
+      }
+    }
+    return new ListingNotes(warnings, unlisted, -1);
+  }
+
+  @Override
+  public ListingNotes listingNotes() {
+    return notes;
+  }
+
   private String messageId(Entry e) {
     ManifestRecord record = record(e.base());
     if (record != null) {
       return record.messageId();
     }
-    try (InputStream in = Files.newInputStream(e.file())) {
+    try (InputStream in = ArchiveFiles.open(e.file())) {
       return MessageHeaders.parse(in.readNBytes(HEADER_BYTES)).messageId();
     } catch (IOException gone) {
       return null;
@@ -120,7 +170,14 @@ final class ArchiveSourceFolder implements SourceFolder {
   public void fetch(List<MessageRef> refs, BodyHandler handler) {
     for (MessageRef ref : refs) {
       Entry e = byUid.get(ref.uid());
-      RawMessage raw = e == null ? null : read(e.file());
+      RawMessage raw;
+      try {
+        raw = e == null ? null : read(e.file());
+      } catch (IOException unreadable) {
+        // e.g. swapped for a link since it was listed (O_NOFOLLOW refuses it): a failed message
+        handler.unreadable(ref, layout.relative(e.file()) + " cannot be read (" + unreadable.getMessage() + ")");
+        continue;
+      }
       if (raw == null) {
         handler.accept(ref, null);
         continue;
@@ -132,13 +189,18 @@ final class ArchiveSourceFolder implements SourceFolder {
     }
   }
 
-  /** The file's exact bytes, or null when it is gone since the folder was listed. */
-  private RawMessage read(Path file) {
-    try {
-      if (Files.size(file) <= IN_MEMORY) {
-        return RawMessage.of(Files.readAllBytes(file));
+  /**
+   * The file's exact bytes, or null when it is gone since the folder was listed. Opened without
+   * following a link; small files are held in memory, larger ones spooled.
+   */
+  private RawMessage read(Path file) throws IOException {
+    try (InputStream in = ArchiveFiles.open(file)) {
+      byte[] head = in.readNBytes(IN_MEMORY + 1);
+      if (head.length <= IN_MEMORY) {
+        return RawMessage.of(head);
       }
-      try (RawMessage.Spool spool = RawMessage.spool(spoolDir); InputStream in = Files.newInputStream(file)) {
+      try (RawMessage.Spool spool = RawMessage.spool(spoolDir)) {
+        spool.write(head, 0, head.length);
         byte[] buf = new byte[64 * 1024];
         for (int n; (n = in.read(buf)) > 0; ) {
           spool.write(buf, 0, n);
@@ -147,8 +209,6 @@ final class ArchiveSourceFolder implements SourceFolder {
       }
     } catch (NoSuchFileException gone) {
       return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
