@@ -172,16 +172,15 @@ final class ArchiveSinkFolder implements SinkFolder {
   }
 
   @Override
-  public int sweep(Collection<MessageRef> atSource, boolean mirror) {
+  public int sweep(String sourceFolder, Collection<MessageRef> atSource, boolean mirror) {
     Set<String> present = new HashSet<>();
-    String sourceFolder = null;
     for (MessageRef ref : atSource) {
       present.add(sourceKey(ref));
-      sourceFolder = String.join("/", ref.folder().segments());
     }
     int changed = 0;
     for (ManifestRecord r : manifest.inFolder(label)) {
-      boolean fromThisFolder = sourceFolder == null || sourceFolder.equals(r.sourceFolder());
+      // Never derived from the listing: an empty source folder has none to tell its name (issue 16.1).
+      boolean fromThisFolder = sourceFolder.equals(r.sourceFolder());
       if (!fromThisFolder || r.sourceKey() == null || present.contains(r.sourceKey())) {
         continue;
       }
