@@ -1,5 +1,6 @@
 package io.mailferry.report;
 
+import io.mailferry.mail.Printable;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -34,13 +35,19 @@ public final class SummaryPrinter {
     out.printf("%-40s %9s %9s %9s %9s %9s%n", "folder → destination", "source", "copied", "present", "skipped",
         "failed");
     for (FolderTally f : r.folders()) {
-      String name = f.sourceFolder.equals(f.destFolder) ? f.sourceFolder : f.sourceFolder + " → " + f.destFolder;
+      // Names come from the servers: escaped, so that no control character reaches the terminal.
+      String name = Printable.escape(
+          f.sourceFolder.equals(f.destFolder) ? f.sourceFolder : f.sourceFolder + " → " + f.destFolder);
       out.printf("%-40s %9d %9d %9d %9d %9d%n", name, f.atSource, f.copied, f.alreadyThere, f.totalSkipped(),
           f.failedCount);
-      f.skipped.forEach((reason, n) -> out.printf("    skipped %d: %s%n", n, reason));
-      f.warnings.forEach((warning, n) -> out.printf("    warning ×%d: %s%n", n, warning));
+      f.skipped.forEach((reason, n) -> out.printf("    skipped %d: %s%n", n, Printable.escape(reason)));
+      f.warnings.forEach((warning, n) -> out.printf("    warning ×%d: %s%n", n, Printable.escape(warning)));
       for (FolderTally.Failure failure : f.failed) {
-        out.printf("    failed UID %d: %s%n", failure.uid(), failure.reason());
+        if (failure.uid() == 0) {
+          out.printf("    failed: %s%n", Printable.escape(failure.reason())); // no UID: the source did not say which
+        } else {
+          out.printf("    failed UID %d: %s%n", failure.uid(), Printable.escape(failure.reason()));
+        }
       }
     }
     out.printf("%-40s %9d %9d %9d %9d %9d%n", "total", r.atSource(), r.copied(), r.alreadyThere(), r.skipped(),
