@@ -139,7 +139,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
     String disagreement;
     try {
       Set<Long> inLedger = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
-          plan.sourceLabel(), promiseUidValidity);
+          plan.ledgerKey(), promiseUidValidity);
       disagreement = promise.disagreement(tally(), inLedger);
     } catch (RuntimeException e) {
       disagreement = "the ledger could not be read to check the folder: " + e.getMessage();

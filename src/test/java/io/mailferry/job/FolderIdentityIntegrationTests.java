@@ -29,7 +29,7 @@ class FolderIdentityIntegrationTests {
   private static final AtomicInteger USERS = new AtomicInteger();
   @RegisterExtension static DovecotExtension slash = new DovecotExtension(DovecotServer.Layout.SLASH);
   /** Separator '.', prefix "INBOX.": a '/' is an ordinary character of a folder name there. */
-  @RegisterExtension static DovecotExtension dot = new DovecotExtension(DovecotServer.Layout.DOT_INBOX_PREFIX);
+  @RegisterExtension static DovecotExtension dot = new DovecotExtension(DovecotServer.Layout.DOT_INDEX);
 
   @TempDir Path state;
   @TempDir Path work;
