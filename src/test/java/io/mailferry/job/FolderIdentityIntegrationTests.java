@@ -55,6 +55,73 @@ class FolderIdentityIntegrationTests {
     assertThat(Manifest.read(new ArchiveLayout(archive).manifest()).values())
         .filteredOn(r -> r.folder().equals("Sent")).hasSize(2);
     assertThat(first.out()).contains("Sent Items and Sent are both \\Sent folders: merged into Sent");
+    var verify = Mailferry.run(Map.of(), "verify", archive.toString());
+    assertThat(verify.exitCode()).as(verify.toString()).isZero();
+  }
+
+  @Test
+  void sent_and_sent_items_both_with_messages_share_the_archives_sent_and_keep_all_of_them_when_mirrored()
+      throws Exception {
+    Account source = Account.onDovecot(slash.server(), "both" + USERS.incrementAndGet());
+    MigrateContract.append(source, "Sent", MigrateContract.raw("sent-1"), Set.of("\\Seen"),
+        Instant.parse("2025-04-01T10:00:00Z"));
+    MigrateContract.append(source, "Sent", MigrateContract.raw("sent-2"), Set.of("\\Seen"),
+        Instant.parse("2025-04-02T10:00:00Z"));
+    MigrateContract.append(source, "Sent Items", MigrateContract.raw("outlook-1"), Set.of(),
+        Instant.parse("2025-04-03T10:00:00Z"));
+    Path archive = work.resolve("both");
+
+    var first = backup(source, archive, "--mirror");
+    var second = backup(source, archive, "--mirror");
+    var verify = Mailferry.run(Map.of(), "verify", archive.toString());
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(verify.exitCode()).as(verify.toString()).isZero();
+    assertThat(Manifest.read(new ArchiveLayout(archive).manifest()).values())
+        .filteredOn(r -> r.folder().equals("Sent"))
+        .extracting(r -> r.sourceFolder() + ":" + r.messageId())
+        .containsExactlyInAnyOrder("Sent:<sent-1@example.org>", "Sent:<sent-2@example.org>",
+            "Sent Items:<outlook-1@example.org>");
+    assertThat(ArchiveLayout.filesByBase(archive.resolve("Sent"))).hasSize(3);
+    assertThat(first.out()).contains("merged into Sent, each keeping its own records");
+  }
+
+  @Test
+  void ledger_rows_of_an_earlier_version_keyed_by_the_slash_path_move_to_the_server_name_and_nothing_is_copied_twice()
+      throws Exception {
+    Account source = Account.onDovecot(dot.server(), "oldkeys" + USERS.incrementAndGet());
+    MigrateContract.append(source, "Work", MigrateContract.raw("work-1"), Set.of(), Instant.parse("2025-05-01T10:00:00Z"));
+    MigrateContract.append(source, "Work", MigrateContract.raw("work-2"), Set.of(), Instant.parse("2025-05-02T10:00:00Z"));
+    Account destination = Account.onDovecot(slash.server(), "oldkeysdst" + USERS.incrementAndGet());
+    var first = Mailferry.migrate(source, destination, state);
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    // What the ledger held before issue 16.2: the folder as "Work", not as the server's "INBOX.Work".
+    assertThat(sql("UPDATE mf_ledger SET source_folder = 'Work' WHERE source_folder = 'INBOX.Work'")).isEqualTo(2);
+    sql("UPDATE mf_folder_state SET source_folder = 'Work' WHERE source_folder = 'INBOX.Work'");
+    MigrateContract.append(source, "Work", MigrateContract.raw("work-3"), Set.of(), Instant.parse("2025-05-03T10:00:00Z"));
+
+    var again = Mailferry.migrate(source, destination, state);
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(Pop3Contract.copied(again)).isEqualTo(1);
+    assertThat(subjects(destination, "Work")).containsExactly("work-1", "work-2", "work-3");
+    assertThat(sql("SELECT COUNT(*) FROM mf_ledger WHERE source_folder = 'INBOX.Work'")).isEqualTo(3);
+    assertThat(sql("SELECT COUNT(*) FROM mf_ledger WHERE source_folder = 'Work'")).isZero();
+  }
+
+  /** Runs one statement on the job store in the state directory; the update count or the single number. */
+  private int sql(String statement) throws Exception {
+    String url = "jdbc:h2:file:" + state.toAbsolutePath().resolve("jobstore") + ";AUTO_SERVER=TRUE";
+    try (var c = java.sql.DriverManager.getConnection(url, "sa", ""); var st = c.createStatement()) {
+      if (st.execute(statement)) {
+        try (var rs = st.getResultSet()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+      return st.getUpdateCount();
+    }
   }
 
   @Test
