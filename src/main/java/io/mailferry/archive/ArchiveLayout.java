@@ -4,14 +4,18 @@ import io.mailferry.mail.FolderPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,14 +29,28 @@ import java.util.stream.Stream;
  * have keywords, a {@code dovecot-keywords} file. The manifest is {@code DIR/mailferry-manifest.jsonl}.
  *
  * <p>A name segment is stored as it is (UTF-8, any script) except where the file system or
- * Maildir would misread it: '%' becomes "%25", a leading '.' "%2E", and a segment named cur,
- * new or tmp gets its first letter escaped ("%63ur").
+ * Maildir would misread it: '%' becomes "%25", a leading '.' "%2E", a control character
+ * (NUL included) or '/' its "%XX", and a segment that a file of the archive or of Dovecot could
+ * be mistaken for (cur, new, tmp, anything beginning "dovecot" or "mailferry-manifest",
+ * subscriptions, maildirfolder) gets its first letter escaped ("%63ur", "%6Dailferry-manifest.jsonl").
+ * A stored segment longer than a file name may be (255 bytes) keeps its first 200 bytes and adds
+ * "%~" and 16 hex digits of the SHA-256 of the whole segment (issue 16.5): the same name gives the
+ * same directory, "%~" never appears in an escaped name, and the manifest, whose records keep the
+ * full name, tells readers which folder the directory holds.
  */
 public final class ArchiveLayout {
 
   public static final String MANIFEST = "mailferry-manifest.jsonl";
   public static final String KEYWORDS = "dovecot-keywords";
   private static final Set<String> MAILDIR_DIRS = Set.of("cur", "new", "tmp");
+  /** Names of files that Dovecot keeps beside a Maildir's cur/ (a folder so named would take their place). */
+  private static final Set<String> RESERVED = Set.of("cur", "new", "tmp", "subscriptions", "maildirfolder");
+  private static final List<String> RESERVED_PREFIXES = List.of("dovecot", "mailferry-manifest");
+  /** Linux's NAME_MAX, in bytes. */
+  private static final int NAME_MAX = 255;
+  private static final int SHORTENED_KEEP = 200;
+  /** Marks a shortened segment: an escaped name never holds a '%' not followed by two hex digits. */
+  static final String SHORTENED = "%~";
 
   private final Path root;
 
@@ -73,7 +91,10 @@ public final class ArchiveLayout {
     return dir;
   }
 
-  /** Every folder of the archive (a directory holding cur/), INBOX first when it exists. */
+  /**
+   * Every folder of the archive (a directory holding cur/), INBOX first when it exists, under its
+   * full name: a shortened directory is named by the manifest record whose folder it holds.
+   */
   public List<FolderPath> folders() {
     return scan().folders();
   }
@@ -145,8 +166,37 @@ public final class ArchiveLayout {
       throw new UncheckedIOException("cannot list the archive " + root, e);
     }
     List<FolderPath> out = new ArrayList<>();
-    dirs.stream().sorted().forEach(d -> out.add(d.equals(start) ? FolderPath.INBOX : pathOf(start.relativize(d))));
+    Map<Path, FolderPath> fullNames = null;
+    for (Path d : dirs.stream().sorted().toList()) {
+      if (d.equals(start)) {
+        out.add(FolderPath.INBOX);
+        continue;
+      }
+      Path relative = start.relativize(d);
+      if (relative.toString().contains(SHORTENED)) {
+        // Read only when needed: a nightly backup of an archive without long names never reads the manifest here.
+        fullNames = fullNames == null ? fullNames() : fullNames;
+        FolderPath full = fullNames.get(relative);
+        if (full != null) {
+          out.add(full);
+          continue;
+        }
+      }
+      out.add(pathOf(relative));
+    }
     return new Scan(out, problems);
+  }
+
+  /** The directory of every folder the manifest names, to the folder's full name. */
+  private Map<Path, FolderPath> fullNames() {
+    Map<Path, FolderPath> names = new HashMap<>();
+    for (ManifestRecord r : Manifest.read(manifest()).values()) {
+      if (r.folder() != null && !r.folder().isEmpty()) {
+        FolderPath folder = FolderPath.parse(r.folder());
+        names.putIfAbsent(root.relativize(folderDir(folder)), folder);
+      }
+    }
+    return names;
   }
 
   /** The message files of a folder, and the entries of its cur/ and new/ that are skipped. */
@@ -222,25 +272,66 @@ public final class ArchiveLayout {
   }
 
   static String escape(String segment) {
-    String s = segment.replace("%", "%25");
-    if (s.startsWith(".")) {
-      s = "%2E" + s.substring(1);
+    StringBuilder b = new StringBuilder(segment.length() + 8);
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      boolean escaped = c == '%' || c == '/' || c < 0x20 || c == 0x7F || (i == 0 && (c == '.' || reserved(segment)));
+      if (escaped) {
+        b.append(String.format("%%%02X", (int) c));
+      } else {
+        b.append(c);
+      }
     }
-    if (MAILDIR_DIRS.contains(s)) {
-      s = String.format("%%%02X", (int) s.charAt(0)) + s.substring(1);
+    return shorten(b.toString(), segment);
+  }
+
+  private static boolean reserved(String segment) {
+    return RESERVED.contains(segment) || RESERVED_PREFIXES.stream().anyMatch(segment::startsWith);
+  }
+
+  /** A stored segment that fits a file name; the same segment always gives the same shortened name. */
+  private static String shorten(String stored, String segment) {
+    if (stored.getBytes(StandardCharsets.UTF_8).length <= NAME_MAX) {
+      return stored;
     }
-    return s;
+    StringBuilder kept = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < stored.length(); ) {
+      int cp = stored.codePointAt(i);
+      int len = cp == '%' ? 3 : Character.charCount(cp);
+      String piece = stored.substring(i, Math.min(i + len, stored.length())); // "%XX" is kept whole or not at all
+      int pieceBytes = piece.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + pieceBytes > SHORTENED_KEEP) {
+        break;
+      }
+      kept.append(piece);
+      bytes += pieceBytes;
+      i += piece.length();
+    }
+    String hash = HexFormat.of().formatHex(sha256(segment.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+    return kept + SHORTENED + hash;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
    * The segment a stored name stands for, or null when it is not a name {@link #escape} writes: a
-   * '%' not followed by two hex digits (a plain Maildir's "50%off" is one).
+   * '%' not followed by two hex digits (a plain Maildir's "50%off" is one); the
+   * mark of a shortened segment stays as it is (its full name is in the manifest).
    */
   static String unescape(String stored) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < stored.length(); i++) {
       char c = stored.charAt(i);
-      if (c == '%') {
+      if (c == '%' && stored.startsWith(SHORTENED, i)) {
+        out.append(c);
+      } else if (c == '%') {
         int hi = i + 2 < stored.length() ? hexDigit(stored.charAt(i + 1)) : -1;
         int lo = hi >= 0 ? hexDigit(stored.charAt(i + 2)) : -1;
         if (lo < 0) {

@@ -25,7 +25,12 @@ public final class FolderMapper {
     this.userMap = new LinkedHashMap<>(userMap);
   }
 
-  public record Mapping(FolderInfo source, FolderPath destPath, String destName) {}
+  /**
+   * @param shareable why this folder may share its destination folder with another source folder
+   *     on purpose: its special use ("\\Sent") when it went to the destination's folder of that use,
+   *     "--folder-map" when the user named its destination; null otherwise (see FolderCollisions)
+   */
+  public record Mapping(FolderInfo source, FolderPath destPath, String destName, String shareable) {}
 
   public List<Mapping> map(List<FolderInfo> sourceFolders, ImapNamespace destination) {
     checkUserMapNamesFolders(sourceFolders);
@@ -35,15 +40,19 @@ public final class FolderMapper {
       if (!selection.selects(folder.path())) {
         continue;
       }
+      String shareable = null;
       FolderPath dest = rebase(folder.path(), userMap);
-      if (dest == null) {
+      if (dest != null) {
+        shareable = userMap.containsKey(folder.path()) ? "--folder-map" : null;
+      } else {
         dest = rebase(folder.path(), specialRoots);
+        shareable = dest != null && specialRoots.containsKey(folder.path()) ? SpecialUse.of(folder) : null;
       }
       if (dest == null) {
         dest = folder.path();
       }
       dest = safeSegments(dest, destination.separator());
-      out.add(new Mapping(folder, dest, destination.serverName(dest)));
+      out.add(new Mapping(folder, dest, destination.serverName(dest), shareable));
     }
     return out;
   }

@@ -232,7 +232,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
   private LedgerEntry entry(MessageRef ref, String sha256, Long destUid, Long destUidValidity,
       LedgerEntry.Outcome outcome) {
     MigrationRuntime runtime = session.runtime();
-    return new LedgerEntry(runtime.sourceAccount(), runtime.destAccount(), session.plan().sourceLabel(),
+    return new LedgerEntry(runtime.sourceAccount(), runtime.destAccount(), session.plan().ledgerKey(),
         ref.uidValidity(), ref.uid(), session.plan().destLabel(), destUidValidity, destUid, sha256,
         ref.contentKey(), outcome);
   }

@@ -1,5 +1,6 @@
 package io.mailferry.job;
 
+import io.mailferry.config.FolderCollisions;
 import io.mailferry.config.FolderMapper;
 import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderPath;
@@ -10,17 +11,30 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One source folder and where it goes, as the plan step saved it in the job's context, so a
  * restart copies into the same folders even if the servers list them differently by then.
+ *
+ * @param note a warning the plan step gave this folder (merged with another, or renamed), or null
+ * @param refusal why this folder is not copied at all (it fails, named in the summary), or null
  */
 public record FolderPlan(
     String sourceName, List<String> sourcePath, String specialUse, boolean subscribed, boolean selectable,
-    String destName, List<String> destPath) {
+    String destName, List<String> destPath, String note, String refusal) {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  static FolderPlan of(FolderMapper.Mapping m) {
+  static FolderPlan of(FolderCollisions.Resolved resolved) {
+    FolderMapper.Mapping m = resolved.mapping();
     FolderInfo s = m.source();
     return new FolderPlan(s.serverName(), s.path().segments(), s.specialUse(), s.subscribed(), s.selectable(),
-        m.destName(), m.destPath().segments());
+        m.destName(), m.destPath().segments(), resolved.note(), resolved.refusal());
+  }
+
+  /**
+   * The source folder in the ledger: the server's own name, prefix and separator included, so
+   * "a.b" and a folder named "a/b" on a '.'-separated server are two folders (issue 16.2). Rows
+   * written before were keyed by {@link #sourceLabel()}; LedgerKeys moves them over.
+   */
+  public String ledgerKey() {
+    return sourceName;
   }
 
   public FolderInfo source() {

@@ -49,6 +49,14 @@ class FolderReader implements ItemStreamReader<MessageRef> {
   }
 
   private void list(ExecutionContext context) {
+    if (session.plan().refusal() != null) {
+      // The plan step found this folder cannot be copied (FolderCollisions): it fails, named, alone.
+      if (session.tally().failedCount == 0) {
+        session.tally().fail(0, session.plan().refusal());
+      }
+      refs = Collections.emptyIterator();
+      return;
+    }
     boolean resumed = context.containsKey(UIDVALIDITY_KEY);
     // Asked before the listing: whatever arrives meanwhile changes UIDNEXT, so the next run lists again.
     FolderStatus status = resumed ? null : UnchangedFolders.status(session.runtime(), session.plan());

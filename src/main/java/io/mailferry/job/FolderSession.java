@@ -68,7 +68,16 @@ class FolderSession implements ItemStream, StepExecutionListener {
     context.remove(FULL_KEY); // a stop of an earlier run; this one starts afresh
     tally = context.containsKey(TALLY_KEY)
         ? JSON.readValue(context.getString(TALLY_KEY), FolderTally.class)
-        : new FolderTally(plan.sourceLabel(), plan.destLabel());
+        : newTally();
+  }
+
+  /** A fresh tally, with the plan step's warning for this folder (merged or renamed) in it. */
+  private FolderTally newTally() {
+    FolderTally t = new FolderTally(plan.sourceLabel(), plan.destLabel());
+    if (plan.note() != null) {
+      t.warn(plan.note());
+    }
+    return t;
   }
 
   @Override
@@ -101,10 +110,10 @@ class FolderSession implements ItemStream, StepExecutionListener {
         && t.totalSkipped() == 0 && t.copied + t.alreadyThere == t.atSource && t.atSource == listedAt.messages();
     try {
       if (complete) {
-        runtime.ledger().recordComplete(runtime.sourceAccount(), runtime.destAccount(), plan.sourceLabel(),
+        runtime.ledger().recordComplete(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey(),
             new Ledger.CompleteFolder(listedAt, t.bytesAtSource));
       } else {
-        runtime.ledger().forgetComplete(runtime.sourceAccount(), runtime.destAccount(), plan.sourceLabel());
+        runtime.ledger().forgetComplete(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey());
       }
     } catch (RuntimeException e) {
       // Only a hint for the next run, which then lists the folder.
@@ -130,7 +139,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
     String disagreement;
     try {
       Set<Long> inLedger = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
-          plan.sourceLabel(), promiseUidValidity);
+          plan.ledgerKey(), promiseUidValidity);
       disagreement = promise.disagreement(tally(), inLedger);
     } catch (RuntimeException e) {
       disagreement = "the ledger could not be read to check the folder: " + e.getMessage();
@@ -172,7 +181,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
     try {
       Instant now = Instant.now();
       List<Long> uids = runtime.ledger().knownDates(runtime.sourceAccount(), runtime.destAccount(),
-              plan.sourceLabel(), source.uidValidity()).entrySet().stream()
+              plan.ledgerKey(), source.uidValidity()).entrySet().stream()
           .filter(e -> deletion.deletes(e.getValue(), now))
           .map(Map.Entry::getKey)
           .toList();
@@ -206,7 +215,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
 
   FolderTally tally() {
     if (tally == null) {
-      tally = new FolderTally(plan.sourceLabel(), plan.destLabel());
+      tally = newTally();
     }
     return tally;
   }
@@ -276,7 +285,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
   Set<Long> knownUids() {
     if (knownUids == null) {
       knownUids = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
-          plan.sourceLabel(), source().uidValidity());
+          plan.ledgerKey(), source().uidValidity());
     }
     return knownUids;
   }
@@ -287,7 +296,8 @@ class FolderSession implements ItemStream, StepExecutionListener {
    */
   void sweepArchive(List<MessageRef> all) {
     boolean mirror = runtime.settings().mirror();
-    int n = destination().sweep(all, mirror);
+    // Only this source folder's records: another may share the archive folder (merged, issue 16.1).
+    int n = destination().sweep(plan.sourceLabel(), all, mirror);
     if (n > 0) {
       progress.info("{}: {} messages no longer at the source {}", plan.sourceLabel(), n,
           mirror ? "removed from the archive (--mirror)" : "kept in the archive, marked in its manifest");
@@ -306,7 +316,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
   DestinationMatcher matcher() {
     if (matcher == null) {
       var claims = runtime.ledger().entriesIn(runtime.sourceAccount(), runtime.destAccount(), plan.destLabel());
-      matcher = new DestinationMatcher(destination(), destination().index(), claims, plan.sourceLabel(),
+      matcher = new DestinationMatcher(destination(), destination().index(), claims, plan.ledgerKey(),
           source().uidValidity());
       matcher.noteSource(sourceRefs);
     }

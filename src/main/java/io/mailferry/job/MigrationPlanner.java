@@ -1,15 +1,24 @@
 package io.mailferry.job;
 
+import io.mailferry.config.FolderCollisions;
 import io.mailferry.mail.ImapNamespace;
+import io.mailferry.mail.Printable;
 import io.mailferry.sink.MailSink;
 import io.mailferry.source.MailSource;
 import io.mailferry.mail.FolderInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Lists the source, maps every selected folder onto the destination. Writes nothing. */
+/**
+ * Lists the source, maps every selected folder onto the destination and settles every collision
+ * of two folders in one (FolderCollisions) before anything is written. Writes nothing.
+ */
 public final class MigrationPlanner {
+
+  private static final Logger log = LoggerFactory.getLogger(MigrationPlanner.class);
 
   private MigrationPlanner() {}
 
@@ -37,9 +46,17 @@ public final class MigrationPlanner {
     }
     List<FolderInfo> sourceFolders = sourceFolders(listing);
     var destination = new ImapNamespace(layout.separator(), layout.prefix(), layout.folders());
-    return runtime.settings().folderMapper().map(sourceFolders, destination).stream()
-        .map(FolderPlan::of)
-        .toList();
+    var mappings = runtime.settings().folderMapper().map(sourceFolders, destination);
+    List<FolderPlan> plan = FolderCollisions.resolve(mappings, destination).stream().map(FolderPlan::of).toList();
+    for (FolderPlan folder : plan) {
+      if (folder.note() != null) {
+        log.warn("plan: {}", folder.note());
+      }
+      if (folder.refusal() != null) {
+        log.warn("plan: {}: {}", Printable.escape(folder.sourceLabel()), folder.refusal());
+      }
+    }
+    return plan;
   }
 
   private static List<FolderInfo> sourceFolders(CompletableFuture<List<FolderInfo>> listing) {

@@ -37,7 +37,7 @@ public record PendingWork(List<Folder> folders) {
       long tooLargeBytes = 0;
       try (var source = runtime.source().open(folder.source())) {
         Set<Long> known = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
-            folder.sourceLabel(), source.uidValidity());
+            folder.ledgerKey(), source.uidValidity());
         for (MessageRef ref : source.listAfter(0, known::contains)) {
           if (known.contains(ref.uid()) || (ref.isDeleted() && !runtime.settings().includeDeleted())) {
             continue;

@@ -41,6 +41,7 @@ final class PlanTasklet implements Tasklet {
       }
       return folders;
     });
+    LedgerKeys.adopt(runtime, plan);
     log.info("plan: {} folders from {} to {}", plan.size(), runtime.settings().from(), runtime.settings().to());
     plan.forEach(folder -> log.debug("plan: {} → {}", folder.sourceLabel(), folder.destLabel()));
     job.putString(PLAN_KEY, FolderPlan.toJson(plan));

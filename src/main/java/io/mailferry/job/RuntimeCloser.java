@@ -1,5 +1,9 @@
 package io.mailferry.job;
 
+import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.Printable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -30,7 +34,24 @@ final class RuntimeCloser implements JobExecutionListener {
       execution.getExecutionContext().putInt(PEAK_DESTINATION, runtime.sink().peakConnections());
       repository.updateExecutionContext(execution);
     } finally {
+      closeOrFail(execution);
+    }
+  }
+
+  /**
+   * Closing writes too: an archive rewrites its manifest then (issue 17.7). Spring Batch only logs
+   * what an afterJob throws, so a failure there is made the job's own, or the run would end 0.
+   */
+  private void closeOrFail(JobExecution execution) {
+    try {
       runtime.close();
+    } catch (RuntimeException e) {
+      String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+          : String.valueOf(e.getMessage());
+      execution.setStatus(BatchStatus.FAILED);
+      execution.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
+      execution.addFailureException(new MailferryException.Temporary("The destination could not be closed: "
+          + Printable.escape(e.getMessage()) + " (" + Printable.escape(why) + ").", e));
     }
   }
 }

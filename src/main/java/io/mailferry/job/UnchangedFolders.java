@@ -38,7 +38,7 @@ final class UnchangedFolders {
       return null;
     }
     Ledger.CompleteFolder then = runtime.ledger().completeFolder(runtime.sourceAccount(), runtime.destAccount(),
-        plan.sourceLabel());
+        plan.ledgerKey());
     return then != null && same(now, then.status(), runtime.settings().to().isArchive()) ? then : null;
   }
 

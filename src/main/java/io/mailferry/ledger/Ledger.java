@@ -123,6 +123,26 @@ public class Ledger {
   /** A folder's STATUS when all of it was copied, and how many bytes it held. */
   public record CompleteFolder(FolderStatus status, long bytes) {}
 
+  /**
+   * Moves the rows of one source folder from an older key to its key now, unless rows under the
+   * new key exist already (then the move was made, or the folder is new). Idempotent.
+   *
+   * @return how many message rows moved
+   */
+  public int renameSourceFolder(String sourceAccount, String destAccount, String oldKey, String newKey) {
+    Long present = jdbc.queryForObject("SELECT COUNT(*) FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
+        + " AND source_folder = ?", Long.class, sourceAccount, destAccount, newKey);
+    if (present != null && present > 0) {
+      return 0;
+    }
+    jdbc.update("UPDATE mf_folder_state SET source_folder = ? WHERE source_account = ? AND dest_account = ?"
+        + " AND source_folder = ? AND NOT EXISTS (SELECT 1 FROM mf_folder_state s WHERE s.source_account = ?"
+        + " AND s.dest_account = ? AND s.source_folder = ?)",
+        newKey, sourceAccount, destAccount, oldKey, sourceAccount, destAccount, newKey);
+    return jdbc.update("UPDATE mf_ledger SET source_folder = ? WHERE source_account = ? AND dest_account = ?"
+        + " AND source_folder = ?", newKey, sourceAccount, destAccount, oldKey);
+  }
+
   /** How many messages of this source → destination pair the ledger holds. */
   public long count(String sourceAccount, String destAccount) {
     Long n = jdbc.queryForObject(

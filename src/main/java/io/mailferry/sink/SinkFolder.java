@@ -73,10 +73,13 @@ public interface SinkFolder extends AutoCloseable {
   /**
    * After a complete listing of the source folder: an archive marks the messages no longer at
    * the source (or, mirroring, removes them); an IMAP destination never loses mail this way.
+   * Only messages that came from {@code sourceFolder} are considered: two source folders may
+   * share one destination folder, and an empty one must not sweep the other's away.
    *
+   * @param sourceFolder the source folder's '/'-written path, as the archive records it
    * @return how many messages were marked or removed
    */
-  default int sweep(Collection<MessageRef> atSource, boolean mirror) {
+  default int sweep(String sourceFolder, Collection<MessageRef> atSource, boolean mirror) {
     return 0;
   }
 

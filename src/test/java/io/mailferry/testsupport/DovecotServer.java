@@ -37,7 +37,12 @@ public final class DovecotServer implements AutoCloseable {
         /** Separator '/', empty prefix, Maildir with LAYOUT=fs: "Work/Projects" is directory Work/Projects. */
         SLASH,
         /** Separator '.', prefix "INBOX." (Courier style), Maildir++: "INBOX.Work.Projects" is ".Work.Projects". */
-        DOT_INBOX_PREFIX
+        DOT_INBOX_PREFIX,
+        /**
+         * Separator '.', prefix "INBOX.", Maildir with LAYOUT=index: folders are directories named by GUID, so a
+         * '/' is an ordinary character of a name ("INBOX.a/b" beside "INBOX.a.b"), as on Cyrus or Courier.
+         */
+        DOT_INDEX
     }
 
     private static final String HOST = "127.0.0.1";
@@ -327,6 +332,11 @@ public final class DovecotServer implements AutoCloseable {
 
     private void writeConfig(int maxUserIpConnections) throws IOException {
         boolean slash = layout == Layout.SLASH;
+        String location = switch (layout) {
+            case SLASH -> "maildir:~/Maildir:LAYOUT=fs";
+            case DOT_INBOX_PREFIX -> "maildir:~/Maildir";
+            case DOT_INDEX -> "maildir:~/Maildir:LAYOUT=index";
+        };
         StringBuilder mailboxes = new StringBuilder();
         for (String name : SPECIAL_USE) {
             // Names are relative to the namespace prefix: "Sent" becomes "INBOX.Sent" in the DOT layout.
@@ -408,7 +418,7 @@ public final class DovecotServer implements AutoCloseable {
                   }
                 }
                 """.formatted(root, ports[0], HOST, MAIL_USER,
-                slash ? "maildir:~/Maildir:LAYOUT=fs" : "maildir:~/Maildir",
+                location,
                 maxUserIpConnections, slash ? "/" : ".", slash ? "" : "INBOX.", mailboxes,
                 ports[0], ports[1], ports[2], ports[3]);
         Files.writeString(config, conf);

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A local archive as a destination (see {@link ArchiveLayout}): folders are directories, each
@@ -27,6 +28,8 @@ public final class ArchiveSink implements MailSink {
 
   private final ArchiveLayout layout;
   private final Manifest manifest;
+  /** One per folder directory, shared by the partitions writing to it (see FolderFiles). */
+  private final Map<Path, FolderFiles> files = new ConcurrentHashMap<>();
 
   public ArchiveSink(Path dir) {
     this.layout = new ArchiveLayout(dir);
@@ -59,7 +62,8 @@ public final class ArchiveSink implements MailSink {
   @Override
   public SinkFolder open(String serverName) {
     FolderPath path = serverName.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.parse(serverName);
-    return new ArchiveSinkFolder(path, layout.ensureFolder(path), manifest);
+    Path dir = layout.ensureFolder(path);
+    return new ArchiveSinkFolder(path, dir, manifest, files.computeIfAbsent(dir, FolderFiles::new));
   }
 
   /** One root, the file system: STORAGE in KiB, used and total. */

@@ -1,6 +1,5 @@
 package io.mailferry.sink.archive;
 
-import io.mailferry.archive.ArchiveLayout;
 import io.mailferry.archive.KeywordTable;
 import io.mailferry.archive.MaildirNames;
 import io.mailferry.archive.Manifest;
@@ -18,6 +17,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -51,17 +52,17 @@ final class ArchiveSinkFolder implements SinkFolder {
   private final Path dir;
   private final Manifest manifest;
   private final KeywordTable keywords;
-  private final Map<String, Path> files;
+  private final FolderFiles files;
   private final Map<Long, ManifestRecord> byUid = new HashMap<>();
   private Map<String, String> baseBySourceKey;
 
-  ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest) {
+  ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest, FolderFiles files) {
     this.path = path;
     this.label = String.join("/", path.segments());
     this.dir = dir;
     this.manifest = manifest;
     this.keywords = KeywordTable.load(dir);
-    this.files = ArchiveLayout.filesByBase(dir);
+    this.files = files;
     removeLeftovers(dir.resolve("tmp"));
   }
 
@@ -78,7 +79,7 @@ final class ArchiveSinkFolder implements SinkFolder {
   public List<Stored> index() {
     List<Stored> stored = new ArrayList<>();
     for (ManifestRecord r : manifest.inFolder(label)) {
-      if (files.containsKey(r.base())) {
+      if (files.contains(r.base())) {
         long uid = uidOf(r.base());
         byUid.put(uid, r);
         stored.add(new Stored(uid, new ContentKey(r.messageId(), r.size(), r.internalDate().getEpochSecond())));
@@ -114,42 +115,88 @@ final class ArchiveSinkFolder implements SinkFolder {
       Set<String> flags, Instant internalDate) {
     String base = MaildirNames.baseName(internalDate, key);
     Path existing = files.get(base);
-    if (existing != null && message.sha256().equals(sha256Of(existing))) {
+    if (existing != null && message.sha256().equals(sha256Of(existing)) && ownRecord(base, source)) {
       // Written by a run that was killed before recording it: record it now, write nothing.
       record(base, source, messageId, message, flags, internalDate);
       return new Appended(UID_VALIDITY, uidOf(base));
     }
-    for (int n = 2; files.containsKey(base); n++) {
-      base = MaildirNames.baseName(internalDate, key + "_" + n);
-    }
-    Path target = dir.resolve("cur").resolve(MaildirNames.fileName(base, message.size(), flags, keywords));
-    Path tmp = dir.resolve("tmp").resolve(base + "." + ProcessHandle.current().pid());
+    Path tmp = null;
     try {
-      try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(
-              PosixFilePermissions.fromString("rw-------")))) {
-        OutputStream stream = Channels.newOutputStream(out);
-        message.writeTo(stream);
-        stream.flush();
-        out.force(true);
+      for (int n = 2; ; n++) {
+        Path target = dir.resolve("cur").resolve(MaildirNames.fileName(base, message.size(), flags, keywords));
+        if (files.claim(base, target)) {
+          tmp = tmp != null ? tmp : writeTmp(base, message, internalDate);
+          if (placeNew(tmp, target)) {
+            record(base, source, messageId, message, flags, internalDate);
+            return new Appended(UID_VALIDITY, uidOf(base));
+          }
+          files.remove(base); // a file of that name is there, not known when the folder was opened: leave it be
+        }
+        base = MaildirNames.baseName(internalDate, key + "_" + n);
       }
-      Files.setLastModifiedTime(tmp, FileTime.from(internalDate));
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      deleteQuietly(tmp);
       if (String.valueOf(e.getMessage()).contains("No space left")) {
         throw new MailferryException.DestinationFull("The archive's file system is full (" + dir + ").", e);
       }
-      throw new UncheckedIOException("cannot write " + target, e);
+      throw new UncheckedIOException("cannot write a message to " + dir.resolve("cur"), e);
+    } finally {
+      deleteQuietly(tmp);
     }
-    files.put(base, target);
-    record(base, source, messageId, message, flags, internalDate);
-    return new Appended(UID_VALIDITY, uidOf(base));
+  }
+
+  /** No record names this file yet, or it names this very source message (not another folder's). */
+  private boolean ownRecord(String base, MessageRef source) {
+    ManifestRecord r = manifest.get(label, base);
+    return r == null || (source != null && Objects.equals(r.sourceFolder(), sourceFolderOf(source))
+        && Objects.equals(r.sourceKey(), sourceKey(source)));
+  }
+
+  private static String sourceFolderOf(MessageRef source) {
+    return String.join("/", source.folder().segments());
+  }
+
+  /** The message in tmp/, forced to disk and dated by its INTERNALDATE. */
+  private Path writeTmp(String base, RawMessage message, Instant internalDate) throws IOException {
+    Path tmp = dir.resolve("tmp").resolve(base + "." + ProcessHandle.current().pid());
+    try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------")))) {
+      OutputStream stream = Channels.newOutputStream(out);
+      message.writeTo(stream);
+      stream.flush();
+      out.force(true);
+    }
+    Files.setLastModifiedTime(tmp, FileTime.from(internalDate));
+    return tmp;
+  }
+
+  /**
+   * Gives the written file its name in cur/ only if no file has that name: link(2) fails on an
+   * existing name, where rename(2) (an atomic move) would silently replace it (issue 16.2: two
+   * folders writing equal names overwrote each other). The Maildir way: link, then unlink tmp/.
+   * A file system without hard links gets a move that refuses an existing name (not atomic).
+   *
+   * @return false when the name is taken
+   */
+  private static boolean placeNew(Path tmp, Path target) throws IOException {
+    try {
+      try {
+        Files.createLink(target, tmp);
+      } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+        if (noLinks instanceof FileAlreadyExistsException) {
+          throw (FileAlreadyExistsException) noLinks;
+        }
+        Files.move(tmp, target);
+      }
+      return true;
+    } catch (FileAlreadyExistsException taken) {
+      return false;
+    }
   }
 
   private void record(String base, MessageRef source, String messageId, RawMessage message, Set<String> flags,
       Instant internalDate) {
-    manifest.put(new ManifestRecord(label, base, source == null ? null : String.join("/", source.folder().segments()),
+    manifest.put(new ManifestRecord(label, base, source == null ? null : sourceFolderOf(source),
         source == null ? null : sourceKey(source), message.sha256(), message.size(), sorted(flags), internalDate,
         messageId, true));
   }
@@ -161,6 +208,7 @@ final class ArchiveSinkFolder implements SinkFolder {
       return;
     }
     Path file = files.get(r.base());
+    // The base name is this message's own (claimed in FolderFiles), so the new name replaces nothing else.
     Path renamed = dir.resolve("cur").resolve(MaildirNames.fileName(r.base(), r.size(), flags, keywords));
     try {
       Files.move(file, renamed, StandardCopyOption.ATOMIC_MOVE);
@@ -172,16 +220,15 @@ final class ArchiveSinkFolder implements SinkFolder {
   }
 
   @Override
-  public int sweep(Collection<MessageRef> atSource, boolean mirror) {
+  public int sweep(String sourceFolder, Collection<MessageRef> atSource, boolean mirror) {
     Set<String> present = new HashSet<>();
-    String sourceFolder = null;
     for (MessageRef ref : atSource) {
       present.add(sourceKey(ref));
-      sourceFolder = String.join("/", ref.folder().segments());
     }
     int changed = 0;
     for (ManifestRecord r : manifest.inFolder(label)) {
-      boolean fromThisFolder = sourceFolder == null || sourceFolder.equals(r.sourceFolder());
+      // Never derived from the listing: an empty source folder has none to tell its name (issue 16.1).
+      boolean fromThisFolder = sourceFolder.equals(r.sourceFolder());
       if (!fromThisFolder || r.sourceKey() == null || present.contains(r.sourceKey())) {
         continue;
       }
@@ -211,7 +258,7 @@ final class ArchiveSinkFolder implements SinkFolder {
       }
     }
     String base = baseBySourceKey.get(sourceKey(source));
-    return base == null || !files.containsKey(base) ? null : manifest.get(label, base);
+    return base == null || !files.contains(base) ? null : manifest.get(label, base);
   }
 
   @Override

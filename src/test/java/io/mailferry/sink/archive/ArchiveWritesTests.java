@@ -1,0 +1,80 @@
+package io.mailferry.sink.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mailferry.archive.ArchiveCheck;
+import io.mailferry.archive.ArchiveLayout;
+import io.mailferry.archive.Manifest;
+import io.mailferry.archive.ManifestRecord;
+import io.mailferry.mail.FolderPath;
+import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.RawMessage;
+import io.mailferry.sink.SinkFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** No write in the archive replaces a file it did not mean to replace (issue 16.2). */
+class ArchiveWritesTests {
+
+  private static final Instant DATE = Instant.parse("2025-05-01T10:00:00Z");
+
+  @TempDir Path tmp;
+
+  @Test
+  void two_source_folders_writing_equal_file_names_into_one_archive_folder_keep_both_messages() throws Exception {
+    Path dir = tmp.resolve("archive");
+    ArchiveSink sink = new ArchiveSink(dir);
+    // Merged folders, copied at once; one UIDVALIDITY, UID and date in both: equal base names.
+    SinkFolder sent = sink.open("Sent");
+    SinkFolder sentItems = sink.open("Sent");
+    sent.append(ref("Sent"), message("from Sent"), Set.of(), DATE);
+    sentItems.append(ref("Sent Items"), message("from Sent Items"), Set.of(), DATE);
+    sent.close();
+    sentItems.close();
+    sink.close();
+
+    ArchiveLayout layout = new ArchiveLayout(dir);
+    Collection<ManifestRecord> records = Manifest.read(layout.manifest()).values();
+    assertThat(records).extracting(ManifestRecord::sourceFolder).containsExactlyInAnyOrder("Sent", "Sent Items");
+    assertThat(ArchiveLayout.filesByBase(dir.resolve("Sent")).values()).extracting(Files::readString)
+        .containsExactlyInAnyOrder(text("from Sent"), text("from Sent Items"));
+    ArchiveCheck.Result check = ArchiveCheck.run(layout);
+    assertThat(check.problems()).isEmpty();
+    assertThat(check.messages()).isEqualTo(2);
+  }
+
+  @Test
+  void a_file_that_appeared_under_the_name_a_message_would_take_is_left_as_it_is() throws Exception {
+    Path dir = tmp.resolve("archive");
+    ArchiveSink sink = new ArchiveSink(dir);
+    SinkFolder inbox = sink.open("INBOX");
+    // Written after the folder was opened, by something else: the name the message would take.
+    Path stranger = dir.resolve("cur").resolve("1746093600.M7U1.mailferry,S=" + message("mine").size() + ":2,");
+    Files.writeString(stranger, text("strange"));
+
+    inbox.append(ref("INBOX"), message("mine"), Set.of(), DATE);
+    inbox.close();
+    sink.close();
+
+    assertThat(Files.readString(stranger)).isEqualTo(text("strange"));
+    assertThat(ArchiveLayout.filesByBase(dir).values()).extracting(Files::readString)
+        .contains(text("mine"));
+  }
+
+  private static MessageRef ref(String folder) {
+    return new MessageRef(FolderPath.parse(folder), 7, 1, 40, DATE, Set.of(), null);
+  }
+
+  private static RawMessage message(String body) {
+    return RawMessage.of(text(body).getBytes());
+  }
+
+  private static String text(String body) {
+    return "Subject: s\r\n\r\n" + String.format("%-20s", body) + "\r\n";
+  }
+}
