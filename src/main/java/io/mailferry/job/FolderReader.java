@@ -4,6 +4,7 @@ import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.ServerRefusal;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -34,14 +35,44 @@ class FolderReader implements ItemStreamReader<MessageRef> {
 
   @Override
   public void open(ExecutionContext context) {
+    if (session.plan().refusal() != null) {
+      fail("the destination refused to create folder " + session.plan().destLabel() + ": "
+          + session.plan().refusal());
+      return;
+    }
     reconnect.invoke(() -> {
       try {
         list(context);
       } catch (RuntimeException e) {
         session.reset(session.tally()); // a broken connection is not reused by the next try
-        throw e;
+        String refusal = ServerRefusal.words(e);
+        if (refusal == null) {
+          throw e;
+        }
+        // A NO to STATUS or EXAMINE is this folder's, and the same on every try: it fails alone.
+        fail("the source refused to open it: " + statusRefusal(refusal));
       }
     });
+  }
+
+  /**
+   * The server's own words, from STATUS when it answers NO there: Angus may refuse to open a
+   * folder without asking the server (its own LIST said \Noselect), and those are not its words.
+   */
+  private String statusRefusal(String otherwise) {
+    try {
+      session.runtime().source().status(session.plan().source());
+      return otherwise;
+    } catch (MailferryException e) {
+      String words = ServerRefusal.words(e);
+      return words != null ? words : otherwise;
+    }
+  }
+
+  /** The whole folder fails, named with the reason in the summary and the report; the others go on. */
+  private void fail(String reason) {
+    session.folderFailed(reason);
+    refs = Collections.emptyIterator();
   }
 
   private void list(ExecutionContext context) {

@@ -5,6 +5,7 @@ import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.Printable;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
@@ -66,6 +67,17 @@ class FolderSession implements ItemStream, StepExecutionListener {
     tally = context.containsKey(TALLY_KEY)
         ? JSON.readValue(context.getString(TALLY_KEY), FolderTally.class)
         : new FolderTally(plan.sourceLabel(), plan.destLabel());
+    if (plan.fallbackFrom() != null) {
+      String warning = "the destination folder " + plan.fallbackFrom() + " cannot hold messages (\\Noselect): "
+          + "they went to " + plan.destLabel();
+      tally.warnings.putIfAbsent(warning, 1L);
+    }
+  }
+
+  /** The whole folder failed (not created, not readable): said with its reason, the run goes on. */
+  void folderFailed(String reason) {
+    tally().folderFailure = reason;
+    log.warn("{}: folder failed: {}", Printable.escape(plan.sourceLabel()), Printable.escape(reason));
   }
 
   @Override

@@ -37,7 +37,12 @@ public final class DovecotServer implements AutoCloseable {
         /** Separator '/', empty prefix, Maildir with LAYOUT=fs: "Work/Projects" is directory Work/Projects. */
         SLASH,
         /** Separator '.', prefix "INBOX." (Courier style), Maildir++: "INBOX.Work.Projects" is ".Work.Projects". */
-        DOT_INBOX_PREFIX
+        DOT_INBOX_PREFIX,
+        /**
+         * Separator '/', empty prefix, on Maildir++ ("Work/Projects" is ".Work.Projects"): a name with a '.' cannot
+         * be stored, and CREATE answers "NO [CANNOT] Character not allowed in mailbox name: '.'".
+         */
+        SLASH_MAILDIR_PLUS_PLUS
     }
 
     private static final String HOST = "127.0.0.1";
@@ -326,7 +331,7 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     private void writeConfig(int maxUserIpConnections) throws IOException {
-        boolean slash = layout == Layout.SLASH;
+        boolean slash = layout != Layout.DOT_INBOX_PREFIX;
         StringBuilder mailboxes = new StringBuilder();
         for (String name : SPECIAL_USE) {
             // Names are relative to the namespace prefix: "Sent" becomes "INBOX.Sent" in the DOT layout.
@@ -408,7 +413,7 @@ public final class DovecotServer implements AutoCloseable {
                   }
                 }
                 """.formatted(root, ports[0], HOST, MAIL_USER,
-                slash ? "maildir:~/Maildir:LAYOUT=fs" : "maildir:~/Maildir",
+                layout == Layout.SLASH ? "maildir:~/Maildir:LAYOUT=fs" : "maildir:~/Maildir",
                 maxUserIpConnections, slash ? "/" : ".", slash ? "" : "INBOX.", mailboxes,
                 ports[0], ports[1], ports[2], ports[3]);
         Files.writeString(config, conf);
