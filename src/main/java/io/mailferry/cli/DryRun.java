@@ -8,6 +8,7 @@ import io.mailferry.job.MigrationRuntime;
 import io.mailferry.job.PendingWork;
 import io.mailferry.job.QuotaPreflight;
 import io.mailferry.ledger.Ledger;
+import io.mailferry.mail.Printable;
 import io.mailferry.report.QuotaForecast;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ final class DryRun {
       out.printf("Plan: %s → %s (dry run: nothing is written)%n", settings.from(), settings.to());
       out.printf("%-40s %-30s %9s %12s%n", "source folder", "destination folder", "to copy", "bytes");
       for (PendingWork.Folder folder : work.folders()) {
-        out.printf("%-40s %-30s %9d %12d%n", folder.plan().sourceLabel(), folder.plan().destName(), folder.messages(),
+        out.printf("%-40s %-30s %9d %12d%n", Printable.escape(folder.plan().sourceLabel()),
+            Printable.escape(folder.plan().destName()), folder.messages(),
             folder.bytes());
       }
       out.printf("%-71s %9d %12d%n", "total", work.messages(), work.bytes());

@@ -12,6 +12,8 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "mailferry",
     mixinStandardHelpOptions = true,
+    // -h, --help and -V, --version on every command too: "mailferry migrate --help" is the first thing anyone types.
+    scope = ScopeType.INHERIT,
     versionProvider = MailferryCommand.Version.class,
     description = "Moves and backs up mailboxes: IMAP to IMAP, faithfully, incrementally and resumably.",
     subcommands = {MigrateCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class,

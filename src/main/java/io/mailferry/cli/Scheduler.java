@@ -117,7 +117,9 @@ final class Scheduler {
       } finally {
         running.remove(name);
       }
-      log.info("summary of the scheduled run of {}:\n{}", name, summary.toString(StandardCharsets.UTF_8));
+      // One log event per line: the log escapes control characters, newlines included.
+      summary.toString(StandardCharsets.UTF_8).lines()
+          .forEach(line -> log.info("summary of the scheduled run of {}: {}", name, line));
       double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
       ZonedDateTime following = loaded.job().schedule().next(Instant.now());
       say(String.format(Locale.ROOT, "%s: run ended: exit %d (%s), %d messages, %s copied in %.1f s; next run %s%s",

@@ -7,6 +7,7 @@ import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
+import io.mailferry.source.SourceFolder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,7 +83,19 @@ class CopyWriter implements ItemWriter<MessageRef> {
     SinkFolder.FlagFilter flagFilter = destination.flagFilter();
     Batch batch = new Batch(destination, entries);
     try {
-      session.source().fetch(toFetch, (ref, raw) -> copyOne(ref, raw, matcher, flagFilter, batch));
+      session.source().fetch(toFetch, new SourceFolder.BodyHandler() {
+        @Override
+        public void accept(MessageRef ref, RawMessage raw) {
+          copyOne(ref, raw, matcher, flagFilter, batch);
+        }
+
+        @Override
+        public void unreadable(MessageRef ref, String reason) {
+          batch.flush(); // order kept, as for a message gone from the source
+          session.tally().fail(ref.uid(), reason);
+          log.warn("{} UID {}: not copied: {}", ref.folder(), ref.uid(), reason);
+        }
+      });
       batch.flush();
     } catch (Full full) {
       // The chunk commits what was stored before the refusal (ledger rows, tally, a checkpoint

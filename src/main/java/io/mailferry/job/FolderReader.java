@@ -5,9 +5,13 @@ import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.ServerRefusal;
+import io.mailferry.report.FolderTally;
+import io.mailferry.source.SourceFolder;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.core.retry.RetryTemplate;
@@ -89,15 +93,30 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     lastUid = sameFolder ? context.getLong(LAST_UID_KEY) : 0;
     session.listing(lastUid == 0 && status != null && status.uidValidity() == uidValidity ? status : null);
     List<MessageRef> all = session.source().listAfter(lastUid, session.knownUids()::contains);
+    FolderTally tally = session.tally();
+    FolderPromise.Counts atListing = FolderPromise.Counts.of(tally);
+    SourceFolder.ListingNotes notes = session.source().listingNotes();
+    long unlisted = 0;
+    for (SourceFolder.ListingNotes.Unlisted u : notes.unlisted()) {
+      // Never silence: a message the source holds but could not list is a failure with its reason.
+      tally.fail(u.uid(), u.reason());
+      tally.failedCount += u.count() - 1; // one line stands for them all
+      unlisted += u.count();
+    }
     if (lastUid == 0) {
-      session.tally().atSource = all.size();
-      session.tally().bytesAtSource = all.stream().mapToLong(MessageRef::size).sum();
+      // Held against what the source says it holds (its EXISTS), not only against what it listed.
+      tally.atSource = Math.max(all.size() + unlisted, notes.held());
+      tally.bytesAtSource = all.stream().mapToLong(MessageRef::size).sum();
     }
     for (String warning : session.source().warnings()) {
-      if (!session.tally().warnings.containsKey(warning)) {
-        session.tally().warn(warning);
+      if (!tally.warnings.containsKey(warning)) {
+        tally.warn(warning);
       }
     }
+    notes.warnings().forEach(tally::warn);
+    Set<Long> uids = new HashSet<>();
+    all.forEach(ref -> uids.add(ref.uid()));
+    session.promise(new FolderPromise(atListing, uids, unlisted, lastUid == 0), uidValidity);
     if (lastUid == 0 && session.runtime().settings().to().isArchive()) {
       session.sweepArchive(all);
     }

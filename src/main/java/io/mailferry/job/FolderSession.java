@@ -52,6 +52,8 @@ class FolderSession implements ItemStream, StepExecutionListener {
   private Long stoppedAt;
   /** The source's STATUS just before this run listed the whole folder; null after a partial listing. */
   private FolderStatus listedAt;
+  private FolderPromise promise;
+  private long promiseUidValidity;
 
   /** @param skipReason null for a message the ledger already has */
   private record Dropped(long uid, String skipReason) {}
@@ -101,6 +103,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
    */
   @Override
   public ExitStatus afterStep(StepExecution step) {
+    checkPromise(step);
     if (listedAt == null) {
       return step.getExitStatus();
     }
@@ -119,6 +122,35 @@ class FolderSession implements ItemStream, StepExecutionListener {
       log.warn("{}: could not note the folder's state for the next run: {}", plan.sourceLabel(), e.getMessage());
     }
     return step.getExitStatus();
+  }
+
+  /** What this run's listing handed over, to check at the folder's end; null when nothing was listed. */
+  void promise(FolderPromise promise, long uidValidity) {
+    this.promise = promise;
+    this.promiseUidValidity = uidValidity;
+  }
+
+  /**
+   * A folder that read to its end (not stopped by a full destination or a failure, which end the
+   * run otherwise): the listing, the ledger and the summary must agree, else the folder fails.
+   */
+  private void checkPromise(StepExecution step) {
+    if (promise == null || step.getStatus() != BatchStatus.COMPLETED || stoppedAt != null) {
+      return;
+    }
+    String disagreement;
+    try {
+      Set<Long> inLedger = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
+          plan.sourceLabel(), promiseUidValidity);
+      disagreement = promise.disagreement(tally(), inLedger);
+    } catch (RuntimeException e) {
+      disagreement = "the ledger could not be read to check the folder: " + e.getMessage();
+    }
+    if (disagreement != null) {
+      log.error("{}: {}", Printable.escape(plan.sourceLabel()), disagreement);
+      tally().fail(0, "the folder's counts disagree: " + disagreement);
+      step.getExecutionContext().putString(TALLY_KEY, JSON.writeValueAsString(tally()));
+    }
   }
 
   @Override

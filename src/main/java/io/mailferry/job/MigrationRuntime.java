@@ -59,7 +59,7 @@ public class MigrationRuntime implements AutoCloseable {
     return switch (from.protocol()) {
       case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
       case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir,
-          new SideThrottle("source", from, settings.throttling()));
+          new SideThrottle("source", from, settings.throttling()), settings.throttling().maxMessageSize());
       case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
           settings.fromConnection(), new SideThrottle("source", from, settings.throttling())),
           settings.maxConnections()), spoolDir);

@@ -16,12 +16,27 @@ public final class ConnectionFailures {
   public static MailferryException classify(String side, Endpoint endpoint, Exception e) {
     String host = endpoint.host() + ":" + endpoint.port();
     Throwable root = rootCause(e);
+    String breach = guardSays(e, ResponseGuard.Breach.class);
+    if (breach != null) {
+      return new MailferryException.ProtocolViolation("The " + side + " server " + host + " broke the protocol: "
+          + Printable.escape(breach) + ".", e);
+    }
+    String slow = guardSays(e, ResponseGuard.TooSlow.class);
+    if (slow != null) {
+      return new MailferryException.Temporary("The " + side + " host " + host + " stopped answering in time: "
+          + Printable.escape(slow) + ".", e);
+    }
     if (root instanceof UnknownHostException) {
       return new MailferryException.Unreachable("The " + side + " host " + endpoint.host() + " is unknown.", e);
     }
     if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
       return new MailferryException.Unreachable("Cannot reach the " + side + " host " + host + ": "
           + lower(root.getMessage(), "connection refused") + ".", e);
+    }
+    if (chainMentions(e, "No subject alternative") || chainMentions(e, "No name matching")) {
+      // The JDK checks the host name inside the trust check: the certificate may well be trusted.
+      return new MailferryException.Unreachable("TLS with the " + side + " host " + host
+          + " failed: its certificate does not name the host " + endpoint.host() + ".", e);
     }
     if (chainHas(e, java.security.cert.CertificateException.class)
         || chainHas(e, java.security.cert.CertPathValidatorException.class)
@@ -39,8 +54,8 @@ public final class ConnectionFailures {
           + lower(root.getMessage(), "handshake error") + ".", e);
     }
     String text = String.valueOf(e.getMessage());
-    if (text.contains("STARTTLS is required")) {
-      return new MailferryException.Unreachable("The " + side + " host " + host
+    if (chainMentions(e, "STARTTLS is required") || chainMentions(e, "STARTTLS required")) {
+      return new MailferryException.Unreachable("The " + side + " server " + host
           + " does not offer STARTTLS, and a password is not sent in clear: use "
           + endpoint.protocol().name().toLowerCase() + "s:// or --allow-plaintext.", e);
     }
@@ -60,6 +75,25 @@ public final class ConnectionFailures {
    * {@link ThrottleSignal}, or a BYE the server sent in the middle of the run (not a connection
    * that broke, which Angus also reports as a BYE, quoting the I/O error).
    */
+  /**
+   * The words of the response guard's exception of {@code type} in this failure, or null. Angus
+   * turns a failed read into a synthetic BYE that may keep only the exception's text.
+   */
+  private static String guardSays(Throwable e, Class<? extends java.io.IOException> type) {
+    String marker = type.getName() + ": ";
+    for (Throwable t = e; t != null; t = next(t)) {
+      if (type.isInstance(t)) {
+        return t.getMessage();
+      }
+      String text = t.getMessage();
+      int at = text == null ? -1 : text.indexOf(marker);
+      if (at >= 0) {
+        return text.substring(at + marker.length()).strip();
+      }
+    }
+    return null;
+  }
+
   public static ThrottleSignal throttleSignal(Exception e) {
     for (Throwable t = e; t != null; t = next(t)) {
       ThrottleSignal signal = ThrottleSignal.inText(t.getMessage());

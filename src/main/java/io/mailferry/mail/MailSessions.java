@@ -50,8 +50,8 @@ public final class MailSessions {
       props.setProperty(p + "starttls.required", String.valueOf(!clearAllowed));
     }
     SSLSocketFactory sockets = TrustedCertificates.socketFactory(settings.trustCert());
-    props.put(p + "ssl.socketFactory", NoDelaySockets.tls(sockets, onWire));
-    props.put(p + "socketFactory", NoDelaySockets.plain(onWire));
+    props.put(p + "ssl.socketFactory", NoDelaySockets.tls(sockets, onWire, settings.ioTimeout()));
+    props.put(p + "socketFactory", NoDelaySockets.plain(onWire, settings.ioTimeout()));
     if (settings.xoauth2()) {
       props.setProperty(p + "auth.mechanisms", "XOAUTH2");
       props.setProperty(p + "auth.login.disable", "true");

@@ -14,7 +14,26 @@ public final class MessageFlags {
   /** \Recent is session state, not a message property: it is never copied. */
   public static final Set<String> SYSTEM = Set.of(SEEN, ANSWERED, FLAGGED, DELETED, DRAFT);
 
+  /** Session state (RFC 9051 2.3.2): never copied. */
+  public static final String RECENT = "\\Recent";
+
   private MessageFlags() {}
+
+  /**
+   * The flag as mailferry writes it (a system flag in its usual case), or null for an unknown
+   * system flag ({@code \Foo}: never read as another one) or a keyword that is not an atom.
+   */
+  public static String known(String flag) {
+    if (flag.startsWith("\\")) {
+      for (String system : SYSTEM) {
+        if (system.equalsIgnoreCase(flag)) {
+          return system;
+        }
+      }
+      return null;
+    }
+    return isValidKeyword(flag) ? flag : null;
+  }
 
   public static boolean isSystem(String flag) {
     return SYSTEM.contains(flag);

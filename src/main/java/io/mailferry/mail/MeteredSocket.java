@@ -24,20 +24,39 @@ final class MeteredSocket extends Socket {
 
   private final Socket socket;
   private final LongConsumer meter;
+  /** For IMAP spoken in clear over this socket: how long the server may be silent; else null. */
+  private final java.time.Duration silence;
   private InputStream in;
+  private ResponseGuard guard;
   private OutputStream out;
 
   MeteredSocket(Socket socket, LongConsumer meter) {
+    this(socket, meter, null);
+  }
+
+  /** @param silence not null: IMAP responses are guarded ({@link ResponseGuard}) until TLS layers over this */
+  MeteredSocket(Socket socket, LongConsumer meter, java.time.Duration silence) {
     this.socket = socket;
     this.meter = meter;
+    this.silence = silence;
   }
 
   @Override
   public synchronized InputStream getInputStream() throws IOException {
     if (in == null) {
       in = new MeteredInput(socket.getInputStream(), meter);
+      if (silence != null) {
+        guard = new ResponseGuard(in, silence);
+        in = guard;
+      }
     }
     return in;
+  }
+
+  private void commandSent() {
+    if (guard != null) {
+      guard.commandSent();
+    }
   }
 
   /**
@@ -46,7 +65,15 @@ final class MeteredSocket extends Socket {
    * it, so a meter put on that again would count every byte twice.
    */
   static boolean isMetered(Socket s) throws IOException {
-    return s instanceof MeteredSocket || (s.isConnected() && s.getInputStream() instanceof MeteredInput);
+    return s instanceof MeteredSocket || (s.isConnected()
+        && (s.getInputStream() instanceof MeteredInput || s.getInputStream() instanceof ResponseGuard));
+  }
+
+  /** TLS is layered over {@code s} (STARTTLS): a guard of IMAP framing on it would read ciphertext. */
+  static void startsTls(Socket s) throws IOException {
+    if (s.isConnected() && s.getInputStream() instanceof ResponseGuard g) {
+      g.disarm();
+    }
   }
 
   private static final class MeteredInput extends FilterInputStream {
@@ -82,12 +109,14 @@ final class MeteredSocket extends Socket {
       out = new FilterOutputStream(socket.getOutputStream()) {
         @Override
         public void write(int b) throws IOException {
+          commandSent();
           meter.accept(1);
           super.out.write(b);
         }
 
         @Override
         public void write(byte[] buf, int off, int len) throws IOException {
+          commandSent();
           for (int at = off, end = off + len; at < end; at += PIECE) {
             int n = Math.min(PIECE, end - at);
             meter.accept(n);

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.function.LongConsumer;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -14,18 +15,21 @@ import javax.net.ssl.SSLSocketFactory;
  * messages per second. Angus Mail has no property for TCP_NODELAY, hence these wrappers.
  *
  * <p>They also put a meter on every connection's plain socket (under TLS when there is TLS):
- * the byte rates of the throttle package count what crosses the wire.
+ * the byte rates of the throttle package count what crosses the wire. And they put a
+ * {@link ResponseGuard} where the IMAP responses are readable: above TLS, or on the plain socket
+ * until STARTTLS layers TLS over it.
  */
 final class NoDelaySockets {
 
   private NoDelaySockets() {}
 
-  static SocketFactory plain(LongConsumer meter) {
-    return new Plain(SocketFactory.getDefault(), meter);
+  /** @param silence how long a server may be silent (--timeout), for the guard's deadline */
+  static SocketFactory plain(LongConsumer meter, java.time.Duration silence) {
+    return new Plain(SocketFactory.getDefault(), meter, silence);
   }
 
-  static SSLSocketFactory tls(SSLSocketFactory delegate, LongConsumer meter) {
-    return new Tls(delegate, meter);
+  static SSLSocketFactory tls(SSLSocketFactory delegate, LongConsumer meter, java.time.Duration silence) {
+    return new Tls(delegate, meter, silence);
   }
 
   private static Socket noDelay(Socket s) throws IOException {
@@ -40,15 +44,18 @@ final class NoDelaySockets {
   private static final class Plain extends SocketFactory {
     private final SocketFactory delegate;
     private final LongConsumer meter;
+    private final java.time.Duration silence;
 
-    Plain(SocketFactory delegate, LongConsumer meter) {
+    Plain(SocketFactory delegate, LongConsumer meter, java.time.Duration silence) {
       this.delegate = delegate;
       this.meter = meter;
+      this.silence = silence;
     }
 
+    /** The one Angus Mail calls: IMAP in clear, guarded until STARTTLS. */
     @Override
     public Socket createSocket() throws IOException {
-      return metered(delegate.createSocket(), meter);
+      return new MeteredSocket(noDelay(delegate.createSocket()), meter, silence);
     }
 
     @Override
@@ -75,10 +82,12 @@ final class NoDelaySockets {
   private static final class Tls extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
     private final LongConsumer meter;
+    private final java.time.Duration silence;
 
-    Tls(SSLSocketFactory delegate, LongConsumer meter) {
+    Tls(SSLSocketFactory delegate, LongConsumer meter, java.time.Duration silence) {
       this.delegate = delegate;
       this.meter = meter;
+      this.silence = silence;
     }
 
     @Override
@@ -102,7 +111,8 @@ final class NoDelaySockets {
      */
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-      return delegate.createSocket(metered(s, meter), host, port, autoClose);
+      MeteredSocket.startsTls(s);
+      return new GuardedTlsSocket((SSLSocket) delegate.createSocket(metered(s, meter), host, port, autoClose), silence);
     }
 
     @Override

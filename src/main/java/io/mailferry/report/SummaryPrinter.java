@@ -1,7 +1,7 @@
 package io.mailferry.report;
 
-import java.io.PrintStream;
 import io.mailferry.mail.Printable;
+import java.io.PrintStream;
 import java.util.Locale;
 
 /** The human summary printed at the end of every run. */
@@ -42,16 +42,22 @@ public final class SummaryPrinter {
     out.printf("%-40s %9s %9s %9s %9s %9s%n", "folder → destination", "source", "copied", "present", "skipped",
         "failed");
     for (FolderTally f : r.folders()) {
-      String name = f.sourceFolder.equals(f.destFolder) ? f.sourceFolder : f.sourceFolder + " → " + f.destFolder;
+      // Names come from the servers: escaped, so that no control character reaches the terminal.
+      String name = Printable.escape(
+          f.sourceFolder.equals(f.destFolder) ? f.sourceFolder : f.sourceFolder + " → " + f.destFolder);
       out.printf("%-40s %9d %9d %9d %9d %9d%n", name, f.atSource, f.copied, f.alreadyThere, f.totalSkipped(),
           f.failedCount);
-      f.skipped.forEach((reason, n) -> out.printf("    skipped %d: %s%n", n, reason));
+      f.skipped.forEach((reason, n) -> out.printf("    skipped %d: %s%n", n, Printable.escape(reason)));
       if (f.folderFailure != null) {
         out.printf("    folder failed: %s%n", Printable.escape(f.folderFailure));
       }
       f.warnings.forEach((warning, n) -> out.printf("    warning ×%d: %s%n", n, Printable.escape(warning)));
       for (FolderTally.Failure failure : f.failed) {
-        out.printf("    failed UID %d: %s%n", failure.uid(), failure.reason());
+        if (failure.uid() == 0) {
+          out.printf("    failed: %s%n", Printable.escape(failure.reason())); // no UID: the source did not say which
+        } else {
+          out.printf("    failed UID %d: %s%n", failure.uid(), Printable.escape(failure.reason()));
+        }
       }
     }
     out.printf("%-40s %9d %9d %9d %9d %9d%n", "total", r.atSource(), r.copied(), r.alreadyThere(), r.skipped(),

@@ -1,5 +1,6 @@
 package io.mailferry.source;
 
+import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import java.util.Collection;
@@ -29,6 +30,38 @@ public interface SourceFolder extends AutoCloseable {
   @FunctionalInterface
   interface BodyHandler {
     void accept(MessageRef ref, RawMessage body);
+
+    /**
+     * The source still holds the message but its bytes could not be read (the server's answer
+     * broke the protocol): a failed message, never one "gone from the source". A handler that
+     * cannot count failures stops the run with exit 76 rather than lose the message in silence.
+     */
+    default void unreadable(MessageRef ref, String reason) {
+      throw new MailferryException.ProtocolViolation("UID " + ref.uid() + " in " + ref.folder()
+          + " could not be read: " + reason, null);
+    }
+  }
+
+  /**
+   * What the last {@link #listAfter} found wrong, message by message: warnings about messages
+   * it listed all the same (a date it had to replace, a flag it dropped), and messages the
+   * source holds that it could not list at all. Empty for a source whose listing cannot go wrong.
+   */
+  default ListingNotes listingNotes() {
+    return ListingNotes.NONE;
+  }
+
+  /**
+   * @param warnings texts for the tally, one per message and kind (counted there)
+   * @param unlisted failures: UID (0 when the source did not say which), reason and how many
+   *     messages the one reason stands for
+   * @param held how many messages the source said it holds (its EXISTS) at a listing from the
+   *     first message; -1 when not known
+   */
+  record ListingNotes(List<String> warnings, List<Unlisted> unlisted, long held) {
+    public static final ListingNotes NONE = new ListingNotes(List.of(), List.of(), -1);
+
+    public record Unlisted(long uid, String reason, long count) {}
   }
 
   /** What the user should know about how this folder is read (once per run), e.g. a POP3 server without UIDL. */

@@ -127,6 +127,55 @@ class ScriptedPop3IntegrationTests {
     }
   }
 
+  @Test
+  void a_uidl_the_server_reuses_for_another_message_is_copied_before_it_is_deleted() throws Exception {
+    try (var pop = new ScriptedPop3Server("secret", true)) {
+      byte[] first = Pop3Contract.received("first", null, null, "Mon, 9 Mar 2026 10:00:00 +0000");
+      pop.add(first, "reused-1");
+      Account destination = destination();
+      var run1 = Mailferry.migrate(source(pop, "secret"), destination, state, "--delete-after-copy");
+      assertThat(run1.exitCode()).as(run1.toString()).isZero();
+      assertThat(pop.count()).isZero();
+      // The next session: another message under the UIDL the deleted one had.
+      byte[] second = Pop3Contract.received("second, with a longer subject", null, null,
+          "Tue, 10 Mar 2026 10:00:00 +0000");
+      pop.add(second, "reused-1");
+      int commandsBefore = pop.commands().size();
+
+      var run2 = Mailferry.migrate(source(pop, "secret"), destination, state, "--delete-after-copy");
+
+      assertThat(run2.exitCode()).as(run2.toString()).isZero();
+      assertThat(Pop3Contract.copied(run2)).isEqualTo(1);
+      assertThat(shas(destination)).containsExactlyInAnyOrder(TestMailbox.sha256(first), TestMailbox.sha256(second));
+      List<String> session2 = pop.commands().subList(commandsBefore, pop.commands().size());
+      assertThat(session2).containsSubsequence("RETR 1", "DELE 1");
+      assertThat(pop.count()).isZero();
+    }
+  }
+
+  @Test
+  void with_delete_older_than_a_reused_uidl_is_judged_by_its_own_date_not_the_old_messages() throws Exception {
+    try (var pop = new ScriptedPop3Server("secret", true)) {
+      byte[] old = Pop3Contract.received("old", null, null, "Mon, 6 Jan 2020 10:00:00 +0000");
+      pop.add(old, "reused-1");
+      Account destination = destination();
+      var run1 = Mailferry.migrate(source(pop, "secret"), destination, state, "--delete-older-than", "30");
+      assertThat(run1.exitCode()).as(run1.toString()).isZero();
+      assertThat(pop.count()).as("copied, old enough: deleted").isZero();
+      // A recent message reuses the UIDL: it is new (copied) and too young to be deleted.
+      String recent = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+          .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).minusDays(2));
+      byte[] young = Pop3Contract.received("young, reusing the UIDL", null, null, recent);
+      pop.add(young, "reused-1");
+
+      var run2 = Mailferry.migrate(source(pop, "secret"), destination, state, "--delete-older-than", "30");
+
+      assertThat(run2.exitCode()).as(run2.toString()).isZero();
+      assertThat(shas(destination)).containsExactlyInAnyOrder(TestMailbox.sha256(old), TestMailbox.sha256(young));
+      assertThat(pop.messages()).hasSize(1).first().isEqualTo(young);
+    }
+  }
+
   private static Account source(ScriptedPop3Server pop, String password) {
     return new Account("pop3", "127.0.0.1", pop.port(), "popper", password, null);
   }

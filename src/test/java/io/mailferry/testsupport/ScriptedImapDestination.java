@@ -382,7 +382,8 @@ public final class ScriptedImapDestination implements AutoCloseable {
     return "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static String readLine(InputStream in) throws IOException {
+  /** One line without its CRLF (shared with ScriptedImapSource). */
+  static String readLine(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) != -1) {
@@ -396,7 +397,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
     return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
   }
 
-  private static void send(OutputStream out, String... lines) throws IOException {
+  static void send(OutputStream out, String... lines) throws IOException {
     for (String l : lines) {
       out.write((l + "\r\n").getBytes(StandardCharsets.UTF_8));
     }

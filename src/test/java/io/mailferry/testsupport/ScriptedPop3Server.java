@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A POP3 server on loopback whose behaviour a test chooses: with or without UIDL, refusing the
  * first logins with "[IN-USE]", serving exactly the bytes it was given (dot-stuffed, and with
  * the CRLF that RFC 1939 requires before the final "." added only when a message lacks one).
- * Deletions take effect at QUIT, as in RFC 1939. Plaintext only: mailferry allows that on loopback.
+ * Deletions take effect at QUIT, as in RFC 1939. A test may give a message a UIDL that an earlier
+ * one had, or replace the answer to a command with one that breaks the protocol (endless lines,
+ * a RETR longer than LIST said). Plaintext only: mailferry allows that on loopback.
  */
 public final class ScriptedPop3Server implements AutoCloseable {
 
@@ -35,6 +37,8 @@ public final class ScriptedPop3Server implements AutoCloseable {
   private final AtomicInteger refuseLogins = new AtomicInteger();
   private final AtomicInteger logins = new AtomicInteger();
   private final List<String> commands = new CopyOnWriteArrayList<>();
+  private final Map<String, Answer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, Long> longer = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ScriptedPop3Server(String password, boolean uidl) throws IOException {
     this.password = password;
@@ -50,9 +54,55 @@ public final class ScriptedPop3Server implements AutoCloseable {
   }
 
   public synchronized void add(byte[] raw) {
+    add(raw, "uid-" + nextUid.incrementAndGet());
+  }
+
+  /**
+   * Adds a message with this UIDL, which may be one an earlier message had: servers that number
+   * their UIDLs afresh (or from a counter kept in the mailbox) reuse them once a message is gone.
+   */
+  public synchronized void add(byte[] raw, String uidl) {
     byte[] copy = raw.clone();
-    uids.put(copy, "uid-" + nextUid.incrementAndGet());
+    uids.put(copy, uidl);
     messages.add(copy);
+  }
+
+  /** The bytes of each message the server holds now, in order. */
+  public List<byte[]> messages() {
+    return messages.stream().map(byte[]::clone).toList();
+  }
+
+  /**
+   * From now on the server answers {@code verb} (in a logged-in session) with whatever
+   * {@code answer} writes, instead of the protocol's answer: a broken or hostile server.
+   */
+  public void answer(String verb, Answer answer) {
+    answers.put(verb.toUpperCase(java.util.Locale.ROOT), answer);
+  }
+
+  /** What a misbehaving server writes for one command; it may write forever (until the client hangs up). */
+  @FunctionalInterface
+  public interface Answer {
+    void write(String[] words, OutputStream out) throws IOException;
+  }
+
+  /**
+   * RETR of message {@code number} (of each session) sends {@code extraBytes} more than LIST
+   * says, as filler lines before the final "."; {@code Long.MAX_VALUE}: a message without end.
+   */
+  public void serveLonger(int number, long extraBytes) {
+    longer.put(number, extraBytes);
+  }
+
+  /** An answer that starts with {@code head} and then repeats {@code repeated} for ever. */
+  public static Answer endless(String head, String repeated) {
+    return (words, out) -> {
+      out.write(head.getBytes(StandardCharsets.UTF_8));
+      byte[] piece = repeated.repeat(Math.max(1, 8192 / repeated.length())).getBytes(StandardCharsets.UTF_8);
+      while (true) {
+        out.write(piece); // ends with an IOException when the client hangs up
+      }
+    };
   }
 
   public int count() {
@@ -136,6 +186,12 @@ public final class ScriptedPop3Server implements AutoCloseable {
 
   private void transaction(OutputStream out, String verb, String[] words, List<byte[]> snapshot,
       Set<Integer> deleted) throws IOException {
+    Answer scripted = answers.get(verb);
+    if (scripted != null) {
+      scripted.write(words, out);
+      out.flush();
+      return;
+    }
     switch (verb) {
       case "STAT" -> write(out, "+OK " + snapshot.size() + " 0\r\n");
       case "LIST" -> {
@@ -168,7 +224,15 @@ public final class ScriptedPop3Server implements AutoCloseable {
         }
         byte[] raw = snapshot.get(n - 1);
         out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.write(stuffed(verb.equals("TOP") ? header(raw) : raw));
+        byte[] answer = stuffed(verb.equals("TOP") ? header(raw) : raw);
+        Long extra = verb.equals("RETR") ? longer.get(n) : null;
+        if (extra == null) {
+          out.write(answer);
+        } else {
+          out.write(answer, 0, answer.length - 3); // without its final ".\r\n"
+          writeFiller(out, extra);
+          out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
         out.flush();
       }
       case "DELE" -> {
@@ -177,6 +241,18 @@ public final class ScriptedPop3Server implements AutoCloseable {
       }
       case "NOOP", "RSET" -> write(out, "+OK\r\n");
       default -> write(out, "-ERR unknown command\r\n");
+    }
+  }
+
+  private static void writeFiller(OutputStream out, long bytes) throws IOException {
+    byte[] line = ("x".repeat(76) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] block = new byte[line.length * 800];
+    for (int i = 0; i < 800; i++) {
+      System.arraycopy(line, 0, block, i * line.length, line.length);
+    }
+    for (long left = bytes; left > 0; left -= block.length) {
+      long want = Math.min(left, block.length);
+      out.write(block, 0, (int) ((want + line.length - 1) / line.length * line.length)); // whole lines only
     }
   }
 

@@ -52,7 +52,7 @@ final class ImapSinkFolder implements SinkFolder {
   @Override
   public List<Stored> index() {
     try {
-      List<ImapListing.Entry> listed = ImapListing.from(folder, 1);
+      List<ImapListing.Entry> listed = ImapListing.from(folder, 1).entries();
       List<Stored> stored = new ArrayList<>(listed.size());
       for (ImapListing.Entry e : listed) {
         stored.add(new Stored(e.uid(), new ContentKey(e.messageId(), e.size(), e.internalDate().getEpochSecond())));

@@ -11,20 +11,32 @@ import java.nio.file.Path;
  * when the stored message has no final line end; such a server lists the message's own size,
  * so when exactly two bytes more arrived and they are that CRLF, they are the server's, and are
  * dropped. The last two bytes are therefore held back until the end.
+ *
+ * <p>What it keeps is bounded by what LIST announced (see {@link MessageBound}): a message that
+ * grows beyond is refused — nothing more is kept, its spool file is deleted at once — and the
+ * rest of it is read and dropped so the session can go on with the next message, up to a
+ * drain bound past which the server is taken to be broken ({@link Pop3Violation}).
  */
 final class Pop3Body implements Pop3Input.Sink {
 
   static final long IN_MEMORY_LIMIT = 4L << 20;
 
   private final long listedSize;
+  private final MessageBound bound;
   private final ByteArrayOutputStream memory;
-  private final RawMessage.Spool spool;
+  private RawMessage.Spool spool;
   private final byte[] held = new byte[2];
   private int heldCount;
   private long total;
+  private boolean refused;
 
   Pop3Body(long listedSize, Path spoolDir) {
+    this(listedSize, MessageBound.of(listedSize, 0), spoolDir);
+  }
+
+  Pop3Body(long listedSize, MessageBound bound, Path spoolDir) {
     this.listedSize = listedSize;
+    this.bound = bound;
     boolean small = listedSize <= IN_MEMORY_LIMIT;
     this.memory = small ? new ByteArrayOutputStream((int) Math.max(listedSize + 2, 64)) : null;
     this.spool = small ? null : RawMessage.spool(spoolDir);
@@ -33,6 +45,14 @@ final class Pop3Body implements Pop3Input.Sink {
   @Override
   public void write(byte[] buf, int off, int len) throws IOException {
     total += len;
+    if (total > bound.keep()) {
+      refuse();
+      if (total > bound.drain()) {
+        throw new Pop3Violation("sent more than " + bound.drain() + " bytes for a message it listed as "
+            + listedSize + " bytes");
+      }
+      return;
+    }
     if (len >= 2) {
       emit(held, 0, heldCount);
       emit(buf, off, len - 2);
@@ -51,7 +71,20 @@ final class Pop3Body implements Pop3Input.Sink {
     }
   }
 
+  /** Whether the message grew beyond its bound: then it was not kept, and {@link #reason} says why. */
+  boolean refused() {
+    return refused;
+  }
+
+  /** Why the message was refused, for the summary. */
+  String reason() {
+    return bound.reason(listedSize);
+  }
+
   RawMessage finish() throws IOException {
+    if (refused) {
+      throw new IllegalStateException("a refused message has no bytes");
+    }
     boolean serverAddedLineEnd = total == listedSize + 2 && heldCount == 2 && held[0] == '\r' && held[1] == '\n';
     if (!serverAddedLineEnd && heldCount > 0) {
       emit(held, 0, heldCount);
@@ -63,6 +96,17 @@ final class Pop3Body implements Pop3Input.Sink {
   void discard() throws IOException {
     if (spool != null) {
       spool.close();
+      spool = null;
+    }
+  }
+
+  private void refuse() throws IOException {
+    if (!refused) {
+      refused = true;
+      discard();
+      if (memory != null) {
+        memory.reset();
+      }
     }
   }
 

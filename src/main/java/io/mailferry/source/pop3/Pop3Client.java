@@ -5,8 +5,10 @@ import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.MailSessions;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.Printable;
 import io.mailferry.mail.Secret;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,11 +29,27 @@ import javax.net.ssl.SSLSocket;
  * through Jakarta Mail: we need the exact bytes of RETR streamed to a sink, the server's
  * response codes ([IN-USE], [SYS/TEMP]), pipelining, and control of when QUIT commits deletions.
  * Not thread-safe. Closing without {@link #quit()} deletes nothing (RFC 1939 section 6).
+ *
+ * <p>Every failure leaves as one of mailferry's own exceptions: a lost connection is temporary
+ * (75), a server beyond our bounds ({@link Pop3Violation}: lines, listings, message sizes) is a
+ * protocol violation (76); a session that failed is closed and never used again.
  */
 final class Pop3Client implements AutoCloseable {
 
   /** How many commands are in flight at once when the server offers PIPELINING. */
   private static final int PIPELINE_WINDOW = 64;
+  /**
+   * The most messages a maildrop may list: each costs the run about a kilobyte while it copies
+   * the mailbox, and no POP3 maildrop in use holds nearly this many. A listing without end
+   * would otherwise take the heap.
+   */
+  static final int MAX_MESSAGES = 250_000;
+  /** CAPA lists a dozen capabilities; RFC 2449 defines fewer than twenty. */
+  static final int MAX_CAPABILITIES = 1000;
+  /** RFC 1939 allows a UIDL up to 70 characters; this leaves room for servers that stretch it. */
+  static final int MAX_UIDL = 255;
+  /** A listed size beyond this (1 TiB) is no message size. */
+  static final long MAX_SIZE = 1L << 40;
 
   private final Endpoint endpoint;
   private Socket socket;
@@ -55,15 +73,58 @@ final class Pop3Client implements AutoCloseable {
   static Pop3Client open(Endpoint endpoint, Secret secret, ConnectionSettings settings,
       java.util.function.LongConsumer wire) {
     Pop3Client client = new Pop3Client(endpoint, wire);
-    try {
+    client.exchange(() -> {
       client.connect(settings);
+      client.greet(settings);
       client.login(secret, settings);
-      return client;
+      return null;
+    });
+    return client;
+  }
+
+  /** A session over streams that a test feeds, past connecting (no socket, no TLS). */
+  static Pop3Client over(Endpoint endpoint, InputStream in, OutputStream out) {
+    Pop3Client client = new Pop3Client(endpoint, n -> {});
+    client.in = new Pop3Input(in);
+    client.out = out;
+    return client;
+  }
+
+  /** For a session {@link #over} streams: the greeting, CAPA and the login (an implicit-TLS endpoint: no STLS). */
+  void greetAndLogin(Secret secret, ConnectionSettings settings) {
+    exchange(() -> {
+      greet(settings);
+      login(secret, settings);
+      return null;
+    });
+  }
+
+  /** The one sentence for a failed exchange: a broken protocol (76), else as for any connection. */
+  static MailferryException failure(Endpoint endpoint, IOException e) {
+    if (e instanceof Pop3Violation) {
+      return new MailferryException.ProtocolViolation("The source server " + endpoint.host() + ":" + endpoint.port()
+          + " broke the POP3 protocol: it " + e.getMessage() + ". Running mailferry again would meet the same"
+          + " server; ask its administrator.", e);
+    }
+    return ConnectionFailures.classify("source", endpoint, e);
+  }
+
+  private interface Exchange<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs one exchange with the server. On any failure the session's place in the conversation
+   * is unknown (a handler may have stopped half-way through pipelined answers), so it is closed.
+   */
+  private <T> T exchange(Exchange<T> exchange) {
+    try {
+      return exchange.run();
     } catch (IOException e) {
-      client.close();
-      throw ConnectionFailures.classify("source", endpoint, e);
+      close();
+      throw failure(endpoint, e);
     } catch (RuntimeException e) {
-      client.close();
+      close();
       throw e;
     }
   }
@@ -79,6 +140,9 @@ final class Pop3Client implements AutoCloseable {
     } else {
       streams();
     }
+  }
+
+  private void greet(ConnectionSettings settings) throws IOException {
     expectOk(in.readLine()); // the greeting
     capabilities = readCapabilities();
     if (!endpoint.implicitTls()) {
@@ -116,8 +180,12 @@ final class Pop3Client implements AutoCloseable {
       return Set.of(); // a server older than RFC 2449
     }
     Set<String> caps = new TreeSet<>();
-    for (String line : in.readTextLines()) {
-      caps.add(line.split(" ", 2)[0].toUpperCase(Locale.ROOT));
+    int lines = 0;
+    for (String line; (line = in.readListingLine()) != null; ) {
+      if (++lines > MAX_CAPABILITIES) {
+        throw new Pop3Violation("listed more than " + MAX_CAPABILITIES + " capabilities");
+      }
+      caps.add(line.strip().split(" ", 2)[0].toUpperCase(Locale.ROOT));
     }
     return caps;
   }
@@ -148,7 +216,7 @@ final class Pop3Client implements AutoCloseable {
 
   /** RFC 2449 / 3206 codes tell a busy mailbox from a wrong password; older servers say "lock". */
   private MailferryException loginRefused(String answer) {
-    String text = answer.startsWith("-ERR") ? answer.substring(4).strip() : answer.strip();
+    String text = Printable.escape(answer.startsWith("-ERR") ? answer.substring(4).strip() : answer.strip());
     String upper = text.toUpperCase(Locale.ROOT);
     if (upper.contains("[IN-USE]") || upper.contains("[SYS/TEMP]") || upper.contains("LOCK")) {
       return new MailferryException.Temporary("The source POP3 mailbox of " + endpoint.user()
@@ -163,46 +231,91 @@ final class Pop3Client implements AutoCloseable {
   }
 
   /** Message number → size in octets, from LIST. */
-  Map<Integer, Long> list() throws IOException {
-    Map<Integer, Long> sizes = new LinkedHashMap<>();
-    command("LIST");
-    for (String line : in.readTextLines()) {
-      String[] parts = line.strip().split("\\s+");
-      sizes.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-    }
-    return sizes;
+  Map<Integer, Long> list() {
+    return exchange(() -> {
+      command("LIST");
+      Map<Integer, Long> sizes = new LinkedHashMap<>();
+      for (String line; (line = in.readListingLine()) != null; ) {
+        String[] parts = fields(line, "LIST", sizes.size());
+        // RFC 1939: a scan listing may carry more after the size.
+        long size = number(parts[1].split("\\s+", 2)[0], MAX_SIZE, "LIST", line);
+        if (sizes.put(messageNumber(parts[0], "LIST", line), size) != null) {
+          throw new Pop3Violation("listed one message number twice in its answer to LIST (" + quoted(line) + ")");
+        }
+      }
+      return sizes;
+    });
   }
 
   /** Message number → unique id, or null when the server has no UIDL. */
-  Map<Integer, String> uidl() throws IOException {
-    send("UIDL");
-    String status = in.readLine();
-    if (!status.startsWith("+OK")) {
-      return null;
+  Map<Integer, String> uidl() {
+    return exchange(() -> {
+      send("UIDL");
+      String status = in.readLine();
+      if (!status.startsWith("+OK")) {
+        return null;
+      }
+      Map<Integer, String> ids = new LinkedHashMap<>();
+      for (String line; (line = in.readListingLine()) != null; ) {
+        String[] parts = fields(line, "UIDL", ids.size());
+        String id = parts[1];
+        if (id.length() > MAX_UIDL) {
+          throw new Pop3Violation("sent a UIDL longer than " + MAX_UIDL + " characters");
+        }
+        ids.put(messageNumber(parts[0], "UIDL", line), id);
+      }
+      return ids;
+    });
+  }
+
+  /** The number and the rest of a listing line ("1 120", "1 abc"); its count bounded. */
+  private static String[] fields(String line, String command, int listedSoFar) throws IOException {
+    if (listedSoFar >= MAX_MESSAGES) {
+      throw new Pop3Violation("listed more than " + MAX_MESSAGES + " messages in its answer to " + command);
     }
-    Map<Integer, String> ids = new LinkedHashMap<>();
-    for (String line : in.readTextLines()) {
-      String[] parts = line.strip().split("\\s+", 2);
-      ids.put(Integer.parseInt(parts[0]), parts[1]);
+    String[] parts = line.strip().split("\\s+", 2);
+    if (parts.length < 2) {
+      throw new Pop3Violation("answered " + command + " with the line " + quoted(line));
     }
-    return ids;
+    return parts;
+  }
+
+  private static int messageNumber(String text, String command, String line) throws IOException {
+    long n = number(text, Integer.MAX_VALUE, command, line);
+    if (n < 1) {
+      throw new Pop3Violation("answered " + command + " with the line " + quoted(line));
+    }
+    return (int) n;
+  }
+
+  /** A decimal number from 0 to {@code max}, as a server must send it. */
+  private static long number(String text, long max, String command, String line) throws IOException {
+    if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')
+        || Long.parseLong(text) > max) {
+      throw new Pop3Violation("answered " + command + " with the line " + quoted(line));
+    }
+    return Long.parseLong(text);
+  }
+
+  private static String quoted(String line) {
+    return "\"" + Printable.escape(line.length() > 80 ? line.substring(0, 80) + "…" : line) + "\"";
   }
 
   /** Reads the header section of each message (TOP n 0), pipelined when the server allows. */
-  void headers(List<Integer> numbers, MultilineHandler handler) throws IOException {
-    pipeline(numbers, n -> "TOP " + n + " 0", handler);
+  void headers(List<Integer> numbers, MultilineHandler handler) {
+    exchange(() -> pipeline(numbers, n -> "TOP " + n + " 0", handler));
   }
 
   /** Reads each whole message (RETR n), pipelined when the server allows. */
-  void retrieve(List<Integer> numbers, MultilineHandler handler) throws IOException {
-    pipeline(numbers, n -> "RETR " + n, handler);
+  void retrieve(List<Integer> numbers, MultilineHandler handler) {
+    exchange(() -> pipeline(numbers, n -> "RETR " + n, handler));
   }
 
   /**
    * Sends up to a window of commands before reading their answers: their bytes are few, so
    * the socket buffers hold them, and the server streams answers back to back.
    */
-  private void pipeline(List<Integer> numbers, java.util.function.IntFunction<String> command,
+  private Void pipeline(List<Integer> numbers, java.util.function.IntFunction<String> command,
       MultilineHandler handler) throws IOException {
     int window = capabilities.contains("PIPELINING") ? PIPELINE_WINDOW : 1;
     int sent = 0;
@@ -222,17 +335,24 @@ final class Pop3Client implements AutoCloseable {
         handler.missing(n, status);
       }
     }
+    return null;
   }
 
-  void delete(List<Integer> numbers) throws IOException {
-    for (int n : numbers) {
-      command("DELE " + n);
-    }
+  void delete(List<Integer> numbers) {
+    exchange(() -> {
+      for (int n : numbers) {
+        command("DELE " + n);
+      }
+      return null;
+    });
   }
 
   /** Ends the session: only now does the server remove the messages marked with DELE. */
-  void quit() throws IOException {
-    command("QUIT");
+  void quit() {
+    exchange(() -> {
+      command("QUIT");
+      return null;
+    });
     close();
   }
 
@@ -244,7 +364,7 @@ final class Pop3Client implements AutoCloseable {
     send(line);
     String answer = in.readLine();
     if (!answer.startsWith("+OK")) {
-      throw new IOException(line.split(" ")[0] + " refused: " + answer.strip());
+      throw new IOException(line.split(" ")[0] + " refused: " + Printable.escape(answer.strip()));
     }
   }
 
@@ -264,7 +384,7 @@ final class Pop3Client implements AutoCloseable {
 
   private static void expectOk(String line) throws IOException {
     if (!line.startsWith("+OK")) {
-      throw new IOException("the server answered " + line.strip());
+      throw new IOException("the server answered " + Printable.escape(line.strip()));
     }
   }
 

@@ -5,8 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The server's side of a POP3 session: status lines, and multi-line answers with their
@@ -31,37 +29,52 @@ final class Pop3Input {
     this.in = in;
   }
 
+  /**
+   * RFC 2449 allows a status line 512 octets; servers put longer words in it now and then, but
+   * nothing needs more than this. Bounds the memory one answer can take.
+   */
+  static final int MAX_STATUS_LINE = 8 * 1024;
+  /** A line of LIST, UIDL or CAPA: a number and a size, or a UIDL of at most 70 characters (RFC 1939). */
+  static final int MAX_LISTING_LINE = 1024;
+
   /** One status line without its line end, decoded as UTF-8. */
   String readLine() throws IOException {
+    return new String(readRawLine(MAX_STATUS_LINE, "a status line"), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The next line of a multi-line answer of short text lines (LIST, UIDL, CAPA), un-stuffed and
+   * without its line end, or null after its last line (the "." line has been read).
+   */
+  String readListingLine() throws IOException {
+    byte[] line = readRawLine(MAX_LISTING_LINE, "a listing line");
+    if (line.length > 0 && line[0] == '.') {
+      return line.length == 1 ? null : new String(line, 1, line.length - 1, StandardCharsets.UTF_8);
+    }
+    return new String(line, StandardCharsets.UTF_8);
+  }
+
+  /** One line without its line end (LF or CRLF), refused beyond {@code max} bytes. */
+  private byte[] readRawLine(int max, String what) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(128);
     while (true) {
       if (pos == limit && !fill()) {
         throw new EOFException("the server closed the connection");
       }
       int nl = indexOfNewline(pos, limit);
+      int end = nl >= 0 ? nl : limit;
+      if (line.size() + (end - pos) > max + 1) { // + 1: the CR before the LF
+        throw new Pop3Violation("sent " + what + " longer than " + max + " bytes");
+      }
+      line.write(buf, pos, end - pos);
       if (nl >= 0) {
-        line.write(buf, pos, nl - pos);
         pos = nl + 1;
         byte[] bytes = line.toByteArray();
         int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        return new String(bytes, 0, len, StandardCharsets.UTF_8);
+        return len == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, len);
       }
-      line.write(buf, pos, limit - pos);
       pos = limit;
     }
-  }
-
-  /** A multi-line answer of short text lines (LIST, UIDL, CAPA), without their line ends. */
-  List<String> readTextLines() throws IOException {
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    readBody(all::write);
-    List<String> lines = new ArrayList<>();
-    for (String line : all.toString(StandardCharsets.UTF_8).split("\r?\n")) {
-      if (!line.isEmpty()) {
-        lines.add(line);
-      }
-    }
-    return lines;
   }
 
   /** Copies a multi-line answer to {@code sink}, un-stuffed, up to and without the "." line. */

@@ -1,6 +1,5 @@
 package io.mailferry.source.pop3;
 
-import io.mailferry.mail.ConnectionFailures;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderInfo;
@@ -9,7 +8,6 @@ import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.Secret;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
-import java.io.IOException;
 import java.nio.file.Path;
 import io.mailferry.throttle.SideThrottle;
 import java.util.List;
@@ -30,6 +28,8 @@ public final class Pop3Source implements MailSource {
   private final Secret secret;
   private final ConnectionSettings settings;
   private final Path spoolDir;
+  /** --max-message-size, or 0: a message that turns out larger when read is refused. */
+  private final long maxMessageSize;
   private final AtomicBoolean warnedNoUidl = new AtomicBoolean();
   private Pop3Client client;
   private boolean folderOpen;
@@ -40,7 +40,8 @@ public final class Pop3Source implements MailSource {
   private boolean hostSlot;
 
   public Pop3Source(Endpoint endpoint, Secret secret, ConnectionSettings settings, Path spoolDir,
-      SideThrottle throttle) {
+      SideThrottle throttle, long maxMessageSize) {
+    this.maxMessageSize = maxMessageSize;
     this.throttle = throttle;
     this.endpoint = endpoint;
     this.secret = secret;
@@ -60,7 +61,7 @@ public final class Pop3Source implements MailSource {
     if (folderOpen) {
       throw new IllegalStateException("a POP3 mailbox is read by one session at a time");
     }
-    Pop3SourceFolder opened = new Pop3SourceFolder(this, client(), spoolDir);
+    Pop3SourceFolder opened = new Pop3SourceFolder(this, client(), spoolDir, maxMessageSize);
     folderOpen = true;
     return opened;
   }
@@ -98,7 +99,7 @@ public final class Pop3Source implements MailSource {
       if (healthy && !client.isBroken()) {
         client.quit();
       }
-    } catch (IOException e) {
+    } catch (MailferryException e) {
       // The deletions were not committed; the next run deletes them, having nothing to copy.
       log.warn("The source POP3 session of {} did not end cleanly: {}; messages marked for deletion stay"
           + " on the server until the next run.", endpoint.user(), e.getMessage());
@@ -157,7 +158,4 @@ public final class Pop3Source implements MailSource {
     return endpoint;
   }
 
-  static MailferryException lost(Endpoint endpoint, IOException e) {
-    return ConnectionFailures.classify("source", endpoint, e);
-  }
 }

@@ -3,20 +3,17 @@ package io.mailferry.source.pop3;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MessageHeaders;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.Printable;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.source.SourceFolder;
 import io.mailferry.source.StableUid;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,24 +25,33 @@ import java.util.function.LongPredicate;
  * <ul>
  *   <li>a message's "UID" is a 63-bit hash of its UIDL (stable across sessions, unlike message
  *       numbers), or, on a server without UIDL, of its header section and its rank among
- *       messages with the same header;
- *   <li>the "UIDVALIDITY" names which of those two key spaces is in use, so they never mix;
+ *       messages with the same header, together with its size (LIST): a server may give a
+ *       new message the UIDL of one that is gone, and taking it for the old one would delete it
+ *       uncopied (--delete-after-copy) or judge it by the old one's date (--delete-older-than);
+ *   <li>the "UIDVALIDITY" names which of those key spaces is in use, so they never mix;
  *   <li>the order is the server's (oldest first), and "after UID n" means after that message;
  *   <li>the date is that of the newest Received: field, else Date:, else the time of the copy.
  * </ul>
  */
 final class Pop3SourceFolder implements SourceFolder {
 
-  static final long UIDL_KEYS = 1;
-  static final long HEADER_HASH_KEYS = 2;
+  /*
+   * Key spaces 1 (UIDL) and 2 (header hash) were those of versions that left the size out; their
+   * ledger rows are stale now, so their messages are found at the destination by content once
+   * (the DestinationMatcher), never copied twice.
+   */
+  static final long UIDL_KEYS = 3;
+  static final long HEADER_HASH_KEYS = 4;
 
-  private record Entry(int number, long size, long uid) {}
+  /** @param id the UIDL, or the header section's hash: what names the message in a failure */
+  private record Entry(int number, long size, long uid, String id) {}
 
   private record Described(String messageId, Instant date) {}
 
   private final Pop3Source source;
   private final Pop3Client client;
   private final Path spoolDir;
+  private final long maxMessageSize;
   private List<Entry> entries;
   private final Map<Long, Entry> byUid = new HashMap<>();
   private final Map<Integer, Described> headersRead = new HashMap<>();
@@ -53,10 +59,11 @@ final class Pop3SourceFolder implements SourceFolder {
   private boolean failed;
   private boolean deletionsMarked;
 
-  Pop3SourceFolder(Pop3Source source, Pop3Client client, Path spoolDir) {
+  Pop3SourceFolder(Pop3Source source, Pop3Client client, Path spoolDir, long maxMessageSize) {
     this.source = source;
     this.client = client;
     this.spoolDir = spoolDir;
+    this.maxMessageSize = maxMessageSize;
   }
 
   @Override
@@ -76,20 +83,22 @@ final class Pop3SourceFolder implements SourceFolder {
       Map<Integer, String> keys = new HashMap<>();
       if (uidls != null && uidls.keySet().containsAll(sizes.keySet())) {
         keySpace = UIDL_KEYS;
-        keys.putAll(ranked(uidls));
+        keys.putAll(uidls);
       } else {
         keySpace = HEADER_HASH_KEYS;
         source.warnNoUidl();
-        keys.putAll(headerKeys(new ArrayList<>(sizes.keySet())));
+        keys.putAll(headerKeys(sizes));
       }
+      Map<Integer, String> sized = new HashMap<>();
+      sizes.forEach((n, size) -> sized.put(n, keys.get(n) + " " + size)); // a UIDL has no space (RFC 1939)
+      Map<Integer, String> unique = ranked(sized);
       List<Entry> scanned = new ArrayList<>(sizes.size());
       for (var e : sizes.entrySet()) {
-        Entry entry = new Entry(e.getKey(), e.getValue(), uidOf(keys.get(e.getKey())));
+        Entry entry = new Entry(e.getKey(), e.getValue(), uidOf(unique.get(e.getKey())), keys.get(e.getKey()));
         scanned.add(entry);
         byUid.put(entry.uid(), entry);
       }
       entries = scanned;
-      return null;
     });
   }
 
@@ -97,14 +106,14 @@ final class Pop3SourceFolder implements SourceFolder {
    * Without UIDL: the SHA-256 of each header section, plus its rank among equal headers, so
    * that two identical messages are still two messages.
    */
-  private Map<Integer, String> headerKeys(List<Integer> numbers) throws IOException {
+  private Map<Integer, String> headerKeys(Map<Integer, Long> sizes) {
     Map<Integer, String> keys = new HashMap<>();
-    client.headers(numbers, (n, body) -> {
-      byte[] header = read(body);
-      headersRead.put(n, describe(header));
-      keys.put(n, HexFormat.of().formatHex(sha256(header)));
+    client.headers(new ArrayList<>(sizes.keySet()), (n, body) -> {
+      HeaderSection header = HeaderSection.read(body, sizes.get(n));
+      headersRead.put(n, describe(header.kept()));
+      keys.put(n, header.sha256());
     });
-    return ranked(keys);
+    return keys;
   }
 
   /**
@@ -132,9 +141,10 @@ final class Pop3SourceFolder implements SourceFolder {
         toDescribe.add(e.number());
       }
     }
+    Map<Integer, Long> sizes = new HashMap<>();
+    after.forEach(e -> sizes.put(e.number(), e.size()));
     guarded(() -> {
-      client.headers(toDescribe, (n, body) -> headersRead.put(n, describe(read(body))));
-      return null;
+      client.headers(toDescribe, (n, body) -> headersRead.put(n, describe(HeaderSection.read(body, sizes.get(n)).kept())));
     });
     List<MessageRef> refs = new ArrayList<>(after.size());
     for (Entry e : after) {
@@ -164,10 +174,17 @@ final class Pop3SourceFolder implements SourceFolder {
         @Override
         public void accept(int n, Pop3Input body) throws IOException {
           MessageRef ref = byNumber.get(n);
-          Pop3Body collector = new Pop3Body(byUid.get(ref.uid()).size(), spoolDir);
+          Entry entry = byUid.get(ref.uid());
+          Pop3Body collector = new Pop3Body(entry.size(), MessageBound.of(entry.size(), maxMessageSize), spoolDir);
           RawMessage raw;
           try {
             body.readBody(collector);
+            if (collector.refused()) {
+              collector.discard();
+              handler.unreadable(ref, "message " + n + " (" + (keySpace == UIDL_KEYS ? "UIDL " : "header hash ")
+                  + Printable.escape(entry.id()) + "): " + collector.reason());
+              return;
+            }
             raw = collector.finish();
           } catch (IOException | RuntimeException e) {
             collector.discard();
@@ -185,7 +202,6 @@ final class Pop3SourceFolder implements SourceFolder {
           handler.accept(byNumber.get(n), null); // deleted by another session since LIST
         }
       });
-      return null;
     });
   }
 
@@ -211,7 +227,6 @@ final class Pop3SourceFolder implements SourceFolder {
     }
     guarded(() -> {
       client.delete(numbers); // effective at QUIT only: a session cut before it deletes nothing
-      return null;
     });
     deletionsMarked |= !numbers.isEmpty();
     return numbers.size();
@@ -230,42 +245,17 @@ final class Pop3SourceFolder implements SourceFolder {
         date != null ? date : Instant.now().truncatedTo(ChronoUnit.SECONDS));
   }
 
-  private static byte[] read(Pop3Input body) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-    body.readBody(out::write);
-    return out.toByteArray();
-  }
-
   /** A stable 63-bit, non-zero number for a key (0 means "from the start" to the reader). */
   static long uidOf(String key) {
     return StableUid.of(key);
   }
 
-  private static byte[] sha256(byte[] bytes) {
+  /** The client closed a session that failed; it is not used again, and nothing is deleted. */
+  private void guarded(Runnable call) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private interface Pop3Call<T> {
-    T call() throws IOException;
-  }
-
-  /** A broken session is not reused; a lost connection becomes one sentence, and is retried. */
-  private <T> T guarded(Pop3Call<T> call) {
-    try {
-      return call.call();
-    } catch (IOException e) {
-      failed = true;
-      client.close();
-      throw Pop3Source.lost(source.endpoint(), e);
+      call.run();
     } catch (RuntimeException e) {
-      // A handler failed half-way through pipelined answers: the session's place in the
-      // conversation is unknown, so it must not be used again.
       failed = true;
-      client.close();
       throw e;
     }
   }

@@ -1,0 +1,176 @@
+package io.mailferry.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.ScriptedImapSource;
+import io.mailferry.testsupport.TestMailbox;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An IMAP source whose FETCH answers do not parse (issue 16 case 4, issue 17.7): a bad date, a
+ * negative size, an unknown system flag, a literal longer than announced, no answer at all.
+ * Nothing may vanish: each message arrives (dated by its headers, with a warning) or is named
+ * as failed, and the run then does not exit 0.
+ */
+class HostileListingIntegrationTests {
+
+  private static final AtomicInteger USERS = new AtomicInteger();
+  private static final String DATE = "\"01-Feb-2025 10:00:00 +0000\"";
+
+  @RegisterExtension
+  static GreenMailExtension destinationServer =
+      new GreenMailExtension(new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+
+  @TempDir Path state;
+
+  @BeforeAll
+  static void quickRetries() {
+    System.setProperty("mailferry.retry-delay-ms", "50");
+  }
+
+  @AfterAll
+  static void normalRetries() {
+    System.clearProperty("mailferry.retry-delay-ms");
+  }
+
+  @Test
+  void messages_with_bad_dates_and_sizes_arrive_dated_by_their_headers_and_an_unreadable_one_is_named_with_exit_1()
+      throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      source.add(message("fine-1", "Tue, 4 Mar 2025 08:00:00 +0000", null), "\\Seen", DATE);
+      source.add(message("nil-date", "Wed, 5 Mar 2025 09:00:00 +0000", "Wed, 5 Mar 2025 09:30:00 +0000"), "", "NIL");
+      source.add(message("bad-date", null, "Thu, 6 Mar 2025 10:00:00 +0000"), "\\Answered",
+          "\"99-Foo-2024 99:99:99 +9999\"");
+      source.add(message("bad-size", "Fri, 7 Mar 2025 11:00:00 +0000", null), "", DATE).size("-5");
+      byte[] broken = message("too-long", "Sat, 8 Mar 2025 12:00:00 +0000", null);
+      String junk = "0123456789";
+      source.add(broken, "", DATE)
+          // Literals longer than announced: {10} and then 20 bytes.
+          .listing("* 5 FETCH (UID 5 FLAGS () RFC822.SIZE " + broken.length + " INTERNALDATE " + DATE
+              + " BODY[HEADER.FIELDS (MESSAGE-ID)] {10}\r\n" + junk + junk + ")\r\n")
+          .body("* 5 FETCH (UID 5 BODY[] {10}\r\n" + junk + junk + ")\r\n");
+      source.add(message("fine-2", "Sun, 9 Mar 2025 13:00:00 +0000", null), "", DATE);
+      Account destination = destination();
+      Path report = state.resolve("report.json");
+
+      var run = Mailferry.migrate(source.account(), destination, state, "--report", report.toString());
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      Map<String, Instant> dates = dates(destination);
+      assertThat(dates).containsOnlyKeys("<fine-1@example.org>", "<nil-date@example.org>", "<bad-date@example.org>",
+          "<bad-size@example.org>", "<fine-2@example.org>");
+      assertThat(dates.get("<fine-1@example.org>")).isEqualTo(Instant.parse("2025-02-01T10:00:00Z"));
+      assertThat(dates.get("<nil-date@example.org>")).as("its Received:, not its Date:")
+          .isEqualTo(Instant.parse("2025-03-05T09:00:00Z"));
+      assertThat(dates.get("<bad-date@example.org>")).as("the Date: header").isEqualTo(Instant.parse("2025-03-06T10:00:00Z"));
+      assertThat(run.out()).contains("failed UID 5").contains("INTERNALDATE is NIL").contains("INTERNALDATE unreadable")
+          .contains("RFC822.SIZE unreadable").doesNotContain("expunged");
+      assertThat(run.out()).containsPattern("INBOX +6 +5 +0 +0 +1");
+      String json = Files.readString(report);
+      assertThat(json).contains("\"failedCount\" : 1").contains("\"uid\" : 5").contains("\"atSource\" : 6");
+    }
+  }
+
+  @Test
+  void a_folder_of_six_whose_server_answers_for_four_is_a_failure_named_not_four_of_four_copied() throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      for (int i = 1; i <= 6; i++) {
+        var m = source.add(message("m" + i, "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE);
+        if (i == 2) {
+          m.listing(""); // no answer at all
+        } else if (i == 4) {
+          m.listing("* 4 FETCH (FLAGS (\\Seen) garbled\r\n"); // no UID, does not parse
+        }
+      }
+      Account destination = destination();
+
+      var run = Mailferry.migrate(source.account(), destination, state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(dates(destination)).hasSize(4);
+      assertThat(run.out()).contains("2 messages of the folder could not be listed")
+          .containsPattern("INBOX +6 +4 +0 +0 +2");
+    }
+  }
+
+  @Test
+  void a_message_the_server_still_lists_but_whose_body_it_does_not_send_fails_and_is_not_called_expunged()
+      throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      source.add(message("kept", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE);
+      source.add(message("silent", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE).body("");
+      Account destination = destination();
+
+      var run = Mailferry.migrate(source.account(), destination, state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(dates(destination)).containsOnlyKeys("<kept@example.org>");
+      assertThat(run.out()).contains("failed UID 2").doesNotContain("expunged");
+      assertThat(source.commands()).anyMatch(c -> c.startsWith("UID SEARCH UID 2"));
+    }
+  }
+
+  @Test
+  void an_unknown_system_flag_is_dropped_with_a_warning_and_a_year_0000_date_falls_back_to_the_received_header()
+      throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      source.add(message("foo-flag", "Mon, 10 Mar 2025 14:00:00 +0000", null), "\\Seen \\Foo $Label1", DATE);
+      source.add(message("year-zero", "Tue, 11 Mar 2025 15:00:00 +0000", null), "", "\"01-Jan-0000 00:00:00 +0000\"");
+      Account destination = destination();
+
+      var run = Mailferry.migrate(source.account(), destination, state);
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      try (TestMailbox box = destination.open()) {
+        var byId = box.messages("INBOX").stream()
+            .collect(Collectors.toMap(TestMailbox.StoredMessage::messageId, m -> m));
+        assertThat(byId.get("<foo-flag@example.org>").flags()).containsExactlyInAnyOrder("\\Seen", "$Label1");
+        assertThat(byId.get("<year-zero@example.org>").internalDate()).isEqualTo(Instant.parse("2025-03-11T15:00:00Z"));
+      }
+      assertThat(run.out()).contains("flag \\Foo is neither an IMAP system flag nor a keyword: dropped")
+          .contains("INTERNALDATE unreadable");
+    }
+  }
+
+  /** A message with a Received: header dated {@code received} and a Date: header (either may be null). */
+  static byte[] message(String id, String received, String date) {
+    StringBuilder m = new StringBuilder();
+    if (received != null) {
+      m.append("Received: from relay.example.org by mx.example.org; ").append(received).append("\r\n");
+    }
+    if (date != null) {
+      m.append("Date: ").append(date).append("\r\n");
+    }
+    m.append("From: a@example.org\r\nSubject: ").append(id).append("\r\nMessage-ID: <").append(id)
+        .append("@example.org>\r\n\r\nbody of ").append(id).append("\r\n");
+    return m.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static Map<String, Instant> dates(Account account) throws Exception {
+    try (TestMailbox box = account.open()) {
+      return box.messages("INBOX").stream()
+          .collect(Collectors.toMap(TestMailbox.StoredMessage::messageId, TestMailbox.StoredMessage::internalDate));
+    }
+  }
+
+  private static Account destination() {
+    String user = "dst" + USERS.incrementAndGet();
+    destinationServer.setUser(user + "@new.example", user, "pw-" + user);
+    return Account.imap("127.0.0.1", destinationServer.getImap().getPort(), user, "pw-" + user);
+  }
+}
