@@ -36,8 +36,8 @@ final class RunOutcome {
       int code = exitCode(execution, result);
       String why = code == ExitCodes.OK ? null : result.failedFolders() == 0
           ? result.failed() + " messages failed; the summary and the report list them."
-          : result.failed() + " messages and " + result.failedFolders() + " folders failed; the summary and the "
-              + "report list them.";
+          : result.failed() + " messages and " + result.failedFolders()
+              + (result.failedFolders() == 1 ? " folder" : " folders") + " failed; the summary and the report list them.";
       return new Settled(result.withOutcome(code, why), null);
     } catch (MailferryException e) {
       return new Settled(result.withOutcome(e.exitCode(), e.getMessage()), e);

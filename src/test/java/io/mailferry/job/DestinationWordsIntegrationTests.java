@@ -9,6 +9,7 @@ import io.mailferry.testsupport.HardCases;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.ReportSchema;
 import io.mailferry.testsupport.ScriptedImapDestination;
+import io.mailferry.testsupport.ScriptedImapSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,6 +130,40 @@ class DestinationWordsIntegrationTests {
       assertThat(tree.get("copied").asLong()).isEqualTo(5);
       // The 8-bit one and the long line were read back; the three plain ones were not.
       assertThat(cyrus.readBacks()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void a_bare_lf_message_the_destination_refuses_fails_in_its_words_and_an_altered_8bit_header_is_a_warning()
+      throws Exception {
+    // A real server serves CRLF whatever it stores: a scripted one serves the bare LF of a message as it came.
+    try (var source = new ScriptedImapSource();
+        var cyrus = new ScriptedImapDestination("\\Seen \\*")
+            .storeAs(ScriptedImapDestination::munge8bitHeader)
+            .refuse(ScriptedImapDestination::hasBareLf, "Message contains bare newlines")) {
+      String date = "\"01-May-2025 08:00:00 +0000\"";
+      source.add(MigrateContract.raw("plain-0"), "", date);
+      source.add(("From: a@example.org\nSubject: bare\nMessage-ID: <bare@example.org>\n\nunix lines\n")
+          .getBytes(StandardCharsets.US_ASCII), "", date);
+      source.add(HardCases.eightBitHeadersUtf8().raw(), "\\Seen", date);
+      source.add(MigrateContract.raw("plain-1"), "", date);
+      Path report = state.resolve("report.json");
+
+      var run = Mailferry.migrate(source.account(), Account.imap("127.0.0.1", cyrus.port(), "cyrus", "pw"), state,
+          "--report", report.toString());
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOME_FAILED);
+      assertThat(run.out()).contains("failed UID 2: the destination refused it: Message contains bare newlines")
+          .contains("warning ×1: stored altered by the destination")
+          .containsPattern("INBOX +4 +3 +0 +0 +1")
+          .containsPattern("destination connections; 1 warning\\.");
+      JsonNode tree = JSON.readTree(Files.readString(report));
+      assertThat(tree.get("failed").asLong()).isEqualTo(1);
+      assertThat(tree.get("warnings").asLong()).isEqualTo(1);
+      assertThat(tree.get("folders").get(0).get("warnings").get("stored altered by the destination").asLong())
+          .isEqualTo(1);
+      assertThat(cyrus.stored("INBOX")).hasSize(3);
+      assertThat(cyrus.readBacks()).as("only the 8-bit one is read back").isEqualTo(1);
     }
   }
 

@@ -8,6 +8,7 @@ import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.ReportSchema;
 import io.mailferry.testsupport.ScriptedImapDestination;
+import io.mailferry.testsupport.ScriptedImapSource;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +165,31 @@ class FolderRefusalsIntegrationTests {
       }
     } finally {
       Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void a_source_folder_that_answers_status_but_refuses_select_fails_alone_named_with_the_servers_words()
+      throws Exception {
+    Path report = state.resolve("report.json");
+    try (var source = new ScriptedImapSource().refuseSelect("Shared", "[NOPERM] You lack the read right on this folder");
+        var destination = new ScriptedImapDestination("\\Seen \\*")) {
+      String date = "\"01-Apr-2025 08:00:00 +0000\"";
+      source.add(MigrateContract.raw("in-0"), "", date);
+      source.add(MigrateContract.raw("in-1"), "\\Seen", date);
+
+      var run = Mailferry.migrate(source.account(), Account.imap("127.0.0.1", destination.port(), "dst", "pw"),
+          state, "--report", report.toString());
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOME_FAILED);
+      String failure = "the source refused to open it: [NOPERM] You lack the read right on this folder";
+      assertThat(run.out()).containsPattern("Shared +1 +0 +0 +0 +0|Shared +0 +0 +0 +0 +0")
+          .contains("folder failed: " + failure);
+      JsonNode tree = JSON.readTree(Files.readString(report));
+      assertThat(tree.get("reason").asString()).isEqualTo("0 messages and 1 folder failed; the summary and the "
+          + "report list them.");
+      assertThat(folder(tree, "Shared").get("folderFailure").asString()).isEqualTo(failure);
+      assertThat(destination.stored("INBOX")).hasSize(2);
     }
   }
 

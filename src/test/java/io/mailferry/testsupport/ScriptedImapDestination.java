@@ -370,7 +370,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
     out.flush();
   }
 
-  private static String unquote(String s) {
+  static String unquote(String s) {
     String t = s.strip();
     if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
       return t.substring(1, t.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
