@@ -24,7 +24,7 @@ final class AccountRun {
 
     String reason() {
       if (failure == null) {
-        return exitCode == ExitCodes.SOME_FAILED ? "some messages failed; the summary lists them" : null;
+        return exitCode == ExitCodes.SOME_FAILED ? "some messages or folders failed; the summary lists them" : null;
       }
       return failure instanceof MailferryException ? failure.getMessage() : "unexpected error: " + failure;
     }

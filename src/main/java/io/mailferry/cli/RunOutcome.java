@@ -34,8 +34,10 @@ final class RunOutcome {
     MigrationReport result = launcher.report(execution);
     try {
       int code = exitCode(execution, result);
-      String why = code == ExitCodes.OK ? null
-          : result.failed() + " messages failed; the summary and the report list them.";
+      String why = code == ExitCodes.OK ? null : result.failedFolders() == 0
+          ? result.failed() + " messages failed; the summary and the report list them."
+          : result.failed() + " messages and " + result.failedFolders()
+              + (result.failedFolders() == 1 ? " folder" : " folders") + " failed; the summary and the report list them.";
       return new Settled(result.withOutcome(code, why), null);
     } catch (MailferryException e) {
       return new Settled(result.withOutcome(e.exitCode(), e.getMessage()), e);
@@ -102,7 +104,7 @@ final class RunOutcome {
 
   private static int exitCode(JobExecution execution, MigrationReport result) {
     if (execution.getStatus() == BatchStatus.COMPLETED) {
-      return result.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
+      return result.failed() > 0 || result.failedFolders() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
     }
     if (execution.getStatus() == BatchStatus.STOPPED) {
       throw new MailferryException.Temporary("Stopped on request after the last committed chunk; "

@@ -1,6 +1,7 @@
 package io.mailferry.job;
 
 import io.mailferry.ledger.LedgerEntry;
+import io.mailferry.mail.AlterationRisk;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
@@ -24,6 +25,9 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 class CopyWriter implements ItemWriter<MessageRef> {
 
   private static final Logger log = LoggerFactory.getLogger(CopyWriter.class);
+
+  static final String STORED_ALTERED = "stored altered by the destination";
+  static final String NOT_READ_BACK = "at risk of being altered by the destination, not read back (no APPENDUID)";
 
   /** At most this many bytes wait in memory for one MULTIAPPEND. */
   static final long MAX_BATCH_BYTES = 4L << 20;
@@ -209,6 +213,34 @@ class CopyWriter implements ItemWriter<MessageRef> {
           LedgerEntry.Outcome.COPIED));
       session.tally().copied++;
       session.tally().bytesCopied += m.message().size();
+      readBack(m, appended);
+    }
+
+    /**
+     * A message at risk of being altered by the destination (see AlterationRisk) is read back by
+     * its APPENDUID and held against the source's SHA-256; any other message is not: reading
+     * every message back would double the run's traffic.
+     */
+    private void readBack(SinkFolder.Outgoing m, SinkFolder.Appended appended) {
+      if (!destination.mayAlter()) {
+        return;
+      }
+      String risk = AlterationRisk.of(m.message());
+      if (risk == null) {
+        return;
+      }
+      MessageRef ref = m.source();
+      if (appended.uid() == null) {
+        session.tally().warn(NOT_READ_BACK);
+        log.warn("{} UID {}: {}, and the destination gave no APPENDUID to read it back", ref.folder(), ref.uid(), risk);
+        return;
+      }
+      String stored = destination.sha256(appended.uid());
+      if (!m.message().sha256().equals(stored)) {
+        session.tally().warn(STORED_ALTERED);
+        log.warn("{} UID {}: stored altered by the destination (it has {}; destination UID {}, SHA-256 {})",
+            ref.folder(), ref.uid(), risk, appended.uid(), stored == null ? "none: not found" : stored);
+      }
     }
 
     private void appendOne(SinkFolder.Outgoing m) {

@@ -13,11 +13,14 @@ import tools.jackson.databind.json.JsonMapper;
  * restart copies into the same folders even if the servers list them differently by then.
  *
  * @param note a warning the plan step gave this folder (merged with another, or renamed), or null
- * @param refusal why this folder is not copied at all (it fails, named in the summary), or null
+ * @param refusal why this folder is not copied at all: the plan found it collides, or the
+ *     destination refused to create it (the server's words); it then fails alone, named
+ * @param fallbackFrom the mapped destination folder when it cannot hold messages (\Noselect) and
+ *     {@code destName} is the fallback beside it that takes them; else null
  */
 public record FolderPlan(
     String sourceName, List<String> sourcePath, String specialUse, boolean subscribed, boolean selectable,
-    String destName, List<String> destPath, String note, String refusal) {
+    String destName, List<String> destPath, String note, String refusal, String fallbackFrom) {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -25,7 +28,7 @@ public record FolderPlan(
     FolderMapper.Mapping m = resolved.mapping();
     FolderInfo s = m.source();
     return new FolderPlan(s.serverName(), s.path().segments(), s.specialUse(), s.subscribed(), s.selectable(),
-        m.destName(), m.destPath().segments(), resolved.note(), resolved.refusal());
+        m.destName(), m.destPath().segments(), resolved.note(), resolved.refusal(), null);
   }
 
   /**
@@ -35,6 +38,18 @@ public record FolderPlan(
    */
   public String ledgerKey() {
     return sourceName;
+  }
+
+  /** This folder, failed alone: the destination refused to create it. */
+  FolderPlan refused(String words) {
+    return new FolderPlan(sourceName, sourcePath, specialUse, subscribed, selectable, destName, destPath, note,
+        "the destination refused to create folder " + destLabel() + ": " + words, fallbackFrom);
+  }
+
+  /** This folder's messages go to {@code name} instead, beside the destination folder that cannot hold them. */
+  FolderPlan fallback(String name, List<String> path) {
+    return new FolderPlan(sourceName, sourcePath, specialUse, subscribed, selectable, name, path, note, null,
+        destLabel());
   }
 
   public FolderInfo source() {

@@ -4,6 +4,7 @@ import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.ServerRefusal;
 import io.mailferry.report.FolderTally;
 import io.mailferry.source.SourceFolder;
 import java.util.Collections;
@@ -38,25 +39,46 @@ class FolderReader implements ItemStreamReader<MessageRef> {
 
   @Override
   public void open(ExecutionContext context) {
+    if (session.plan().refusal() != null) {
+      fail(session.plan().refusal()); // the plan step's: a collision, or a CREATE the destination refused
+      return;
+    }
     reconnect.invoke(() -> {
       try {
         list(context);
       } catch (RuntimeException e) {
         session.reset(session.tally()); // a broken connection is not reused by the next try
-        throw e;
+        String refusal = ServerRefusal.words(e);
+        if (refusal == null) {
+          throw e;
+        }
+        // A NO to STATUS or EXAMINE is this folder's, and the same on every try: it fails alone.
+        fail("the source refused to open it: " + statusRefusal(refusal));
       }
     });
   }
 
-  private void list(ExecutionContext context) {
-    if (session.plan().refusal() != null) {
-      // The plan step found this folder cannot be copied (FolderCollisions): it fails, named, alone.
-      if (session.tally().failedCount == 0) {
-        session.tally().fail(0, session.plan().refusal());
-      }
-      refs = Collections.emptyIterator();
-      return;
+  /**
+   * The server's own words, from STATUS when it answers NO there: Angus may refuse to open a
+   * folder without asking the server (its own LIST said \Noselect), and those are not its words.
+   */
+  private String statusRefusal(String otherwise) {
+    try {
+      session.runtime().source().status(session.plan().source());
+      return otherwise;
+    } catch (MailferryException e) {
+      String words = ServerRefusal.words(e);
+      return words != null ? words : otherwise;
     }
+  }
+
+  /** The whole folder fails, named with the reason in the summary and the report; the others go on. */
+  private void fail(String reason) {
+    session.folderFailed(reason);
+    refs = Collections.emptyIterator();
+  }
+
+  private void list(ExecutionContext context) {
     boolean resumed = context.containsKey(UIDVALIDITY_KEY);
     // Asked before the listing: whatever arrives meanwhile changes UIDNEXT, so the next run lists again.
     FolderStatus status = resumed ? null : UnchangedFolders.status(session.runtime(), session.plan());

@@ -71,13 +71,23 @@ class FolderSession implements ItemStream, StepExecutionListener {
         : newTally();
   }
 
-  /** A fresh tally, with the plan step's warning for this folder (merged or renamed) in it. */
+  /** A fresh tally, with the plan step's warnings for this folder (merged, renamed, a fallback) in it. */
   private FolderTally newTally() {
     FolderTally t = new FolderTally(plan.sourceLabel(), plan.destLabel());
     if (plan.note() != null) {
       t.warn(plan.note());
     }
+    if (plan.fallbackFrom() != null) {
+      t.warn("the destination folder " + plan.fallbackFrom() + " cannot hold messages (\\Noselect): "
+          + "they went to " + plan.destLabel());
+    }
     return t;
+  }
+
+  /** The whole folder failed (not created, not readable): said with its reason, the run goes on. */
+  void folderFailed(String reason) {
+    tally().folderFailure = reason;
+    log.warn("{}: folder failed: {}", Printable.escape(plan.sourceLabel()), Printable.escape(reason));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.mailferry.job;
 
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.ServerRefusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +36,10 @@ public record PendingWork(List<Folder> folders) {
       long bytes = 0;
       long tooLarge = 0;
       long tooLargeBytes = 0;
+      if (folder.refusal() != null) {
+        folders.add(new Folder(folder, 0, 0, 0, 0, null)); // failed alone, nothing will be written
+        continue;
+      }
       try (var source = runtime.source().open(folder.source())) {
         Set<Long> known = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
             folder.ledgerKey(), source.uidValidity());
@@ -50,6 +55,11 @@ public record PendingWork(List<Folder> folders) {
             bytes += ref.size();
           }
         }
+      } catch (RuntimeException e) {
+        if (ServerRefusal.words(e) == null) {
+          throw e;
+        }
+        // The source refuses this folder (a NO to EXAMINE): its partition fails it alone and says why.
       }
       folders.add(new Folder(folder, messages, bytes, tooLarge, tooLargeBytes, limit));
     }

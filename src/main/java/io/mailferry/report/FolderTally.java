@@ -26,6 +26,11 @@ public final class FolderTally {
   public long failedCount;
   public List<Failure> failed = new ArrayList<>();
   public Map<String, Long> warnings = new TreeMap<>();
+  /**
+   * Why the whole folder failed (it could not be created at the destination, or the source
+   * refused to open it), with the server's words; null when it did not. Its messages were not copied.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL) public String folderFailure;
 
   // Set only in a report, from the folder's step; kept out of the checkpoint (null there).
   @JsonInclude(JsonInclude.Include.NON_NULL) public String state;
@@ -54,6 +59,7 @@ public final class FolderTally {
     c.failedCount = failedCount;
     c.failed = new ArrayList<>(failed);
     c.warnings = new TreeMap<>(warnings);
+    c.folderFailure = folderFailure;
     return c;
   }
 
@@ -75,6 +81,10 @@ public final class FolderTally {
     if (failed.size() < MAX_LISTED_FAILURES) {
       failed.add(new Failure(uid, reason));
     }
+  }
+
+  public long totalWarnings() {
+    return warnings.values().stream().mapToLong(Long::longValue).sum();
   }
 
   public long totalSkipped() {

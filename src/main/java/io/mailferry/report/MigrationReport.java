@@ -76,6 +76,17 @@ public record MigrationReport(
     return folders.stream().mapToLong(f -> f.failedCount).sum();
   }
 
+  /** Folders that failed as a whole (not created, not readable): a run with one does not exit 0. */
+  @JsonProperty
+  public long failedFolders() {
+    return folders.stream().filter(f -> f.folderFailure != null).count();
+  }
+
+  @JsonProperty
+  public long warnings() {
+    return folders.stream().mapToLong(FolderTally::totalWarnings).sum();
+  }
+
   @JsonProperty
   public long bytesCopied() {
     return folders.stream().mapToLong(f -> f.bytesCopied).sum();

@@ -13,9 +13,16 @@ public final class SummaryPrinter {
   public static String oneLine(MigrationReport r) {
     String outcome = r.exitCode() == null ? "" : ", exit " + r.exitCode();
     return String.format(Locale.ROOT, "mailferry: %s → %s (execution %d): %s, %d copied, %d already there, "
-        + "%d skipped, %d failed, %s in %.1f s%s", r.from(), r.to(), r.jobExecutionId(),
+        + "%d skipped, %d failed%s, %s in %.1f s%s", r.from(), r.to(), r.jobExecutionId(),
         r.status().toLowerCase(Locale.ROOT), r.copied(), r.alreadyThere(), r.skipped(), r.failed(),
-        QuotaForecast.size(r.bytesCopied()), r.elapsedSeconds(), outcome);
+        folderFailuresAndWarnings(r), QuotaForecast.size(r.bytesCopied()), r.elapsedSeconds(), outcome);
+  }
+
+  /** ", 1 folder failed, 4 warnings", or nothing when there are none. */
+  private static String folderFailuresAndWarnings(MigrationReport r) {
+    String s = r.failedFolders() == 0 ? ""
+        : ", " + r.failedFolders() + (r.failedFolders() == 1 ? " folder" : " folders") + " failed";
+    return r.warnings() == 0 ? s : s + ", " + r.warnings() + (r.warnings() == 1 ? " warning" : " warnings");
   }
 
   /** How a stored run ended: its exit code and, unless 0, why. */
@@ -41,6 +48,9 @@ public final class SummaryPrinter {
       out.printf("%-40s %9d %9d %9d %9d %9d%n", name, f.atSource, f.copied, f.alreadyThere, f.totalSkipped(),
           f.failedCount);
       f.skipped.forEach((reason, n) -> out.printf("    skipped %d: %s%n", n, Printable.escape(reason)));
+      if (f.folderFailure != null) {
+        out.printf("    folder failed: %s%n", Printable.escape(f.folderFailure));
+      }
       f.warnings.forEach((warning, n) -> out.printf("    warning ×%d: %s%n", n, Printable.escape(warning)));
       for (FolderTally.Failure failure : f.failed) {
         if (failure.uid() == 0) {
@@ -52,9 +62,9 @@ public final class SummaryPrinter {
     }
     out.printf("%-40s %9d %9d %9d %9d %9d%n", "total", r.atSource(), r.copied(), r.alreadyThere(), r.skipped(),
         r.failed());
-    out.printf(Locale.ROOT, "%.1f MB copied in %.1f s: %.0f messages/s; at most %d source and %d destination connections.%n",
+    out.printf(Locale.ROOT, "%.1f MB copied in %.1f s: %.0f messages/s; at most %d source and %d destination connections%s.%n",
         r.bytesCopied() / 1e6, r.elapsedSeconds(), r.messagesPerSecond(), r.peakSourceConnections(),
-        r.peakDestinationConnections());
+        r.peakDestinationConnections(), folderFailuresAndWarnings(r).replaceFirst("^,", ";"));
     if (r.quotaLeft() != null) {
       QuotaForecast left = r.quotaLeft();
       out.printf("The destination is full: %d messages (%s) copied, up to %d messages (%s) left to write.%n",

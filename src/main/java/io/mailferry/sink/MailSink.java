@@ -13,8 +13,31 @@ public interface MailSink extends AutoCloseable {
   /** The destination's namespace: its separator, prefix and existing folders. */
   Layout layout();
 
-  /** Creates the folder (and its parents) unless it exists; subscribes when asked. */
+  /**
+   * Creates the folder (and its parents) unless it exists, makes an existing folder that cannot
+   * hold messages (listed \Noselect) a real one where the server allows, and subscribes when asked.
+   *
+   * @throws FolderRefused when the server refuses, with its words
+   */
   void ensureFolder(String serverName, boolean subscribe);
+
+  /**
+   * The destination refused to create a folder, or keeps it unable to hold messages; the reason
+   * is the server's own words. Only that folder fails: the run goes on with the others.
+   */
+  final class FolderRefused extends RuntimeException {
+    private final boolean exists;
+
+    public FolderRefused(String reason, boolean exists) {
+      super(reason, null, false, false);
+      this.exists = exists;
+    }
+
+    /** True when the folder exists but cannot hold messages (a \Noselect parent): a fallback may. */
+    public boolean exists() {
+      return exists;
+    }
+  }
 
   /** Opens a folder for appending on a connection of its own; close it to give it back. */
   SinkFolder open(String serverName);

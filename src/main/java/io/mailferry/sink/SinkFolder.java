@@ -14,8 +14,21 @@ public interface SinkFolder extends AutoCloseable {
   /** What the folder already holds, to find copies made by another tool or a lost run. */
   List<Stored> index();
 
-  /** SHA-256 of a stored message, to settle a match that Message-ID, size and date leave open. */
+  /**
+   * SHA-256 of a stored message as the destination now serves it: to settle a match that
+   * Message-ID, size and date leave open, and to read back a message the destination may have
+   * altered (see {@link #mayAlter}). Null when there is no message of that UID.
+   */
   String sha256(long uid);
+
+  /**
+   * Whether this destination may store other bytes than it was given: an IMAP server may (Cyrus
+   * rewrites raw 8-bit header bytes to 'X'), so a message at risk is read back after it is stored.
+   * An archive writes the bytes itself.
+   */
+  default boolean mayAlter() {
+    return false;
+  }
 
   /** Keeps the flags this folder can store; the rest are returned in {@code dropped}. */
   FlagFilter flagFilter();

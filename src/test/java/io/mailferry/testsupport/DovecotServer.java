@@ -42,7 +42,12 @@ public final class DovecotServer implements AutoCloseable {
          * Separator '.', prefix "INBOX.", Maildir with LAYOUT=index: folders are directories named by GUID, so a
          * '/' is an ordinary character of a name ("INBOX.a/b" beside "INBOX.a.b"), as on Cyrus or Courier.
          */
-        DOT_INDEX
+        DOT_INDEX,
+        /**
+         * Separator '/', empty prefix, on Maildir++ ("Work/Projects" is ".Work.Projects"): a name with a '.' cannot
+         * be stored, and CREATE answers "NO [CANNOT] Character not allowed in mailbox name: '.'".
+         */
+        SLASH_MAILDIR_PLUS_PLUS
     }
 
     private static final String HOST = "127.0.0.1";
@@ -331,10 +336,10 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     private void writeConfig(int maxUserIpConnections) throws IOException {
-        boolean slash = layout == Layout.SLASH;
+        boolean slash = layout == Layout.SLASH || layout == Layout.SLASH_MAILDIR_PLUS_PLUS;
         String location = switch (layout) {
             case SLASH -> "maildir:~/Maildir:LAYOUT=fs";
-            case DOT_INBOX_PREFIX -> "maildir:~/Maildir";
+            case DOT_INBOX_PREFIX, SLASH_MAILDIR_PLUS_PLUS -> "maildir:~/Maildir";
             case DOT_INDEX -> "maildir:~/Maildir:LAYOUT=index";
         };
         StringBuilder mailboxes = new StringBuilder();

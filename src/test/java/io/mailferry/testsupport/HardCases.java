@@ -181,7 +181,7 @@ public final class HardCases {
     }
 
     /** Tools decode headers as ASCII or the platform charset and write back '?' or mojibake. */
-    static HardCase eightBitHeadersUtf8() {
+    public static HardCase eightBitHeadersUtf8() {
         byte[] raw = new Raw()
                 .utf8Line("From: Zoë Ångström <zoe@hard.mailferry.example>")
                 .line("To: b@hard.mailferry.example")

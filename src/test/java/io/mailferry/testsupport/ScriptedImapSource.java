@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * {@code "99-Foo-2024 99:99:99 +9999"}) and may replace, per message, the raw bytes of its
  * answer to the listing FETCH or to the FETCH of its body (a literal longer than announced, a
  * garbled line, or nothing at all). Enough IMAP for mailferry's IMAP source: LOGIN, CAPABILITY,
- * LIST, LSUB, STATUS, SELECT/EXAMINE, FETCH and UID FETCH, UID SEARCH UID. It records every
+ * LIST, LSUB, STATUS, SELECT/EXAMINE (and a folder refusing them, see {@link #refuseSelect}), FETCH and UID FETCH, UID SEARCH UID. It records every
  * command it was sent.
  */
 public final class ScriptedImapSource implements AutoCloseable {
@@ -75,6 +75,7 @@ public final class ScriptedImapSource implements AutoCloseable {
   private final List<Message> messages = new CopyOnWriteArrayList<>();
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<Long, Message> byUid = new ConcurrentHashMap<>();
+  private final Map<String, String> refusedSelect = new ConcurrentHashMap<>();
 
   public ScriptedImapSource() throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -107,6 +108,42 @@ public final class ScriptedImapSource implements AutoCloseable {
     return List.copyOf(commands);
   }
 
+  /**
+   * Lists a second folder {@code name} beside INBOX, whose STATUS says it holds one message and
+   * which answers {@code NO words} to SELECT and EXAMINE (a shared folder without the read right).
+   */
+  public ScriptedImapSource refuseSelect(String name, String words) {
+    refusedSelect.put(name, words);
+    return this;
+  }
+
+  /** The LIST or LSUB lines for the folders matching the command's pattern ('*' and '%'), then the tagged OK. */
+  private String[] listing(String verb, String command, String tag) {
+    String pattern = ScriptedImapDestination.unquote(command.substring(command.lastIndexOf(' ') + 1));
+    String regex = Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("%", "\\E[^/]*\\Q");
+    List<String> lines = new ArrayList<>();
+    for (String name : names()) {
+      if (name.matches(regex)) {
+        lines.add("* " + verb + " () \"/\" \"" + name + "\"");
+      }
+    }
+    lines.add(tag + " OK done");
+    return lines.toArray(String[]::new);
+  }
+
+  private List<String> names() {
+    List<String> names = new ArrayList<>(List.of("INBOX"));
+    names.addAll(refusedSelect.keySet());
+    return names;
+  }
+
+  /** The mailbox a STATUS, SELECT or EXAMINE names. */
+  private static String mailbox(String command) {
+    String args = command.substring(command.indexOf(' ') + 1).strip();
+    return ScriptedImapDestination.unquote(args.startsWith("\"")
+        ? args.substring(0, args.indexOf('"', 1) + 1) : args.split(" ", 2)[0]);
+  }
+
   private void acceptLoop() {
     while (!listener.isClosed()) {
       try {
@@ -137,14 +174,18 @@ public final class ScriptedImapSource implements AutoCloseable {
         String verb = upper.split(" ", 2)[0];
         switch (verb) {
           case "CAPABILITY" -> send(out, "* CAPABILITY IMAP4rev1", tag + " OK done");
-          case "LIST" -> send(out, command.endsWith("\"\"") ? "* LIST (\\Noselect) \"/\" \"\"" : "* LIST () \"/\" INBOX",
-              tag + " OK done");
-          case "LSUB" -> send(out, "* LSUB () \"/\" INBOX", tag + " OK done");
-          case "STATUS" -> send(out, "* STATUS INBOX (MESSAGES " + messages.size() + " UIDNEXT " + uidNext()
+          case "LIST" -> send(out, command.endsWith("\"\"") ? new String[] {"* LIST (\\Noselect) \"/\" \"\"", tag + " OK done"}
+              : listing("LIST", command, tag));
+          case "LSUB" -> send(out, listing("LSUB", command, tag));
+          case "STATUS" -> send(out, refusedSelect.containsKey(mailbox(command))
+              ? "* STATUS " + mailbox(command) + " (MESSAGES 1 UIDNEXT 2 UIDVALIDITY " + UIDVALIDITY + ")"
+              : "* STATUS INBOX (MESSAGES " + messages.size() + " UIDNEXT " + uidNext()
               + " UIDVALIDITY " + UIDVALIDITY + ")", tag + " OK done");
-          case "SELECT", "EXAMINE" -> send(out, "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
+          case "SELECT", "EXAMINE" -> send(out, refusedSelect.containsKey(mailbox(command))
+              ? new String[] {tag + " NO " + refusedSelect.get(mailbox(command))} : new String[] {
+              "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
               "* " + messages.size() + " EXISTS", "* 0 RECENT", "* OK [UIDVALIDITY " + UIDVALIDITY + "] ok",
-              "* OK [UIDNEXT " + uidNext() + "] ok", tag + " OK [READ-ONLY] examined");
+              "* OK [UIDNEXT " + uidNext() + "] ok", tag + " OK [READ-ONLY] examined"});
           case "FETCH" -> fetch(tag, command, out);
           case "UID" -> {
             if (upper.startsWith("UID FETCH ")) {

@@ -2,6 +2,7 @@ package io.mailferry.sink.imap;
 
 import io.mailferry.mail.ImapNamespace;
 import io.mailferry.mail.ImapStores;
+import io.mailferry.mail.ServerRefusal;
 import io.mailferry.sink.MailSink;
 import io.mailferry.sink.QuotaRoot;
 import io.mailferry.sink.SinkFolder;
@@ -36,12 +37,20 @@ public final class ImapSink implements MailSink {
 
   @Override
   public void ensureFolder(String serverName, boolean subscribe) {
-    stores.with(store -> {
-      Folder folder = store.getFolder(serverName);
-      if (!folder.exists() && !folder.create(Folder.HOLDS_MESSAGES | Folder.HOLDS_FOLDERS)) {
-        // Some servers refuse a folder that holds both; a plain mailbox is what we need.
-        if (!folder.create(Folder.HOLDS_MESSAGES)) {
-          throw new MessagingException("the destination refused to create folder " + serverName);
+    MailSink.FolderRefused refusal = stores.with(store -> {
+      IMAPFolder folder = (IMAPFolder) store.getFolder(serverName);
+      boolean exists = folder.exists();
+      if (!exists || !holdsMessages(folder)) {
+        // Missing, or a parent listed \Noselect: Courier lists Archive/2021 before Archive, and on
+        // Dovecot a child created first leaves its parent \Noselect. CREATE makes it a mailbox.
+        String words = create(folder);
+        if (words != null) {
+          return new MailSink.FolderRefused(exists
+              ? "it cannot hold messages (\\Noselect), and CREATE was refused: " + words : words, exists);
+        }
+        if (exists && !holdsMessages((IMAPFolder) store.getFolder(serverName))) {
+          return new MailSink.FolderRefused("it cannot hold messages (\\Noselect), and CREATE did not change that",
+              true);
         }
       }
       if (subscribe && !folder.isSubscribed()) {
@@ -49,6 +58,35 @@ public final class ImapSink implements MailSink {
       }
       return null;
     });
+    if (refusal != null) {
+      throw refusal; // thrown here, not in the pooled work: the connection is fine and goes back
+    }
+  }
+
+  private static boolean holdsMessages(IMAPFolder folder) throws MessagingException {
+    return (folder.getType() & Folder.HOLDS_MESSAGES) != 0;
+  }
+
+  /**
+   * CREATE, sent as such: Angus's Folder.create answers false on a NO and drops the server's
+   * words ("[CANNOT] Character not allowed in mailbox name: '.'"), which the user needs.
+   *
+   * @return null when created, else the server's words
+   */
+  private static String create(IMAPFolder folder) throws MessagingException {
+    try {
+      folder.doCommand(p -> {
+        p.create(folder.getFullName());
+        return null;
+      });
+      return null;
+    } catch (MessagingException e) {
+      String words = ServerRefusal.words(e);
+      if (words == null) {
+        throw e;
+      }
+      return words;
+    }
   }
 
   @Override

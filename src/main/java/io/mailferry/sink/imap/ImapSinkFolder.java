@@ -1,15 +1,15 @@
 package io.mailferry.sink.imap;
 
 import io.mailferry.mail.ContentKey;
-import io.mailferry.mail.ImapBodies;
 import io.mailferry.mail.LeasedFolder;
 import io.mailferry.mail.ImapFlags;
 import io.mailferry.mail.ImapListing;
+import io.mailferry.mail.MailSessions;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.RawMessage;
+import io.mailferry.mail.ServerRefusal;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.throttle.ThrottleSignal;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -19,13 +19,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.eclipse.angus.mail.iap.BadCommandException;
 import org.eclipse.angus.mail.iap.CommandFailedException;
+import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Literal;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.UID;
 
 /**
  * A destination folder open read-write. APPEND sends the exact bytes as a literal: Angus Mail's
@@ -58,24 +63,73 @@ final class ImapSinkFolder implements SinkFolder {
     }
   }
 
+  /**
+   * Reads the stored message back by its UID (UID FETCH BODY.PEEK[], in pieces of
+   * {@link MailSessions#FETCH_SIZE}): by UID, not by message number, so a message just appended
+   * is found even when the server has not announced it with EXISTS yet.
+   */
   @Override
   public String sha256(long uid) {
+    MessageDigest digest = sha256Digest();
     try {
-      Message m = folder.getMessageByUID(uid);
-      if (m == null) {
-        return null;
+      for (long offset = 0; ; ) {
+        byte[] piece = pieceOf(uid, offset);
+        if (piece == null) {
+          return offset == 0 ? null : HexFormat.of().formatHex(digest.digest());
+        }
+        digest.update(piece);
+        offset += piece.length;
+        if (piece.length < MailSessions.FETCH_SIZE) {
+          return HexFormat.of().formatHex(digest.digest());
+        }
+        if (offset > Integer.MAX_VALUE - MailSessions.FETCH_SIZE) {
+          // a partial FETCH cannot address more; a destination sending on for ever is not followed
+          throw new MailferryException.ProtocolViolation("The destination server broke the protocol reading back UID "
+              + uid + ": it sent more than " + offset + " bytes.", null);
+        }
       }
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      ImapBodies.stream(folder, m.getMessageNumber(), Long.MAX_VALUE, digest::update); // a digest: no memory grows
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (ImapBodies.TooLong e) {
-      throw new MailferryException.ProtocolViolation("The destination server broke the protocol reading back UID "
-          + uid + ": " + e.getMessage() + ".", e);
     } catch (MessagingException e) {
       throw failure(e);
+    }
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The bytes of message {@code uid} from {@code offset} on (at most FETCH_SIZE); null: no such message. */
+  private byte[] pieceOf(long uid, long offset) throws MessagingException {
+    return (byte[]) folder.doCommand(p -> {
+      Response[] responses = p.command("UID FETCH " + uid + " (BODY.PEEK[]<" + offset + "."
+          + MailSessions.FETCH_SIZE + ">)", null);
+      byte[] found = null;
+      List<Response> others = new ArrayList<>();
+      for (int i = 0; i < responses.length - 1; i++) {
+        Response r = responses[i];
+        UID u = r instanceof FetchResponse f ? f.getItem(UID.class) : null;
+        BODY body = r instanceof FetchResponse f ? f.getItem(BODY.class) : null;
+        if (body != null && (u == null || u.uid == uid) && found == null) {
+          ByteArray data = body.getByteArray();
+          found = data == null ? new byte[0] : java.util.Arrays.copyOfRange(data.getBytes(), data.getStart(),
+              data.getStart() + data.getCount());
+        } else {
+          others.add(r); // EXISTS, a flag change of another message: the folder's handlers see them
+        }
+      }
+      p.notifyResponseHandlers(others.toArray(new Response[0]));
+      p.handleResult(responses[responses.length - 1]);
+      return found;
+    });
+  }
+
+  /** An IMAP server may store other bytes than it was sent (Cyrus's munge8bit rewrites 8-bit headers). */
+  @Override
+  public boolean mayAlter() {
+    return true;
   }
 
   @Override
@@ -155,10 +209,7 @@ final class ImapSinkFolder implements SinkFolder {
   private RuntimeException refusal(MessagingException e) {
     Throwable cause = e.getCause();
     if (cause instanceof CommandFailedException || cause instanceof BadCommandException) {
-      // Angus gives the whole tagged line ("A12 NO [LIMIT] …"): keep the server's words.
-      String reason = String.valueOf(cause.getMessage()).strip().replaceFirst("^\\S+ (NO|BAD) ", "");
-      // Dovecot appends its timing ("(0.001 + 0.000 secs)."): not the user's business.
-      reason = reason.replaceFirst("\\s*\\(\\d+\\.\\d+ \\+ [^)]*secs\\)\\.?$", "").replaceFirst("\\.$", "");
+      String reason = ServerRefusal.strip(cause.getMessage());
       if (isQuotaRefusal(reason)) {
         return new MailferryException.DestinationFull("The destination is full: " + reason + ".", e);
       }
@@ -167,16 +218,27 @@ final class ImapSinkFolder implements SinkFolder {
     return failure(e);
   }
 
-  /** RFC 5530 [OVERQUOTA], or the words of servers that lack the code (Dovecot, Exchange). */
+  /**
+   * RFC 5530 [OVERQUOTA], or the words of servers that lack the code: Dovecot's "Quota exceeded
+   * (mailbox for user is full)", Cyrus's "Over quota", Courier's "[ALERT] You exceeded your mail
+   * quota", Exchange's "mailbox is full". Taken for a failure of each message instead, a full
+   * destination would burn through --max-failures and leave the refused messages behind the
+   * checkpoint.
+   */
   static boolean isQuotaRefusal(String reason) {
     String r = reason.toLowerCase(Locale.ROOT);
     // Gmail's "[OVERQUOTA] Account exceeded command or bandwidth limits" is a rate limit, not a full mailbox.
     if (ThrottleSignal.isBandwidthLimit(r) || r.contains("bandwidth")) {
       return false;
     }
-    return r.contains("[overquota]") || r.contains("quota exceeded") || r.contains("over quota")
+    return r.contains("[overquota]") || QUOTA_WORDS.matcher(r).find()
         || r.contains("mailbox is full") || r.contains("mailbox full");
   }
+
+  /** "quota exceeded", "over quota", "exceeded your mail quota", "quota is full", "quota reached". */
+  private static final Pattern QUOTA_WORDS = Pattern.compile(
+      "\\bquota (exceeded|is full|full|reached)|\\bover (the |your )?(mail |storage )?quota\\b"
+          + "|\\bexceeded (the |your )?(mail |storage |mailbox )?quota\\b");
 
   private RuntimeException failure(MessagingException e) {
     return lease.failure(e);
