@@ -150,7 +150,7 @@ public final class Manifest implements AutoCloseable {
     if (r == null) {
       return "not a manifest record (one JSON object)";
     }
-    if (r.folder() == null || r.folder().isBlank() || r.folder().indexOf('\0') >= 0) {
+    if (r.folder() == null || r.folder().isBlank()) { // a NUL in a name is escaped in its directory (ArchiveLayout)
       return "no folder";
     }
     String base = r.base();
