@@ -48,6 +48,13 @@ final class RuntimeCloser implements JobExecutionListener {
     } catch (RuntimeException e) {
       String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
           : String.valueOf(e.getMessage());
+      if (execution.getStatus() != BatchStatus.COMPLETED) {
+        // The run already ended with its own reason (a full disk, say, which is why the rewrite
+        // failed too); the manifest keeps its appended lines and the next run rewrites it.
+        org.slf4j.LoggerFactory.getLogger(RuntimeCloser.class).warn("the destination could not be closed: {} ({})",
+            Printable.escape(e.getMessage()), Printable.escape(why));
+        return;
+      }
       execution.setStatus(BatchStatus.FAILED);
       execution.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
       execution.addFailureException(new MailferryException.Temporary("The destination could not be closed: "
