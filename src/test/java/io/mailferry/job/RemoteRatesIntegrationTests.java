@@ -65,7 +65,8 @@ class RemoteRatesIntegrationTests {
       System.out.printf("two workers, --max-host-messages-per-second 6: %d APPENDs in %.1f s = %.2f messages/s%n",
           appends.size(), seconds, rate);
       assertThat(seconds).isGreaterThan(15);
-      assertThat(rate).isBetween(5.5, 6.5);
+      assertThat(rate).as("the limit holds; the lower bound, loose for a loaded machine, shows it is shared")
+          .isBetween(4.0, 6.5);
 
       List<Long> logins = new ArrayList<>();
       for (String verb : List.of("LOGIN", "AUTHENTICATE")) {
@@ -110,7 +111,10 @@ class RemoteRatesIntegrationTests {
 
       double read = bodyRate("read from the source", from.seen(ThrottlingImapProxy.LITERAL_SENT), size);
       double written = bodyRate("written to the destination", to.seen(ThrottlingImapProxy.LITERAL_ARRIVED), size);
-      assertThat(read).as(processes.output()).isBetween(0.85 * 150 * 1024, 1.1 * 150 * 1024);
+      // The limit is the upper bound. The lower one only shows the two workers share the one
+      // budget rather than a small fraction of it each; it is loose because on a loaded 2-core
+      // CI machine (two worker JVMs, a manager, Dovecot and the test) 0.76 of the rate was seen.
+      assertThat(read).as(processes.output()).isBetween(0.6 * 150 * 1024, 1.1 * 150 * 1024);
       assertThat(written).isLessThan(1.1 * 150 * 1024);
     }
     ThrottlingIntegrationTests.assertSameMessages(source, destination, FOLDERS);
