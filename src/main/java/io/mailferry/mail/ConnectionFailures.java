@@ -16,7 +16,10 @@ public final class ConnectionFailures {
   public static MailferryException classify(String side, Endpoint endpoint, Exception e) {
     String host = endpoint.host() + ":" + endpoint.port();
     Throwable root = rootCause(e);
-    String breach = guardSays(e, ResponseGuard.Breach.class);
+    String breach = oversized(e);
+    if (breach == null) {
+      breach = guardSays(e, ResponseGuard.Breach.class);
+    }
     if (breach != null) {
       return new MailferryException.ProtocolViolation("The " + side + " server " + host + " broke the protocol: "
           + Printable.escape(breach) + ".", e);
@@ -68,6 +71,14 @@ public final class ConnectionFailures {
     }
     return new MailferryException.Temporary("The " + side + " host " + host + " failed: "
         + lower(text, "unknown error") + ".", e);
+  }
+
+  /**
+   * The guard's words when this failure is a literal larger than the command expected (a
+   * message larger than its announced size), or null.
+   */
+  public static String oversized(Throwable e) {
+    return guardSays(e, ResponseGuard.Oversized.class);
   }
 
   /**

@@ -54,6 +54,21 @@ public final class ImapFetchCommand {
     }
   }
 
+  /**
+   * As {@link #run}, for a FETCH of header fields (no bodies) of at most {@code messages}
+   * messages: a server that answers with more FETCH responses than the folder holds (an endless
+   * listing), or with header literals beyond a header's size, breaks the protocol before the
+   * listing outgrows memory.
+   */
+  public static Answer runForHeaders(IMAPFolder folder, String command, int messages) throws MessagingException {
+    long responses = 2L * Math.max(0, messages) + 10_000; // besides: EXISTS, EXPUNGE, flag changes meanwhile
+    var expected = new ResponseGuard.Expectation(1L << 20, (16L << 20) + 4096L * Math.max(0, messages), responses,
+        "responses to a FETCH of the header fields of " + messages + " messages", " for header fields");
+    try (var scope = ResponseGuard.expect(expected)) {
+      return run(folder, command);
+    }
+  }
+
   public static Answer run(IMAPFolder folder, String command) throws MessagingException {
     List<ImapFetchItems> fetches = new ArrayList<>();
     int[] unreadable = {0};

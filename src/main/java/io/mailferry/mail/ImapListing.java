@@ -64,10 +64,11 @@ public final class ImapListing {
 
   /** @return the entries in UID order */
   public static Listing from(IMAPFolder folder, long first) throws MessagingException {
-    if (folder.getMessageCount() == 0) {
+    int exists = folder.getMessageCount();
+    if (exists == 0) {
       return Listing.empty();
     }
-    ImapFetchCommand.Answer answer = ImapFetchCommand.run(folder, "UID FETCH " + first + ":* " + ITEMS);
+    ImapFetchCommand.Answer answer = ImapFetchCommand.runForHeaders(folder, "UID FETCH " + first + ":* " + ITEMS, exists);
     Listing listing = read(answer.fetches(), first, answer.exists(), answer.unreadableResponses());
     return withFallbackDates(folder, listing);
   }
@@ -149,16 +150,18 @@ public final class ImapListing {
   /** Dates each entry whose INTERNALDATE was unreadable by its newest Received: (else Date:) header, else now. */
   private static Listing withFallbackDates(IMAPFolder folder, Listing listing) throws MessagingException {
     StringBuilder set = new StringBuilder();
+    int undated = 0;
     for (Entry e : listing.entries()) {
       if (e.internalDate() == null) {
         set.append(set.isEmpty() ? "" : ",").append(e.uid());
+        undated++;
       }
     }
     if (set.isEmpty()) {
       return listing;
     }
     Map<Long, Instant> dates = new TreeMap<>();
-    for (ImapFetchItems f : ImapFetchCommand.run(folder, "UID FETCH " + set + " " + DATE_HEADERS).fetches()) {
+    for (ImapFetchItems f : ImapFetchCommand.runForHeaders(folder, "UID FETCH " + set + " " + DATE_HEADERS, undated).fetches()) {
       if (f.uid > 0 && f.bodyStart >= 0) {
         Instant date = MessageHeaders.parse(Arrays.copyOfRange(f.buffer(), f.bodyStart, f.bodyStart + f.bodyLength))
             .deliveryDate();

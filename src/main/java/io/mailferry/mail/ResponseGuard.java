@@ -58,8 +58,19 @@ final class ResponseGuard extends FilterInputStream {
   }
 
   /** The server broke the protocol: a response beyond every bound. */
-  static final class Breach extends IOException {
+  static class Breach extends IOException {
     Breach(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A literal beyond what the command expected (a body larger than its RFC822.SIZE said): the
+   * connection is as broken as for any breach, but a caller that knows which messages it asked
+   * for can ask again for each alone, each held to its own size.
+   */
+  static final class Oversized extends Breach {
+    Oversized(String message) {
       super(message);
     }
   }
@@ -186,11 +197,11 @@ final class ResponseGuard extends FilterInputStream {
       Expectation e = expectation();
       literalBytes += literal;
       if (literal > e.maxLiteral()) {
-        throw new Breach("it announced a literal of " + literal + " bytes where at most " + e.maxLiteral()
+        throw new Oversized("it announced a literal of " + literal + " bytes where at most " + e.maxLiteral()
             + " were expected" + e.literals());
       }
       if (literalBytes > e.maxLiteralBytes()) {
-        throw new Breach("its answer to one command held more than " + e.maxLiteralBytes()
+        throw new Oversized("its answer to one command held more than " + e.maxLiteralBytes()
             + " bytes of literals where no more were expected" + e.literals());
       }
       literalLeft = literal;

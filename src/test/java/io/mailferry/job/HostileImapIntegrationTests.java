@@ -47,13 +47,18 @@ class HostileImapIntegrationTests {
   record ChildRun(int exitCode, String output, long peakSpool) {}
 
   @Test
-  void a_literal_announced_as_two_billion_bytes_is_a_protocol_violation_not_an_out_of_memory_error() throws Exception {
+  void a_literal_announced_as_two_billion_bytes_fails_its_message_not_the_heap() throws Exception {
     try (var server = new HostileImapServer(Scenario.HUGE_LITERAL, 3, 2_000)) {
       ChildRun run = backupInChild(server.account());
 
-      assertThat(run.exitCode()).as(run.output()).isEqualTo(76);
-      assertThat(run.output()).contains("broke the protocol").contains("2000000000")
-          .doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+      // The batch breaks, then each message asked for alone breaks again: each fails alone,
+      // named, each on a new connection, and the run ends as one with failed messages.
+      assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+      for (int uid = 1; uid <= 3; uid++) {
+        assertThat(run.output()).contains("failed UID " + uid + ": the server announced a literal of 2000000000 bytes "
+            + "where at most " + (2 << 20) + " were expected for a piece of " + (2 << 20) + " bytes: not copied");
+      }
+      assertThat(run.output()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
     }
   }
 
@@ -80,14 +85,43 @@ class HostileImapIntegrationTests {
   }
 
   @Test
-  void bodies_far_larger_than_their_announced_size_are_refused_and_memory_stays_bounded() throws Exception {
-    // 40 messages "of 10 bytes" that are 10 MB each: one batch of 400 MB for a 256 MB heap.
-    try (var server = new HostileImapServer(Scenario.LYING_SIZE, 40, 10 << 20)) {
+  void a_message_listing_that_never_ends_is_cut_at_what_the_folder_holds() throws Exception {
+    try (var server = new HostileImapServer(Scenario.ENDLESS_FETCH_LISTING, 3, 2_000)) {
       ChildRun run = backupInChild(server.account());
 
       assertThat(run.exitCode()).as(run.output()).isEqualTo(76);
-      assertThat(run.output()).contains("broke the protocol").contains("10485760").contains("announced")
+      assertThat(run.output()).contains("broke the protocol")
+          .contains("more than 10006 responses to a FETCH of the header fields of 3 messages")
           .doesNotContain("OutOfMemoryError");
+    }
+  }
+
+  @Test
+  void bodies_far_larger_than_their_announced_size_fail_alone_and_memory_stays_bounded() throws Exception {
+    // 27 of 40 messages "of 10 bytes" are 10 MB each: one batch of 270 MB for a 256 MB heap.
+    int messages = 40;
+    try (var server = new HostileImapServer(Scenario.LYING_SIZE, messages, 10 << 20)) {
+      ChildRun run = backupInChild(server.account());
+
+      assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+      assertThat(run.output()).contains("fetched again one at a time").doesNotContain("OutOfMemoryError");
+      List<String> honest = new ArrayList<>();
+      for (int uid = 1; uid <= messages; uid++) {
+        if (server.honest(uid)) {
+          honest.add(new String(server.message(uid), StandardCharsets.US_ASCII));
+          assertThat(run.output()).doesNotContain("failed UID " + uid + ":");
+        } else {
+          assertThat(run.output()).contains("failed UID " + uid + ": the server sent more than "
+              + (10 + 1 + 64 * 1024) + " bytes for a message it listed as 10 bytes: not copied");
+        }
+      }
+      List<String> stored = new ArrayList<>();
+      try (Stream<Path> inbox = Files.list(state.resolve("archive").resolve("cur"))) {
+        for (Path f : inbox.toList()) {
+          stored.add(Files.readString(f, StandardCharsets.US_ASCII));
+        }
+      }
+      assertThat(stored).as("the honest messages, each with its bytes").containsExactlyInAnyOrderElementsOf(honest);
     }
   }
 

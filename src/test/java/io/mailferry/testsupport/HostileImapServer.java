@@ -26,13 +26,18 @@ import java.util.regex.Pattern;
 public final class HostileImapServer implements AutoCloseable {
 
   public enum Scenario {
-    /** A body FETCH announces a literal of 2,000,000,000 bytes. */
+    /** A body FETCH, whole or partial, announces a literal of 2,000,000,000 bytes. */
     HUGE_LITERAL,
     /** The listing's FETCH answer is one line that never ends. */
     ENDLESS_LINE,
     /** LIST never ends: folder after folder. */
     ENDLESS_LIST,
-    /** RFC822.SIZE says 10 while each body is its true size. */
+    /** The listing's FETCH never ends: message after message, far more than EXISTS said. */
+    ENDLESS_FETCH_LISTING,
+    /**
+     * RFC822.SIZE says 10 for every UID not divisible by 3, whose bodies are {@code size} bytes;
+     * every third message is honest and 2,000 bytes.
+     */
     LYING_SIZE,
     /** Every partial FETCH is answered with a full piece, past the message's end, for ever. */
     ENDLESS_PARTIAL,
@@ -85,7 +90,7 @@ public final class HostileImapServer implements AutoCloseable {
   public byte[] message(int uid) {
     byte[] head = ("Message-ID: <" + uid + "@hostile.test>\r\nSubject: message " + uid + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
-    byte[] bytes = new byte[Math.max(size, head.length)];
+    byte[] bytes = new byte[Math.max(trueSize(uid), head.length)];
     System.arraycopy(head, 0, bytes, 0, head.length);
     for (int i = head.length; i < bytes.length; i++) {
       bytes[i] = (byte) ((i - head.length) % 64 == 62 ? '\r' : (i - head.length) % 64 == 63 ? '\n' : 'a' + i % 26);
@@ -93,8 +98,17 @@ public final class HostileImapServer implements AutoCloseable {
     return bytes;
   }
 
+  /** Whether the listing tells the truth about this message's size. */
+  public boolean honest(int uid) {
+    return scenario != Scenario.LYING_SIZE || uid % 3 == 0;
+  }
+
+  private int trueSize(int uid) {
+    return scenario == Scenario.LYING_SIZE && honest(uid) ? 2_000 : size;
+  }
+
   private long announcedSize(int uid) {
-    return scenario == Scenario.LYING_SIZE ? 10 : message(uid).length;
+    return honest(uid) ? message(uid).length : 10;
   }
 
   private void acceptLoop() {
@@ -185,6 +199,14 @@ public final class HostileImapServer implements AutoCloseable {
         out.write(flags);
       }
     }
+    if (scenario == Scenario.ENDLESS_FETCH_LISTING) {
+      OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+      for (long uid = 1; ; uid++) {
+        buffered.write(("* " + uid + " FETCH (UID " + uid + " FLAGS (\\Seen) RFC822.SIZE 100 INTERNALDATE "
+            + "\"01-Jan-2024 10:00:00 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {4}\r\n\r\n\r\n)\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+      }
+    }
     ByteArrayOutputStream answer = new ByteArrayOutputStream();
     for (int uid : uids) {
       byte[] header = ("Message-ID: <" + uid + "@hostile.test>\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -201,31 +223,43 @@ public final class HostileImapServer implements AutoCloseable {
 
   private void bodies(String tag, List<Integer> uids, OutputStream out) throws IOException {
     if (scenario == Scenario.HUGE_LITERAL) {
-      out.write(("* " + uids.get(0) + " FETCH (UID " + uids.get(0) + " BODY[] {2000000000}\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      byte[] zeros = new byte[64 * 1024];
-      while (true) {
-        out.write(zeros);
-      }
+      endlessLiteral("* " + uids.get(0) + " FETCH (UID " + uids.get(0) + " BODY[]", out);
     }
-    ByteArrayOutputStream answer = new ByteArrayOutputStream();
-    for (int uid : uids) {
-      byte[] body = message(uid);
-      answer.writeBytes(("* " + uid + " FETCH (UID " + uid + " BODY[] {" + body.length + "}\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      answer.writeBytes(body);
-      answer.writeBytes(")\r\n".getBytes(StandardCharsets.US_ASCII));
-    }
-    answer.writeBytes((tag + " OK done\r\n").getBytes(StandardCharsets.US_ASCII));
     if (scenario == Scenario.DRIBBLE) {
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      for (int uid : uids) {
+        writeBody(uid, answer);
+      }
+      answer.writeBytes((tag + " OK done\r\n").getBytes(StandardCharsets.US_ASCII));
       for (byte b : answer.toByteArray()) {
         out.write(b);
         out.flush();
         sleep(1000);
       }
-    } else {
-      out.write(answer.toByteArray());
-      out.flush();
+      return;
+    }
+    // One message at a time: a batch of lying sizes may be hundreds of megabytes.
+    OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+    for (int uid : uids) {
+      writeBody(uid, buffered);
+    }
+    buffered.write((tag + " OK done\r\n").getBytes(StandardCharsets.US_ASCII));
+    buffered.flush();
+  }
+
+  private void writeBody(int uid, OutputStream out) throws IOException {
+    byte[] body = message(uid);
+    out.write(("* " + uid + " FETCH (UID " + uid + " BODY[] {" + body.length + "}\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.write(")\r\n".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void endlessLiteral(String start, OutputStream out) throws IOException {
+    out.write((start + " {2000000000}\r\n").getBytes(StandardCharsets.US_ASCII));
+    byte[] zeros = new byte[64 * 1024];
+    while (true) {
+      out.write(zeros);
     }
   }
 
@@ -239,6 +273,9 @@ public final class HostileImapServer implements AutoCloseable {
     int number = Integer.parseInt(m.group(1));
     long start = Long.parseLong(m.group(2));
     int count = Integer.parseInt(m.group(3));
+    if (scenario == Scenario.HUGE_LITERAL) {
+      endlessLiteral("* " + number + " FETCH (BODY[]<" + start + ">", out);
+    }
     byte[] body = message(number);
     byte[] slice = scenario == Scenario.ENDLESS_PARTIAL ? filler(count)
         : Arrays.copyOfRange(body, (int) Math.min(start, body.length), (int) Math.min(start + count, body.length));

@@ -6,11 +6,12 @@ import io.mailferry.mail.ImapNamespace;
 import io.mailferry.mail.ImapStores;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
-import jakarta.mail.Folder;
 import java.nio.file.Path;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.protocol.Status;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** An IMAP account read through a capped connection pool. Thread-safe. */
 public final class ImapSource implements MailSource {
@@ -19,6 +20,11 @@ public final class ImapSource implements MailSource {
   private final Path spoolDir;
   /** --max-message-size, or 0: a message that turns out larger when read is not copied. */
   private final long maxMessageSize;
+  /**
+   * Messages whose RFC822.SIZE could not be read, of every folder: kept here, not in the open
+   * folder, because a folder reopened after a lost connection is not listed again.
+   */
+  private final Set<ImapSourceFolder.MessageKey> unknownSize = ConcurrentHashMap.newKeySet();
 
   public ImapSource(ImapStores stores, Path spoolDir, long maxMessageSize) {
     this.stores = stores;
@@ -34,8 +40,7 @@ public final class ImapSource implements MailSource {
   @Override
   public SourceFolder open(FolderInfo info) {
     // EXAMINE, not SELECT: the source is never changed (RFC 9051 6.3.3).
-    return new ImapSourceFolder(info.path(), stores.open(info.serverName(), Folder.READ_ONLY), spoolDir,
-        maxMessageSize);
+    return new ImapSourceFolder(info, stores, spoolDir, maxMessageSize, unknownSize);
   }
 
   @Override

@@ -1,16 +1,20 @@
 package io.mailferry.source.imap;
 
 import io.mailferry.mail.AnnouncedSize;
+import io.mailferry.mail.ConnectionFailures;
+import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.ImapBodies;
 import io.mailferry.mail.LeasedFolder;
 import io.mailferry.mail.ImapFetchCommand;
 import io.mailferry.mail.ImapFetchItems;
 import io.mailferry.mail.ImapListing;
+import io.mailferry.mail.ImapStores;
 import io.mailferry.mail.Printable;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.source.SourceFolder;
+import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
@@ -45,21 +49,45 @@ final class ImapSourceFolder implements SourceFolder {
    */
   private static final long BATCH_BYTES = 2L << 20;
 
+  /** A message of a folder, across the connections that open it. */
+  record MessageKey(String serverName, long uidValidity, long uid) {}
+
   private final FolderPath path;
-  private final LeasedFolder lease;
-  private final IMAPFolder folder;
+  private final String serverName;
+  private final ImapStores stores;
+  private LeasedFolder lease;
+  private IMAPFolder folder;
   private final Path spoolDir;
   private final long maxMessageSize;
-  /** UIDs of the last listing whose RFC822.SIZE could not be read. */
-  private final Set<Long> unknownSize = new HashSet<>();
+  /** Messages whose RFC822.SIZE could not be read (shared by every folder of the source). */
+  private final Set<MessageKey> unknownSize;
   private ListingNotes notes = ListingNotes.NONE;
 
-  ImapSourceFolder(FolderPath path, LeasedFolder lease, Path spoolDir, long maxMessageSize) {
-    this.path = path;
-    this.lease = lease;
+  ImapSourceFolder(FolderInfo info, ImapStores stores, Path spoolDir, long maxMessageSize, Set<MessageKey> unknownSize) {
+    this.path = info.path();
+    this.serverName = info.serverName();
+    this.stores = stores;
+    // EXAMINE, not SELECT: the source is never changed (RFC 9051 6.3.3).
+    this.lease = stores.open(serverName, Folder.READ_ONLY);
     this.folder = lease.folder();
     this.spoolDir = spoolDir;
     this.maxMessageSize = maxMessageSize;
+    this.unknownSize = unknownSize;
+  }
+
+  /**
+   * After a breach the connection is out of step with the server (a literal was not read to
+   * its end): a new one takes its place, on the same folder.
+   */
+  private void reopen(MessagingException breach) {
+    lease.failure(breach); // discarded, not given back
+    lease.close();
+    lease = stores.open(serverName, Folder.READ_ONLY);
+    folder = lease.folder();
+  }
+
+  private MessageKey key(MessageRef ref) {
+    return new MessageKey(serverName, ref.uidValidity(), ref.uid());
   }
 
   @Override
@@ -73,10 +101,10 @@ final class ImapSourceFolder implements SourceFolder {
       long uidValidity = folder.getUIDValidity();
       ImapListing.Listing listing = ImapListing.from(folder, lastUid + 1);
       List<MessageRef> refs = new ArrayList<>(listing.entries().size());
-      unknownSize.clear();
       for (ImapListing.Entry e : listing.entries()) {
         if (e.size() < 0) {
-          unknownSize.add(e.uid()); // fetched on its own in pieces: its size cannot set a batch's
+          // fetched on its own in pieces: its size cannot set a batch's
+          unknownSize.add(new MessageKey(serverName, uidValidity, e.uid()));
         }
         refs.add(new MessageRef(path, uidValidity, e.uid(), Math.max(0, e.size()), e.internalDate(),
             e.flags(), e.messageId()));
@@ -107,7 +135,7 @@ final class ImapSourceFolder implements SourceFolder {
     List<MessageRef> batch = new ArrayList<>();
     long batchBytes = 0;
     for (MessageRef ref : refs) {
-      if (ref.size() > IN_MEMORY_LIMIT || unknownSize.contains(ref.uid())) {
+      if (ref.size() > IN_MEMORY_LIMIT || unknownSize.contains(key(ref))) {
         fetchBatch(batch, handler);
         batch.clear();
         batchBytes = 0;
@@ -129,7 +157,25 @@ final class ImapSourceFolder implements SourceFolder {
     if (batch.isEmpty()) {
       return;
     }
-    Map<Long, ImapFetchItems> bodies = guarded(() -> fetchBodies(batch));
+    Map<Long, ImapFetchItems> bodies;
+    try {
+      bodies = fetchBodies(batch);
+    } catch (MessagingException e) {
+      String oversized = ConnectionFailures.oversized(e);
+      if (oversized == null) {
+        throw lease.failure(e);
+      }
+      // A body larger than its RFC822.SIZE said: which one is not known (the guard cut the
+      // answer off before Angus read it), so each message of the batch is asked for alone, in
+      // pieces, held to its own announced size; the liar fails alone, named.
+      log.warn("{}: the source server {}; these {} messages are fetched again one at a time",
+          Printable.escape(path.toString()), serverSays(oversized), batch.size());
+      reopen(e);
+      for (MessageRef ref : batch) {
+        fetchLarge(ref, handler);
+      }
+      return;
+    }
     List<MessageRef> withoutBody = new ArrayList<>();
     for (MessageRef ref : batch) {
       ImapFetchItems f = bodies.get(ref.uid());
@@ -202,41 +248,63 @@ final class ImapSourceFolder implements SourceFolder {
     return set.toString();
   }
 
+  /** The largest message this run spools when the server did not say its size, unless --max-message-size says. */
+  static final long UNKNOWN_SIZE_LIMIT = 512L << 20;
+
   private void fetchLarge(MessageRef ref, BodyHandler handler) {
-    // A size the listing could not read bounds nothing: then only --max-message-size does.
-    long limit = unknownSize.contains(ref.uid())
-        ? (maxMessageSize > 0 ? maxMessageSize : Long.MAX_VALUE)
+    boolean sizeUnknown = unknownSize.contains(key(ref));
+    // A size the listing could not read bounds nothing: then --max-message-size, or a ceiling.
+    long limit = sizeUnknown
+        ? (maxMessageSize > 0 ? maxMessageSize : UNKNOWN_SIZE_LIMIT)
         : AnnouncedSize.allowed(ref.size(), maxMessageSize);
-    String[] tooLong = {null};
-    RawMessage raw = guarded(() -> {
-      Message message = folder.getMessageByUID(ref.uid());
-      if (message == null) {
-        return null;
+    String limitWords = sizeUnknown ? " for a message whose size it did not say"
+        + (maxMessageSize > 0 ? " (--max-message-size " + maxMessageSize + ")" : " (--max-message-size allows more)")
+        : " for a message it listed as " + ref.size() + " bytes"
+        + (maxMessageSize > 0 && limit == maxMessageSize ? " (--max-message-size " + maxMessageSize + ")" : "");
+    RawMessage raw;
+    try {
+      raw = spool(ref, limit);
+    } catch (ImapBodies.TooLong e) {
+      handler.unreadable(ref, e.getMessage() + limitWords + ": not copied");
+      return;
+    } catch (MessagingException e) {
+      String oversized = ConnectionFailures.oversized(e);
+      if (oversized == null) {
+        throw lease.failure(e);
       }
-      try (RawMessage.Spool spool = RawMessage.spool(spoolDir)) {
-        ImapBodies.stream(folder, message.getMessageNumber(), limit, spool::write);
-        return spool.finish();
-      } catch (ImapBodies.TooLong e) {
-        tooLong[0] = e.getMessage(); // the spool is closed and deleted unfinished
-        return null;
-      } catch (IOException e) {
-        throw new MessagingException("cannot spool a large message to " + spoolDir, e);
-      }
-    });
-    if (tooLong[0] != null) {
-      handler.unreadable(ref, tooLong[0] + (unknownSize.contains(ref.uid()) ? "" : " for a message it listed as "
-          + ref.size() + " bytes") + (maxMessageSize > 0 && limit == maxMessageSize
-          ? " (--max-message-size " + maxMessageSize + ")" : "") + ": not copied");
+      // A piece larger than asked for: this message fails; the others go on, on a new connection.
+      reopen(e);
+      handler.unreadable(ref, serverSays(oversized) + ": not copied");
       return;
     }
-    try (raw) {
-      if (raw != null && raw.size() == 0 && (ref.size() > 0 || unknownSize.contains(ref.uid()))) {
+    try (RawMessage body = raw) {
+      if (body != null && body.size() == 0 && (ref.size() > 0 || sizeUnknown)) {
         // A partial FETCH whose answer Angus could not read comes back as no bytes at all.
         handler.unreadable(ref, "the server's answer to FETCH BODY[] held no bytes");
       } else {
-        handler.accept(ref, raw);
+        handler.accept(ref, body);
       }
     }
+  }
+
+  /** The message's bytes in the spool (null when it is gone from the source), at most {@code limit}. */
+  private RawMessage spool(MessageRef ref, long limit) throws MessagingException, ImapBodies.TooLong {
+    Message message = folder.getMessageByUID(ref.uid());
+    if (message == null) {
+      return null;
+    }
+    try (RawMessage.Spool spool = RawMessage.spool(spoolDir)) {
+      ImapBodies.stream(folder, message.getMessageNumber(), limit, spool::write);
+      return spool.finish(); // unfinished (TooLong), the spool is closed and deleted
+    } catch (IOException e) {
+      throw new MessagingException("cannot spool a large message to " + spoolDir, e);
+    }
+  }
+
+  /** The guard's words ("it sent ...", "its answer ...") about the source server. */
+  private static String serverSays(String guardWords) {
+    return guardWords.startsWith("its ") ? "the server's " + guardWords.substring(4)
+        : guardWords.startsWith("it ") ? "the server " + guardWords.substring(3) : guardWords;
   }
 
   private <T> T guarded(Work<T> work) {
