@@ -215,9 +215,9 @@ public final class Manifest implements AutoCloseable {
     if (!changed) {
       return;
     }
+    Path tmp = file.resolveSibling(ArchiveLayout.MANIFEST + ".tmp");
     try {
       flush();
-      Path tmp = file.resolveSibling(ArchiveLayout.MANIFEST + ".tmp");
       try (FileChannel w = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE)) {
         ArchiveLayout.makePrivate(tmp);
@@ -233,6 +233,11 @@ public final class Manifest implements AutoCloseable {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       changed = false;
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp); // a half-written copy (a full disk) is not left behind
+      } catch (IOException ignored) {
+        // the rewrite's own failure is the one to report
+      }
       throw new UncheckedIOException("cannot rewrite the manifest " + file, e);
     }
   }
@@ -246,12 +251,12 @@ public final class Manifest implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    try {
-      flush();
-      if (out != null) {
-        out.close();
-        out = null;
-      }
+    if (out == null) {
+      return;
+    }
+    try (FileChannel closing = out) { // closed even when forcing it to disk fails
+      out = null;
+      closing.force(false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the manifest " + file, e);
     }

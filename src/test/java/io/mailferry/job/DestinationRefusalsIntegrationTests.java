@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.ChildMailferry;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.ScriptedImapDestination;
@@ -16,9 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,19 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 class DestinationRefusalsIntegrationTests {
 
   private static final Instant DATE = Instant.parse("2025-03-01T10:00:00Z");
-  private static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void a_message_the_destination_refuses_is_reported_and_the_rest_arrive_with_exit_1() throws Exception {
@@ -168,7 +158,7 @@ class DestinationRefusalsIntegrationTests {
       assertThat(box.folders()).doesNotContain("Work"); // not even a folder was created
     }
 
-    dovecot.setQuota(destination.user(), 0, 10);
+    dovecot.server().setQuota(destination.user(), 0, 10);
     assertThat(doveadmQuota(destination).messagesLimit()).isEqualTo(10);
     var resumed = resume(source, destination);
 
@@ -199,7 +189,7 @@ class DestinationRefusalsIntegrationTests {
     assertThat(run.out()).contains("The destination is full: " + atDestination + " messages")
         .contains("needed: ").contains("of storage more in quota \"User quota\"");
 
-    dovecot.setQuota(destination.user(), 1_000, 0);
+    dovecot.server().setQuota(destination.user(), 1_000, 0);
     var resumed = resume(source, destination);
 
     assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
@@ -219,14 +209,14 @@ class DestinationRefusalsIntegrationTests {
     Quota before = doveadmQuota(destination);
 
     String first = child(env, "migrate", "--from", source.url(), "--to", destination.url(),
-        "--state-dir", state.toString(), "--trust-cert", dovecot.certificatePem().toString());
+        "--state-dir", state.toString(), "--trust-cert", dovecot.server().certificatePem().toString());
 
     assertThat(first).contains("exit 73")
         .contains("quota \"User quota\": storage " + before.storageUsed() + " KiB used of 250 KiB, up to ")
         .contains("mailferry: quota \"User quota\" is too small for this migration: it lacks ")
         .contains("mailferry: The destination is full").doesNotContain("Exception").doesNotContain("secs)");
 
-    dovecot.setQuota(destination.user(), 1_000, 0);
+    dovecot.server().setQuota(destination.user(), 1_000, 0);
     String resumed = child(env, "resume", "--state-dir", state.toString());
 
     assertThat(resumed).contains("exit 0").contains("quota \"User quota\": storage ")
@@ -275,7 +265,7 @@ class DestinationRefusalsIntegrationTests {
   /** doveadm quota get: "Quota name Type Value Limit %", STORAGE in KiB, "-" for no limit. */
   private static Quota doveadmQuota(Account account) {
     long[] v = {0, 0, 0, 0};
-    for (String line : dovecot.doveadm("quota", "get", "-u", account.user()).lines().toList()) {
+    for (String line : dovecot.server().doveadm("quota", "get", "-u", account.user()).lines().toList()) {
       String[] cols = line.trim().split("\\s+");
       int type = List.of(cols).indexOf("STORAGE") >= 0 ? 0 : List.of(cols).indexOf("MESSAGE") >= 0 ? 2 : -1;
       if (type >= 0) {
@@ -291,7 +281,6 @@ class DestinationRefusalsIntegrationTests {
     return Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", source.password(), "MAILFERRY_TO_PASSWORD",
         destination.password()), "resume", "--state-dir", state.toString());
   }
-
 
   private static void seed(Account account, String path, String prefix, int n, int size) throws Exception {
     for (int i = 0; i < n; i++) {
@@ -324,7 +313,7 @@ class DestinationRefusalsIntegrationTests {
     }
   }
   private static Account account(String user, long storageKb, long messages, long maxMailKb) {
-    dovecot.addUser(user, "pw-" + user, storageKb, messages, maxMailKb);
-    return Account.imap(dovecot.host(), dovecot.imapPort(), user, "pw-" + user).trusting(dovecot.certificatePem());
+    dovecot.server().addUser(user, "pw-" + user, storageKb, messages, maxMailKb);
+    return Account.imap(dovecot.server().host(), dovecot.server().imapPort(), user, "pw-" + user).trusting(dovecot.server().certificatePem());
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.HardCases;
 import io.mailferry.testsupport.Mailferry;
@@ -17,9 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,19 +37,9 @@ class DestinationWordsIntegrationTests {
 
   private static final Instant DATE = Instant.parse("2025-05-01T08:00:00Z");
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {
@@ -180,7 +170,8 @@ class DestinationWordsIntegrationTests {
   }
 
   private static Account account(String user) {
-    dovecot.addUser(user, "pw-" + user);
-    return Account.imap(dovecot.host(), dovecot.imapPort(), user, "pw-" + user).trusting(dovecot.certificatePem());
+    DovecotServer server = dovecot.server();
+    server.addUser(user, "pw-" + user);
+    return Account.imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
   }
 }

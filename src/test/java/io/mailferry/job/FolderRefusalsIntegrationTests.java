@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.ReportSchema;
@@ -16,9 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,28 +32,17 @@ class FolderRefusalsIntegrationTests {
 
   private static final Instant DATE = Instant.parse("2025-04-01T08:00:00Z");
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static DovecotServer dovecot;
-  private static DovecotServer maildirPlusPlus;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+  @RegisterExtension
+  static DovecotExtension maildirPlusPlus = new DovecotExtension(DovecotServer.Layout.SLASH_MAILDIR_PLUS_PLUS);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-    maildirPlusPlus = DovecotServer.start(DovecotServer.Layout.SLASH_MAILDIR_PLUS_PLUS);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-    maildirPlusPlus.close();
-  }
 
   @Test
   void a_folder_name_the_destination_refuses_fails_alone_with_the_servers_words_and_the_others_arrive()
       throws Exception {
-    Account source = account(dovecot, "namesrc");
-    Account destination = account(maildirPlusPlus, "namedst");
+    Account source = account(dovecot.server(), "namesrc");
+    Account destination = account(maildirPlusPlus.server(), "namedst");
     seed(source, "INBOX", "in", 2);
     seed(source, "v1.2", "dotted", 1);
     seed(source, "Work", "work", 1);
@@ -78,8 +67,8 @@ class FolderRefusalsIntegrationTests {
 
   @Test
   void a_parent_the_destination_lists_noselect_is_made_a_folder_and_gets_its_messages() throws Exception {
-    Account source = account(dovecot, "parentsrc");
-    Account destination = account(dovecot, "parentdst");
+    Account source = account(dovecot.server(), "parentsrc");
+    Account destination = account(dovecot.server(), "parentdst");
     seed(source, "Projects", "projects", 2);
     seed(source, "Projects/2021", "y2021", 1);
     // Created child first, as another tool would: Dovecot then lists the parent Projects \Noselect.
@@ -98,7 +87,7 @@ class FolderRefusalsIntegrationTests {
   @Test
   void a_noselect_parent_the_destination_cannot_change_sends_its_messages_to_a_named_fallback_with_a_warning()
       throws Exception {
-    Account source = account(dovecot, "fallbacksrc");
+    Account source = account(dovecot.server(), "fallbacksrc");
     seed(source, "INBOX", "in", 1);
     seed(source, "Archive", "archive", 2);
     Path report = state.resolve("report.json");
@@ -126,7 +115,7 @@ class FolderRefusalsIntegrationTests {
 
   @Test
   void a_create_the_destination_refuses_in_its_own_words_fails_that_folder_alone() throws Exception {
-    Account source = account(dovecot, "createsrc");
+    Account source = account(dovecot.server(), "createsrc");
     seed(source, "INBOX", "in", 1);
     seed(source, "Private", "private", 1);
 
@@ -143,13 +132,13 @@ class FolderRefusalsIntegrationTests {
 
   @Test
   void a_listed_source_folder_that_refuses_status_fails_alone_named_with_the_servers_words() throws Exception {
-    Account source = account(dovecot, "lockedsrc");
-    Account destination = account(dovecot, "lockeddst");
+    Account source = account(dovecot.server(), "lockedsrc");
+    Account destination = account(dovecot.server(), "lockeddst");
     seed(source, "INBOX", "in", 2);
     seed(source, "Locked", "locked", 1);
     seed(source, "Open", "open", 1);
     // Dovecot reads mail as the "mail" user: it still lists the folder, but STATUS and EXAMINE get NO.
-    Path locked = dovecot.mailRoot(source.user()).resolve("Locked");
+    Path locked = dovecot.server().mailRoot(source.user()).resolve("Locked");
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
     Path report = state.resolve("report.json");
     try {

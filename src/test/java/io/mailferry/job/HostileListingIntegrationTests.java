@@ -6,6 +6,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.QuickRetries;
 import io.mailferry.testsupport.ScriptedImapSource;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Nothing may vanish: each message arrives (dated by its headers, with a warning) or is named
  * as failed, and the run then does not exit 0.
  */
+@ExtendWith(QuickRetries.class)
 class HostileListingIntegrationTests {
 
   private static final AtomicInteger USERS = new AtomicInteger();
@@ -37,16 +38,6 @@ class HostileListingIntegrationTests {
       new GreenMailExtension(new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void quickRetries() {
-    System.setProperty("mailferry.retry-delay-ms", "50");
-  }
-
-  @AfterAll
-  static void normalRetries() {
-    System.clearProperty("mailferry.retry-delay-ms");
-  }
 
   @Test
   void messages_with_bad_dates_and_sizes_arrive_dated_by_their_headers_and_an_unreadable_one_is_named_with_exit_1()

@@ -7,15 +7,15 @@ import com.icegreen.greenmail.util.ServerSetup;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.HardCases;
 import io.mailferry.testsupport.Mailferry;
+import io.mailferry.testsupport.QuickRetries;
 import io.mailferry.testsupport.ScriptedImapDestination;
 import io.mailferry.testsupport.ScriptedPop3Server;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a wrong password, and exact bytes (bare LF, no final line end, dot lines) served as stored.
  * The destination is GreenMail, or a scripted IMAP server where the exact bytes matter.
  */
+@ExtendWith(QuickRetries.class)
 class ScriptedPop3IntegrationTests {
 
   private static final AtomicInteger USERS = new AtomicInteger();
@@ -33,16 +34,6 @@ class ScriptedPop3IntegrationTests {
       new GreenMailExtension(new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void quickRetries() {
-    System.setProperty("mailferry.retry-delay-ms", "50");
-  }
-
-  @AfterAll
-  static void normalRetries() {
-    System.clearProperty("mailferry.retry-delay-ms");
-  }
 
   @Test
   void bytes_arrive_exactly_as_the_server_stores_them_bare_lf_and_missing_final_line_end_included() throws Exception {

@@ -95,10 +95,13 @@ public final class ArchiveSink implements MailSink {
     return 0;
   }
 
-  /** Rewrites the manifest with one line per message. */
+  /** Rewrites the manifest with one line per message; its file is closed even when that fails (a full disk). */
   @Override
   public void close() {
-    manifest.compact();
-    manifest.close();
+    try {
+      manifest.compact();
+    } finally {
+      manifest.close();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.mailferry.sink.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailferry.archive.ArchiveCheck;
 import io.mailferry.archive.ArchiveLayout;
@@ -10,11 +11,15 @@ import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.sink.SinkFolder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +69,39 @@ class ArchiveWritesTests {
     assertThat(Files.readString(stranger)).isEqualTo(text("strange"));
     assertThat(ArchiveLayout.filesByBase(dir).values()).extracting(Files::readString)
         .contains(text("mine"));
+  }
+
+  @Test
+  void a_manifest_rewrite_that_fails_still_closes_the_manifest_file() throws Exception {
+    Path dir = tmp.resolve("archive");
+    ArchiveSink sink = new ArchiveSink(dir);
+    SinkFolder inbox = sink.open("INBOX");
+    inbox.append(ref("INBOX"), message("kept"), Set.of(), DATE);
+    inbox.close();
+    // The rewrite's temporary file cannot be written (as on a full disk): here a directory is in its place.
+    Path tmpCopy = dir.resolve(ArchiveLayout.MANIFEST + ".tmp");
+    Files.createDirectories(tmpCopy.resolve("cur"));
+
+    assertThatThrownBy(sink::close).hasMessageContaining("cannot rewrite the manifest");
+
+    // An open file would keep a full file system busy (it could not be unmounted) until the JVM exits.
+    assertThat(openFiles()).noneMatch(f -> f.startsWith(dir));
+    assertThat(Manifest.read(new ArchiveLayout(dir).manifest())).hasSize(1);
+  }
+
+  /** What this process holds open, from /proc (Linux). */
+  private static List<Path> openFiles() throws IOException {
+    List<Path> open = new ArrayList<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          open.add(Files.readSymbolicLink(fd));
+        } catch (IOException closedMeanwhile) {
+          // the listing's own descriptor, gone by now
+        }
+      }
+    }
+    return open;
   }
 
   private static MessageRef ref(String folder) {
