@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * answer to the listing FETCH or to the FETCH of its body (a literal longer than announced, a
  * garbled line, or nothing at all). Enough IMAP for mailferry's IMAP source: LOGIN, CAPABILITY,
  * LIST, LSUB, STATUS, SELECT/EXAMINE (and a folder refusing them, see {@link #refuseSelect}), FETCH and UID FETCH, UID SEARCH UID. It records every
- * command it was sent.
+ * command it was sent. Its answers to LIST, LSUB and NAMESPACE may be replaced by raw bytes (see
+ * {@link #folderAnswers}), for folder listings no real server sends.
  */
 public final class ScriptedImapSource implements AutoCloseable {
 
@@ -76,6 +77,8 @@ public final class ScriptedImapSource implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<Long, Message> byUid = new ConcurrentHashMap<>();
   private final Map<String, String> refusedSelect = new ConcurrentHashMap<>();
+  /** Raw untagged answers to LIST, LSUB, NAMESPACE (null: the well-formed one), set together. */
+  private volatile byte[][] folderAnswers;
 
   public ScriptedImapSource() throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -115,6 +118,28 @@ public final class ScriptedImapSource implements AutoCloseable {
   public ScriptedImapSource refuseSelect(String name, String words) {
     refusedSelect.put(name, words);
     return this;
+  }
+
+  /**
+   * From the next connection on, answers every LIST (the separator query {@code LIST "" ""}
+   * too), every LSUB and every NAMESPACE with these bytes as sent, then the tagged OK on a line
+   * of its own; a non-null {@code namespace} also announces the NAMESPACE capability. Null for
+   * {@code list} and {@code lsub} restores the well-formed answers.
+   */
+  public ScriptedImapSource folderAnswers(String list, String lsub, String namespace) {
+    folderAnswers = list == null && lsub == null ? null : new byte[][] {bytes(list), bytes(lsub), bytes(namespace)};
+    return this;
+  }
+
+  private static byte[] bytes(String s) {
+    return s == null ? null : s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Sends a raw answer, then the tagged OK alone on its line (a raw answer need not end its own). */
+  private static void raw(OutputStream out, byte[] answer, String tag) throws IOException {
+    out.write(answer);
+    out.write(("\r\n" + tag + " OK done\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
   }
 
   /** The LIST or LSUB lines for the folders matching the command's pattern ('*' and '%'), then the tagged OK. */
@@ -160,7 +185,9 @@ public final class ScriptedImapSource implements AutoCloseable {
   private void serve(Socket socket) {
     try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
-      send(out, "* OK [CAPABILITY IMAP4rev1] scripted source ready");
+      byte[][] scripted = folderAnswers;
+      String capabilities = scripted != null && scripted[2] != null ? "IMAP4rev1 NAMESPACE" : "IMAP4rev1";
+      send(out, "* OK [CAPABILITY " + capabilities + "] scripted source ready");
       String line;
       while ((line = readLine(in)) != null) {
         int space = line.indexOf(' ');
@@ -173,10 +200,20 @@ public final class ScriptedImapSource implements AutoCloseable {
         String upper = command.toUpperCase(Locale.ROOT);
         String verb = upper.split(" ", 2)[0];
         switch (verb) {
-          case "CAPABILITY" -> send(out, "* CAPABILITY IMAP4rev1", tag + " OK done");
-          case "LIST" -> send(out, command.endsWith("\"\"") ? new String[] {"* LIST (\\Noselect) \"/\" \"\"", tag + " OK done"}
+          case "CAPABILITY" -> send(out, "* CAPABILITY " + capabilities, tag + " OK done");
+          case "LIST", "LSUB", "NAMESPACE" -> {
+            byte[] answer = scripted == null ? null : scripted[List.of("LIST", "LSUB", "NAMESPACE").indexOf(verb)];
+            if (answer != null) {
+              raw(out, answer, tag);
+            } else if (verb.equals("NAMESPACE")) {
+              send(out, tag + " BAD not scripted");
+            } else if (verb.equals("LSUB")) {
+              send(out, listing("LSUB", command, tag));
+            } else {
+              send(out, command.endsWith("\"\"") ? new String[] {"* LIST (\\Noselect) \"/\" \"\"", tag + " OK done"}
               : listing("LIST", command, tag));
-          case "LSUB" -> send(out, listing("LSUB", command, tag));
+            }
+          }
           case "STATUS" -> send(out, refusedSelect.containsKey(mailbox(command))
               ? "* STATUS " + mailbox(command) + " (MESSAGES 1 UIDNEXT 2 UIDVALIDITY " + UIDVALIDITY + ")"
               : "* STATUS INBOX (MESSAGES " + messages.size() + " UIDNEXT " + uidNext()
