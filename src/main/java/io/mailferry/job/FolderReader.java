@@ -116,8 +116,8 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     Set<Long> uids = new HashSet<>();
     all.forEach(ref -> uids.add(ref.uid()));
     session.promise(new FolderPromise(atListing, uids, unlisted, lastUid == 0), uidValidity);
-    if (lastUid == 0 && session.runtime().settings().to().isArchive()) {
-      session.sweepArchive(all);
+    if (lastUid == 0 && session.runtime().sink().followsRemovals()) {
+      session.sweep(all);
     }
     session.noteSourceRefs(all);
     refs = all.iterator();

@@ -95,6 +95,18 @@ public final class ArchiveSink implements MailSink {
     return 0;
   }
 
+  /** A nightly backup follows the source's flag changes: the flags are in each file's name. */
+  @Override
+  public boolean followsFlagChanges() {
+    return true;
+  }
+
+  /** Its manifest records what each source folder held; a listing marks (or mirrors) what left. */
+  @Override
+  public boolean followsRemovals() {
+    return true;
+  }
+
   /** Rewrites the manifest with one line per message; its file is closed even when that fails (a full disk). */
   @Override
   public void close() {
