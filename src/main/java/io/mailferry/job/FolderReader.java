@@ -117,7 +117,12 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     all.forEach(ref -> uids.add(ref.uid()));
     session.promise(new FolderPromise(atListing, uids, unlisted, lastUid == 0), uidValidity);
     if (lastUid == 0 && session.runtime().settings().to().isArchive()) {
-      session.sweepArchive(all);
+      if (unlisted == 0 && all.size() >= notes.held()) {
+        session.sweepArchive(all);
+      } else {
+        // What the listing missed is not gone: marking or removing it would lose it (issue 16.4).
+        tally.warn("the listing was incomplete, so no archived message was marked or removed as gone from the source");
+      }
     }
     session.noteSourceRefs(all);
     refs = all.iterator();

@@ -138,6 +138,40 @@ class HostileListingIntegrationTests {
     }
   }
 
+  @Test
+  void a_mirror_backup_whose_listing_misses_messages_removes_nothing_from_the_archive() throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      var messages = new java.util.ArrayList<ScriptedImapSource.Message>();
+      for (int i = 1; i <= 4; i++) {
+        messages.add(source.add(message("m" + i, "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE));
+      }
+      Path archive = state.resolve("archive");
+      assertThat(backup(source, archive).exitCode()).isZero();
+      assertThat(archived(archive)).hasSize(4);
+      messages.get(1).listing(""); // the second run's listing has no answer for UIDs 2 and 3
+      messages.get(2).listing("* 3 FETCH (FLAGS (\\Seen) garbled\r\n");
+
+      var run = backup(source, archive);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(archived(archive)).as("nothing swept").hasSize(4);
+      assertThat(run.out()).doesNotContain("removed from the archive")
+          .contains("the listing was incomplete, so no archived message was marked or removed as gone from the source");
+    }
+  }
+
+  /** The message files of the archive's INBOX (its top-level Maildir). */
+  private static java.util.List<Path> archived(Path archive) throws java.io.IOException {
+    try (var files = Files.list(archive.resolve("cur"))) {
+      return files.toList();
+    }
+  }
+
+  private Mailferry.Result backup(ScriptedImapSource source, Path archive) {
+    return Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", source.account().password()), "backup", "--from",
+        source.account().url(), "--to", archive.toString(), "--state-dir", state.toString(), "--mirror");
+  }
+
   /** A message with a Received: header dated {@code received} and a Date: header (either may be null). */
   static byte[] message(String id, String received, String date) {
     StringBuilder m = new StringBuilder();
