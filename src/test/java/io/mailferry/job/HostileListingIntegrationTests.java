@@ -117,6 +117,25 @@ class HostileListingIntegrationTests {
   }
 
   @Test
+  void a_message_of_unknown_size_whose_uid_fetch_the_server_ignores_fails_and_is_not_called_expunged()
+      throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      source.add(message("kept", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE);
+      // Its size unreadable, so it is fetched alone (Angus first asks UID FETCH 2 (UID)), and ignored.
+      source.add(message("ignored", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE).size("-5").uidOnly("");
+      Account destination = destination();
+
+      var run = Mailferry.migrate(source.account(), destination, state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(dates(destination)).containsOnlyKeys("<kept@example.org>");
+      assertThat(run.out()).contains("failed UID 2").contains("still lists it but did not answer a FETCH of it")
+          .doesNotContain("expunged");
+      assertThat(source.commands()).anyMatch(c -> c.equalsIgnoreCase("UID FETCH 2 (UID)"));
+    }
+  }
+
+  @Test
   void an_unknown_system_flag_is_dropped_with_a_warning_and_a_year_0000_date_falls_back_to_the_received_header()
       throws Exception {
     try (var source = new ScriptedImapSource()) {

@@ -39,6 +39,7 @@ public final class ScriptedImapSource implements AutoCloseable {
     String size;
     byte[] listing;
     byte[] body;
+    byte[] uidOnly;
 
     Message(long uid, byte[] raw, String flags, String internalDate) {
       this.uid = uid;
@@ -57,6 +58,12 @@ public final class ScriptedImapSource implements AutoCloseable {
     /** The bytes sent instead of this message's answer to the listing FETCH ("" : no answer at all). */
     public Message listing(String bytes) {
       this.listing = bytes.getBytes(StandardCharsets.ISO_8859_1);
+      return this;
+    }
+
+    /** The bytes sent instead of this message's answer to a FETCH of its UID alone (Angus's getMessageByUID). */
+    public Message uidOnly(String bytes) {
+      this.uidOnly = bytes.getBytes(StandardCharsets.ISO_8859_1);
       return this;
     }
 
@@ -290,6 +297,8 @@ public final class ScriptedImapSource implements AutoCloseable {
       } else if (fields.find()) {
         literal(out, "* " + number + " FETCH (UID " + msg.uid + " BODY[HEADER.FIELDS (" + fields.group(1) + ")] ",
             headerFields(msg.raw, fields.group(1)));
+      } else if (msg.uidOnly != null && items.strip().equals("UID")) {
+        out.write(msg.uidOnly);
       } else {
         StringBuilder line = new StringBuilder("* " + number + " FETCH (UID " + msg.uid);
         if (items.contains("FLAGS")) {
