@@ -191,6 +191,20 @@ class HostileListingIntegrationTests {
         source.account().url(), "--to", archive.toString(), "--state-dir", state.toString(), "--mirror");
   }
 
+  @Test
+  void a_servers_words_with_terminal_escapes_are_printed_escaped_in_the_one_sentence() throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      // An ESC sequence that would retitle the terminal, and one that clears it.
+      source.refuseLogin("\u001b]0;owned\u0007 \u001b[2J go away");
+
+      var run = Mailferry.migrate(source.account(), destination(), state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(77);
+      assertThat(run.out() + run.err()).doesNotContain("\u001b").doesNotContain("\u0007")
+          .contains("\\x1B]0;owned\\x07 \\x1B[2J go away");
+    }
+  }
+
   /** A message with a Received: header dated {@code received} and a Date: header (either may be null). */
   static byte[] message(String id, String received, String date) {
     StringBuilder m = new StringBuilder();

@@ -84,6 +84,8 @@ public final class ScriptedImapSource implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<Long, Message> byUid = new ConcurrentHashMap<>();
   private final Map<String, String> refusedSelect = new ConcurrentHashMap<>();
+  /** When set, the words after "NO" in the answer to every LOGIN. */
+  private volatile String loginRefusal;
   /** Raw untagged answers to LIST, LSUB, NAMESPACE (null: the well-formed one), set together. */
   private volatile byte[][] folderAnswers;
 
@@ -124,6 +126,12 @@ public final class ScriptedImapSource implements AutoCloseable {
    */
   public ScriptedImapSource refuseSelect(String name, String words) {
     refusedSelect.put(name, words);
+    return this;
+  }
+
+  /** Answers every LOGIN with {@code NO words} (sent as they are: control characters too). */
+  public ScriptedImapSource refuseLogin(String words) {
+    loginRefusal = words;
     return this;
   }
 
@@ -248,6 +256,7 @@ public final class ScriptedImapSource implements AutoCloseable {
             send(out, "* BYE bye", tag + " OK done");
             return;
           }
+          case "LOGIN" -> send(out, loginRefusal == null ? tag + " OK done" : tag + " NO " + loginRefusal);
           default -> send(out, tag + " OK done");
         }
       }
