@@ -44,10 +44,11 @@ class FolderReader implements ItemStreamReader<MessageRef> {
       return;
     }
     reconnect.invoke(() -> {
+      FolderTally before = session.tally().copy(); // a listing that broke halfway counts nothing
       try {
         list(context);
       } catch (RuntimeException e) {
-        session.reset(session.tally()); // a broken connection is not reused by the next try
+        session.reset(before); // and a broken connection is not reused by the next try
         String refusal = ServerRefusal.words(e);
         if (refusal == null) {
           throw e;
