@@ -30,8 +30,11 @@ import java.util.regex.Pattern;
  */
 public final class ScriptedImapDestination implements AutoCloseable {
 
-  /** What an APPEND carried: the bytes as sent (what is stored may differ, see {@link #storeAs}). */
-  public record Appended(String folder, String flags, byte[] raw) {}
+  /**
+   * What an APPEND carried: the bytes as sent (what is stored may differ, see {@link #storeAs}),
+   * and its date-time as sent, or null when it had none.
+   */
+  public record Appended(String folder, String flags, byte[] raw, String internalDate) {}
 
   private record Stored(long uid, String flags, String internalDate, byte[] bytes) {}
 
@@ -310,7 +313,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
         send(out, tag + " NO " + refusalWords);
         return;
       }
-      appended.add(new Appended(folder, flags, raw));
+      appended.add(new Appended(folder, flags, raw, m.group(3)));
       uid = box.messages.size() + 1;
       box.messages.add(new Stored(uid, flags, m.group(3) == null ? "01-Jan-2025 00:00:00 +0000" : m.group(3),
           storeAs.apply(raw)));
