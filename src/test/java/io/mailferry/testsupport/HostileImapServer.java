@@ -63,9 +63,7 @@ public final class HostileImapServer implements AutoCloseable {
     this.size = size;
     this.listener = scenario == Scenario.NO_STARTTLS
         ? new ServerSocket(0, 50) : new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "hostile-imap");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "hostile-imap", this::serve);
   }
 
   public int port() {
@@ -114,19 +112,6 @@ public final class HostileImapServer implements AutoCloseable {
       return -1;
     }
     return honest(uid) ? message(uid).length : 10;
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "hostile-imap-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket socket) {

@@ -71,9 +71,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
     this.capabilities = ("IMAP4rev1 LITERAL+ UIDPLUS " + extraCapabilities).strip();
     mailboxes.put("INBOX", new Mailbox());
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "scripted-imap");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "scripted-imap", this::serve);
   }
 
   public int port() {
@@ -159,19 +157,6 @@ public final class ScriptedImapDestination implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "scripted-imap-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket socket) {

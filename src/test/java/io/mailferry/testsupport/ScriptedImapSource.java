@@ -91,9 +91,7 @@ public final class ScriptedImapSource implements AutoCloseable {
 
   public ScriptedImapSource() throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "scripted-imap-source");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "scripted-imap-source", this::serve);
   }
 
   public int port() {
@@ -182,19 +180,6 @@ public final class ScriptedImapSource implements AutoCloseable {
     String args = command.substring(command.indexOf(' ') + 1).strip();
     return ScriptedImapDestination.unquote(args.startsWith("\"")
         ? args.substring(0, args.indexOf('"', 1) + 1) : args.split(" ", 2)[0]);
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "scripted-imap-source-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket socket) {

@@ -43,9 +43,7 @@ public final class TlsGreeter implements AutoCloseable {
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(keys.getKeyManagers(), null, null);
     listener = tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "tls-greeter");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "tls-greeter", TlsGreeter::serve);
   }
 
   private static void keytool(List<String> command) throws Exception {
@@ -63,19 +61,6 @@ public final class TlsGreeter implements AutoCloseable {
   /** The certificate, PEM, for --from-trust-cert. */
   public Path certificate() {
     return certificate;
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "tls-greeter-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private static void serve(Socket socket) {
