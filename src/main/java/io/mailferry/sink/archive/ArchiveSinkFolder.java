@@ -56,13 +56,13 @@ final class ArchiveSinkFolder implements SinkFolder {
   private final Map<Long, ManifestRecord> byUid = new HashMap<>();
   private Map<String, String> baseBySourceKey;
 
-  ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest, FolderFiles files) {
+  ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest, FolderDirectory shared) {
     this.path = path;
     this.label = String.join("/", path.segments());
     this.dir = dir;
     this.manifest = manifest;
-    this.keywords = KeywordTable.load(dir);
-    this.files = files;
+    this.keywords = shared.keywords();
+    this.files = shared.files();
     removeLeftovers(dir.resolve("tmp"));
   }
 

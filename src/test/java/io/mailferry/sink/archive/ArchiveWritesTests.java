@@ -7,17 +7,23 @@ import io.mailferry.archive.ArchiveCheck;
 import io.mailferry.archive.ArchiveLayout;
 import io.mailferry.archive.Manifest;
 import io.mailferry.archive.ManifestRecord;
+import io.mailferry.config.DateWindow;
+import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.sink.SinkFolder;
+import io.mailferry.source.SourceFolder;
+import io.mailferry.source.archive.ArchiveSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,6 +60,24 @@ class ArchiveWritesTests {
   }
 
   @Test
+  void two_source_folders_merged_into_one_archive_folder_each_keep_their_own_keywords_when_read_back() {
+    Path dir = tmp.resolve("archive");
+    ArchiveSink sink = new ArchiveSink(dir);
+    // Both partitions open the folder before either writes a keyword, as they do when copied at once.
+    SinkFolder sent = sink.open("Sent");
+    SinkFolder sentItems = sink.open("Sent");
+    sent.append(ref("Sent"), message("from Sent"), Set.of("$Work"), DATE);
+    sentItems.append(ref("Sent Items"), message("from Sent Items"), Set.of("$Private", "\\Seen"), DATE);
+    sent.close();
+    sentItems.close();
+    sink.close();
+
+    assertThat(readBack(dir, "Sent")).containsExactlyInAnyOrderEntriesOf(Map.of(
+        text("from Sent"), Set.of("$Work"),
+        text("from Sent Items"), Set.of("$Private", "\\Seen")));
+  }
+
+  @Test
   void a_file_that_appeared_under_the_name_a_message_would_take_is_left_as_it_is() throws Exception {
     Path dir = tmp.resolve("archive");
     ArchiveSink sink = new ArchiveSink(dir);
@@ -87,6 +111,25 @@ class ArchiveWritesTests {
     // An open file would keep a full file system busy (it could not be unmounted) until the JVM exits.
     assertThat(openFiles()).noneMatch(f -> f.startsWith(dir));
     assertThat(Manifest.read(new ArchiveLayout(dir).manifest())).hasSize(1);
+  }
+
+  /** Each message of the folder as restore reads it: its text and its flags and keywords. */
+  private Map<String, Set<String>> readBack(Path dir, String folder) {
+    Map<String, Set<String>> out = new HashMap<>();
+    ArchiveSource source = new ArchiveSource(new ArchiveLayout(dir), DateWindow.ALL, tmp.resolve("spool"));
+    FolderInfo info = source.listFolders().stream().filter(f -> f.path().toString().equals(folder)).findFirst()
+        .orElseThrow();
+    try (SourceFolder read = source.open(info)) {
+      List<MessageRef> refs = read.listAfter(0, uid -> false);
+      read.fetch(refs, (ref, raw) -> {
+        try (var in = raw.open()) {
+          out.put(new String(in.readAllBytes()), ref.flags());
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }
+    return out;
   }
 
   /** What this process holds open, from /proc (Linux). */
