@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,56 @@ class ArchiveWritesTests {
     assertThat(readBack(dir, "Sent")).containsExactlyInAnyOrderEntriesOf(Map.of(
         text("from Sent"), Set.of("$Work"),
         text("from Sent Items"), Set.of("$Private", "\\Seen")));
+  }
+
+  @Test
+  void a_partition_opening_a_merged_folder_leaves_the_message_the_other_partition_is_writing_in_tmp()
+      throws Exception {
+    Path dir = tmp.resolve("archive");
+    ArchiveSink sink = new ArchiveSink(dir);
+    SinkFolder sent = sink.open("Sent");
+    // A spooled message whose spool file is a pipe: its write waits in tmp/ until the test feeds it.
+    byte[] bytes = text("in flight").getBytes();
+    RawMessage inFlight;
+    try (RawMessage.Spool spool = RawMessage.spool(tmp.resolve("spool"))) {
+      spool.write(bytes, 0, bytes.length);
+      inFlight = spool.finish();
+    }
+    Path pipe;
+    try (Stream<Path> spooled = Files.list(tmp.resolve("spool"))) {
+      pipe = spooled.findFirst().orElseThrow();
+    }
+    Files.delete(pipe);
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+    CompletableFuture<SinkFolder.Appended> writing =
+        CompletableFuture.supplyAsync(() -> sent.append(ref("Sent"), inFlight, Set.of(), DATE));
+    awaitFileIn(dir.resolve("Sent").resolve("tmp"));
+
+    SinkFolder sentItems = sink.open("Sent"); // the merged folder's other partition starts meanwhile
+    try (var feed = Files.newOutputStream(pipe)) {
+      feed.write(bytes);
+    }
+    writing.get(30, TimeUnit.SECONDS);
+    sent.close();
+    sentItems.close();
+    sink.close();
+
+    assertThat(ArchiveLayout.filesByBase(dir.resolve("Sent")).values()).extracting(Files::readString)
+        .containsExactly(text("in flight"));
+    assertThat(ArchiveCheck.run(new ArchiveLayout(dir)).problems()).isEmpty();
+  }
+
+  private static void awaitFileIn(Path dir) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (Stream<Path> files = Files.list(dir)) {
+        if (files.findAny().isPresent()) {
+          return;
+        }
+      }
+      assertThat(System.nanoTime()).as("a file in " + dir).isLessThan(until);
+      Thread.sleep(5);
+    }
   }
 
   @Test
