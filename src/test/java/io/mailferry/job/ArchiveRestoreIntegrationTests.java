@@ -251,6 +251,38 @@ class ArchiveRestoreIntegrationTests {
         + "2000000000 has no letter (0 to 25): ignored");
   }
 
+  @Test
+  void keywords_of_a_crafted_dovecot_keywords_that_are_no_imap_atoms_are_dropped_each_with_a_warning_and_the_message_is_restored()
+      throws Exception {
+    TestArchive archive = twoFolders();
+    Path work = archive.dir().resolve("Work");
+    // A space, parentheses, system flags spelt as keywords, a CR inside a line, non-ASCII, 300 characters.
+    Files.writeString(work.resolve("dovecot-keywords"), "0 $Label1\n1 a b\n2 x)(\n3 \\Seen\n4 \\SEEN\n"
+        + "5 ev\ril\n6 grüße\n7 " + "k".repeat(300) + "\n");
+    Path file;
+    try (var files = Files.list(work.resolve("cur"))) {
+      file = files.findFirst().orElseThrow();
+    }
+    Files.move(file, file.resolveSibling(file.getFileName().toString().replace(":2,a", ":2,abcdefgh")));
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertHolds(snapshot(destination), expected(archive, false)); // Work's message: $Label1 only, not \Seen
+    String notAtom = " is not an IMAP keyword (an atom of at most 255 characters): ignored";
+    assertThat(run.out()).as(run.toString())
+        .contains("warning ×1: Work/dovecot-keywords: line 2: \"a b\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 3: \"x)(\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 4: \"\\Seen\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 5: \"\\SEEN\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 6: \"ev\\x0Dil\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 7: \"grüße\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 8: \"" + "k".repeat(64) + "…\"" + notAtom)
+        .doesNotContain("\r");
+    assertThat(run.out() + run.err()).doesNotContain("Exception");
+  }
+
   // ---- helpers
 
   private Mailferry.Result restore(Path archive, Account to, String... extra) {
