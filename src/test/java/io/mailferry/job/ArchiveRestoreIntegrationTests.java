@@ -283,6 +283,32 @@ class ArchiveRestoreIntegrationTests {
     assertThat(run.out() + run.err()).doesNotContain("Exception");
   }
 
+  @Test
+  void a_sparse_terabyte_file_in_cur_is_one_failure_or_with_max_message_size_a_skip_never_read_and_the_rest_is_restored()
+      throws Exception {
+    TestArchive archive = twoFolders();
+    Path huge = archive.dir().resolve("Work").resolve("cur").resolve("1700000003.M1U3.host,S=1099511627776:2,");
+    try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(1L << 40); // no block written: reading it all would take hours and fill the spool
+    }
+    Account destination = newAccount();
+
+    long started = System.nanoTime();
+    var run = restore(archive.dir(), destination);
+    var limited = restore(archive.dir(), destination, "--max-message-size", "1M");
+
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofMinutes(2));
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(limited.exitCode()).as(limited.toString()).isZero(); // as documented: a larger message is skipped
+    assertHolds(snapshot(destination), expected(archive, false));
+    assertThat(run.out()).as(run.toString()).contains("failed: Work/cur/1700000003.M1U3.host,S=1099511627776:2,: "
+        + "1099511627776 bytes, more than mailferry reads of one message (536870912 bytes; --max-message-size "
+        + "allows more): skipped");
+    assertThat(limited.out()).as(limited.toString())
+        .contains("skipped 1: larger than the destination accepts (APPENDLIMIT 1048576 bytes)");
+    assertThat(run.out() + run.err() + limited.out() + limited.err()).doesNotContain("Exception");
+  }
+
   // ---- helpers
 
   private Mailferry.Result restore(Path archive, Account to, String... extra) {

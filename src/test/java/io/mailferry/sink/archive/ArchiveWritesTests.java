@@ -168,7 +168,7 @@ class ArchiveWritesTests {
   /** Each message of the folder as restore reads it: its text and its flags and keywords. */
   private Map<String, Set<String>> readBack(Path dir, String folder) {
     Map<String, Set<String>> out = new HashMap<>();
-    ArchiveSource source = new ArchiveSource(new ArchiveLayout(dir), DateWindow.ALL, tmp.resolve("spool"));
+    ArchiveSource source = new ArchiveSource(new ArchiveLayout(dir), DateWindow.ALL, tmp.resolve("spool"), 0);
     FolderInfo info = source.listFolders().stream().filter(f -> f.path().toString().equals(folder)).findFirst()
         .orElseThrow();
     try (SourceFolder read = source.open(info)) {
