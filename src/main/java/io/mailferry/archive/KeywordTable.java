@@ -33,7 +33,8 @@ public final class KeywordTable {
   static final int MAX_BYTES = 64 * 1024;
 
   private final List<String> keywords = new ArrayList<>();
-  private final List<String> problems = new ArrayList<>();
+  /** Their "where" is given by {@link #problems(String)}. */
+  private final ProblemLines problems = new ProblemLines();
 
   private KeywordTable(Path file) {
     this.file = file;
@@ -53,23 +54,23 @@ public final class KeywordTable {
       }
       String not = ArchiveFiles.notRegular(attrs);
       if (not != null) {
-        table.problems.add(not + ", not a keyword table: ignored");
+        table.problems.add("", not + ", not a keyword table: ignored");
         return table;
       }
       byte[] bytes = ArchiveFiles.readUpTo(table.file, MAX_BYTES);
       if (bytes.length > MAX_BYTES) {
-        table.problems.add("longer than " + MAX_BYTES + " bytes: the rest is ignored");
+        table.problems.add("", "longer than " + MAX_BYTES + " bytes: the rest is ignored");
         bytes = java.util.Arrays.copyOf(bytes, MAX_BYTES);
       }
       String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         String problem = table.read(lines[i]);
         if (problem != null) {
-          table.problems.add("line " + (i + 1) + ": " + problem + ": ignored");
+          table.problems.add("", "line " + (i + 1) + ": " + problem + ": ignored");
         }
       }
     } catch (IOException e) {
-      table.problems.add("cannot be read (" + e.getMessage() + "): ignored");
+      table.problems.add("", "cannot be read (" + e.getMessage() + "): ignored");
     }
     return table;
   }
@@ -110,7 +111,7 @@ public final class KeywordTable {
 
   /** The lines of the file that were ignored (or why the whole file was), the file named {@code where}. */
   public List<ArchiveProblem> problems(String where) {
-    return problems.stream().map(p -> new ArchiveProblem(where, p, false)).toList();
+    return problems.list(where).stream().map(p -> new ArchiveProblem(where, p.reason(), false, p.count())).toList();
   }
 
   public synchronized String keywordFor(char letter) {

@@ -222,6 +222,23 @@ class ArchiveRestoreIntegrationTests {
   }
 
   @Test
+  void a_manifest_with_100000_lines_that_are_not_records_is_20_warnings_and_one_counting_the_rest() throws Exception {
+    TestArchive archive = twoFolders();
+    HostileArchive.appendBadManifestLines(archive.dir(), 100_000);
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertHolds(snapshot(destination), expected(archive, false));
+    assertThat(run.out().lines().filter(l -> l.contains("mailferry-manifest.jsonl"))).as(run.toString()).hasSize(21)
+        .contains("    warning ×1: mailferry-manifest.jsonl line 3: not a manifest record (one JSON object): ignored",
+            "    warning ×1: mailferry-manifest.jsonl: and 99980 more lines like these: ignored");
+    String report = Files.readString(tmp.resolve("state").resolve("reports").resolve("1.json"));
+    assertThat(report.split("mailferry-manifest.jsonl", -1)).hasSize(22); // 21 warnings, bounded in the report too
+  }
+
+  @Test
   void a_directory_named_50_percent_off_is_a_failure_and_the_other_folders_are_restored() throws Exception {
     TestArchive archive = twoFolders();
     HostileArchive.percentFolder(archive.dir());
