@@ -161,6 +161,26 @@ class HostileArchiveTests {
         "mailferry: 2 messages in 2 folders: 0 missing, 0 corrupt, 100000 unexpected.");
   }
 
+  @Test
+  void export_of_a_folder_holding_a_sparse_terabyte_file_names_it_writes_none_of_it_and_exits_1() throws Exception {
+    TestArchive archive = sample();
+    Path huge = archive.dir().resolve("cur").resolve("1700000003.M1U3.host,S=1099511627776:2,");
+    try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(1L << 40); // no block written: exported, it would fill the disk
+    }
+    Path mbox = tmp.resolve("inbox.mbox");
+
+    var run = Mailferry.run(Map.of(), "export", "--from", archive.dir().toString(), "--folder", "INBOX",
+        "--mbox", mbox.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(VerifyAndExportTests.readMboxrd(Files.readAllBytes(mbox))).singleElement()
+        .isEqualTo(archive.messages().get(0).raw());
+    assertThat(run.err().strip().lines()).as(run.toString()).containsExactly("mailferry: warning: "
+        + "cur/1700000003.M1U3.host,S=1099511627776:2,: 1099511627776 bytes, more than mailferry reads of one "
+        + "message (536870912 bytes): skipped");
+  }
+
   /** INBOX with one message, Work with one that has a keyword (so Work has a dovecot-keywords). */
   private TestArchive sample() {
     TestArchive archive = new TestArchive(tmp.resolve("archive"));
