@@ -57,7 +57,8 @@ public class MigrationRuntime implements AutoCloseable {
   private static MailSource source(MigrationSettings settings, Credentials credentials, Path spoolDir) {
     Endpoint from = settings.from();
     return switch (from.protocol()) {
-      case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
+      case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir,
+          settings.throttling().maxMessageSize());
       case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir,
           new SideThrottle("source", from, settings.throttling()), settings.throttling().maxMessageSize());
       case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
