@@ -61,7 +61,8 @@ public final class Schemes {
   }
 
   private static MailSource archiveSource(MigrationSettings s, Credentials credentials, Path spoolDir) {
-    return new ArchiveSource(new ArchiveLayout(s.from().directory()), s.dates(), spoolDir);
+    return new ArchiveSource(new ArchiveLayout(s.from().directory()), s.dates(), spoolDir,
+        s.throttling().maxMessageSize());
   }
 
   private static MailSink imapSink(MigrationSettings s, Credentials credentials) {

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * answer to the listing FETCH or to the FETCH of its body (a literal longer than announced, a
  * garbled line, or nothing at all). Enough IMAP for mailferry's IMAP source: LOGIN, CAPABILITY,
  * LIST, LSUB, STATUS, SELECT/EXAMINE (and a folder refusing them, see {@link #refuseSelect}), FETCH and UID FETCH, UID SEARCH UID. It records every
- * command it was sent.
+ * command it was sent. Its answers to LIST, LSUB and NAMESPACE may be replaced by raw bytes (see
+ * {@link #folderAnswers}), for folder listings no real server sends.
  */
 public final class ScriptedImapSource implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class ScriptedImapSource implements AutoCloseable {
     String size;
     byte[] listing;
     byte[] body;
+    byte[] uidOnly;
 
     Message(long uid, byte[] raw, String flags, String internalDate) {
       this.uid = uid;
@@ -59,6 +61,12 @@ public final class ScriptedImapSource implements AutoCloseable {
       return this;
     }
 
+    /** The bytes sent instead of this message's answer to a FETCH of its UID alone (Angus's getMessageByUID). */
+    public Message uidOnly(String bytes) {
+      this.uidOnly = bytes.getBytes(StandardCharsets.ISO_8859_1);
+      return this;
+    }
+
     /** The bytes sent instead of this message's answer to a FETCH of its body. */
     public Message body(String bytes) {
       this.body = bytes.getBytes(StandardCharsets.ISO_8859_1);
@@ -76,12 +84,14 @@ public final class ScriptedImapSource implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<Long, Message> byUid = new ConcurrentHashMap<>();
   private final Map<String, String> refusedSelect = new ConcurrentHashMap<>();
+  /** When set, the words after "NO" in the answer to every LOGIN. */
+  private volatile String loginRefusal;
+  /** Raw untagged answers to LIST, LSUB, NAMESPACE (null: the well-formed one), set together. */
+  private volatile byte[][] folderAnswers;
 
   public ScriptedImapSource() throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "scripted-imap-source");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "scripted-imap-source", this::serve);
   }
 
   public int port() {
@@ -117,6 +127,34 @@ public final class ScriptedImapSource implements AutoCloseable {
     return this;
   }
 
+  /** Answers every LOGIN with {@code NO words} (sent as they are: control characters too). */
+  public ScriptedImapSource refuseLogin(String words) {
+    loginRefusal = words;
+    return this;
+  }
+
+  /**
+   * From the next connection on, answers every LIST (the separator query {@code LIST "" ""}
+   * too), every LSUB and every NAMESPACE with these bytes as sent, then the tagged OK on a line
+   * of its own; a non-null {@code namespace} also announces the NAMESPACE capability. Null for
+   * {@code list} and {@code lsub} restores the well-formed answers.
+   */
+  public ScriptedImapSource folderAnswers(String list, String lsub, String namespace) {
+    folderAnswers = list == null && lsub == null ? null : new byte[][] {bytes(list), bytes(lsub), bytes(namespace)};
+    return this;
+  }
+
+  private static byte[] bytes(String s) {
+    return s == null ? null : s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Sends a raw answer, then the tagged OK alone on its line (a raw answer need not end its own). */
+  private static void raw(OutputStream out, byte[] answer, String tag) throws IOException {
+    out.write(answer);
+    out.write(("\r\n" + tag + " OK done\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
   /** The LIST or LSUB lines for the folders matching the command's pattern ('*' and '%'), then the tagged OK. */
   private String[] listing(String verb, String command, String tag) {
     String pattern = ScriptedImapDestination.unquote(command.substring(command.lastIndexOf(' ') + 1));
@@ -144,23 +182,12 @@ public final class ScriptedImapSource implements AutoCloseable {
         ? args.substring(0, args.indexOf('"', 1) + 1) : args.split(" ", 2)[0]);
   }
 
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "scripted-imap-source-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
-  }
-
   private void serve(Socket socket) {
     try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
-      send(out, "* OK [CAPABILITY IMAP4rev1] scripted source ready");
+      byte[][] scripted = folderAnswers;
+      String capabilities = scripted != null && scripted[2] != null ? "IMAP4rev1 NAMESPACE" : "IMAP4rev1";
+      send(out, "* OK [CAPABILITY " + capabilities + "] scripted source ready");
       String line;
       while ((line = readLine(in)) != null) {
         int space = line.indexOf(' ');
@@ -173,10 +200,20 @@ public final class ScriptedImapSource implements AutoCloseable {
         String upper = command.toUpperCase(Locale.ROOT);
         String verb = upper.split(" ", 2)[0];
         switch (verb) {
-          case "CAPABILITY" -> send(out, "* CAPABILITY IMAP4rev1", tag + " OK done");
-          case "LIST" -> send(out, command.endsWith("\"\"") ? new String[] {"* LIST (\\Noselect) \"/\" \"\"", tag + " OK done"}
+          case "CAPABILITY" -> send(out, "* CAPABILITY " + capabilities, tag + " OK done");
+          case "LIST", "LSUB", "NAMESPACE" -> {
+            byte[] answer = scripted == null ? null : scripted[List.of("LIST", "LSUB", "NAMESPACE").indexOf(verb)];
+            if (answer != null) {
+              raw(out, answer, tag);
+            } else if (verb.equals("NAMESPACE")) {
+              send(out, tag + " BAD not scripted");
+            } else if (verb.equals("LSUB")) {
+              send(out, listing("LSUB", command, tag));
+            } else {
+              send(out, command.endsWith("\"\"") ? new String[] {"* LIST (\\Noselect) \"/\" \"\"", tag + " OK done"}
               : listing("LIST", command, tag));
-          case "LSUB" -> send(out, listing("LSUB", command, tag));
+            }
+          }
           case "STATUS" -> send(out, refusedSelect.containsKey(mailbox(command))
               ? "* STATUS " + mailbox(command) + " (MESSAGES 1 UIDNEXT 2 UIDVALIDITY " + UIDVALIDITY + ")"
               : "* STATUS INBOX (MESSAGES " + messages.size() + " UIDNEXT " + uidNext()
@@ -204,6 +241,7 @@ public final class ScriptedImapSource implements AutoCloseable {
             send(out, "* BYE bye", tag + " OK done");
             return;
           }
+          case "LOGIN" -> send(out, loginRefusal == null ? tag + " OK done" : tag + " NO " + loginRefusal);
           default -> send(out, tag + " OK done");
         }
       }
@@ -253,6 +291,8 @@ public final class ScriptedImapSource implements AutoCloseable {
       } else if (fields.find()) {
         literal(out, "* " + number + " FETCH (UID " + msg.uid + " BODY[HEADER.FIELDS (" + fields.group(1) + ")] ",
             headerFields(msg.raw, fields.group(1)));
+      } else if (msg.uidOnly != null && items.strip().equals("UID")) {
+        out.write(msg.uidOnly);
       } else {
         StringBuilder line = new StringBuilder("* " + number + " FETCH (UID " + msg.uid);
         if (items.contains("FLAGS")) {
