@@ -192,6 +192,25 @@ class HostileListingIntegrationTests {
   }
 
   @Test
+  void a_large_message_whose_uid_fetch_the_server_ignores_fails_and_is_not_called_expunged() throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      source.add(message("kept", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE);
+      // Above the in-memory limit: fetched alone, in pieces, after Angus's UID FETCH 2 (UID), which is ignored.
+      byte[] large = (new String(message("large", "Tue, 4 Mar 2025 08:00:00 +0000", null), StandardCharsets.US_ASCII)
+          + "x".repeat(78).concat("\r\n").repeat(70_000)).getBytes(StandardCharsets.US_ASCII);
+      source.add(large, "", DATE).uidOnly("");
+      Account destination = destination();
+
+      var run = Mailferry.migrate(source.account(), destination, state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(dates(destination)).containsOnlyKeys("<kept@example.org>");
+      assertThat(run.out()).contains("failed UID 2").contains("still lists it but did not answer a FETCH of it")
+          .doesNotContain("expunged");
+    }
+  }
+
+  @Test
   void a_servers_words_with_terminal_escapes_are_printed_escaped_in_the_one_sentence() throws Exception {
     try (var source = new ScriptedImapSource()) {
       // An ESC sequence that would retitle the terminal, and one that clears it.
