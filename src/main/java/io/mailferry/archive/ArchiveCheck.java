@@ -31,20 +31,25 @@ public final class ArchiveCheck {
    * folder/base, and for an unexpected entry the reason it was skipped. Names others chose are
    * printed escaped.
    */
-  public record Problem(Kind kind, String where) {
+  public record Problem(Kind kind, String where, long count) {
+    public Problem(Kind kind, String where) {
+      this(kind, where, 1);
+    }
+
     @Override
     public String toString() {
       return kind.name().toLowerCase() + ": " + Printable.escape(where);
     }
 
     static Problem unexpected(ArchiveProblem p) {
-      return new Problem(Kind.UNEXPECTED, p.where() + ": " + p.reason());
+      return new Problem(Kind.UNEXPECTED, p.where() + ": " + p.reason(), p.count());
     }
   }
 
   public record Result(int messages, int folders, List<Problem> problems) {
+    /** How many of that kind, each line a problem stands for counted (see {@link ProblemLines}). */
     public long count(Kind kind) {
-      return problems.stream().filter(p -> p.kind() == kind).count();
+      return problems.stream().filter(p -> p.kind() == kind).mapToLong(Problem::count).sum();
     }
   }
 

@@ -16,6 +16,14 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class ArchiveFiles {
 
+  /**
+   * The largest file read as a message when --max-message-size does not say (export has no such
+   * option): as for an IMAP message whose size the server did not say. An archive may come from
+   * someone else, and a sparse file claims any size on no disk: read, one of a terabyte would
+   * fill the spool or the mbox.
+   */
+  public static final long LARGEST_MESSAGE = 512L << 20;
+
   private ArchiveFiles() {}
 
   /** The attributes of the path itself (a link is not followed); null when nothing is there. */

@@ -12,8 +12,13 @@ import io.mailferry.mail.Printable;
  * @param reason why it is skipped, in mailferry's words
  * @param mailSkipped true when mail may be left out (a message file or a folder not read); false
  *     when only metadata is (a manifest line, a keyword): the messages are read all the same
+ * @param count how many lines or files the one problem stands for (see {@link ProblemLines})
  */
-public record ArchiveProblem(String where, String reason, boolean mailSkipped) {
+public record ArchiveProblem(String where, String reason, boolean mailSkipped, long count) {
+
+  public ArchiveProblem(String where, String reason, boolean mailSkipped) {
+    this(where, reason, mailSkipped, 1);
+  }
 
   @Override
   public String toString() {

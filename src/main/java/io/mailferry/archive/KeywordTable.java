@@ -1,5 +1,7 @@
 package io.mailferry.archive;
 
+import io.mailferry.mail.MessageFlags;
+import io.mailferry.mail.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +20,21 @@ import java.util.List;
 public final class KeywordTable {
 
   public static final int MAX = 26;
+  /**
+   * The longest keyword the table holds. IMAP sets no limit, but the keyword goes into an APPEND
+   * on restore: one of a crafted archive's kilobytes would be sent as it is.
+   */
+  public static final int MAX_KEYWORD_LENGTH = 255;
+  /** How much of a keyword that is not one a warning names. */
+  private static final int NAMED = 64;
 
   private final Path file;
   /** A table of 26 keywords is far smaller; a larger file is not read into memory. */
   static final int MAX_BYTES = 64 * 1024;
 
   private final List<String> keywords = new ArrayList<>();
-  private final List<String> problems = new ArrayList<>();
+  /** Their "where" is given by {@link #problems(String)}. */
+  private final ProblemLines problems = new ProblemLines();
 
   private KeywordTable(Path file) {
     this.file = file;
@@ -44,23 +54,23 @@ public final class KeywordTable {
       }
       String not = ArchiveFiles.notRegular(attrs);
       if (not != null) {
-        table.problems.add(not + ", not a keyword table: ignored");
+        table.problems.add("", not + ", not a keyword table: ignored");
         return table;
       }
       byte[] bytes = ArchiveFiles.readUpTo(table.file, MAX_BYTES);
       if (bytes.length > MAX_BYTES) {
-        table.problems.add("longer than " + MAX_BYTES + " bytes: the rest is ignored");
+        table.problems.add("", "longer than " + MAX_BYTES + " bytes: the rest is ignored");
         bytes = java.util.Arrays.copyOf(bytes, MAX_BYTES);
       }
       String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         String problem = table.read(lines[i]);
         if (problem != null) {
-          table.problems.add("line " + (i + 1) + ": " + problem + ": ignored");
+          table.problems.add("", "line " + (i + 1) + ": " + problem + ": ignored");
         }
       }
     } catch (IOException e) {
-      table.problems.add("cannot be read (" + e.getMessage() + "): ignored");
+      table.problems.add("", "cannot be read (" + e.getMessage() + "): ignored");
     }
     return table;
   }
@@ -77,6 +87,11 @@ public final class KeywordTable {
     if (parts[0].length() > 9 || Integer.parseInt(parts[0]) >= MAX) {
       return "keyword number " + parts[0] + " has no letter (0 to " + (MAX - 1) + ")";
     }
+    if (!holds(parts[1])) {
+      String named = parts[1].length() > NAMED ? parts[1].substring(0, NAMED) + "…" : parts[1];
+      return "\"" + Printable.escape(named) + "\" is not an IMAP keyword (an atom of at most " + MAX_KEYWORD_LENGTH
+          + " characters)";
+    }
     int n = Integer.parseInt(parts[0]);
     while (keywords.size() <= n) {
       keywords.add(null);
@@ -85,9 +100,18 @@ public final class KeywordTable {
     return null;
   }
 
+  /**
+   * Whether the keyword may be in the table: an IMAP atom (a "\Seen" here is no system flag,
+   * "a b" no two keywords), not over-long. An archive may come from someone else, and what the
+   * table says goes into the APPEND of a restore.
+   */
+  private static boolean holds(String keyword) {
+    return keyword.length() <= MAX_KEYWORD_LENGTH && MessageFlags.isValidKeyword(keyword);
+  }
+
   /** The lines of the file that were ignored (or why the whole file was), the file named {@code where}. */
   public List<ArchiveProblem> problems(String where) {
-    return problems.stream().map(p -> new ArchiveProblem(where, p, false)).toList();
+    return problems.list(where).stream().map(p -> new ArchiveProblem(where, p.reason(), false, p.count())).toList();
   }
 
   public synchronized String keywordFor(char letter) {
@@ -95,11 +119,14 @@ public final class KeywordTable {
     return n >= 0 && n < keywords.size() ? keywords.get(n) : null;
   }
 
-  /** The keyword's letter, adding it to the table (and the file) if new; null when the table is full. */
+  /**
+   * The keyword's letter, adding it to the table (and the file) if new; null when the table is
+   * full, or cannot hold the keyword (a reader would ignore its line).
+   */
   public synchronized Character letterFor(String keyword) {
     int n = keywords.indexOf(keyword);
     if (n < 0) {
-      if (keywords.size() >= MAX) {
+      if (keywords.size() >= MAX || !holds(keyword)) {
         return null;
       }
       keywords.add(keyword);

@@ -64,7 +64,10 @@ public final class Manifest implements AutoCloseable {
     return load(file).records();
   }
 
-  /** The records of a manifest, and its lines that were ignored (each a problem naming the line). */
+  /**
+   * The records of a manifest, and its lines that were ignored: the first each a problem naming
+   * the line, the rest counted in one (see {@link ProblemLines}).
+   */
   public record Loaded(Map<String, ManifestRecord> records, List<ArchiveProblem> problems) {}
 
   /**
@@ -76,17 +79,17 @@ public final class Manifest implements AutoCloseable {
    */
   public static Loaded load(Path file) {
     Map<String, ManifestRecord> records = new LinkedHashMap<>();
-    List<ArchiveProblem> problems = new ArrayList<>();
+    ProblemLines problems = new ProblemLines();
     String name = file.getFileName().toString();
     try {
       BasicFileAttributes attrs = ArchiveFiles.attributes(file);
       if (attrs == null) {
-        return new Loaded(records, problems);
+        return new Loaded(records, problems.list(name));
       }
       String not = ArchiveFiles.notRegular(attrs);
       if (not != null) {
-        problems.add(new ArchiveProblem(name, not + ", not the manifest: ignored", false));
-        return new Loaded(records, problems);
+        problems.add(name, not + ", not the manifest: ignored");
+        return new Loaded(records, problems.list(name));
       }
       try (InputStream in = new BufferedInputStream(ArchiveFiles.open(file), 64 * 1024)) {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -110,14 +113,14 @@ public final class Manifest implements AutoCloseable {
           }
           String problem = tooLong ? "longer than " + MAX_LINE + " bytes" : parse(line.toByteArray(), records);
           if (problem != null && (more || tooLong)) {
-            problems.add(new ArchiveProblem(name + " line " + number, problem + ": ignored", false));
+            problems.add(name + " line " + number, problem + ": ignored");
           }
         }
       }
     } catch (IOException e) {
-      problems.add(new ArchiveProblem(name, "cannot be read (" + e.getMessage() + "): ignored", false));
+      problems.add(name, "cannot be read (" + e.getMessage() + "): ignored");
     }
-    return new Loaded(records, problems);
+    return new Loaded(records, problems.list(name));
   }
 
   /** Adds the line's record; null when it is one, else what is wrong with it. */

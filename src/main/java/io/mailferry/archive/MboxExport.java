@@ -5,6 +5,7 @@ import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.Printable;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -75,7 +77,14 @@ public final class MboxExport {
           InputStream in;
           Instant date;
           try {
-            in = new BufferedInputStream(ArchiveFiles.open(e.getValue()), 64 * 1024);
+            BasicFileAttributes attrs = ArchiveFiles.attributes(e.getValue());
+            if (attrs != null && attrs.size() > ArchiveFiles.LARGEST_MESSAGE) {
+              problems.add(new ArchiveProblem(layout.relative(e.getValue()), attrs.size() + " bytes, more than "
+                  + "mailferry reads of one message (" + ArchiveFiles.LARGEST_MESSAGE + " bytes): skipped", true));
+              continue;
+            }
+            in = atMost(new BufferedInputStream(ArchiveFiles.open(e.getValue()), 64 * 1024),
+                ArchiveFiles.LARGEST_MESSAGE, layout.relative(e.getValue()));
             ManifestRecord r = records.get(folder + "\u0000" + e.getKey());
             date = r != null && r.internalDate() != null ? r.internalDate()
                 : Files.getLastModifiedTime(e.getValue(), LinkOption.NOFOLLOW_LINKS).toInstant();
@@ -103,6 +112,37 @@ public final class MboxExport {
       throw new MailferryException.BadConfiguration("Cannot write " + target + ": " + e.getMessage() + ".", e);
     }
     return new Exported(written, problems);
+  }
+
+  /**
+   * The file's bytes, failing the export past {@code limit}: the file grew since its size was
+   * read (someone is writing it), and no byte beyond the bound is read.
+   */
+  private static InputStream atMost(InputStream in, long limit, String name) {
+    return new FilterInputStream(in) {
+      private long left = limit;
+
+      @Override
+      public int read() throws IOException {
+        int c = super.read();
+        count(c < 0 ? 0 : 1);
+        return c;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, (int) Math.min(len, left + 1));
+        count(Math.max(n, 0));
+        return n;
+      }
+
+      private void count(int n) throws IOException {
+        left -= n;
+        if (left < 0) {
+          throw new IOException(Printable.escape(name) + " grew past " + limit + " bytes while it was exported");
+        }
+      }
+    };
   }
 
   private static final byte[] FROM = {'F', 'r', 'o', 'm', ' '};

@@ -1,6 +1,7 @@
 package io.mailferry.cli;
 
 import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.Printable;
 import java.io.PrintStream;
 import picocli.CommandLine;
 
@@ -22,7 +23,7 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     }
     // Not under io.mailferry: that logger also writes to the console, and this has a stack trace.
     org.slf4j.LoggerFactory.getLogger("mailferry.failures").error("unexpected failure", e);
-    err.println("mailferry: unexpected error: " + e + " (details in the log file of the state directory)");
+    err.println("mailferry: unexpected error: " + Printable.escape(String.valueOf(e)) + " (details in the log file of the state directory)");
     return ExitCodes.SOFTWARE;
   }
 

@@ -5,6 +5,7 @@ import io.mailferry.jobfile.SecretRef;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.Secret;
+import io.mailferry.scheme.Schemes;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -26,12 +27,12 @@ final class JobSecrets {
     Endpoint to = account.settings().to();
     SecretArgs options = account.command().secrets;
     synchronized (RESOLVING) {
-      if (!from.isArchive()) {
+      if (Schemes.of(from).needsSecret()) {
         credentials.put(from.account(), resolve(new Side("source", "MAILFERRY_FROM_PASSWORD",
             account.settings().fromConnection().xoauth2()), account.spec().fromSecret(), options.fromPasswordFile,
             options.fromPasswordCommand, account, env, from));
       }
-      if (!to.isArchive()) {
+      if (Schemes.of(to).needsSecret()) {
         credentials.put(to.account(), resolve(new Side("destination", "MAILFERRY_TO_PASSWORD",
             account.settings().toConnection().xoauth2()), account.spec().toSecret(), options.toPasswordFile,
             options.toPasswordCommand, account, env, to));

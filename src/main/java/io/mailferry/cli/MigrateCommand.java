@@ -9,6 +9,7 @@ import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.scheme.Schemes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ class MigrateCommand implements Callable<Integer> {
     return switch (workers) {
       case "local" -> false;
       case "remote" -> {
-        if (settings.from().isArchive() || settings.to().isArchive()) {
+        if (!Schemes.of(settings.from()).hasHost() || !Schemes.of(settings.to()).hasHost()) {
           throw new MailferryException.BadUsage("--workers remote copies between servers; a local archive is "
               + "read and written by one machine: leave --workers out.");
         }

@@ -6,7 +6,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,12 +34,14 @@ record PasswordCommand(String command, Duration timeout, Set<String> hiddenVaria
   /** A password or token is short; more than this is a command that prints something else (or never stops). */
   static final int MAX_OUTPUT = 64 * 1024;
 
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   /** @throws MailferryException.BadConfiguration (exit 78) with one sentence on each failure */
   String run(String side, Map<String, String> env) {
     String what = "The " + side + " password command";
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
+      ProcessBuilder builder = new ProcessBuilder(commandLine())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectError(ProcessBuilder.Redirect.DISCARD);
       builder.environment().clear();
@@ -55,13 +60,19 @@ record PasswordCommand(String command, Duration timeout, Set<String> hiddenVaria
             reader.setDaemon(true);
             reader.start();
           });
-      byte[] bytes = output.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (bytes == null) {
-        throw new MailferryException.BadConfiguration(what + " printed more than " + MAX_OUTPUT / 1024
-            + " KiB; it should print the secret on its first line.");
+      // Whichever comes first: output without end, or the command's exit.
+      CompletableFuture.anyOf(output, process.onExit()).get(remaining(deadline), TimeUnit.NANOSECONDS);
+      if (output.isDone() && output.get() == null) {
+        throw tooMuch(what);
       }
-      if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
         throw timedOut(what);
+      }
+      // A child it left running (`sleep 300 &`) holds the output open: stop it, and the output ends.
+      stopSession(process);
+      byte[] bytes = output.get(remaining(deadline), TimeUnit.NANOSECONDS);
+      if (bytes == null) {
+        throw tooMuch(what);
       }
       if (process.exitValue() != 0) {
         throw new MailferryException.BadConfiguration(what + " failed with exit code " + process.exitValue() + ".");
@@ -84,6 +95,25 @@ record PasswordCommand(String command, Duration timeout, Set<String> hiddenVaria
     }
   }
 
+  private static long remaining(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
+  }
+
+  private static MailferryException tooMuch(String what) {
+    return new MailferryException.BadConfiguration(what + " printed more than " + MAX_OUTPUT / 1024
+        + " KiB; it should print the secret on its first line.");
+  }
+
+  /**
+   * In a session of its own where setsid is there (util-linux, on every Debian): whatever it
+   * leaves running can then be found and stopped, even once the shell is gone.
+   */
+  private List<String> commandLine() {
+    return Files.isExecutable(SETSID)
+        ? List.of(SETSID.toString(), "--wait", "/bin/sh", "-c", command)
+        : List.of("/bin/sh", "-c", command);
+  }
+
   private MailferryException timedOut(String what) {
     return new MailferryException.BadConfiguration(what + " gave no answer in " + timeout.toSeconds()
         + " s (see --password-command-timeout).");
@@ -104,6 +134,29 @@ record PasswordCommand(String command, Duration timeout, Set<String> hiddenVaria
     String upper = name.toUpperCase(Locale.ROOT);
     return upper.startsWith("MAILFERRY_") && (upper.contains("PASS") || upper.contains("SECRET")
         || upper.contains("TOKEN") || upper.contains("KEY") || upper.contains("CREDENTIAL"));
+  }
+
+  /**
+   * Stops every process of the session the command was started in: setsid makes that session's
+   * id the command's own process id (it is not a group leader, so setsid does not fork). A child
+   * left behind is no longer the shell's descendant, but it stays in the session.
+   */
+  private static void stopSession(Process process) {
+    long session = process.pid();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != session && sessionOf(p.pid()) == session)
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** The session id in /proc/PID/stat (-1 where it cannot be read): the sixth field, after "(comm)". */
+  static long sessionOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[3]); // state, ppid, pgrp, session
+    } catch (IOException | RuntimeException e) {
+      return -1; // gone, or not Linux
+    }
   }
 
   /** The output, or null once it passes MAX_OUTPUT (reading stops there: `yes` never ends). */
@@ -136,6 +189,7 @@ record PasswordCommand(String command, Duration timeout, Set<String> hiddenVaria
    */
   private static void kill(Process process) {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
+    stopSession(process);
     process.destroyForcibly();
     try {
       process.getInputStream().close();

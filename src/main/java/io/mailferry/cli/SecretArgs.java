@@ -4,6 +4,7 @@ import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.scheme.Schemes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,13 +27,13 @@ final class SecretArgs {
   void addTo(Credentials credentials, MigrationSettings settings, Map<String, String> env) {
     Endpoint from = settings.from();
     Endpoint to = settings.to();
-    // A local archive needs no secret.
-    if (!from.isArchive()) {
+    // A local archive needs no secret: its scheme says so.
+    if (Schemes.of(from).needsSecret()) {
       credentials.put(from.account(), SecretOptions.resolve("source", "MAILFERRY_FROM_PASSWORD",
           fromPasswordFile, command(fromPasswordCommand, Set.of()), settings.fromConnection().xoauth2(), env,
           from.toString()));
     }
-    if (!to.isArchive()) {
+    if (Schemes.of(to).needsSecret()) {
       credentials.put(to.account(), SecretOptions.resolve("destination", "MAILFERRY_TO_PASSWORD",
           toPasswordFile, command(toPasswordCommand, Set.of()), settings.toConnection().xoauth2(), env,
           to.toString()));

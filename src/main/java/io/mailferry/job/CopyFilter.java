@@ -26,7 +26,7 @@ class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
       return null;
     }
     if (session.knownUids().contains(ref.uid())) {
-      if (session.runtime().settings().to().isArchive()) {
+      if (session.runtime().sink().followsFlagChanges()) {
         session.destination().refreshFlags(ref, ref.flags()); // a nightly backup follows flag changes
       }
       session.drop(ref, null);

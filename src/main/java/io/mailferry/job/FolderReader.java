@@ -44,10 +44,11 @@ class FolderReader implements ItemStreamReader<MessageRef> {
       return;
     }
     reconnect.invoke(() -> {
+      FolderTally before = session.tally().copy(); // a listing that broke halfway counts nothing
       try {
         list(context);
       } catch (RuntimeException e) {
-        session.reset(session.tally()); // a broken connection is not reused by the next try
+        session.reset(before); // and a broken connection is not reused by the next try
         String refusal = ServerRefusal.words(e);
         if (refusal == null) {
           throw e;
@@ -116,8 +117,13 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     Set<Long> uids = new HashSet<>();
     all.forEach(ref -> uids.add(ref.uid()));
     session.promise(new FolderPromise(atListing, uids, unlisted, lastUid == 0), uidValidity);
-    if (lastUid == 0 && session.runtime().settings().to().isArchive()) {
-      session.sweepArchive(all);
+    if (lastUid == 0 && session.runtime().sink().followsRemovals()) {
+      if (unlisted == 0 && all.size() >= notes.held()) {
+        session.sweep(all);
+      } else {
+        // What the listing missed is not gone: marking or removing it would lose it (issue 16.4).
+        tally.warn("the listing was incomplete, so no archived message was marked or removed as gone from the source");
+      }
     }
     session.noteSourceRefs(all);
     refs = all.iterator();

@@ -301,10 +301,10 @@ class FolderSession implements ItemStream, StepExecutionListener {
   }
 
   /**
-   * After a complete listing, an archive marks what is gone from the source (or removes it,
-   * with --mirror): a backup never loses mail unless asked to.
+   * After a complete listing, a destination that follows removals (an archive) marks what is gone
+   * from the source (or removes it, with --mirror): a backup never loses mail unless asked to.
    */
-  void sweepArchive(List<MessageRef> all) {
+  void sweep(List<MessageRef> all) {
     boolean mirror = runtime.settings().mirror();
     // Only this source folder's records: another may share the archive folder (merged, issue 16.1).
     int n = destination().sweep(plan.sourceLabel(), all, mirror);

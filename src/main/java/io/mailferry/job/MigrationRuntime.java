@@ -1,24 +1,16 @@
 package io.mailferry.job;
 
-import io.mailferry.archive.ArchiveLayout;
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.ledger.Ledger;
-import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderStatus;
-import io.mailferry.mail.ImapConnector;
-import io.mailferry.mail.ImapStores;
 import io.mailferry.sink.MailSink;
-import io.mailferry.sink.archive.ArchiveSink;
-import io.mailferry.sink.imap.ImapSink;
 import io.mailferry.source.MailSource;
-import io.mailferry.source.archive.ArchiveSource;
-import io.mailferry.source.imap.ImapSource;
-import io.mailferry.source.pop3.Pop3Source;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.scheme.Scheme;
+import io.mailferry.scheme.Schemes;
 import io.mailferry.throttle.MessagePace;
-import io.mailferry.throttle.SideThrottle;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -45,25 +37,11 @@ public class MigrationRuntime implements AutoCloseable {
   public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
     this.settings = settings;
     this.ledger = ledger;
-    this.pace = new MessagePace(settings);
-    this.source = source(settings, credentials, spoolDir);
-    this.sink = settings.to().isArchive()
-        ? new ArchiveSink(settings.to().directory())
-        : new ImapSink(new ImapStores(new ImapConnector("destination", settings.to(),
-            credentials.get(settings.to().account()), settings.toConnection(),
-            new SideThrottle("destination", settings.to(), settings.throttling())), settings.maxConnections()));
-  }
-
-  private static MailSource source(MigrationSettings settings, Credentials credentials, Path spoolDir) {
-    Endpoint from = settings.from();
-    return switch (from.protocol()) {
-      case ARCHIVE -> new ArchiveSource(new ArchiveLayout(from.directory()), settings.dates(), spoolDir);
-      case POP3 -> new Pop3Source(from, credentials.get(from.account()), settings.fromConnection(), spoolDir,
-          new SideThrottle("source", from, settings.throttling()), settings.throttling().maxMessageSize());
-      case IMAP -> new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
-          settings.fromConnection(), new SideThrottle("source", from, settings.throttling())),
-          settings.maxConnections()), spoolDir, settings.throttling().maxMessageSize());
-    };
+    Scheme from = Schemes.of(settings.from());
+    Scheme to = Schemes.of(settings.to());
+    this.pace = new MessagePace(settings, from.throttledHost(settings.from()), to.throttledHost(settings.to()));
+    this.source = from.openSource(settings, credentials, spoolDir);
+    this.sink = to.openSink(settings, credentials);
   }
 
   /** Waits for this message's turn under --max-messages-per-second (per account and per host). */

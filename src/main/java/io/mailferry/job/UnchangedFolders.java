@@ -7,8 +7,8 @@ import io.mailferry.mail.MailferryException;
 /**
  * The quick re-run: a source folder whose STATUS is what it was when a run last copied all of it
  * holds the same messages, all in the ledger, so it needs no listing (a nightly run over an
- * unchanged mailbox asks one STATUS per folder). An archive also follows flag changes, so there
- * HIGHESTMODSEQ must match too, and without CONDSTORE the folder is always listed.
+ * unchanged mailbox asks one STATUS per folder). A destination that follows flag changes (an
+ * archive) needs HIGHESTMODSEQ to match too, and without CONDSTORE the folder is always listed.
  */
 final class UnchangedFolders {
 
@@ -39,7 +39,7 @@ final class UnchangedFolders {
     }
     Ledger.CompleteFolder then = runtime.ledger().completeFolder(runtime.sourceAccount(), runtime.destAccount(),
         plan.ledgerKey());
-    return then != null && same(now, then.status(), runtime.settings().to().isArchive()) ? then : null;
+    return then != null && same(now, then.status(), runtime.sink().followsFlagChanges()) ? then : null;
   }
 
   static boolean same(FolderStatus now, FolderStatus then, boolean flagsMatter) {

@@ -36,7 +36,13 @@ public final class ImapFlags {
         case MessageFlags.FLAGGED -> out.add(Flags.Flag.FLAGGED);
         case MessageFlags.DELETED -> out.add(Flags.Flag.DELETED);
         case MessageFlags.DRAFT -> out.add(Flags.Flag.DRAFT);
-        default -> out.add(flag);
+        default -> {
+          // Never sent as it is: a space or parenthesis would make it two flags or end the list.
+          // The sink's flag filter drops such a keyword with a warning before it gets here.
+          if (MessageFlags.isValidKeyword(flag)) {
+            out.add(flag);
+          }
+        }
       }
     }
     return out;

@@ -21,6 +21,20 @@ public record ImapNamespace(char separator, String prefix, List<FolderInfo> fold
       Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash");
 
   public static ImapNamespace read(IMAPStore store) throws MessagingException {
+    try {
+      return readFolders(store);
+    } catch (MailferryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Angus reads a LIST answer whole and fails with its own runtime errors on a malformed one
+      // (an attribute list without its ")": ArrayIndexOutOfBoundsException). A partial list would
+      // leave folders out in silence, and the same server answers the same next time: 76.
+      throw new MessagingException("unreadable folder listing",
+          new ResponseGuard.Breach("its answer to LIST could not be read"));
+    }
+  }
+
+  private static ImapNamespace readFolders(IMAPStore store) throws MessagingException {
     IMAPFolder top = (IMAPFolder) store.getDefaultFolder();
     String prefix = "";
     char separator = '\0';

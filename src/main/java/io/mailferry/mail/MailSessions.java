@@ -52,6 +52,11 @@ public final class MailSessions {
     SSLSocketFactory sockets = TrustedCertificates.socketFactory(settings.trustCert());
     props.put(p + "ssl.socketFactory", NoDelaySockets.tls(sockets, onWire, settings.ioTimeout()));
     props.put(p + "socketFactory", NoDelaySockets.plain(onWire, settings.ioTimeout()));
+    // Angus otherwise tries again with the JDK's default sockets when ours fail: without the
+    // --trust-cert certificate (a wrong host name was then reported as "not trusted"), the meter
+    // and the time limits.
+    props.setProperty(p + "socketFactory.fallback", "false");
+    props.setProperty(p + "ssl.socketFactory.fallback", "false");
     if (settings.xoauth2()) {
       props.setProperty(p + "auth.mechanisms", "XOAUTH2");
       props.setProperty(p + "auth.login.disable", "true");

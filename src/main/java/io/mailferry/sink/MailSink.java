@@ -53,6 +53,25 @@ public interface MailSink extends AutoCloseable {
 
   int peakConnections();
 
+  /**
+   * Whether a re-run brings the flags of messages it copied earlier up to date
+   * ({@link SinkFolder#refreshFlags}): a nightly backup follows the source's flag changes. Then a
+   * source folder counts as unchanged only when its HIGHESTMODSEQ is too. Asked before any folder
+   * is opened, so a re-run that finds nothing to do opens none.
+   */
+  default boolean followsFlagChanges() {
+    return false;
+  }
+
+  /**
+   * Whether, after a complete listing of a source folder, the destination marks what is gone from
+   * the source, or with --mirror removes it ({@link SinkFolder#sweep}). An IMAP destination never
+   * loses mail this way. Asked before the destination folder is opened.
+   */
+  default boolean followsRemovals() {
+    return false;
+  }
+
   @Override
   void close();
 

@@ -78,14 +78,17 @@ public interface SinkFolder extends AutoCloseable {
   }
 
   /**
-   * A message the ledger says is already here: an archive brings its flags up to date (a
-   * rename); an IMAP destination is left as it is.
+   * A message the ledger says is already here: brings its flags up to date (an archive renames
+   * its file). Called only when the sink {@link MailSink#followsFlagChanges follows flag changes}.
    */
-  default void refreshFlags(MessageRef source, Set<String> flags) {}
+  default void refreshFlags(MessageRef source, Set<String> flags) {
+    throw new UnsupportedOperationException("this destination does not follow flag changes");
+  }
 
   /**
-   * After a complete listing of the source folder: an archive marks the messages no longer at
-   * the source (or, mirroring, removes them); an IMAP destination never loses mail this way.
+   * After a complete listing of the source folder: marks the messages no longer at the source (or,
+   * mirroring, removes them). Called only when the sink {@link MailSink#followsRemovals follows
+   * removals}; an archive does, marking them in its manifest.
    * Only messages that came from {@code sourceFolder} are considered: two source folders may
    * share one destination folder, and an empty one must not sweep the other's away.
    *
@@ -93,7 +96,7 @@ public interface SinkFolder extends AutoCloseable {
    * @return how many messages were marked or removed
    */
   default int sweep(String sourceFolder, Collection<MessageRef> atSource, boolean mirror) {
-    return 0;
+    throw new UnsupportedOperationException("this destination does not follow removals");
   }
 
   @Override

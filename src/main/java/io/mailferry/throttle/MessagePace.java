@@ -14,14 +14,17 @@ public final class MessagePace implements AutoCloseable {
   private final HostGate destinationHost;
   private boolean closed;
 
-  public MessagePace(MigrationSettings settings) {
+  /**
+   * @param sourceHost the host whose message rates the source side counts against, or null when it
+   *     has none (a local directory); {@code destinationHost} the same for the destination
+   */
+  public MessagePace(MigrationSettings settings, String sourceHost, String destinationHost) {
     Throttling t = settings.throttling();
     // Keyed by the migration's accounts: with remote workers its folders run on several machines.
     this.account = t.messagesPerSecond() > 0 ? HostGates.shared().rates().rate(
         settings.from().account() + " to " + settings.to().account() + " messages", t.messagesPerSecond()) : null;
-    this.sourceHost = settings.from().isArchive() ? null : HostGates.shared().join("source", settings.from().host(), t);
-    this.destinationHost = settings.to().isArchive() ? null
-        : HostGates.shared().join("destination", settings.to().host(), t);
+    this.sourceHost = sourceHost == null ? null : HostGates.shared().join("source", sourceHost, t);
+    this.destinationHost = destinationHost == null ? null : HostGates.shared().join("destination", destinationHost, t);
   }
 
   public boolean paced() {

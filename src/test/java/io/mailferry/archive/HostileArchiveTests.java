@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,44 @@ class HostileArchiveTests {
     assertThat(run.out().strip().lines().toList()).as(run.toString()).containsExactly(
         "unexpected: Work/dovecot-keywords: line 1: keyword number 2000000000 has no letter (0 to 25): ignored",
         "mailferry: 2 messages in 2 folders: 0 missing, 0 corrupt, 1 unexpected.");
+  }
+
+  @Test
+  void verify_of_a_manifest_with_100000_lines_that_are_not_records_names_20_and_counts_them_all() throws Exception {
+    TestArchive archive = sample();
+    HostileArchive.appendBadManifestLines(archive.dir(), 100_000);
+
+    var run = Mailferry.run(Map.of(), "verify", archive.dir().toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    List<String> lines = run.out().strip().lines().toList();
+    assertThat(lines).hasSize(22);
+    assertThat(lines.get(0)).isEqualTo("unexpected: mailferry-manifest.jsonl line 3: not a manifest record (one JSON "
+        + "object): ignored");
+    assertThat(lines.get(19)).startsWith("unexpected: mailferry-manifest.jsonl line 22: ");
+    assertThat(lines.subList(20, 22)).containsExactly(
+        "unexpected: mailferry-manifest.jsonl: and 99980 more lines like these: ignored",
+        "mailferry: 2 messages in 2 folders: 0 missing, 0 corrupt, 100000 unexpected.");
+  }
+
+  @Test
+  void export_of_a_folder_holding_a_sparse_terabyte_file_names_it_writes_none_of_it_and_exits_1() throws Exception {
+    TestArchive archive = sample();
+    Path huge = archive.dir().resolve("cur").resolve("1700000003.M1U3.host,S=1099511627776:2,");
+    try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(1L << 40); // no block written: exported, it would fill the disk
+    }
+    Path mbox = tmp.resolve("inbox.mbox");
+
+    var run = Mailferry.run(Map.of(), "export", "--from", archive.dir().toString(), "--folder", "INBOX",
+        "--mbox", mbox.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(VerifyAndExportTests.readMboxrd(Files.readAllBytes(mbox))).singleElement()
+        .isEqualTo(archive.messages().get(0).raw());
+    assertThat(run.err().strip().lines()).as(run.toString()).containsExactly("mailferry: warning: "
+        + "cur/1700000003.M1U3.host,S=1099511627776:2,: 1099511627776 bytes, more than mailferry reads of one "
+        + "message (536870912 bytes): skipped");
   }
 
   /** INBOX with one message, Work with one that has a keyword (so Work has a dovecot-keywords). */

@@ -64,6 +64,26 @@ class PasswordCommandTests {
   }
 
   @Test
+  void a_command_that_leaves_a_child_behind_holding_its_output_answers_at_once_and_the_child_is_stopped()
+      throws Exception {
+    Path child = dir.resolve("child");
+    long started = System.nanoTime();
+
+    // The shell prints and exits; its background child keeps the output pipe open for 300 s.
+    Mailferry.Result r = migrate(Map.of(), "--from-password-command", "sleep 300 & echo $! > " + child + "; echo pw",
+        "--to-password-command", "exit 6", "--password-command-timeout", "20");
+
+    assertThat((System.nanoTime() - started) / 1_000_000_000L).as("wall time").isLessThan(10);
+    assertOneSentence(r, "The destination password command failed with exit code 6.");
+    long pid = Long.parseLong(Files.readString(child).strip());
+    var orphan = ProcessHandle.of(pid);
+    if (orphan.isPresent()) {
+      orphan.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("the child " + pid).isNotEqualTo(java.util.Optional.of(true));
+  }
+
+  @Test
   void a_failing_or_silent_command_is_one_sentence_each() {
     assertOneSentence(migrate(Map.of(), "--from-password-command", "exit 3"),
         "The source password command failed with exit code 3.");

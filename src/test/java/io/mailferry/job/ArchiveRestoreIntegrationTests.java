@@ -222,6 +222,23 @@ class ArchiveRestoreIntegrationTests {
   }
 
   @Test
+  void a_manifest_with_100000_lines_that_are_not_records_is_20_warnings_and_one_counting_the_rest() throws Exception {
+    TestArchive archive = twoFolders();
+    HostileArchive.appendBadManifestLines(archive.dir(), 100_000);
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertHolds(snapshot(destination), expected(archive, false));
+    assertThat(run.out().lines().filter(l -> l.contains("mailferry-manifest.jsonl"))).as(run.toString()).hasSize(21)
+        .contains("    warning ×1: mailferry-manifest.jsonl line 3: not a manifest record (one JSON object): ignored",
+            "    warning ×1: mailferry-manifest.jsonl: and 99980 more lines like these: ignored");
+    String report = Files.readString(tmp.resolve("state").resolve("reports").resolve("1.json"));
+    assertThat(report.split("mailferry-manifest.jsonl", -1)).hasSize(22); // 21 warnings, bounded in the report too
+  }
+
+  @Test
   void a_directory_named_50_percent_off_is_a_failure_and_the_other_folders_are_restored() throws Exception {
     TestArchive archive = twoFolders();
     HostileArchive.percentFolder(archive.dir());
@@ -249,6 +266,64 @@ class ArchiveRestoreIntegrationTests {
     assertHolds(snapshot(destination), expected(archive, false)); // Work's message keeps $Label1
     assertThat(run.out()).as(run.toString()).contains("warning ×1: Work/dovecot-keywords: line 1: keyword number "
         + "2000000000 has no letter (0 to 25): ignored");
+  }
+
+  @Test
+  void keywords_of_a_crafted_dovecot_keywords_that_are_no_imap_atoms_are_dropped_each_with_a_warning_and_the_message_is_restored()
+      throws Exception {
+    TestArchive archive = twoFolders();
+    Path work = archive.dir().resolve("Work");
+    // A space, parentheses, system flags spelt as keywords, a CR inside a line, non-ASCII, 300 characters.
+    Files.writeString(work.resolve("dovecot-keywords"), "0 $Label1\n1 a b\n2 x)(\n3 \\Seen\n4 \\SEEN\n"
+        + "5 ev\ril\n6 grüße\n7 " + "k".repeat(300) + "\n");
+    Path file;
+    try (var files = Files.list(work.resolve("cur"))) {
+      file = files.findFirst().orElseThrow();
+    }
+    Files.move(file, file.resolveSibling(file.getFileName().toString().replace(":2,a", ":2,abcdefgh")));
+    Account destination = newAccount();
+
+    var run = restore(archive.dir(), destination);
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertHolds(snapshot(destination), expected(archive, false)); // Work's message: $Label1 only, not \Seen
+    String notAtom = " is not an IMAP keyword (an atom of at most 255 characters): ignored";
+    assertThat(run.out()).as(run.toString())
+        .contains("warning ×1: Work/dovecot-keywords: line 2: \"a b\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 3: \"x)(\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 4: \"\\Seen\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 5: \"\\SEEN\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 6: \"ev\\x0Dil\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 7: \"grüße\"" + notAtom)
+        .contains("warning ×1: Work/dovecot-keywords: line 8: \"" + "k".repeat(64) + "…\"" + notAtom)
+        .doesNotContain("\r");
+    assertThat(run.out() + run.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void a_sparse_terabyte_file_in_cur_is_one_failure_or_with_max_message_size_a_skip_never_read_and_the_rest_is_restored()
+      throws Exception {
+    TestArchive archive = twoFolders();
+    Path huge = archive.dir().resolve("Work").resolve("cur").resolve("1700000003.M1U3.host,S=1099511627776:2,");
+    try (var file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(1L << 40); // no block written: reading it all would take hours and fill the spool
+    }
+    Account destination = newAccount();
+
+    long started = System.nanoTime();
+    var run = restore(archive.dir(), destination);
+    var limited = restore(archive.dir(), destination, "--max-message-size", "1M");
+
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofMinutes(2));
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(limited.exitCode()).as(limited.toString()).isZero(); // as documented: a larger message is skipped
+    assertHolds(snapshot(destination), expected(archive, false));
+    assertThat(run.out()).as(run.toString()).contains("failed: Work/cur/1700000003.M1U3.host,S=1099511627776:2,: "
+        + "1099511627776 bytes, more than mailferry reads of one message (536870912 bytes; --max-message-size "
+        + "allows more): skipped");
+    assertThat(limited.out()).as(limited.toString())
+        .contains("skipped 1: larger than the destination accepts (APPENDLIMIT 1048576 bytes)");
+    assertThat(run.out() + run.err() + limited.out() + limited.err()).doesNotContain("Exception");
   }
 
   // ---- helpers

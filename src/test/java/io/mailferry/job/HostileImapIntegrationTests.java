@@ -142,6 +142,19 @@ class HostileImapIntegrationTests {
   }
 
   @Test
+  void a_message_of_unknown_size_that_never_ends_stops_at_half_a_gibibyte() throws Exception {
+    try (var server = new HostileImapServer(Scenario.UNKNOWN_SIZE_ENDLESS, 1, 4_000)) {
+      ChildRun run = backupInChild(server.account());
+
+      assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+      assertThat(run.output()).contains("failed UID 1: the server sent more than")
+          .contains("for a message whose size it did not say (--max-message-size allows more): not copied");
+      long limit = 512L << 20;
+      assertThat(run.peakSpool()).isGreaterThan(limit / 2).isLessThanOrEqualTo(limit + (2L << 20));
+    }
+  }
+
+  @Test
   void a_server_that_dribbles_one_byte_a_second_loses_the_connection_as_for_a_timeout() throws Exception {
     try (var server = new HostileImapServer(Scenario.DRIBBLE, 1, 200)) {
       long start = System.nanoTime();

@@ -117,6 +117,25 @@ class HostileListingIntegrationTests {
   }
 
   @Test
+  void a_message_of_unknown_size_whose_uid_fetch_the_server_ignores_fails_and_is_not_called_expunged()
+      throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      source.add(message("kept", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE);
+      // Its size unreadable, so it is fetched alone (Angus first asks UID FETCH 2 (UID)), and ignored.
+      source.add(message("ignored", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE).size("-5").uidOnly("");
+      Account destination = destination();
+
+      var run = Mailferry.migrate(source.account(), destination, state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(dates(destination)).containsOnlyKeys("<kept@example.org>");
+      assertThat(run.out()).contains("failed UID 2").contains("still lists it but did not answer a FETCH of it")
+          .doesNotContain("expunged");
+      assertThat(source.commands()).anyMatch(c -> c.equalsIgnoreCase("UID FETCH 2 (UID)"));
+    }
+  }
+
+  @Test
   void an_unknown_system_flag_is_dropped_with_a_warning_and_a_year_0000_date_falls_back_to_the_received_header()
       throws Exception {
     try (var source = new ScriptedImapSource()) {
@@ -135,6 +154,73 @@ class HostileListingIntegrationTests {
       }
       assertThat(run.out()).contains("flag \\Foo is neither an IMAP system flag nor a keyword: dropped")
           .contains("INTERNALDATE unreadable");
+    }
+  }
+
+  @Test
+  void a_mirror_backup_whose_listing_misses_messages_removes_nothing_from_the_archive() throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      var messages = new java.util.ArrayList<ScriptedImapSource.Message>();
+      for (int i = 1; i <= 4; i++) {
+        messages.add(source.add(message("m" + i, "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE));
+      }
+      Path archive = state.resolve("archive");
+      assertThat(backup(source, archive).exitCode()).isZero();
+      assertThat(archived(archive)).hasSize(4);
+      messages.get(1).listing(""); // the second run's listing has no answer for UIDs 2 and 3
+      messages.get(2).listing("* 3 FETCH (FLAGS (\\Seen) garbled\r\n");
+
+      var run = backup(source, archive);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(archived(archive)).as("nothing swept").hasSize(4);
+      assertThat(run.out()).doesNotContain("removed from the archive")
+          .contains("the listing was incomplete, so no archived message was marked or removed as gone from the source");
+    }
+  }
+
+  /** The message files of the archive's INBOX (its top-level Maildir). */
+  private static java.util.List<Path> archived(Path archive) throws java.io.IOException {
+    try (var files = Files.list(archive.resolve("cur"))) {
+      return files.toList();
+    }
+  }
+
+  private Mailferry.Result backup(ScriptedImapSource source, Path archive) {
+    return Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", source.account().password()), "backup", "--from",
+        source.account().url(), "--to", archive.toString(), "--state-dir", state.toString(), "--mirror");
+  }
+
+  @Test
+  void a_large_message_whose_uid_fetch_the_server_ignores_fails_and_is_not_called_expunged() throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      source.add(message("kept", "Tue, 4 Mar 2025 08:00:00 +0000", null), "", DATE);
+      // Above the in-memory limit: fetched alone, in pieces, after Angus's UID FETCH 2 (UID), which is ignored.
+      byte[] large = (new String(message("large", "Tue, 4 Mar 2025 08:00:00 +0000", null), StandardCharsets.US_ASCII)
+          + "x".repeat(78).concat("\r\n").repeat(70_000)).getBytes(StandardCharsets.US_ASCII);
+      source.add(large, "", DATE).uidOnly("");
+      Account destination = destination();
+
+      var run = Mailferry.migrate(source.account(), destination, state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(dates(destination)).containsOnlyKeys("<kept@example.org>");
+      assertThat(run.out()).contains("failed UID 2").contains("still lists it but did not answer a FETCH of it")
+          .doesNotContain("expunged");
+    }
+  }
+
+  @Test
+  void a_servers_words_with_terminal_escapes_are_printed_escaped_in_the_one_sentence() throws Exception {
+    try (var source = new ScriptedImapSource()) {
+      // An ESC sequence that would retitle the terminal, and one that clears it.
+      source.refuseLogin("\u001b]0;owned\u0007 \u001b[2J go away");
+
+      var run = Mailferry.migrate(source.account(), destination(), state);
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(77);
+      assertThat(run.out() + run.err()).doesNotContain("\u001b").doesNotContain("\u0007")
+          .contains("\\x1B]0;owned\\x07 \\x1B[2J go away");
     }
   }
 

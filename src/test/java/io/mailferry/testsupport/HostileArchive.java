@@ -60,6 +60,16 @@ public final class HostileArchive {
     }
   }
 
+  /** Appends {@code n} manifest lines that are not records (not JSON): each one a problem line. */
+  public static void appendBadManifestLines(Path archive, int n) {
+    try {
+      Files.writeString(archive.resolve("mailferry-manifest.jsonl"), "not a record\n".repeat(n),
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A folder directory named as a plain Maildir might, "50%off", holding one message. */
   public static Path percentFolder(Path archive) {
     try {

@@ -41,6 +41,8 @@ public final class HostileImapServer implements AutoCloseable {
     LYING_SIZE,
     /** Every partial FETCH is answered with a full piece, past the message's end, for ever. */
     ENDLESS_PARTIAL,
+    /** RFC822.SIZE is -1 (unreadable: the size is unknown), and partial FETCHes are answered as for ENDLESS_PARTIAL. */
+    UNKNOWN_SIZE_ENDLESS,
     /** The answer to a body FETCH comes one byte a second. */
     DRIBBLE,
     /** No STARTTLS (no scenario at all: served on every address, for a non-loopback host). */
@@ -61,9 +63,7 @@ public final class HostileImapServer implements AutoCloseable {
     this.size = size;
     this.listener = scenario == Scenario.NO_STARTTLS
         ? new ServerSocket(0, 50) : new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "hostile-imap");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "hostile-imap", this::serve);
   }
 
   public int port() {
@@ -108,20 +108,10 @@ public final class HostileImapServer implements AutoCloseable {
   }
 
   private long announcedSize(int uid) {
-    return honest(uid) ? message(uid).length : 10;
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "hostile-imap-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
+    if (scenario == Scenario.UNKNOWN_SIZE_ENDLESS) {
+      return -1;
     }
+    return honest(uid) ? message(uid).length : 10;
   }
 
   private void serve(Socket socket) {
@@ -277,7 +267,7 @@ public final class HostileImapServer implements AutoCloseable {
       endlessLiteral("* " + number + " FETCH (BODY[]<" + start + ">", out);
     }
     byte[] body = message(number);
-    byte[] slice = scenario == Scenario.ENDLESS_PARTIAL ? filler(count)
+    byte[] slice = scenario == Scenario.ENDLESS_PARTIAL || scenario == Scenario.UNKNOWN_SIZE_ENDLESS ? filler(count)
         : Arrays.copyOfRange(body, (int) Math.min(start, body.length), (int) Math.min(start + count, body.length));
     out.write(("* " + number + " FETCH (BODY[]<" + start + "> {" + slice.length + "}\r\n")
         .getBytes(StandardCharsets.US_ASCII));

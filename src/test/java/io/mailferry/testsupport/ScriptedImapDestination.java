@@ -30,8 +30,11 @@ import java.util.regex.Pattern;
  */
 public final class ScriptedImapDestination implements AutoCloseable {
 
-  /** What an APPEND carried: the bytes as sent (what is stored may differ, see {@link #storeAs}). */
-  public record Appended(String folder, String flags, byte[] raw) {}
+  /**
+   * What an APPEND carried: the bytes as sent (what is stored may differ, see {@link #storeAs}),
+   * and its date-time as sent, or null when it had none.
+   */
+  public record Appended(String folder, String flags, byte[] raw, String internalDate) {}
 
   private record Stored(long uid, String flags, String internalDate, byte[] bytes) {}
 
@@ -68,9 +71,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
     this.capabilities = ("IMAP4rev1 LITERAL+ UIDPLUS " + extraCapabilities).strip();
     mailboxes.put("INBOX", new Mailbox());
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "scripted-imap");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "scripted-imap", this::serve);
   }
 
   public int port() {
@@ -156,19 +157,6 @@ public final class ScriptedImapDestination implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "scripted-imap-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket socket) {
@@ -310,7 +298,7 @@ public final class ScriptedImapDestination implements AutoCloseable {
         send(out, tag + " NO " + refusalWords);
         return;
       }
-      appended.add(new Appended(folder, flags, raw));
+      appended.add(new Appended(folder, flags, raw, m.group(3)));
       uid = box.messages.size() + 1;
       box.messages.add(new Stored(uid, flags, m.group(3) == null ? "01-Jan-2025 00:00:00 +0000" : m.group(3),
           storeAs.apply(raw)));

@@ -39,6 +39,7 @@ public final class ScriptedImapSource implements AutoCloseable {
     String size;
     byte[] listing;
     byte[] body;
+    byte[] uidOnly;
 
     Message(long uid, byte[] raw, String flags, String internalDate) {
       this.uid = uid;
@@ -60,6 +61,12 @@ public final class ScriptedImapSource implements AutoCloseable {
       return this;
     }
 
+    /** The bytes sent instead of this message's answer to a FETCH of its UID alone (Angus's getMessageByUID). */
+    public Message uidOnly(String bytes) {
+      this.uidOnly = bytes.getBytes(StandardCharsets.ISO_8859_1);
+      return this;
+    }
+
     /** The bytes sent instead of this message's answer to a FETCH of its body. */
     public Message body(String bytes) {
       this.body = bytes.getBytes(StandardCharsets.ISO_8859_1);
@@ -77,14 +84,14 @@ public final class ScriptedImapSource implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<Long, Message> byUid = new ConcurrentHashMap<>();
   private final Map<String, String> refusedSelect = new ConcurrentHashMap<>();
+  /** When set, the words after "NO" in the answer to every LOGIN. */
+  private volatile String loginRefusal;
   /** Raw untagged answers to LIST, LSUB, NAMESPACE (null: the well-formed one), set together. */
   private volatile byte[][] folderAnswers;
 
   public ScriptedImapSource() throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "scripted-imap-source");
-    t.setDaemon(true);
-    t.start();
+    SessionThreads.acceptEach(listener, "scripted-imap-source", this::serve);
   }
 
   public int port() {
@@ -117,6 +124,12 @@ public final class ScriptedImapSource implements AutoCloseable {
    */
   public ScriptedImapSource refuseSelect(String name, String words) {
     refusedSelect.put(name, words);
+    return this;
+  }
+
+  /** Answers every LOGIN with {@code NO words} (sent as they are: control characters too). */
+  public ScriptedImapSource refuseLogin(String words) {
+    loginRefusal = words;
     return this;
   }
 
@@ -167,19 +180,6 @@ public final class ScriptedImapSource implements AutoCloseable {
     String args = command.substring(command.indexOf(' ') + 1).strip();
     return ScriptedImapDestination.unquote(args.startsWith("\"")
         ? args.substring(0, args.indexOf('"', 1) + 1) : args.split(" ", 2)[0]);
-  }
-
-  private void acceptLoop() {
-    while (!listener.isClosed()) {
-      try {
-        Socket s = listener.accept();
-        Thread t = new Thread(() -> serve(s), "scripted-imap-source-session");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket socket) {
@@ -241,6 +241,7 @@ public final class ScriptedImapSource implements AutoCloseable {
             send(out, "* BYE bye", tag + " OK done");
             return;
           }
+          case "LOGIN" -> send(out, loginRefusal == null ? tag + " OK done" : tag + " NO " + loginRefusal);
           default -> send(out, tag + " OK done");
         }
       }
@@ -290,6 +291,8 @@ public final class ScriptedImapSource implements AutoCloseable {
       } else if (fields.find()) {
         literal(out, "* " + number + " FETCH (UID " + msg.uid + " BODY[HEADER.FIELDS (" + fields.group(1) + ")] ",
             headerFields(msg.raw, fields.group(1)));
+      } else if (msg.uidOnly != null && items.strip().equals("UID")) {
+        out.write(msg.uidOnly);
       } else {
         StringBuilder line = new StringBuilder("* " + number + " FETCH (UID " + msg.uid);
         if (items.contains("FLAGS")) {

@@ -39,6 +39,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<String, Answer> answers = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Integer, Long> longer = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ScriptedPop3Server(String password, boolean uidl) throws IOException {
     this.password = password;
@@ -92,6 +93,14 @@ public final class ScriptedPop3Server implements AutoCloseable {
    */
   public void serveLonger(int number, long extraBytes) {
     longer.put(number, extraBytes);
+  }
+
+  /**
+   * From now on {@code verb} ("RETR" or "TOP") of message {@code number} (0: of every message) is
+   * answered with the status line {@code status} ("-ERR ..."), in every session.
+   */
+  public void refuse(String verb, int number, String status) {
+    refusals.put(verb.toUpperCase(java.util.Locale.ROOT) + " " + number, status);
   }
 
   /** An answer that starts with {@code head} and then repeats {@code repeated} for ever. */
@@ -220,6 +229,11 @@ public final class ScriptedPop3Server implements AutoCloseable {
         int n = Integer.parseInt(words[1]);
         if (n < 1 || n > snapshot.size() || deleted.contains(n)) {
           write(out, "-ERR no such message\r\n");
+          return;
+        }
+        String refusal = refusals.getOrDefault(verb + " " + n, refusals.get(verb + " 0"));
+        if (refusal != null) {
+          write(out, refusal + "\r\n");
           return;
         }
         byte[] raw = snapshot.get(n - 1);

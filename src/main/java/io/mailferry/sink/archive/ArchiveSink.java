@@ -28,8 +28,8 @@ public final class ArchiveSink implements MailSink {
 
   private final ArchiveLayout layout;
   private final Manifest manifest;
-  /** One per folder directory, shared by the partitions writing to it (see FolderFiles). */
-  private final Map<Path, FolderFiles> files = new ConcurrentHashMap<>();
+  /** One per folder directory, shared by the partitions writing to it (see FolderDirectory). */
+  private final Map<Path, FolderDirectory> directories = new ConcurrentHashMap<>();
 
   public ArchiveSink(Path dir) {
     this.layout = new ArchiveLayout(dir);
@@ -63,7 +63,7 @@ public final class ArchiveSink implements MailSink {
   public SinkFolder open(String serverName) {
     FolderPath path = serverName.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.parse(serverName);
     Path dir = layout.ensureFolder(path);
-    return new ArchiveSinkFolder(path, dir, manifest, files.computeIfAbsent(dir, FolderFiles::new));
+    return new ArchiveSinkFolder(path, dir, manifest, directories.computeIfAbsent(dir, FolderDirectory::new));
   }
 
   /** One root, the file system: STORAGE in KiB, used and total. */
@@ -93,6 +93,18 @@ public final class ArchiveSink implements MailSink {
   @Override
   public int peakConnections() {
     return 0;
+  }
+
+  /** A nightly backup follows the source's flag changes: the flags are in each file's name. */
+  @Override
+  public boolean followsFlagChanges() {
+    return true;
+  }
+
+  /** Its manifest records what each source folder held; a listing marks (or mirrors) what left. */
+  @Override
+  public boolean followsRemovals() {
+    return true;
   }
 
   /** Rewrites the manifest with one line per message; its file is closed even when that fails (a full disk). */

@@ -56,23 +56,13 @@ final class ArchiveSinkFolder implements SinkFolder {
   private final Map<Long, ManifestRecord> byUid = new HashMap<>();
   private Map<String, String> baseBySourceKey;
 
-  ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest, FolderFiles files) {
+  ArchiveSinkFolder(FolderPath path, Path dir, Manifest manifest, FolderDirectory shared) {
     this.path = path;
     this.label = String.join("/", path.segments());
     this.dir = dir;
     this.manifest = manifest;
-    this.keywords = KeywordTable.load(dir);
-    this.files = files;
-    removeLeftovers(dir.resolve("tmp"));
-  }
-
-  /** Half-written files of a killed backup: never visible to readers (tmp/), removed now. */
-  private static void removeLeftovers(Path tmp) {
-    try (var list = Files.list(tmp)) {
-      list.filter(f -> f.getFileName().toString().contains(".mailferry.")).forEach(ArchiveSinkFolder::deleteQuietly);
-    } catch (IOException e) {
-      // an unreadable tmp/ will fail the first write with a clear message
-    }
+    this.keywords = shared.keywords();
+    this.files = shared.files();
   }
 
   @Override
@@ -296,7 +286,7 @@ final class ArchiveSinkFolder implements SinkFolder {
     return new ArrayList<>(new TreeSet<>(flags));
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     if (file == null) {
       return;
     }

@@ -28,12 +28,15 @@ public final class ArchiveSource implements MailSource {
   private final ArchiveLayout layout;
   private final DateWindow dates;
   private final Path spoolDir;
+  private final long maxMessageSize;
   private Read read;
 
-  public ArchiveSource(ArchiveLayout layout, DateWindow dates, Path spoolDir) {
+  /** @param maxMessageSize --max-message-size, or 0 when not set (see {@link ArchiveSourceFolder#LARGEST}) */
+  public ArchiveSource(ArchiveLayout layout, DateWindow dates, Path spoolDir, long maxMessageSize) {
     this.layout = layout;
     this.dates = dates;
     this.spoolDir = spoolDir;
+    this.maxMessageSize = maxMessageSize;
   }
 
   @Override
@@ -50,7 +53,7 @@ public final class ArchiveSource implements MailSource {
   public SourceFolder open(FolderInfo folder) {
     Read read = read();
     return new ArchiveSourceFolder(layout, folder.path(), read.manifest().records(),
-        read.problemsOf().getOrDefault(folder.path(), List.of()), dates, spoolDir);
+        read.problemsOf().getOrDefault(folder.path(), List.of()), dates, spoolDir, maxMessageSize);
   }
 
   /** The archive as read once per run: its folders, its manifest, and what was skipped, by folder. */

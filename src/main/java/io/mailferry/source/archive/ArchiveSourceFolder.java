@@ -45,6 +45,8 @@ final class ArchiveSourceFolder implements SourceFolder {
   private static final int IN_MEMORY = 1 << 20;
   /** Enough of a file to read its header section for a Message-ID. */
   private static final int HEADER_BYTES = 64 * 1024;
+  /** The largest file read as a message when --max-message-size is not set. */
+  static final long LARGEST = ArchiveFiles.LARGEST_MESSAGE;
 
   private record Entry(String base, Path file, long uid, long size, Instant date) {}
 
@@ -56,13 +58,15 @@ final class ArchiveSourceFolder implements SourceFolder {
   private final List<ArchiveProblem> reported;
   private final DateWindow dates;
   private final Path spoolDir;
+  /** --max-message-size, or 0: then {@link #LARGEST}. */
+  private final long maxMessageSize;
   private List<Entry> entries;
   private List<ArchiveProblem> skipped;
   private final Map<Long, Entry> byUid = new HashMap<>();
   private ListingNotes notes = ListingNotes.NONE;
 
   ArchiveSourceFolder(ArchiveLayout layout, FolderPath path, Map<String, ManifestRecord> manifest,
-      List<ArchiveProblem> reported, DateWindow dates, Path spoolDir) {
+      List<ArchiveProblem> reported, DateWindow dates, Path spoolDir, long maxMessageSize) {
     this.layout = layout;
     this.path = path;
     this.dir = layout.folderDir(path);
@@ -70,6 +74,7 @@ final class ArchiveSourceFolder implements SourceFolder {
     this.reported = reported;
     this.dates = dates;
     this.spoolDir = spoolDir;
+    this.maxMessageSize = maxMessageSize;
   }
 
   @Override
@@ -100,7 +105,11 @@ final class ArchiveSourceFolder implements SourceFolder {
       ManifestRecord record = record(e.getKey());
       Instant date = record != null && record.internalDate() != null ? record.internalDate()
           : attrs.lastModifiedTime().toInstant();
-      if (dates.contains(date)) {
+      if (dates.contains(date) && maxMessageSize <= 0 && attrs.size() > LARGEST) {
+        // A failure, never read. Under --max-message-size it is listed: skipped then, as from any source.
+        skipped.add(new ArchiveProblem(layout.relative(file), attrs.size() + " bytes, " + tooLarge() + ": skipped",
+            true));
+      } else if (dates.contains(date)) {
         Entry entry = new Entry(e.getKey(), file, StableUid.of(e.getKey()), attrs.size(), date);
         entries.add(entry);
         byUid.put(entry.uid(), entry);
@@ -173,6 +182,9 @@ final class ArchiveSourceFolder implements SourceFolder {
       RawMessage raw;
       try {
         raw = e == null ? null : read(e.file());
+      } catch (TooLarge grown) {
+        handler.unreadable(ref, layout.relative(e.file()) + ": " + tooLarge() + " since it was listed: skipped");
+        continue;
       } catch (IOException unreadable) {
         // e.g. swapped for a link since it was listed (O_NOFOLLOW refuses it): a failed message
         handler.unreadable(ref, layout.relative(e.file()) + " cannot be read (" + unreadable.getMessage() + ")");
@@ -189,20 +201,42 @@ final class ArchiveSourceFolder implements SourceFolder {
     }
   }
 
+  private long largest() {
+    return maxMessageSize > 0 ? maxMessageSize : LARGEST;
+  }
+
+  private String tooLarge() {
+    return maxMessageSize > 0 ? "more than --max-message-size (" + maxMessageSize + " bytes)"
+        : "more than mailferry reads of one message (" + LARGEST + " bytes; --max-message-size allows more)";
+  }
+
+  /** A file that grew past {@link #largest()} since it was listed: no byte beyond that is read. */
+  private static final class TooLarge extends IOException {}
+
   /**
    * The file's exact bytes, or null when it is gone since the folder was listed. Opened without
-   * following a link; small files are held in memory, larger ones spooled.
+   * following a link; small files are held in memory, larger ones spooled; at most one byte
+   * beyond {@link #largest()} is read.
    */
   private RawMessage read(Path file) throws IOException {
+    long largest = largest();
     try (InputStream in = ArchiveFiles.open(file)) {
-      byte[] head = in.readNBytes(IN_MEMORY + 1);
+      byte[] head = in.readNBytes((int) Math.min(IN_MEMORY, largest) + 1);
+      if (head.length > largest) {
+        throw new TooLarge();
+      }
       if (head.length <= IN_MEMORY) {
         return RawMessage.of(head);
       }
       try (RawMessage.Spool spool = RawMessage.spool(spoolDir)) {
         spool.write(head, 0, head.length);
+        long read = head.length;
         byte[] buf = new byte[64 * 1024];
-        for (int n; (n = in.read(buf)) > 0; ) {
+        for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, largest - read + 1))) > 0; ) {
+          read += n;
+          if (read > largest) {
+            throw new TooLarge();
+          }
           spool.write(buf, 0, n);
         }
         return spool.finish();

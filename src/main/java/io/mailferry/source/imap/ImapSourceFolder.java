@@ -277,6 +277,11 @@ final class ImapSourceFolder implements SourceFolder {
       handler.unreadable(ref, serverSays(oversized) + ": not copied");
       return;
     }
+    if (raw == null && guarded(() -> stillListed(List.of(ref))).contains(ref.uid())) {
+      // "Gone from the source" only when the server no longer lists the UID (as for a batch).
+      handler.unreadable(ref, "the server still lists it but did not answer a FETCH of it");
+      return;
+    }
     try (RawMessage body = raw) {
       if (body != null && body.size() == 0 && (ref.size() > 0 || sizeUnknown)) {
         // A partial FETCH whose answer Angus could not read comes back as no bytes at all.

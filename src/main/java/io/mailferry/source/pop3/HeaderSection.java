@@ -22,8 +22,12 @@ final class HeaderSection implements Pop3Input.Sink {
   private final long bound;
   private long total;
 
-  private HeaderSection(long listedSize) {
+  /** What is read, for the sentence about a server that sends too much. */
+  private final String what;
+
+  private HeaderSection(long listedSize, String what) {
     this.listedSize = listedSize;
+    this.what = what;
     this.bound = MessageBound.of(listedSize, 0).drain();
     try {
       digest = MessageDigest.getInstance("SHA-256");
@@ -33,16 +37,28 @@ final class HeaderSection implements Pop3Input.Sink {
   }
 
   static HeaderSection read(Pop3Input body, long listedSize) throws IOException {
-    HeaderSection header = new HeaderSection(listedSize);
-    body.readBody(header);
-    return header;
+    return read(body, listedSize, "a header section (TOP)");
+  }
+
+  /**
+   * One RETR answer read the same way: the SHA-256 of all of the message's bytes, and its
+   * start (the header section) kept. For a server without UIDL or TOP, that hash is the key.
+   */
+  static HeaderSection readWhole(Pop3Input body, long listedSize) throws IOException {
+    return read(body, listedSize, "a message (RETR)");
+  }
+
+  private static HeaderSection read(Pop3Input body, long listedSize, String what) throws IOException {
+    HeaderSection section = new HeaderSection(listedSize, what);
+    body.readBody(section);
+    return section;
   }
 
   @Override
   public void write(byte[] buf, int off, int len) throws IOException {
     total += len;
     if (total > bound) {
-      throw new Pop3Violation("sent a header section (TOP) of more than " + bound
+      throw new Pop3Violation("sent " + what + " of more than " + bound
           + " bytes for a message it listed as " + listedSize + " bytes");
     }
     digest.update(buf, off, len);

@@ -301,22 +301,33 @@ final class Pop3Client implements AutoCloseable {
     return "\"" + Printable.escape(line.length() > 80 ? line.substring(0, 80) + "…" : line) + "\"";
   }
 
-  /** Reads the header section of each message (TOP n 0), pipelined when the server allows. */
-  void headers(List<Integer> numbers, MultilineHandler handler) {
-    exchange(() -> pipeline(numbers, n -> "TOP " + n + " 0", handler));
+  /**
+   * Reads the header section of each message (TOP n 0), pipelined when the server allows.
+   *
+   * @return the messages the server refused (-ERR), each with the server's words: TOP is
+   *     optional (RFC 1939), so a caller must know which it did not get
+   */
+  Map<Integer, String> headers(List<Integer> numbers, MultilineHandler handler) {
+    return exchange(() -> pipeline(numbers, n -> "TOP " + n + " 0", handler));
   }
 
-  /** Reads each whole message (RETR n), pipelined when the server allows. */
-  void retrieve(List<Integer> numbers, MultilineHandler handler) {
-    exchange(() -> pipeline(numbers, n -> "RETR " + n, handler));
+  /**
+   * Reads each whole message (RETR n), pipelined when the server allows.
+   *
+   * @return the messages the server refused (-ERR), each with the server's words
+   */
+  Map<Integer, String> retrieve(List<Integer> numbers, MultilineHandler handler) {
+    return exchange(() -> pipeline(numbers, n -> "RETR " + n, handler));
   }
 
   /**
    * Sends up to a window of commands before reading their answers: their bytes are few, so
-   * the socket buffers hold them, and the server streams answers back to back.
+   * the socket buffers hold them, and the server streams answers back to back. A refusal is
+   * returned, never dropped: which message it was, and what the server said (not yet escaped).
    */
-  private Void pipeline(List<Integer> numbers, java.util.function.IntFunction<String> command,
+  private Map<Integer, String> pipeline(List<Integer> numbers, java.util.function.IntFunction<String> command,
       MultilineHandler handler) throws IOException {
+    Map<Integer, String> refused = new LinkedHashMap<>();
     int window = capabilities.contains("PIPELINING") ? PIPELINE_WINDOW : 1;
     int sent = 0;
     for (int received = 0; received < numbers.size(); received++) {
@@ -332,10 +343,10 @@ final class Pop3Client implements AutoCloseable {
       if (status.startsWith("+OK")) {
         handler.accept(n, in);
       } else {
-        handler.missing(n, status);
+        refused.put(n, status.strip());
       }
     }
-    return null;
+    return refused;
   }
 
   void delete(List<Integer> numbers) {
@@ -402,11 +413,9 @@ final class Pop3Client implements AutoCloseable {
   }
 
   /** Receives one multi-line answer: it must read it to its end with {@link Pop3Input#readBody}. */
+  @FunctionalInterface
   interface MultilineHandler {
     void accept(int number, Pop3Input body) throws IOException;
-
-    /** The server answered -ERR for this message (deleted by another session, say). */
-    default void missing(int number, String status) {}
   }
 
   /** For diagnostics only: what the server said it can do. */
