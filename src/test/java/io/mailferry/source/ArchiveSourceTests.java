@@ -30,7 +30,8 @@ class ArchiveSourceTests extends SourceContract {
 
   @Override
   protected Set<Capability> capabilities() {
-    return EnumSet.of(Capability.FOLDERS, Capability.FLAGS, Capability.KEYWORDS, Capability.SPOOLS_LARGE);
+    return EnumSet.of(Capability.FOLDERS, Capability.FLAGS, Capability.KEYWORDS, Capability.SPOOLS_LARGE,
+        Capability.CONFIRMS_REMOVAL);
   }
 
   @Override
@@ -57,6 +58,6 @@ class ArchiveSourceTests extends SourceContract {
 
   @Override
   protected MailSource openSource() {
-    return new ArchiveSource(new ArchiveLayout(archive.dir()), DateWindow.ALL, spool);
+    return new ArchiveSource(new ArchiveLayout(archive.dir()), DateWindow.ALL, spool, 0);
   }
 }
