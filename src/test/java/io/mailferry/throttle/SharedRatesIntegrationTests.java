@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * contexts, each with its own connection pool, as two workers would have): together they stay
  * at one rate, where buckets of their own would let through twice as much.
  */
-class SharedRatesTests {
+class SharedRatesIntegrationTests {
 
   private static PostgresServer postgres;
   private static ConfigurableApplicationContext first;

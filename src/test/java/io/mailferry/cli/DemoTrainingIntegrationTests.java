@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo as bin/mailferry trains its AOT cache with it: over IMAPS, with a key made by keytool
  * as bin/mailferry makes it, migrating twice (the copy, then the re-run with nothing new).
  */
-class DemoTrainingTests {
+class DemoTrainingIntegrationTests {
 
   private static final String PASSWORD = "mailferry-training";
 

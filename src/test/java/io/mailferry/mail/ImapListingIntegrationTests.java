@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The listing read straight from FETCH responses describes every message exactly as Jakarta
  * Mail's general path does (the one it replaced, and still falls back to), on the hard cases.
  */
-class ImapListingTests {
+class ImapListingIntegrationTests {
 
   @RegisterExtension
   static GreenMailExtension server =
@@ -53,7 +53,7 @@ class ImapListingTests {
       assertThat(listing.unlisted()).isEmpty();
       assertThat(listing.warnings()).isEmpty();
       assertThat(fast).hasSize(HardCases.all().size() + 1);
-      assertThat(fast).extracting(ImapListingTests::described)
+      assertThat(fast).extracting(ImapListingIntegrationTests::described)
           .containsExactlyElementsOf(general);
       ImapListing.Entry last = fast.get(fast.size() - 1);
       assertThat(last.messageId()).isEqualTo("<folded@example.org>");

@@ -31,7 +31,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * run does ({@link ImapSource#listFolders()}) gives folders or one of mailferry's own exceptions,
  * never another exception, and never hangs.
  */
-class ImapListingPropertyTests {
+class ImapListingPropertyIntegrationTests {
 
   private static ScriptedImapSource server;
   private static Path spool;
@@ -67,7 +67,7 @@ class ImapListingPropertyTests {
   void an_attribute_list_without_its_closing_parenthesis_stops_the_run_as_a_protocol_violation() {
     server.folderAnswers("* LIST (\\Noselect \"/\" INBOX", "* LSUB () \"/\" INBOX", null);
 
-    MailferryException e = catchThrowableOfType(MailferryException.class, ImapListingPropertyTests::listFolders);
+    MailferryException e = catchThrowableOfType(MailferryException.class, ImapListingPropertyIntegrationTests::listFolders);
 
     assertThat(e).isInstanceOf(MailferryException.ProtocolViolation.class);
     assertThat(e.exitCode()).isEqualTo(76);
