@@ -99,15 +99,19 @@ class SharedRatesIntegrationTests {
     CompletableFuture.allOf(takers.toArray(CompletableFuture[]::new)).join();
     List<Long> sorted = at.stream().sorted().toList();
     long closest = Long.MAX_VALUE;
+    int shortGaps = 0;
     for (int i = 1; i < sorted.size(); i++) {
-      closest = Math.min(closest, sorted.get(i) - sorted.get(i - 1));
+      long gap = sorted.get(i) - sorted.get(i - 1);
+      closest = Math.min(closest, gap);
+      shortGaps += gap / 1e6 < interval.toMillis() * 0.6 ? 1 : 0;
     }
     double seconds = (sorted.get(sorted.size() - 1) - sorted.get(0)) / 1e9;
     System.out.printf("20 logins of two processes, 150 ms apart: closest %.1f ms, %.2f s in all%n", closest / 1e6,
         seconds);
-    // Leeway for a thread that woke late for its slot (a loaded machine), which makes the next
-    // gap short; a spacing per process would let the two processes' logins meet (gaps near 0).
-    assertThat(closest / 1e6).isGreaterThan(interval.toMillis() * 0.6);
+    // The time is taken after the turn: a thread that ran late once it had its slot (a loaded
+    // machine; seen in CI: one gap of 14 ms) makes that one gap short and the one before long.
+    // A spacing per process lets the two processes' logins meet: about half the gaps near 0.
+    assertThat(shortGaps).as("gaps under 60%% of the interval (closest %.1f ms)", closest / 1e6).isLessThanOrEqualTo(2);
     assertThat(seconds).isBetween(19 * 0.150 - 0.05, 19 * 0.150 + 0.5);
   }
 
