@@ -1,4 +1,4 @@
-package io.mailferry.source;
+package io.mailferry.mail;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
