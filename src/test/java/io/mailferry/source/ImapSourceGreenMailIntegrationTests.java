@@ -38,8 +38,6 @@ class ImapSourceGreenMailIntegrationTests extends ImapSeededSourceContract {
 
   @Override
   protected Account newAccount() {
-    String user = "src" + USERS.incrementAndGet();
-    greenMail.setUser(user + "@old.example", user, "pw-" + user);
-    return Account.imap("127.0.0.1", greenMail.getImap().getPort(), user, "pw-" + user);
+    return Account.onGreenMail(greenMail, "src" + USERS.incrementAndGet());
   }
 }

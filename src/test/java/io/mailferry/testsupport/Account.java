@@ -1,5 +1,6 @@
 package io.mailferry.testsupport;
 
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 
@@ -14,6 +15,12 @@ public record Account(String scheme, String host, int port, String user, String 
   public static Account onDovecot(DovecotServer server, String user) {
     server.addUser(user, "pw-" + user);
     return imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
+  }
+
+  /** A new user on a test GreenMail (password "pw-USER"), reached over plain IMAP. */
+  public static Account onGreenMail(GreenMailExtension greenMail, String user) {
+    greenMail.setUser(user + "@example.org", user, "pw-" + user);
+    return imap("127.0.0.1", greenMail.getImap().getPort(), user, "pw-" + user);
   }
 
   /** A user already added to a test Dovecot, reached directly. */

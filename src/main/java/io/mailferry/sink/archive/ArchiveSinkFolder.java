@@ -7,6 +7,7 @@ import io.mailferry.archive.ManifestRecord;
 import io.mailferry.mail.ContentKey;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.MessageFlags;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.mail.StableUid;
@@ -31,6 +32,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,10 +86,20 @@ final class ArchiveSinkFolder implements SinkFolder {
     return r == null ? null : r.sha256();
   }
 
-  /** Every flag and keyword can be stored (keywords beyond 26 per folder stay in the manifest only). */
+  /**
+   * The system flags and every IMAP keyword (keywords beyond 26 per folder stay in the manifest
+   * only, as the README says). Anything else ({@code \Foo}, {@code a b}) no file name can carry: it is
+   * dropped and so reported, never kept and then lost.
+   */
   @Override
   public FlagFilter flagFilter() {
-    return (flags, dropped) -> flags;
+    return (flags, dropped) -> {
+      Set<String> kept = new LinkedHashSet<>();
+      for (String flag : flags) {
+        (MessageFlags.isSystem(flag) || MessageFlags.isValidKeyword(flag) ? kept : dropped).add(flag);
+      }
+      return kept;
+    };
   }
 
   @Override
