@@ -1,6 +1,10 @@
 package io.mailferry;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -10,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The import rules of docs/architecture.md that hold today, checked. The ones that do not yet
- * hold (mail and throttle import each other; job and job.remote too) are named there, not
- * here: a rule is added when the house is reshaped to meet it (issue 18).
+ * hold are named there, not here: a rule is added when the house is reshaped to meet it (issue 18).
  */
 class ArchitectureTests {
 
@@ -57,5 +60,41 @@ class ArchitectureTests {
   void nothing_below_the_command_line_imports_it() {
     noClasses().that().resideOutsideOfPackage("io.mailferry.cli..")
         .should().dependOnClassesThat().resideInAPackage("io.mailferry.cli..").check(main);
+  }
+
+  @Test
+  void mail_holds_value_types_and_imports_nothing_of_ours() {
+    noClasses().that().resideInAPackage("io.mailferry.mail..")
+        .should().dependOnClassesThat(resideInAPackage("io.mailferry..").and(not(resideInAPackage("io.mailferry.mail.."))))
+        .check(main);
+  }
+
+  @Test
+  void the_throttles_take_plain_values_and_know_nothing_of_settings() {
+    noClasses().that().resideInAPackage("io.mailferry.throttle..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.mailferry.config..", "io.mailferry.net..",
+            "io.mailferry.imap..", "io.mailferry.job..", "io.mailferry.scheme..")
+        .check(main);
+  }
+
+  @Test
+  void the_imap_layer_is_used_by_the_imap_source_and_sink_alone() {
+    noClasses().that().resideOutsideOfPackages("io.mailferry.imap..", "io.mailferry.source.imap..",
+            "io.mailferry.sink.imap..", "io.mailferry.scheme..", "io.mailferry.demo..")
+        .should().dependOnClassesThat().resideInAPackage("io.mailferry.imap..")
+        .check(main);
+  }
+
+  @Test
+  void the_socket_layer_is_used_by_the_servers_sources_and_sinks_and_the_job_only_reads_refusals() {
+    noClasses().that().resideOutsideOfPackages("io.mailferry.net..", "io.mailferry.imap..", "io.mailferry.source..",
+            "io.mailferry.sink..", "io.mailferry.scheme..", "io.mailferry.demo..")
+        .should().dependOnClassesThat(resideInAPackage("io.mailferry.net..").and(not(simpleName("ServerRefusal"))))
+        .check(main);
+  }
+
+  @Test
+  void no_two_packages_import_each_other() {
+    slices().matching("io.mailferry.(**)").should().beFreeOfCycles().check(main);
   }
 }

@@ -4,7 +4,7 @@ import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
-import io.mailferry.mail.ServerRefusal;
+import io.mailferry.net.ServerRefusal;
 import io.mailferry.report.FolderTally;
 import io.mailferry.source.SourceFolder;
 import java.util.Collections;

@@ -10,6 +10,7 @@ import io.mailferry.source.MailSource;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.scheme.Scheme;
 import io.mailferry.scheme.Schemes;
+import io.mailferry.scheme.ThrottleLimits;
 import io.mailferry.throttle.MessagePace;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,7 +40,8 @@ public class MigrationRuntime implements AutoCloseable {
     this.ledger = ledger;
     Scheme from = Schemes.of(settings.from());
     Scheme to = Schemes.of(settings.to());
-    this.pace = new MessagePace(settings, from.throttledHost(settings.from()), to.throttledHost(settings.to()));
+    this.pace = new MessagePace(settings.from().account() + " to " + settings.to().account(),
+        ThrottleLimits.of(settings.throttling()), from.throttledHost(settings.from()), to.throttledHost(settings.to()));
     this.source = from.openSource(settings, credentials, spoolDir);
     this.sink = to.openSink(settings, credentials);
   }

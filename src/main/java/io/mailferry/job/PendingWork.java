@@ -2,7 +2,7 @@ package io.mailferry.job;
 
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MessageRef;
-import io.mailferry.mail.ServerRefusal;
+import io.mailferry.net.ServerRefusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

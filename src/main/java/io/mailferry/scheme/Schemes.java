@@ -4,8 +4,8 @@ import io.mailferry.archive.ArchiveLayout;
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.mail.Endpoint;
-import io.mailferry.mail.ImapConnector;
-import io.mailferry.mail.ImapStores;
+import io.mailferry.imap.ImapConnector;
+import io.mailferry.imap.ImapStores;
 import io.mailferry.sink.MailSink;
 import io.mailferry.sink.archive.ArchiveSink;
 import io.mailferry.sink.imap.ImapSink;
@@ -50,14 +50,14 @@ public final class Schemes {
   private static MailSource imapSource(MigrationSettings s, Credentials credentials, Path spoolDir) {
     Endpoint from = s.from();
     return new ImapSource(new ImapStores(new ImapConnector("source", from, credentials.get(from.account()),
-        s.fromConnection(), new SideThrottle("source", from, s.throttling())), s.maxConnections()), spoolDir,
+        s.fromConnection(), new SideThrottle("source", from, ThrottleLimits.of(s.throttling()))), s.maxConnections()), spoolDir,
         s.throttling().maxMessageSize());
   }
 
   private static MailSource pop3Source(MigrationSettings s, Credentials credentials, Path spoolDir) {
     Endpoint from = s.from();
     return new Pop3Source(from, credentials.get(from.account()), s.fromConnection(), spoolDir,
-        new SideThrottle("source", from, s.throttling()), s.throttling().maxMessageSize());
+        new SideThrottle("source", from, ThrottleLimits.of(s.throttling())), s.throttling().maxMessageSize());
   }
 
   private static MailSource archiveSource(MigrationSettings s, Credentials credentials, Path spoolDir) {
@@ -68,6 +68,6 @@ public final class Schemes {
   private static MailSink imapSink(MigrationSettings s, Credentials credentials) {
     Endpoint to = s.to();
     return new ImapSink(new ImapStores(new ImapConnector("destination", to, credentials.get(to.account()),
-        s.toConnection(), new SideThrottle("destination", to, s.throttling())), s.maxConnections()));
+        s.toConnection(), new SideThrottle("destination", to, ThrottleLimits.of(s.throttling()))), s.maxConnections()));
   }
 }

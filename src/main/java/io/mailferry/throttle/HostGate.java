@@ -1,6 +1,5 @@
 package io.mailferry.throttle;
 
-import io.mailferry.config.Throttling;
 
 /**
  * What every connection of one side (source or destination) to one host passes, whatever its
@@ -16,7 +15,7 @@ public final class HostGate {
   private final Rate messages;
   private int users;
 
-  HostGate(String key, Throttling t, HostBudget.Factory budgets, Rates rates) {
+  HostGate(String key, Limits t, HostBudget.Factory budgets, Rates rates) {
     this.key = key;
     this.budget = t.maxHostConnections() > 0 ? budgets.budget(key, t.maxHostConnections()) : null;
     this.logins = rates.logins(key + " logins", t.loginInterval());
@@ -32,7 +31,7 @@ public final class HostGate {
    * Another migration joins with its own limits: the strictest wins. (A limit the first one did
    * not set is not added later: set host limits the same for every account of a bulk run.)
    */
-  synchronized void join(Throttling t) {
+  synchronized void join(Limits t) {
     users++;
     if (budget != null) {
       budget.atMost(t.maxHostConnections());

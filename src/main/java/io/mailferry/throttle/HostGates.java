@@ -1,6 +1,5 @@
 package io.mailferry.throttle;
 
-import io.mailferry.config.Throttling;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +49,7 @@ public final class HostGates {
   }
 
   /** The gate of this side and host, joined with these limits; {@link #leave} it when done. */
-  public synchronized HostGate join(String side, String host, Throttling limits) {
+  public synchronized HostGate join(String side, String host, Limits limits) {
     String key = side + " " + host.toLowerCase(Locale.ROOT);
     HostGate gate = gates.computeIfAbsent(key, k -> new HostGate(k, limits, budgets, rates));
     gate.join(limits);

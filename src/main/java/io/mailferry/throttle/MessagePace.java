@@ -1,7 +1,5 @@
 package io.mailferry.throttle;
 
-import io.mailferry.config.MigrationSettings;
-import io.mailferry.config.Throttling;
 
 /**
  * --max-messages-per-second for one migration, and the per-host message rates of both its
@@ -15,14 +13,14 @@ public final class MessagePace implements AutoCloseable {
   private boolean closed;
 
   /**
+   * @param migration the migration's accounts, "from to to", which its message rate is keyed by
    * @param sourceHost the host whose message rates the source side counts against, or null when it
    *     has none (a local directory); {@code destinationHost} the same for the destination
    */
-  public MessagePace(MigrationSettings settings, String sourceHost, String destinationHost) {
-    Throttling t = settings.throttling();
-    // Keyed by the migration's accounts: with remote workers its folders run on several machines.
-    this.account = t.messagesPerSecond() > 0 ? HostGates.shared().rates().rate(
-        settings.from().account() + " to " + settings.to().account() + " messages", t.messagesPerSecond()) : null;
+  public MessagePace(String migration, Limits t, String sourceHost, String destinationHost) {
+    // Keyed by the migration's accounts ("a to b"): with remote workers its folders run on several machines.
+    this.account = t.messagesPerSecond() > 0
+        ? HostGates.shared().rates().rate(migration + " messages", t.messagesPerSecond()) : null;
     this.sourceHost = sourceHost == null ? null : HostGates.shared().join("source", sourceHost, t);
     this.destinationHost = destinationHost == null ? null : HostGates.shared().join("destination", destinationHost, t);
   }

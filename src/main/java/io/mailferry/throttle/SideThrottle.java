@@ -1,6 +1,5 @@
 package io.mailferry.throttle;
 
-import io.mailferry.config.Throttling;
 import io.mailferry.mail.Endpoint;
 import java.time.Duration;
 
@@ -18,7 +17,7 @@ public final class SideThrottle implements AutoCloseable {
   private final Backoff backoff;
   private boolean closed;
 
-  public SideThrottle(String side, Endpoint endpoint, Throttling limits) {
+  public SideThrottle(String side, Endpoint endpoint, Limits limits) {
     HostGates gates = HostGates.shared();
     this.host = gates.join(side, endpoint.host(), limits);
     // Keyed by the account: with remote workers its folders run on several machines.

@@ -2,8 +2,8 @@ package io.mailferry.sink;
 
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
-import io.mailferry.mail.ImapConnector;
-import io.mailferry.mail.ImapStores;
+import io.mailferry.imap.ImapConnector;
+import io.mailferry.imap.ImapStores;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.sink.imap.ImapSink;
 import io.mailferry.testsupport.Account;

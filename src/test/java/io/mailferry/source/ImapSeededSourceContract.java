@@ -2,8 +2,8 @@ package io.mailferry.source;
 
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
-import io.mailferry.mail.ImapConnector;
-import io.mailferry.mail.ImapStores;
+import io.mailferry.imap.ImapConnector;
+import io.mailferry.imap.ImapStores;
 import io.mailferry.source.imap.ImapSource;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.TestMailbox;

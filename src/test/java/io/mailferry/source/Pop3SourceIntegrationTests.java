@@ -1,6 +1,7 @@
 package io.mailferry.source;
 
 import io.mailferry.config.Throttling;
+import io.mailferry.scheme.ThrottleLimits;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.source.pop3.Pop3Source;
@@ -25,6 +26,6 @@ class Pop3SourceIntegrationTests extends ImapSourceDovecotIntegrationTests {
     var pop3 = account.viaPop3(dovecot.server().pop3Port());
     Endpoint endpoint = Endpoint.parse(pop3.url(), "source");
     return new Pop3Source(endpoint, pop3::password, ConnectionSettings.defaults().withTrustCert(pop3.trustCert()),
-        spool, new SideThrottle("source", endpoint, Throttling.defaults()), 0);
+        spool, new SideThrottle("source", endpoint, ThrottleLimits.of(Throttling.defaults())), 0);
   }
 }

@@ -1,8 +1,10 @@
 package io.mailferry.sink.imap;
 
+import io.mailferry.imap.NamespaceReader;
+
 import io.mailferry.mail.ImapNamespace;
-import io.mailferry.mail.ImapStores;
-import io.mailferry.mail.ServerRefusal;
+import io.mailferry.imap.ImapStores;
+import io.mailferry.net.ServerRefusal;
 import io.mailferry.sink.MailSink;
 import io.mailferry.sink.QuotaRoot;
 import io.mailferry.sink.SinkFolder;
@@ -30,7 +32,7 @@ public final class ImapSink implements MailSink {
   @Override
   public Layout layout() {
     return stores.with(store -> {
-      ImapNamespace ns = ImapNamespace.read(store);
+      ImapNamespace ns = NamespaceReader.read(store);
       return new Layout(ns.separator(), ns.prefix(), ns.folders());
     });
   }

@@ -1,13 +1,13 @@
 package io.mailferry.sink.imap;
 
 import io.mailferry.mail.ContentKey;
-import io.mailferry.mail.LeasedFolder;
-import io.mailferry.mail.ImapFlags;
-import io.mailferry.mail.ImapListing;
-import io.mailferry.mail.MailSessions;
+import io.mailferry.imap.LeasedFolder;
+import io.mailferry.imap.ImapFlags;
+import io.mailferry.imap.ImapListing;
+import io.mailferry.net.MailSessions;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.RawMessage;
-import io.mailferry.mail.ServerRefusal;
+import io.mailferry.net.ServerRefusal;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.throttle.ThrottleSignal;
 import jakarta.mail.MessagingException;

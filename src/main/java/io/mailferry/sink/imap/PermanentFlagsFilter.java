@@ -1,6 +1,6 @@
 package io.mailferry.sink.imap;
 
-import io.mailferry.mail.ImapFlags;
+import io.mailferry.imap.ImapFlags;
 import io.mailferry.mail.MessageFlags;
 import io.mailferry.sink.SinkFolder;
 import jakarta.mail.Flags;

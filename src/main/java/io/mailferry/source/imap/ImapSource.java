@@ -1,9 +1,11 @@
 package io.mailferry.source.imap;
 
+import io.mailferry.imap.NamespaceReader;
+
 import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.ImapNamespace;
-import io.mailferry.mail.ImapStores;
+import io.mailferry.imap.ImapStores;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ public final class ImapSource implements MailSource {
 
   @Override
   public List<FolderInfo> listFolders() {
-    return stores.with(store -> ImapNamespace.read(store).folders());
+    return stores.with(store -> NamespaceReader.read(store).folders());
   }
 
   @Override

@@ -1,15 +1,15 @@
 package io.mailferry.source.imap;
 
 import io.mailferry.mail.AnnouncedSize;
-import io.mailferry.mail.ConnectionFailures;
+import io.mailferry.net.ConnectionFailures;
 import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderPath;
-import io.mailferry.mail.ImapBodies;
-import io.mailferry.mail.LeasedFolder;
-import io.mailferry.mail.ImapFetchCommand;
-import io.mailferry.mail.ImapFetchItems;
-import io.mailferry.mail.ImapListing;
-import io.mailferry.mail.ImapStores;
+import io.mailferry.imap.ImapBodies;
+import io.mailferry.imap.LeasedFolder;
+import io.mailferry.imap.ImapFetchCommand;
+import io.mailferry.imap.ImapFetchItems;
+import io.mailferry.imap.ImapListing;
+import io.mailferry.imap.ImapStores;
 import io.mailferry.mail.Printable;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;

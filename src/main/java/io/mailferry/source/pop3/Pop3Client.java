@@ -1,9 +1,9 @@
 package io.mailferry.source.pop3;
 
-import io.mailferry.mail.ConnectionFailures;
+import io.mailferry.net.ConnectionFailures;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
-import io.mailferry.mail.MailSessions;
+import io.mailferry.net.MailSessions;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.Printable;
 import io.mailferry.mail.Secret;

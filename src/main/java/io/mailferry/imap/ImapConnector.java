@@ -1,4 +1,11 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
+import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.Secret;
+import io.mailferry.net.ConnectionFailures;
+import io.mailferry.net.MailSessions;
 
 import io.mailferry.throttle.SideThrottle;
 import io.mailferry.throttle.ThrottleSignal;

@@ -1,4 +1,8 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.AnnouncedSize;
+import io.mailferry.net.MailSessions;
+import io.mailferry.net.ResponseGuard;
 
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.ByteArray;

@@ -1,4 +1,5 @@
-package io.mailferry.mail;
+package io.mailferry.net;
+
 
 import org.eclipse.angus.mail.iap.BadCommandException;
 import org.eclipse.angus.mail.iap.CommandFailedException;

@@ -1,4 +1,4 @@
-package io.mailferry.mail;
+package io.mailferry.net;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,6 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.MailferryException;
 
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.imap.IMAPFolder;

@@ -1,4 +1,6 @@
-package io.mailferry.mail;
+package io.mailferry.net;
+
+import io.mailferry.mail.MailferryException;
 
 import java.io.InputStream;
 import java.nio.file.Files;

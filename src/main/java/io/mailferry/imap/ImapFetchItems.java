@@ -1,5 +1,7 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
 
+import io.mailferry.mail.MessageFlags;
+import io.mailferry.mail.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;

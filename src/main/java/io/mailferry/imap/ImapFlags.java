@@ -1,4 +1,7 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.MessageFlags;
+import io.mailferry.mail.MessageHeaders;
 
 import jakarta.mail.Flags;
 import jakarta.mail.Message;

@@ -1,4 +1,4 @@
-package io.mailferry.mail;
+package io.mailferry.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

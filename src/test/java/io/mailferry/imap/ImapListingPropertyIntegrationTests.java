@@ -1,4 +1,9 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
+import io.mailferry.mail.FolderInfo;
+import io.mailferry.mail.MailferryException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,6 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.MessageFlags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

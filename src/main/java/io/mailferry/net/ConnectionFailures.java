@@ -1,4 +1,8 @@
-package io.mailferry.mail;
+package io.mailferry.net;
+
+import io.mailferry.mail.Endpoint;
+import io.mailferry.mail.MailferryException;
+import io.mailferry.mail.Printable;
 
 import io.mailferry.throttle.ThrottleSignal;
 import java.io.IOException;

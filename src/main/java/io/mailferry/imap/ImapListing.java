@@ -1,4 +1,7 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.MessageHeaders;
+import io.mailferry.mail.Printable;
 
 import jakarta.mail.MessagingException;
 import java.time.Instant;

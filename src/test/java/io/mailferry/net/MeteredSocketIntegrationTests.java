@@ -1,4 +1,8 @@
-package io.mailferry.mail;
+package io.mailferry.net;
+
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.imap.ImapBodies;
+import io.mailferry.mail.Endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,7 @@
-package io.mailferry.mail;
+package io.mailferry.net;
+
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
 
 import jakarta.mail.Session;
 import java.util.Properties;

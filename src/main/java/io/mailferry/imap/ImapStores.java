@@ -1,4 +1,7 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.MailferryException;
+import io.mailferry.net.ConnectionFailures;
 
 import io.mailferry.throttle.ConnectionPool;
 import io.mailferry.throttle.HostBudget;

@@ -1,4 +1,7 @@
-package io.mailferry.mail;
+package io.mailferry.imap;
+
+import io.mailferry.mail.AnnouncedSize;
+import io.mailferry.net.ResponseGuard;
 
 import jakarta.mail.MessagingException;
 import java.io.IOException;

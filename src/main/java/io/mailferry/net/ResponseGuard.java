@@ -1,4 +1,4 @@
-package io.mailferry.mail;
+package io.mailferry.net;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.time.Duration;
  * A server past a bound gets {@link Breach} (the connection layer maps it to exit 76); past the
  * deadline {@link TooSlow}, a timeout. Either leaves the connection unusable, as it should.
  */
-final class ResponseGuard extends FilterInputStream {
+public final class ResponseGuard extends FilterInputStream {
 
   static final int MAX_LINE = 1 << 20;
   /** Bytes a second below which a server counts as gone (a modem carries 7 KB/s). */
@@ -34,13 +34,13 @@ final class ResponseGuard extends FilterInputStream {
    *
    * @param literals what was expected of a literal, in words ("" when nothing in particular)
    */
-  record Expectation(long maxLiteral, long maxLiteralBytes, long maxResponses, String responses, String literals) {
+  public record Expectation(long maxLiteral, long maxLiteralBytes, long maxResponses, String responses, String literals) {
     /** For a command nobody described: no response holds a message larger than this. */
     static final Expectation DEFAULT = new Expectation(64L << 20, 256L << 20, 500_000, "responses to one command", "");
   }
 
   /** A scope of {@link #expect}; closing it restores what was expected before. */
-  interface Scope extends AutoCloseable {
+  public interface Scope extends AutoCloseable {
     @Override
     void close();
   }
@@ -51,15 +51,15 @@ final class ResponseGuard extends FilterInputStream {
    * Until the scope is closed, this thread's commands expect at most {@code e}. Angus reads a
    * command's responses on the thread that sent it, so a thread-local reaches the right guard.
    */
-  static Scope expect(Expectation e) {
+  public static Scope expect(Expectation e) {
     Expectation before = EXPECTED.get();
     EXPECTED.set(e);
     return () -> EXPECTED.set(before);
   }
 
   /** The server broke the protocol: a response beyond every bound. */
-  static class Breach extends IOException {
-    Breach(String message) {
+  public static class Breach extends IOException {
+    public Breach(String message) {
       super(message);
     }
   }

@@ -1,4 +1,7 @@
-package io.mailferry.mail;
+package io.mailferry.net;
+
+import io.mailferry.mail.Endpoint;
+import io.mailferry.mail.MailferryException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
