@@ -2,7 +2,7 @@ package io.mailferry.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.mailferry.mail.MailferryException;
-import io.mailferry.report.QuotaForecast;
+import io.mailferry.quota.QuotaForecast;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -6,10 +6,10 @@ import io.mailferry.config.QuotaPolicy;
 import io.mailferry.job.MigrationPlanner;
 import io.mailferry.job.MigrationRuntime;
 import io.mailferry.job.PendingWork;
-import io.mailferry.job.QuotaPreflight;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.Printable;
-import io.mailferry.report.QuotaForecast;
+import io.mailferry.quota.QuotaForecast;
+import io.mailferry.quota.QuotaPreflight;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.springframework.context.ApplicationContext;
@@ -37,7 +37,7 @@ final class DryRun {
       out.printf("%-71s %9d %12d%n", "total", work.messages(), work.bytes());
       QuotaPolicy policy = settings.quota();
       if (policy.action() != QuotaPolicy.Action.IGNORE) {
-        QuotaForecast forecast = QuotaPreflight.forecast(runtime, work);
+        QuotaForecast forecast = QuotaPreflight.forecast(runtime.sink(), work.folders());
         forecast.lines().forEach(out::println);
         boolean stop = policy.action() == QuotaPolicy.Action.STOP;
         forecast.warnings(policy.warnPercent(), stop).forEach(w -> out.println("warning: " + w));

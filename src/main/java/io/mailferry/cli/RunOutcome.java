@@ -2,8 +2,8 @@ package io.mailferry.cli;
 
 import io.mailferry.job.MigrationLauncher;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.quota.QuotaForecast;
 import io.mailferry.report.MigrationReport;
-import io.mailferry.report.QuotaForecast;
 import io.mailferry.report.RunReports;
 import io.mailferry.report.SummaryPrinter;
 import java.io.PrintStream;

@@ -4,7 +4,7 @@ import io.mailferry.job.MigrationLauncher;
 import io.mailferry.job.MigrationParameters;
 import io.mailferry.jobfile.JobFile;
 import io.mailferry.jobfile.Schedule;
-import io.mailferry.report.QuotaForecast;
+import io.mailferry.quota.QuotaForecast;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.mailferry.job;
 
+import io.mailferry.quota.QuotaForecast;
 import io.mailferry.report.FolderTally;
-import io.mailferry.report.QuotaForecast;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

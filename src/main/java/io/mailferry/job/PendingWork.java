@@ -3,6 +3,7 @@ package io.mailferry.job;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.net.ServerRefusal;
+import io.mailferry.quota.ToWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,13 @@ import java.util.Set;
 public record PendingWork(List<Folder> folders) {
 
   public record Folder(FolderPlan plan, long messages, long bytes, long tooLarge,
-      long tooLargeBytes, Long appendLimit) {}
+      long tooLargeBytes, Long appendLimit) implements ToWrite {
+
+    @Override
+    public String destination() {
+      return plan.destName();
+    }
+  }
 
   public static PendingWork of(MigrationRuntime runtime, List<FolderPlan> plan) {
     List<Folder> folders = new ArrayList<>();

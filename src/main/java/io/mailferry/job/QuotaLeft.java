@@ -1,6 +1,8 @@
 package io.mailferry.job;
 
-import io.mailferry.report.QuotaForecast;
+import io.mailferry.quota.QuotaForecast;
+import io.mailferry.quota.QuotaPreflight;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
@@ -26,8 +28,8 @@ final class QuotaLeft {
       return;
     }
     try {
-      QuotaForecast left = QuotaPreflight.forecast(runtime,
-          FolderPlan.listFromJson(context.getString(PlanTasklet.PLAN_KEY)));
+      List<FolderPlan> plan = FolderPlan.listFromJson(context.getString(PlanTasklet.PLAN_KEY));
+      QuotaForecast left = QuotaPreflight.forecast(runtime.sink(), PendingWork.of(runtime, plan).folders());
       context.putString(LEFT_KEY, JSON.writeValueAsString(left));
     } catch (RuntimeException e) {
       // The report then lacks the figures; the run's outcome (exit 73) stands.

@@ -1,8 +1,8 @@
 package io.mailferry.job;
 
 import io.mailferry.config.QuotaPolicy;
-import io.mailferry.mail.MailferryException;
-import io.mailferry.report.QuotaForecast;
+import io.mailferry.quota.QuotaForecast;
+import io.mailferry.quota.QuotaPreflight;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,17 +42,12 @@ final class QuotaTasklet implements Tasklet {
       return RepeatStatus.FINISHED;
     }
     ExecutionContext job = chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
-    QuotaForecast forecast = reconnect.invoke(() -> QuotaPreflight.forecast(runtime, plan(job)));
+    QuotaForecast forecast = reconnect.invoke(
+        () -> QuotaPreflight.forecast(runtime.sink(), PendingWork.of(runtime, plan(job)).folders()));
     job.putString(FORECAST_KEY, JSON.writeValueAsString(forecast));
     forecast.lines().forEach(progress::info);
     forecast.warnings(policy.warnPercent(), policy.action() == QuotaPolicy.Action.STOP).forEach(log::warn);
-    List<QuotaForecast.Root> overfilled = forecast.overfilled();
-    if (policy.action() == QuotaPolicy.Action.STOP && !overfilled.isEmpty()) {
-      QuotaForecast.Root root = overfilled.get(0);
-      throw new MailferryException.DestinationFull("The destination's quota \"" + root.name() + "\" is too small "
-          + "for this migration: it lacks " + root.missing() + "; nothing was written (--quota-policy stop). "
-          + "Free space or raise the quota, then run mailferry resume.", null);
-    }
+    QuotaPreflight.stopIfOverfilled(policy, forecast);
     return RepeatStatus.FINISHED;
   }
 

@@ -1,6 +1,7 @@
 package io.mailferry.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.mailferry.quota.QuotaForecast;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.mailferry.report;
 
 import io.mailferry.mail.Printable;
+import io.mailferry.quota.QuotaForecast;
 import java.io.PrintStream;
 import java.util.Locale;
 

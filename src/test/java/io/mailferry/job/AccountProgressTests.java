@@ -2,8 +2,8 @@ package io.mailferry.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailferry.quota.QuotaForecast;
 import io.mailferry.report.FolderTally;
-import io.mailferry.report.QuotaForecast;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.mailferry.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailferry.quota.QuotaForecast;
 import io.mailferry.testsupport.ReportSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;

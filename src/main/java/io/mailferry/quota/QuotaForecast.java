@@ -1,4 +1,4 @@
-package io.mailferry.report;
+package io.mailferry.quota;
 
 import java.util.ArrayList;
 import java.util.List;

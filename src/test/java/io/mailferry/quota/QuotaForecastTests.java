@@ -1,4 +1,4 @@
-package io.mailferry.report;
+package io.mailferry.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
