@@ -2,7 +2,10 @@ package io.mailferry;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -48,11 +51,27 @@ class ArchitectureTests {
   }
 
   @Test
-  void the_archive_the_ledger_the_reports_settings_and_job_files_build_on_mail_alone() {
+  void the_archive_the_ledger_settings_and_job_files_build_on_mail_alone_and_the_reports_also_on_the_quota_forecast() {
     noClasses().that().resideInAnyPackage("io.mailferry.archive..", "io.mailferry.ledger..", "io.mailferry.report..",
             "io.mailferry.config..", "io.mailferry.jobfile..")
         .should().dependOnClassesThat().resideInAnyPackage("io.mailferry.job..", "io.mailferry.cli..",
             "io.mailferry.source..", "io.mailferry.sink..", "io.mailferry.scheme..", "io.mailferry.throttle..")
+        .check(main);
+    noClasses().that().resideInAnyPackage("io.mailferry.archive..", "io.mailferry.ledger..", "io.mailferry.config..",
+            "io.mailferry.jobfile..")
+        .should().dependOnClassesThat().resideInAPackage("io.mailferry.quota..")
+        .check(main);
+  }
+
+  @Test
+  void quota_is_plain_code_over_the_settings_and_what_the_sink_interface_reports() {
+    // Unit-testable without a job store or a server: the Spring Batch step in job only wires it.
+    noClasses().that().resideInAPackage("io.mailferry.quota..")
+        .should().dependOnClassesThat().resideInAPackage("org.springframework.batch..")
+        .check(main);
+    classes().that().resideInAPackage("io.mailferry.quota..")
+        .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mailferry..").or(resideInAnyPackage(
+            "io.mailferry.quota..", "io.mailferry.mail..", "io.mailferry.config..", "io.mailferry.sink")))
         .check(main);
   }
 
