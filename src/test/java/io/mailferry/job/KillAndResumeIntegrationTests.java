@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.ChildMailferry;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,21 +32,11 @@ class KillAndResumeIntegrationTests {
   private static final List<String> FOLDERS = List.of("INBOX", "Work", "Lists/dev");
   private static final int PER_FOLDER = 150;
   private static final int TOTAL = 3 * PER_FOLDER;
-  static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir protected Path state;
   private Path childLog;
   private int children;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void killed_with_sigkill_at_random_moments_then_run_again_every_message_arrives_once() throws Exception {
@@ -140,7 +130,8 @@ class KillAndResumeIntegrationTests {
     assertThat(waitUntilCopied(running, destination, 1)).as("the first run is copying").isTrue();
 
     List<String> again = new ArrayList<>(List.of("migrate", "--from", source.url(), "--to", destination.url(),
-        "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString()));
+        "--from-trust-cert", dovecot.server().certificatePem().toString(),
+        "--to-trust-cert", dovecot.server().certificatePem().toString()));
     again.addAll(storeArgs());
     var second = io.mailferry.testsupport.Mailferry.run(env(source, destination), again.toArray(String[]::new));
 
@@ -157,8 +148,8 @@ class KillAndResumeIntegrationTests {
     List<String> args = new ArrayList<>(List.of(command));
     if (command.equals("migrate")) {
       args.addAll(List.of("--from", source.url(), "--to", destination.url(), "--max-connections", "3",
-          "--from-trust-cert", dovecot.certificatePem().toString(),
-          "--to-trust-cert", dovecot.certificatePem().toString()));
+          "--from-trust-cert", dovecot.server().certificatePem().toString(),
+          "--to-trust-cert", dovecot.server().certificatePem().toString()));
     }
     args.addAll(List.of(extra));
     args.addAll(storeArgs());
@@ -226,7 +217,7 @@ class KillAndResumeIntegrationTests {
   }
 
   private static Account account(String user) {
-    return Account.onDovecot(dovecot, user);
+    return Account.onDovecot(dovecot.server(), user);
   }
 
   private static void assertSameMessages(Account source, Account destination, long seed) throws Exception {

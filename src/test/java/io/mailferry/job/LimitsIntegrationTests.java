@@ -3,6 +3,7 @@ package io.mailferry.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.TestMailbox;
@@ -15,9 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,19 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LimitsIntegrationTests {
 
   private static final int CAP = 3;
-  private static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH, CAP);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH, CAP);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void twelve_folders_copy_through_at_most_the_capped_number_of_connections_per_account() throws Exception {
@@ -84,7 +74,8 @@ class LimitsIntegrationTests {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", testClassPath(), "io.mailferry.cli.Main",
         "migrate", "--from", source.url(), "--to", destination.url(), "--state-dir", state.toString(),
-        "--max-connections", String.valueOf(CAP), "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString()));
+        "--max-connections", String.valueOf(CAP), "--from-trust-cert", dovecot.server().certificatePem().toString(),
+        "--to-trust-cert", dovecot.server().certificatePem().toString()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("MAILFERRY_FROM_PASSWORD", source.password());
     pb.environment().put("MAILFERRY_TO_PASSWORD", destination.password());
@@ -104,7 +95,7 @@ class LimitsIntegrationTests {
   }
 
   private static Account account(String user) {
-    return Account.onDovecot(dovecot, user);
+    return Account.onDovecot(dovecot.server(), user);
   }
 
   /** A CRLF message of about {@code size} bytes: headers, then 76-character lines. */
