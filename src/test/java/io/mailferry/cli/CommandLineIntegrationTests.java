@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.Mailferry.Result;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class CommandLineIntegrationTests {
   static GreenMailExtension greenMail =
       new GreenMailExtension(new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
 
-  static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir Path state;
   Account source;
@@ -43,14 +43,8 @@ class CommandLineIntegrationTests {
 
   @BeforeAll
   static void startDovecot() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-    dovecot.addUser("tls-src", "Tls-Secret-4711");
-    dovecot.addUser("tls-dst", "Tls-Secret-4711");
-  }
-
-  @AfterAll
-  static void stopDovecot() {
-    dovecot.close();
+    dovecot.server().addUser("tls-src", "Tls-Secret-4711");
+    dovecot.server().addUser("tls-dst", "Tls-Secret-4711");
   }
 
   @BeforeEach
@@ -139,22 +133,23 @@ class CommandLineIntegrationTests {
 
   @Test
   void an_untrusted_certificate_is_a_tls_failure_and_trusting_it_works() {
-    Account from = Account.imap("localhost", dovecot.imapPort(), "tls-src", "Tls-Secret-4711");
-    Account to = Account.imap("localhost", dovecot.imapPort(), "tls-dst", "Tls-Secret-4711");
+    Account from = Account.imap("localhost", dovecot.server().imapPort(), "tls-src", "Tls-Secret-4711");
+    Account to = Account.imap("localhost", dovecot.server().imapPort(), "tls-dst", "Tls-Secret-4711");
 
     Result refused = Mailferry.migrate(from, to, state);
     assertOneSentence(refused, ExitCodes.UNAVAILABLE, "TLS");
     assertThat(refused.err()).contains("certificate");
 
-    Result trusted = Mailferry.migrate(from.trusting(dovecot.certificatePem()), to.trusting(dovecot.certificatePem()),
+    Result trusted = Mailferry.migrate(from.trusting(dovecot.server().certificatePem()),
+        to.trusting(dovecot.server().certificatePem()),
         state);
     assertThat(trusted.exitCode()).as(() -> trusted + readLog()).isZero();
   }
 
   @Test
   void implicit_tls_works_with_a_trusted_certificate() {
-    Account from = new Account("imaps", "localhost", dovecot.imapsPort(), "tls-src", "Tls-Secret-4711",
-        dovecot.certificatePem());
+    Account from = new Account("imaps", "localhost", dovecot.server().imapsPort(), "tls-src", "Tls-Secret-4711",
+        dovecot.server().certificatePem());
     Result r = Mailferry.migrate(from, source, state);
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }

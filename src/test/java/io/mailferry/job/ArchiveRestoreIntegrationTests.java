@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailferry.job.MigrateContract.Snap;
 import io.mailferry.mail.MessageFlags;
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.HardCases;
 import io.mailferry.testsupport.HostileArchive;
@@ -22,28 +23,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** restore: an archive written in backup's format, restored into Dovecot through the migrate job. */
 class ArchiveRestoreIntegrationTests {
 
   private static final AtomicInteger USERS = new AtomicInteger();
-  static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+
+  /** A '.'-separated server with the "INBOX." prefix, as Courier serves. */
+  @RegisterExtension
+  static DovecotExtension courierStyle = new DovecotExtension(DovecotServer.Layout.DOT_INBOX_PREFIX);
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void restores_folders_bytes_flags_keywords_and_dates_once_even_when_run_twice() throws Exception {
@@ -76,15 +70,13 @@ class ArchiveRestoreIntegrationTests {
     archive.add("日本語", MigrateContract.raw("japanese"), Set.of(), at("2023-04-04T04:04:04Z"));
     archive.add("INBOX", MigrateContract.raw("inbox"), Set.of("\\Seen"), at("2023-05-05T05:05:05Z"));
     archive.close();
-    try (DovecotServer courierStyle = DovecotServer.start(DovecotServer.Layout.DOT_INBOX_PREFIX)) {
-      Account destination = Account.onDovecot(courierStyle, "dotted");
+    Account destination = Account.onDovecot(courierStyle.server(), "dotted");
 
-      var run = restore(archive.dir(), destination);
+    var run = restore(archive.dir(), destination);
 
-      assertThat(run.exitCode()).as(run.toString()).isZero();
-      assertThat(MigrateContract.folderNames(destination)).contains("INBOX.Archiv.Größe", "INBOX.日本語");
-      assertHolds(snapshot(destination), expected(archive, false));
-    }
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(MigrateContract.folderNames(destination)).contains("INBOX.Archiv.Größe", "INBOX.日本語");
+    assertHolds(snapshot(destination), expected(archive, false));
   }
 
   @Test
@@ -198,7 +190,7 @@ class ArchiveRestoreIntegrationTests {
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertHolds(snapshot(destination), expected(archive, false));
-    assertThat(HostileArchive.filesHoldingTheSecret(dovecot.mailRoot(destination.user()))).isEmpty();
+    assertThat(HostileArchive.filesHoldingTheSecret(dovecot.server().mailRoot(destination.user()))).isEmpty();
     assertThat(run.out()).as(run.toString())
         .contains("failed: " + archive.dir().relativize(planted.linkInCur()) + ": a symbolic link, not a message "
             + "file: skipped")
@@ -346,7 +338,7 @@ class ArchiveRestoreIntegrationTests {
   }
 
   private static Account newAccount() {
-    return Account.onDovecot(dovecot, "restore" + USERS.incrementAndGet());
+    return Account.onDovecot(dovecot.server(), "restore" + USERS.incrementAndGet());
   }
 
   /** What the archive holds, folder by folder, as a snapshot of the destination would show it. */

@@ -1,10 +1,10 @@
 package io.mailferry.job;
 
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The migrate contract against a real Dovecot: from a '.'-separated server with the "INBOX."
@@ -13,33 +13,19 @@ import org.junit.jupiter.api.BeforeAll;
 class DovecotMigrateIntegrationTests extends MigrateContract {
 
   private static final AtomicInteger USERS = new AtomicInteger();
-  private static DovecotServer dotServer;
-  private static DovecotServer slashServer;
+  @RegisterExtension
+  static DovecotExtension dotServer = new DovecotExtension(DovecotServer.Layout.DOT_INBOX_PREFIX);
 
-  @BeforeAll
-  static void startServers() {
-    dotServer = DovecotServer.start(DovecotServer.Layout.DOT_INBOX_PREFIX);
-    slashServer = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    if (dotServer != null) {
-      dotServer.close();
-    }
-    if (slashServer != null) {
-      slashServer.close();
-    }
-  }
+  @RegisterExtension static DovecotExtension slashServer = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @Override
   protected Account newSourceAccount() {
-    return account(dotServer, "src");
+    return account(dotServer.server(), "src");
   }
 
   @Override
   protected Account newDestinationAccount() {
-    return account(slashServer, "dst");
+    return account(slashServer.server(), "dst");
   }
 
   static Account account(DovecotServer server, String kind) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.CuttingProxy;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.FaultyImapProxy;
 import io.mailferry.testsupport.Mailferry;
@@ -15,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,13 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class InterruptedRunIntegrationTests {
 
   private static final int MESSAGES = 60;
-  private static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir Path state;
 
   @BeforeAll
   static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
     // Retries back off from 1 s by default; 50 ms keeps these tests quick.
     System.setProperty("mailferry.retry-delay-ms", "50");
   }
@@ -39,16 +40,15 @@ class InterruptedRunIntegrationTests {
   @AfterAll
   static void stop() {
     System.clearProperty("mailferry.retry-delay-ms");
-    dovecot.close();
   }
 
   @Test
   void an_append_whose_tagged_answer_is_lost_is_found_at_the_destination_and_not_sent_again() throws Exception {
-    Account source = Account.onDovecot(dovecot, "lostsrc");
+    Account source = Account.onDovecot(dovecot.server(), "lostsrc");
     fill(source, "lost");
-    dovecot.addUser("lostdst", "pw-lostdst");
+    dovecot.server().addUser("lostdst", "pw-lostdst");
     // Dovecot takes MULTIAPPEND: the first APPEND carries all the messages, and all of them are stored.
-    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 1,
+    try (var proxy = new FaultyImapProxy(dovecot.server().host(), dovecot.server().imapPort(), "APPEND", 1,
         FaultyImapProxy.Fault.SWALLOW_TAGGED_ANSWER)) {
       Account destination = Account.imap("127.0.0.1", proxy.port(), "lostdst", "pw-lostdst");
 
@@ -56,16 +56,17 @@ class InterruptedRunIntegrationTests {
 
       assertThat(proxy.injected()).isTrue();
       assertThat(run.exitCode()).as(run.toString()).isZero();
-      assertSameMessages(source, Account.onDovecotExisting(dovecot, "lostdst"));
+      assertSameMessages(source, Account.onDovecotExisting(dovecot.server(), "lostdst"));
     }
   }
 
   @Test
   void a_bye_in_the_middle_of_a_fetch_from_the_source_is_retried_and_nothing_is_lost() throws Exception {
-    Account direct = Account.onDovecot(dovecot, "byesrc");
+    Account direct = Account.onDovecot(dovecot.server(), "byesrc");
     fill(direct, "bye");
-    Account destination = Account.onDovecot(dovecot, "byedst");
-    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "UID", 2, FaultyImapProxy.Fault.BYE)) {
+    Account destination = Account.onDovecot(dovecot.server(), "byedst");
+    try (var proxy = new FaultyImapProxy(dovecot.server().host(), dovecot.server().imapPort(), "UID", 2,
+        FaultyImapProxy.Fault.BYE)) {
       Account source = Account.imap("127.0.0.1", proxy.port(), "byesrc", "pw-byesrc");
 
       var run = Mailferry.migrate(source, destination, state);
@@ -78,30 +79,32 @@ class InterruptedRunIntegrationTests {
 
   @Test
   void a_server_that_stops_answering_times_out_and_the_chunk_is_retried_on_a_new_connection() throws Exception {
-    Account source = Account.onDovecot(dovecot, "stallsrc");
+    Account source = Account.onDovecot(dovecot.server(), "stallsrc");
     fill(source, "stall");
-    dovecot.addUser("stalldst", "pw-stalldst");
-    try (var proxy = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 1, FaultyImapProxy.Fault.STALL)) {
+    dovecot.server().addUser("stalldst", "pw-stalldst");
+    try (var proxy = new FaultyImapProxy(dovecot.server().host(), dovecot.server().imapPort(), "APPEND", 1,
+        FaultyImapProxy.Fault.STALL)) {
       Account destination = Account.imap("127.0.0.1", proxy.port(), "stalldst", "pw-stalldst");
 
       var run = Mailferry.migrate(source, destination, state, "--timeout", "2");
 
       assertThat(proxy.injected()).isTrue();
       assertThat(run.exitCode()).as(run.toString()).isZero();
-      assertSameMessages(source, Account.onDovecotExisting(dovecot, "stalldst"));
+      assertSameMessages(source, Account.onDovecotExisting(dovecot.server(), "stalldst"));
     }
   }
 
   @Test
   void a_cut_in_the_middle_of_a_fetch_from_the_source_is_retried_and_nothing_is_lost() throws Exception {
-    Account direct = Account.onDovecot(dovecot, "fetchcutsrc");
+    Account direct = Account.onDovecot(dovecot.server(), "fetchcutsrc");
     fill(direct, "fetchcut");
-    Account destination = Account.onDovecot(dovecot, "fetchcutdst");
+    Account destination = Account.onDovecot(dovecot.server(), "fetchcutdst");
     // Counting what the server sends: the cut lands inside a FETCH response (about 300 KB of mail).
-    try (var proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 150_000).countingServerBytes()
+    try (var proxy = new CuttingProxy(dovecot.server().host(), dovecot.server().imapPort(), 150_000)
+        .countingServerBytes()
         .healingAfterCut()) {
       Account source = Account.imap("127.0.0.1", proxy.port(), "fetchcutsrc", "pw-fetchcutsrc")
-          .trusting(dovecot.certificatePem());
+          .trusting(dovecot.server().certificatePem());
 
       var run = Mailferry.migrate(source, destination, state);
 
@@ -130,8 +133,8 @@ class InterruptedRunIntegrationTests {
 
   @Test
   void a_connection_cut_mid_append_is_retried_on_a_new_connection_and_nothing_is_sent_twice() throws Exception {
-    Account source = Account.onDovecot(dovecot, "retrysrc");
-    dovecot.addUser("retrydst", "pw-retrydst");
+    Account source = Account.onDovecot(dovecot.server(), "retrysrc");
+    dovecot.server().addUser("retrydst", "pw-retrydst");
     try (TestMailbox box = source.open()) {
       for (int i = 0; i < MESSAGES; i++) {
         // Every other message has no Message-ID: the retry must tell them apart by SHA-256.
@@ -143,9 +146,10 @@ class InterruptedRunIntegrationTests {
         box.append("INBOX", raw, Set.of("\\Seen"), Instant.parse("2025-03-01T00:00:00Z").plusSeconds(i));
       }
     }
-    try (CuttingProxy proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 300_000).healingAfterCut()) {
+    try (CuttingProxy proxy = new CuttingProxy(dovecot.server().host(), dovecot.server().imapPort(), 300_000)
+        .healingAfterCut()) {
       Account destination = Account.imap("127.0.0.1", proxy.port(), "retrydst", "pw-retrydst")
-          .trusting(dovecot.certificatePem());
+          .trusting(dovecot.server().certificatePem());
 
       var run = Mailferry.migrate(source, destination, state);
 
@@ -161,8 +165,8 @@ class InterruptedRunIntegrationTests {
 
   @Test
   void a_run_cut_off_mid_chunk_exits_75_and_the_rerun_completes_with_every_message_once() throws Exception {
-    Account source = Account.onDovecot(dovecot, "cutsrc");
-    dovecot.addUser("cutdst", "pw-cutdst");
+    Account source = Account.onDovecot(dovecot.server(), "cutsrc");
+    dovecot.server().addUser("cutdst", "pw-cutdst");
     try (TestMailbox box = source.open()) {
       for (int i = 0; i < MESSAGES; i++) {
         box.append("INBOX", LimitsIntegrationTests.message("cut-" + i, 100_000), Set.of("\\Seen"),
@@ -171,10 +175,10 @@ class InterruptedRunIntegrationTests {
     }
     // STARTTLS passes through the proxy untouched: it only counts and cuts bytes. About 6 MB go in
     // MULTIAPPENDs of 4 MiB: the cut lands in the second, after the first was stored.
-    try (CuttingProxy proxy = new CuttingProxy(dovecot.host(), dovecot.imapPort(), 5_000_000)) {
+    try (CuttingProxy proxy = new CuttingProxy(dovecot.server().host(), dovecot.server().imapPort(), 5_000_000)) {
       Account destination = Account.imap("127.0.0.1", proxy.port(), "cutdst", "pw-cutdst")
-          .trusting(dovecot.certificatePem());
-      Account viaDovecot = Account.imap(dovecot.host(), dovecot.imapPort(), "cutdst", "pw-cutdst");
+          .trusting(dovecot.server().certificatePem());
+      Account viaDovecot = Account.imap(dovecot.server().host(), dovecot.server().imapPort(), "cutdst", "pw-cutdst");
 
       var cutRun = Mailferry.migrate(source, destination, state);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailferry.cli.ExitCodes;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.ChildMailferry;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,21 +32,17 @@ class KillAndResumeIntegrationTests {
   private static final List<String> FOLDERS = List.of("INBOX", "Work", "Lists/dev");
   private static final int PER_FOLDER = 150;
   private static final int TOTAL = 3 * PER_FOLDER;
-  static DovecotServer dovecot;
+  private static final int PLANNED_KILLS = 3;
+  /**
+   * Messages per second for runs that are to be stopped: about 5 s for the whole mailbox, so a signal sent at a
+   * chosen count lands before the end (unpaced, MULTIAPPEND may finish between two looks at the destination).
+   */
+  private static final String PACE = "90";
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir protected Path state;
   private Path childLog;
   private int children;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void killed_with_sigkill_at_random_moments_then_run_again_every_message_arrives_once() throws Exception {
@@ -56,17 +52,27 @@ class KillAndResumeIntegrationTests {
     Account source = filledSource("k9src");
     Account destination = account("k9dst");
 
-    for (int i = 0; i < 3; i++) {
-      Process run = start(source, destination, "migrate");
-      if (waitUntilCopied(run, destination, random.nextInt(TOTAL))) {
-        run.destroyForcibly().waitFor(); // SIGKILL: no chunk finishes, nothing is cleaned up
-        System.out.println("KillAndResume killed run " + i + " after:\n" + lastOutput());
-      }
+    int kills = 0;
+    for (int i = 0; i < PLANNED_KILLS; i++) {
+      int before = copied(destination);
+      // A random moment after this run has copied something, within the first quarter of what is left, so
+      // that chunks in flight at the kill (3 connections of 20) cannot finish the folders.
+      int threshold = before + 1 + random.nextInt(Math.max(1, (TOTAL - before) / 4));
+      Process run = start(source, destination, "migrate", "--max-messages-per-second", PACE);
+      assertThat(waitUntilCopied(run, destination, threshold)).as("seed " + seed + ": run " + i
+          + " still copying at " + threshold + " messages\n" + lastOutput()).isTrue();
+      ChildMailferry.kill(run); // SIGKILL: no chunk finishes, nothing is cleaned up
+      kills++;
+      int after = copied(destination);
+      System.out.println("KillAndResume killed run " + i + " at " + after + " of " + TOTAL + " messages");
+      assertThat(after).as("seed " + seed + ": killed mid-transfer, after copying some").isBetween(before + 1,
+          TOTAL - 1);
     }
     Process last = start(source, destination, "migrate");
     assertThat(last.waitFor(3, TimeUnit.MINUTES)).isTrue();
     String output = lastOutput();
 
+    assertThat(kills).isEqualTo(PLANNED_KILLS);
     assertThat(last.exitValue()).as("seed " + seed + "\n" + output).isZero();
     assertSameMessages(source, destination, seed);
   }
@@ -79,18 +85,16 @@ class KillAndResumeIntegrationTests {
     Account source = filledSource("termsrc");
     Account destination = account("termdst");
 
-    Process run = start(source, destination, "migrate");
-    int exit;
-    if (!waitUntilCopied(run, destination, 1 + random.nextInt(TOTAL / 2))) {
-      exit = run.exitValue(); // finished before the signal: nothing to stop
-    } else {
-      run.destroy(); // SIGTERM
-      assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
-      exit = run.exitValue();
-    }
+    Process run = start(source, destination, "migrate", "--max-messages-per-second", PACE);
+    assertThat(waitUntilCopied(run, destination, 1 + random.nextInt(TOTAL / 2))).as("seed " + seed
+        + ": still copying when signalled\n" + lastOutput()).isTrue();
+    run.destroy(); // SIGTERM
+    assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    int exit = run.exitValue();
     String output = lastOutput();
     System.out.println("KillAndResume SIGTERM exit=" + exit + "\n" + output);
-    assertThat(exit).as("seed " + seed + "\n" + output).isIn(ExitCodes.OK, ExitCodes.TEMPORARY);
+    assertThat(exit).as("seed " + seed + "\n" + output).isEqualTo(ExitCodes.TEMPORARY);
+    assertThat(copied(destination)).as("stopped before the end").isLessThan(TOTAL);
 
     Process resume = start(source, destination, "resume");
     assertThat(resume.waitFor(3, TimeUnit.MINUTES)).isTrue();
@@ -140,7 +144,8 @@ class KillAndResumeIntegrationTests {
     assertThat(waitUntilCopied(running, destination, 1)).as("the first run is copying").isTrue();
 
     List<String> again = new ArrayList<>(List.of("migrate", "--from", source.url(), "--to", destination.url(),
-        "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString()));
+        "--from-trust-cert", dovecot.server().certificatePem().toString(),
+        "--to-trust-cert", dovecot.server().certificatePem().toString()));
     again.addAll(storeArgs());
     var second = io.mailferry.testsupport.Mailferry.run(env(source, destination), again.toArray(String[]::new));
 
@@ -157,8 +162,8 @@ class KillAndResumeIntegrationTests {
     List<String> args = new ArrayList<>(List.of(command));
     if (command.equals("migrate")) {
       args.addAll(List.of("--from", source.url(), "--to", destination.url(), "--max-connections", "3",
-          "--from-trust-cert", dovecot.certificatePem().toString(),
-          "--to-trust-cert", dovecot.certificatePem().toString()));
+          "--from-trust-cert", dovecot.server().certificatePem().toString(),
+          "--to-trust-cert", dovecot.server().certificatePem().toString()));
     }
     args.addAll(List.of(extra));
     args.addAll(storeArgs());
@@ -182,18 +187,23 @@ class KillAndResumeIntegrationTests {
    */
   static boolean waitUntilCopied(Process run, Account destination, int threshold) throws Exception {
     while (run.isAlive()) {
-      int copied = 0;
-      try (TestMailbox box = destination.open()) {
-        for (String folder : FOLDERS) {
-          copied += box.count(destination.serverName(folder));
-        }
-      }
-      if (copied >= threshold) {
+      if (copied(destination) >= threshold) {
         return run.isAlive();
       }
       Thread.sleep(20);
     }
     return false;
+  }
+
+  /** The messages in the destination's folders, as the destination server counts them. */
+  static int copied(Account destination) throws Exception {
+    int copied = 0;
+    try (TestMailbox box = destination.open()) {
+      for (String folder : FOLDERS) {
+        copied += box.count(destination.serverName(folder));
+      }
+    }
+    return copied;
   }
 
   private String lastOutput() throws java.io.IOException {
@@ -226,7 +236,7 @@ class KillAndResumeIntegrationTests {
   }
 
   private static Account account(String user) {
-    return Account.onDovecot(dovecot, user);
+    return Account.onDovecot(dovecot.server(), user);
   }
 
   private static void assertSameMessages(Account source, Account destination, long seed) throws Exception {

@@ -3,6 +3,8 @@ package io.mailferry.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.LoopbackProxy;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.TestMailbox;
@@ -15,9 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,19 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LimitsIntegrationTests {
 
   private static final int CAP = 3;
-  private static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH, CAP);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH, CAP);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void twelve_folders_copy_through_at_most_the_capped_number_of_connections_per_account() throws Exception {
@@ -54,15 +45,22 @@ class LimitsIntegrationTests {
         }
       }
     }
+
     Path report = state.resolve("report.json");
+    // Counted in front of Dovecot: the connections the servers saw at once, whatever mailferry thinks it holds.
+    try (LoopbackProxy sourceSide = proxyTo(); LoopbackProxy destinationSide = proxyTo()) {
+      var run = Mailferry.migrate(through(sourceSide, source), through(destinationSide, destination), state,
+          "--max-connections", String.valueOf(CAP), "--report", report.toString());
 
-    var run = Mailferry.migrate(source, destination, state, "--max-connections", String.valueOf(CAP),
-        "--report", report.toString());
-
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    String json = Files.readString(report);
-    assertThat(json).containsPattern("\"peakSourceConnections\" : [1-" + CAP + "]");
-    assertThat(json).containsPattern("\"peakDestinationConnections\" : [1-" + CAP + "]");
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      String json = Files.readString(report);
+      assertThat(json).containsPattern("\"peakSourceConnections\" : [1-" + CAP + "]");
+      assertThat(json).containsPattern("\"peakDestinationConnections\" : [1-" + CAP + "]");
+      System.out.printf("--max-connections %d: at most %d source and %d destination connections at once%n", CAP,
+          sourceSide.peak(), destinationSide.peak());
+      assertThat(sourceSide.peak()).as("source connections open at once").isBetween(2, CAP);
+      assertThat(destinationSide.peak()).as("destination connections open at once").isBetween(2, CAP);
+    }
     try (TestMailbox box = destination.open()) {
       for (int f = 0; f < 12; f++) {
         assertThat(box.messages("Folder" + f)).hasSize(5);
@@ -84,7 +82,8 @@ class LimitsIntegrationTests {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", testClassPath(), "io.mailferry.cli.Main",
         "migrate", "--from", source.url(), "--to", destination.url(), "--state-dir", state.toString(),
-        "--max-connections", String.valueOf(CAP), "--from-trust-cert", dovecot.certificatePem().toString(), "--to-trust-cert", dovecot.certificatePem().toString()));
+        "--max-connections", String.valueOf(CAP), "--from-trust-cert", dovecot.server().certificatePem().toString(),
+        "--to-trust-cert", dovecot.server().certificatePem().toString()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("MAILFERRY_FROM_PASSWORD", source.password());
     pb.environment().put("MAILFERRY_TO_PASSWORD", destination.password());
@@ -104,7 +103,16 @@ class LimitsIntegrationTests {
   }
 
   private static Account account(String user) {
-    return Account.onDovecot(dovecot, user);
+    return Account.onDovecot(dovecot.server(), user);
+  }
+
+  private static LoopbackProxy proxyTo() throws java.io.IOException {
+    return new LoopbackProxy(dovecot.server().host(), dovecot.server().imapPort());
+  }
+
+  private static Account through(LoopbackProxy proxy, Account account) {
+    return Account.imap("127.0.0.1", proxy.port(), account.user(), account.password())
+        .trusting(dovecot.server().certificatePem());
   }
 
   /** A CRLF message of about {@code size} bytes: headers, then 76-character lines. */

@@ -53,15 +53,18 @@ class Pop3KillIntegrationTests {
       Account throughProxy = new Account("pop3", "127.0.0.1", proxy.port(), mailbox.user(), mailbox.password(), null);
 
       Process midCopy = start(throughProxy, destination, "mid-copy.log");
-      int threshold = 1 + new Random(seed).nextInt(TOTAL - 1);
-      if (waitUntil(midCopy, () -> Pop3Contract.count(destination, "INBOX") >= threshold)) {
-        midCopy.destroyForcibly().waitFor();
-      }
+      // In the first half, so that the chunks in flight at the kill cannot finish the mailbox.
+      int threshold = 1 + new Random(seed).nextInt(TOTAL / 2);
+      assertThat(waitUntil(midCopy, () -> Pop3Contract.count(destination, "INBOX") >= threshold))
+          .as("seed " + seed + ": still copying at " + threshold + " messages\n" + log("mid-copy.log")).isTrue();
+      ChildMailferry.kill(midCopy);
+      assertThat(Pop3Contract.count(destination, "INBOX")).as("seed " + seed + ": killed mid-copy")
+          .isBetween(threshold, TOTAL - 1);
       assertThat(Pop3Contract.count(mailbox, "INBOX")).as("seed " + seed).isEqualTo(TOTAL);
 
       Process beforeQuit = start(throughProxy, destination, "before-quit.log");
       assertThat(waitUntil(beforeQuit, proxy::stalled)).as(log("before-quit.log")).isTrue();
-      beforeQuit.destroyForcibly().waitFor();
+      ChildMailferry.kill(beforeQuit);
       assertThat(Pop3Contract.count(mailbox, "INBOX")).as("QUIT never arrived: nothing deleted").isEqualTo(TOTAL);
       assertThat(Pop3Contract.count(destination, "INBOX")).isEqualTo(TOTAL);
     }

@@ -1,33 +1,21 @@
 package io.mailferry.job;
 
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.PostgresExtension;
 import io.mailferry.testsupport.PostgresServer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The kill -9, SIGTERM and run-lock tests again, with the job store in PostgreSQL. */
 class PostgresKillAndResumeIntegrationTests extends KillAndResumeIntegrationTests {
 
-  private static PostgresServer postgres;
-
-  @BeforeAll
-  static void startPostgres() {
-    postgres = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension static PostgresExtension postgres = new PostgresExtension();
 
   @Override
   protected List<String> storeArgs() {
-    return List.of("--db", postgres.jdbcUrl(), "--state-dir", state.toString());
+    return List.of("--db", postgres.server().jdbcUrl(), "--state-dir", state.toString());
   }
 
   @Override

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailferry.job.remote.PartitionLeases;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.ChildMailferry;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
+import io.mailferry.testsupport.PostgresExtension;
 import io.mailferry.testsupport.PostgresServer;
 import io.mailferry.testsupport.TestMailbox;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +25,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -46,28 +47,12 @@ class RemoteWorkersIntegrationTests {
   private static final int PER_FOLDER = 100;
   private static final int CAP = 2;
 
-  private static DovecotServer dovecot;
-  private static PostgresServer postgres;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+  @RegisterExtension static PostgresExtension postgres = new PostgresExtension();
 
   @TempDir Path state;
   private final List<Process> workers = new ArrayList<>();
   private final Map<String, Path> logs = new TreeMap<>();
-
-  @BeforeAll
-  static void start() {
-    postgres = PostgresServer.start();
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (dovecot != null) {
-      dovecot.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
 
   @AfterEach
   void stopWorkers() throws Exception {
@@ -107,7 +92,7 @@ class RemoteWorkersIntegrationTests {
             to-user: rdst1
           - from-user: rsrc2
             to-user: rdst2
-        """.formatted(dovecot.host(), dovecot.imapPort(), dovecot.certificatePem(), CAP));
+        """.formatted(dovecot.server().host(), dovecot.server().imapPort(), dovecot.server().certificatePem(), CAP));
     List<Process> managers = new ArrayList<>();
     managers.add(mailferry("manager", env, List.of("run", job.toString(), "--workers", "remote")));
 
@@ -148,7 +133,8 @@ class RemoteWorkersIntegrationTests {
   private String statusWhileRunning(Map<String, String> env, Process manager) {
     String out = "";
     while (manager.isAlive()) {
-      var status = io.mailferry.testsupport.Mailferry.run(env, "status", "--workers", "--db", postgres.jdbcUrl(),
+      var status = io.mailferry.testsupport.Mailferry.run(env, "status", "--workers",
+          "--db", postgres.server().jdbcUrl(),
           "--state-dir", state.resolve("status").toString());
       assertThat(status.exitCode()).as(status.toString()).isZero();
       out = status.out();
@@ -161,8 +147,9 @@ class RemoteWorkersIntegrationTests {
 
   /** A Dovecot user with a given password: the test's accounts of one side share one. */
   private static Account account(String user, String password) {
-    dovecot.addUser(user, password);
-    return Account.imap(dovecot.host(), dovecot.imapPort(), user, password).trusting(dovecot.certificatePem());
+    dovecot.server().addUser(user, password);
+    return Account.imap(dovecot.server().host(), dovecot.server().imapPort(), user, password)
+        .trusting(dovecot.server().certificatePem());
   }
 
   private Process worker(String name, Map<String, String> env) throws Exception {
@@ -174,7 +161,7 @@ class RemoteWorkersIntegrationTests {
   private Process mailferry(String name, Map<String, String> env, List<String> args) throws Exception {
     List<String> all = new ArrayList<>(args);
     // Each process its own state dir (log file), as on separate machines; the job store is shared.
-    all.addAll(List.of("--db", postgres.jdbcUrl(), "--state-dir", state.resolve(name).toString()));
+    all.addAll(List.of("--db", postgres.server().jdbcUrl(), "--state-dir", state.resolve(name).toString()));
     Path log = state.resolve(name + ".log");
     logs.put(name, log);
     return ChildMailferry.start(all, env, log);
@@ -219,13 +206,14 @@ class RemoteWorkersIntegrationTests {
   private static Connection jdbc() throws java.sql.SQLException {
     var props = new java.util.Properties();
     props.put("password", PostgresServer.PASSWORD);
-    return DriverManager.getConnection(postgres.jdbcUrl(), props);
+    return DriverManager.getConnection(postgres.server().jdbcUrl(), props);
   }
 
   /** Partition (folder) → the workers that ran it, in order, read back from the job store. */
   private Map<String, List<String>> partitionWorkers(List<Long> heldByKilled) {
     Map<String, List<String>> out = new TreeMap<>();
-    try (var context = JobStore.open(state.resolve("reader"), postgres.jdbcUrl(), null, PostgresServer.PASSWORD)) {
+    try (var context = JobStore.open(state.resolve("reader"), postgres.server().jdbcUrl(), null,
+        PostgresServer.PASSWORD)) {
       JobRepository repository = context.getBean(JobRepository.class);
       for (JobExecution job : repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, 0, 10).stream()
           .flatMap(instance -> repository.getJobExecutions(instance).stream()).toList()) {
@@ -319,7 +307,7 @@ class RemoteWorkersIntegrationTests {
       try {
         // "doveadm who -1": a header, then one line per connection: username proto pid ip
         Set<String> users = accounts.stream().map(Account::user).collect(java.util.stream.Collectors.toSet());
-        return (int) dovecot.doveadm("who", "-1").lines().skip(1).map(line -> line.trim().split("\\s+"))
+        return (int) dovecot.server().doveadm("who", "-1").lines().skip(1).map(line -> line.trim().split("\\s+"))
             .filter(cols -> cols.length >= 2 && users.contains(cols[0]) && cols[1].equals("imap")).count();
       } catch (RuntimeException busy) {
         return -1; // anvil did not answer this time (a loaded machine); the next sample counts

@@ -6,6 +6,7 @@ import static io.mailferry.job.ThrottlingIntegrationTests.viaProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.ThrottlingImapProxy;
@@ -13,9 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,19 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ThrottleSignalsIntegrationTests {
 
   private static final AtomicInteger USERS = new AtomicInteger();
-  private static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH, 20);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH, 20);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {
@@ -53,12 +43,12 @@ class ThrottleSignalsIntegrationTests {
       "* BYE Server busy, come back later"})
   void a_signal_in_the_middle_of_the_run_is_waited_out_and_the_job_completes_with_every_message_once(String signal)
       throws Exception {
-    Account source = Account.onDovecot(dovecot, "sigsrc" + USERS.incrementAndGet());
-    Account destination = Account.onDovecot(dovecot, "sigdst" + USERS.get());
+    Account source = Account.onDovecot(dovecot.server(), "sigsrc" + USERS.incrementAndGet());
+    Account destination = Account.onDovecot(dovecot.server(), "sigdst" + USERS.get());
     // 150 messages go as three MULTIAPPENDs (64 and 36 in the first chunk of 100, then 50): the
     // signal answers the second, in the middle of the run.
     fill(source, 1, 150, 2_000);
-    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())
+    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.server().host(), dovecot.server().imapPort())
         .answer("APPEND", 2, signal)) {
 
       var run = Mailferry.migrate(source, viaProxy(destination, proxy), state);
@@ -77,10 +67,10 @@ class ThrottleSignalsIntegrationTests {
 
   @Test
   void after_a_signal_the_server_sees_half_as_many_connections() throws Exception {
-    Account source = Account.onDovecot(dovecot, "halfsrc");
-    Account destination = Account.onDovecot(dovecot, "halfdst");
+    Account source = Account.onDovecot(dovecot.server(), "halfsrc");
+    Account destination = Account.onDovecot(dovecot.server(), "halfdst");
     fill(source, 8, 12, 2_000);
-    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())
+    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.server().host(), dovecot.server().imapPort())
         .answer("APPEND", 12, "NO [THROTTLED] slow down")) {
 
       var run = Mailferry.migrate(source, viaProxy(destination, proxy), state, "--max-connections", "4",
@@ -103,10 +93,10 @@ class ThrottleSignalsIntegrationTests {
 
   @Test
   void a_login_refused_for_now_is_tried_again_later() throws Exception {
-    Account source = Account.onDovecot(dovecot, "loginsrc");
-    Account destination = Account.onDovecot(dovecot, "logindst");
+    Account source = Account.onDovecot(dovecot.server(), "loginsrc");
+    Account destination = Account.onDovecot(dovecot.server(), "logindst");
     fill(source, 1, 5, 2_000);
-    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())
+    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.server().host(), dovecot.server().imapPort())
         .answer("AUTHENTICATE", 1, "NO [UNAVAILABLE] Too many logins, try again later")
         .answer("LOGIN", 1, "NO [UNAVAILABLE] Too many logins, try again later")) {
 
@@ -120,10 +110,10 @@ class ThrottleSignalsIntegrationTests {
 
   @Test
   void a_server_that_keeps_throttling_stops_the_run_resumably_after_the_total_wait() throws Exception {
-    Account source = Account.onDovecot(dovecot, "keepsrc");
-    Account destination = Account.onDovecot(dovecot, "keepdst");
+    Account source = Account.onDovecot(dovecot.server(), "keepsrc");
+    Account destination = Account.onDovecot(dovecot.server(), "keepdst");
     fill(source, 1, 150, 2_000);
-    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())) {
+    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.server().host(), dovecot.server().imapPort())) {
       for (int n = 2; n <= 100; n++) { // the first MULTIAPPEND (64 messages) passes, then only refusals
         proxy.answer("APPEND", n, "NO [THROTTLED] slow down");
       }

@@ -3,6 +3,7 @@ package io.mailferry.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.testsupport.Account;
+import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.Mailferry;
 import io.mailferry.testsupport.TestMailbox;
@@ -14,9 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,25 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ThrottlingIntegrationTests {
 
   private static final int DOVECOT_CAP = 5;
-  private static DovecotServer dovecot;
+  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH, DOVECOT_CAP);
 
   @TempDir Path state;
-
-  @BeforeAll
-  static void start() {
-    dovecot = DovecotServer.start(DovecotServer.Layout.SLASH, DOVECOT_CAP);
-  }
-
-  @AfterAll
-  static void stop() {
-    dovecot.close();
-  }
 
   @Test
   void more_workers_than_connections_never_open_more_than_the_host_cap_and_copy_every_message_once()
       throws Exception {
-    Account source = Account.onDovecot(dovecot, "hostsrc");
-    Account destination = Account.onDovecot(dovecot, "hostdst");
+    Account source = Account.onDovecot(dovecot.server(), "hostsrc");
+    Account destination = Account.onDovecot(dovecot.server(), "hostdst");
     int folders = 16;
     fill(source, folders, 6, 3_000);
     AtomicInteger peakSource = new AtomicInteger();
@@ -54,8 +44,8 @@ class ThrottlingIntegrationTests {
     AtomicBoolean running = new AtomicBoolean(true);
     Thread sampler = new Thread(() -> {
       while (running.get()) {
-        peakSource.accumulateAndGet(dovecot.activeImapConnections("hostsrc"), Math::max);
-        peakDestination.accumulateAndGet(dovecot.activeImapConnections("hostdst"), Math::max);
+        peakSource.accumulateAndGet(dovecot.server().activeImapConnections("hostsrc"), Math::max);
+        peakDestination.accumulateAndGet(dovecot.server().activeImapConnections("hostdst"), Math::max);
         samples.incrementAndGet();
       }
     });
@@ -74,17 +64,17 @@ class ThrottlingIntegrationTests {
     assertThat(peakSource.get()).isBetween(2, 5);
     assertThat(peakDestination.get()).isBetween(2, 5);
     // Never refused: Dovecot turned no login away, and mailferry never had to back off.
-    assertThat(dovecot.log()).doesNotContain("Maximum number of connections");
+    assertThat(dovecot.server().log()).doesNotContain("Maximum number of connections");
     assertThat(Files.readString(state.resolve("mailferry.log"))).doesNotContain("slow down");
     assertSameMessages(source, destination, folders);
   }
 
   @Test
   void messages_per_second_hold_over_20_seconds_within_ten_percent() throws Exception {
-    Account source = Account.onDovecot(dovecot, "msgsrc");
-    Account destination = Account.onDovecot(dovecot, "msgdst");
+    Account source = Account.onDovecot(dovecot.server(), "msgsrc");
+    Account destination = Account.onDovecot(dovecot.server(), "msgdst");
     fill(source, 4, 28, 2_000);
-    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())) {
+    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.server().host(), dovecot.server().imapPort())) {
       var run = Mailferry.migrate(source, viaProxy(destination, proxy), state, "--max-connections", "4",
           "--max-messages-per-second", "5");
 
@@ -103,11 +93,11 @@ class ThrottlingIntegrationTests {
 
   @Test
   void bytes_per_second_on_the_wire_hold_over_20_seconds_within_ten_percent() throws Exception {
-    Account source = Account.onDovecot(dovecot, "bytesrc");
-    Account destination = Account.onDovecot(dovecot, "bytedst");
+    Account source = Account.onDovecot(dovecot.server(), "bytesrc");
+    Account destination = Account.onDovecot(dovecot.server(), "bytedst");
     int size = 50 * 1024;
     fill(source, 4, 24, size);
-    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.host(), dovecot.imapPort())) {
+    try (ThrottlingImapProxy proxy = new ThrottlingImapProxy(dovecot.server().host(), dovecot.server().imapPort())) {
       var run = Mailferry.migrate(source, viaProxy(destination, proxy), state, "--max-connections", "4",
           "--max-bytes-per-second", "200k");
 

@@ -23,4 +23,22 @@ public final class ChildMailferry {
     pb.environment().putAll(env);
     return pb.start();
   }
+
+  /**
+   * SIGKILLs a child that is still running and waits for it to die. Fails unless the child died of this very
+   * signal (exit 137 = 128 + 9): a child that had already ended, or that exited on its own meanwhile, was not
+   * killed, and a test that goes on as if it had would pass without its subject.
+   */
+  public static void kill(Process child) throws InterruptedException {
+    if (!child.isAlive()) {
+      throw new AssertionError("the child had already exited with " + child.exitValue() + " when it was to be killed");
+    }
+    child.destroyForcibly().waitFor();
+    if (child.exitValue() != SIGKILLED) {
+      throw new AssertionError("the child exited with " + child.exitValue() + ", not of SIGKILL");
+    }
+  }
+
+  /** A child killed by signal 9 exits with 128 + 9 (as Process reports it on Linux). */
+  private static final int SIGKILLED = 137;
 }

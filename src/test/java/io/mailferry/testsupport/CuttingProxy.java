@@ -89,8 +89,8 @@ public final class CuttingProxy implements AutoCloseable {
     } catch (IOException ignored) {
       // the other side went away, or we cut it
     } finally {
-      closeQuietly(from);
-      closeQuietly(to);
+      ProxyStreams.closeQuietly(from);
+      ProxyStreams.closeQuietly(to);
     }
   }
 
@@ -119,17 +119,9 @@ public final class CuttingProxy implements AutoCloseable {
       cuts++;
     }
     for (Socket s : sockets) {
-      closeQuietly(s);
+      ProxyStreams.closeQuietly(s);
     }
     sockets.clear();
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // already closed
-    }
   }
 
   @Override

@@ -85,8 +85,11 @@ public final class DovecotServer implements AutoCloseable {
         this.doveadmBinary = doveadmBinary;
     }
 
+    /** Dovecot's own default is 10; the tests' leaves room for parallel connections and probes. */
+    public static final int DEFAULT_MAX_USER_IP_CONNECTIONS = 20;
+
     public static DovecotServer start(Layout layout) {
-        return start(layout, 20);
+        return start(layout, DEFAULT_MAX_USER_IP_CONNECTIONS);
     }
 
     public static DovecotServer start(Layout layout, int maxUserIpConnections) {

@@ -3,6 +3,7 @@ package io.mailferry.testsupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 
 /** What the test proxies share: reading the protocol line by line, and their background threads. */
 final class ProxyStreams {
@@ -20,6 +21,14 @@ final class ProxyStreams {
       }
     }
     return line.size() == 0 ? null : line.toByteArray();
+  }
+
+  static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
   }
 
   static void daemon(String name, Runnable work) {

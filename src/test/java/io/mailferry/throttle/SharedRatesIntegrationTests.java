@@ -3,6 +3,7 @@ package io.mailferry.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailferry.job.JobStore;
+import io.mailferry.testsupport.PostgresExtension;
 import io.mailferry.testsupport.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,20 +29,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class SharedRatesIntegrationTests {
 
-  private static PostgresServer postgres;
+  @RegisterExtension static PostgresExtension postgres = new PostgresExtension();
   private static ConfigurableApplicationContext first;
   private static ConfigurableApplicationContext second;
 
   @BeforeAll
   static void start(@TempDir Path state) {
-    postgres = PostgresServer.start();
-    first = JobStore.open(state.resolve("first"), postgres.jdbcUrl(), null, PostgresServer.PASSWORD);
-    second = JobStore.open(state.resolve("second"), postgres.jdbcUrl(), null, PostgresServer.PASSWORD);
+    first = JobStore.open(state.resolve("first"), postgres.server().jdbcUrl(), null, PostgresServer.PASSWORD);
+    second = JobStore.open(state.resolve("second"), postgres.server().jdbcUrl(), null, PostgresServer.PASSWORD);
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {first, second, postgres}) {
+    for (AutoCloseable c : new AutoCloseable[] {first, second}) {
       try {
         if (c != null) {
           c.close();
