@@ -8,6 +8,7 @@ import io.mailferry.mail.RawMessage;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
+import io.mailferry.sync.DestinationMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

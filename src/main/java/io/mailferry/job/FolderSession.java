@@ -9,6 +9,7 @@ import io.mailferry.mail.Printable;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
+import io.mailferry.sync.DestinationMatcher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
