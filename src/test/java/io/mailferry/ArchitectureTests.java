@@ -113,6 +113,22 @@ class ArchitectureTests {
   }
 
   @Test
+  void the_sync_core_is_plain_code_over_values_and_the_source_and_sink_interfaces() {
+    noClasses().that().resideInAPackage("io.mailferry.sync..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.mail..",
+            "org.eclipse.angus..", "io.mailferry.net..", "io.mailferry.imap..", "io.mailferry.throttle..",
+            "io.mailferry.job..", "io.mailferry.cli..", "io.mailferry.scheme..", "io.mailferry.config..",
+            "io.mailferry.report..", "io.mailferry.archive..", "io.mailferry.source.imap..",
+            "io.mailferry.source.pop3..", "io.mailferry.source.archive..", "io.mailferry.sink.imap..",
+            "io.mailferry.sink.archive..")
+        .check(main);
+    // Of the ledger, its rows as values only: the JDBC queries are the job's to make.
+    noClasses().that().resideInAPackage("io.mailferry.sync..")
+        .should().dependOnClassesThat(resideInAPackage("io.mailferry.ledger..").and(not(simpleName("LedgerEntry"))))
+        .check(main);
+  }
+
+  @Test
   void no_two_packages_import_each_other() {
     slices().matching("io.mailferry.(**)").should().beFreeOfCycles().check(main);
   }

@@ -1,13 +1,15 @@
 package io.mailferry.job;
 
 import io.mailferry.mail.MessageRef;
+import io.mailferry.sync.Decision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Drops what must not be copied: \Deleted messages (unless asked), what the ledger has, and what
- * the destination would refuse for its size (above its APPENDLIMIT, RFC 7889).
+ * Drops what must not be copied, as {@link io.mailferry.sync.FolderSync#decide} says: \Deleted
+ * messages (unless asked), what the ledger has, and what the destination would refuse for its
+ * size (above its APPENDLIMIT, RFC 7889). Carries the decision out: counts it, refreshes flags.
  */
 class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
 
@@ -21,28 +23,21 @@ class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
 
   @Override
   public MessageRef process(MessageRef ref) {
-    if (ref.isDeleted() && !session.runtime().settings().includeDeleted()) {
-      session.drop(ref, "flagged \\Deleted (use --include-deleted)");
-      return null;
-    }
-    if (session.knownUids().contains(ref.uid())) {
-      if (session.runtime().sink().followsFlagChanges()) {
-        session.destination().refreshFlags(ref, ref.flags()); // a nightly backup follows flag changes
+    Decision decision = session.sync().decide(ref);
+    if (decision instanceof Decision.AlreadyKnown known) {
+      if (known.refreshFlags()) {
+        session.destination().refreshFlags(ref, ref.flags());
       }
       session.drop(ref, null);
       return null;
     }
-    Long limit = session.appendLimit();
-    if (limit != null && ref.size() > limit) {
-      String reason = tooLarge(limit);
-      log.warn("{} UID {}: {} bytes, {}: skipped", ref.folder(), ref.uid(), ref.size(), reason);
-      session.drop(ref, reason);
+    if (decision instanceof Decision.Skip skip) {
+      if (skip.why() == Decision.Why.TOO_LARGE) {
+        log.warn("{} UID {}: {} bytes, {}: skipped", ref.folder(), ref.uid(), ref.size(), skip.reason());
+      }
+      session.drop(ref, skip.reason());
       return null;
     }
-    return ref;
-  }
-
-  static String tooLarge(long appendLimit) {
-    return "larger than the destination accepts (APPENDLIMIT " + appendLimit + " bytes)";
+    return ref; // to copy: the writer asks the destination first
   }
 }

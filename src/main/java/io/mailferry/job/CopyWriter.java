@@ -8,6 +8,8 @@ import io.mailferry.mail.RawMessage;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
+import io.mailferry.sync.Decision;
+import io.mailferry.sync.FolderSync;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,13 +69,12 @@ class CopyWriter implements ItemWriter<MessageRef> {
   }
 
   private void copy(Chunk<? extends MessageRef> chunk) {
-    DestinationMatcher matcher = session.matcher();
+    FolderSync sync = session.sync();
     List<LedgerEntry> entries = new ArrayList<>();
     List<MessageRef> toFetch = new ArrayList<>();
     for (MessageRef ref : chunk) {
-      Long found = matcher.matchByKey(ref);
-      if (found != null) {
-        entries.add(entry(ref, null, found, null, LedgerEntry.Outcome.FOUND));
+      if (sync.atDestination(ref) instanceof Decision.Matched found) {
+        entries.add(entry(ref, null, found.destUid(), null, LedgerEntry.Outcome.FOUND));
         session.tally().alreadyThere++;
       } else {
         toFetch.add(ref);
@@ -86,7 +87,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
       session.source().fetch(toFetch, new SourceFolder.BodyHandler() {
         @Override
         public void accept(MessageRef ref, RawMessage raw) {
-          copyOne(ref, raw, matcher, flagFilter, batch);
+          copyOne(ref, raw, sync, flagFilter, batch);
         }
 
         @Override
@@ -108,7 +109,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
     session.runtime().ledger().record(entries);
   }
 
-  private void copyOne(MessageRef ref, RawMessage raw, DestinationMatcher matcher, SinkFolder.FlagFilter flagFilter,
+  private void copyOne(MessageRef ref, RawMessage raw, FolderSync sync, SinkFolder.FlagFilter flagFilter,
       Batch batch) {
     FolderTally tally = session.tally();
     List<LedgerEntry> entries = batch.entries;
@@ -122,13 +123,10 @@ class CopyWriter implements ItemWriter<MessageRef> {
       tally.skip("expunged at the source during the run");
       return;
     }
-    if (matcher.hasCandidates(ref)) {
-      Long found = matcher.matchBySha(ref, raw.sha256());
-      if (found != null) {
-        entries.add(entry(ref, raw.sha256(), found, null, LedgerEntry.Outcome.FOUND));
-        tally.alreadyThere++;
-        return;
-      }
+    if (sync.atDestination(ref, raw) instanceof Decision.Matched found) {
+      entries.add(entry(ref, raw.sha256(), found.destUid(), null, LedgerEntry.Outcome.FOUND));
+      tally.alreadyThere++;
+      return;
     }
     Set<String> dropped = new LinkedHashSet<>();
     Set<String> flags = flagFilter.keep(ref.flags(), dropped);

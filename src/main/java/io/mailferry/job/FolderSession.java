@@ -9,6 +9,8 @@ import io.mailferry.mail.Printable;
 import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
+import io.mailferry.sync.DestinationMatcher;
+import io.mailferry.sync.FolderSync;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
   private SinkFolder destination;
   private Set<Long> knownUids;
   private DestinationMatcher matcher;
+  private FolderSync sync;
   private List<MessageRef> sourceRefs = List.of();
   private FolderTally tally;
   /** What the filter dropped since the last chunk was written, to take back what a stop leaves unwritten. */
@@ -289,6 +292,18 @@ class FolderSession implements ItemStream, StepExecutionListener {
   /** The destination folder's APPENDLIMIT, or null. */
   Long appendLimit() {
     return runtime.appendLimit(plan.destName());
+  }
+
+  /**
+   * The folder's decisions (copy, already there, skip), over this session's ledger cache, the
+   * destination's limit and its matcher, each asked for only when a decision needs it.
+   */
+  FolderSync sync() {
+    if (sync == null) {
+      var rules = new FolderSync.Rules(runtime.settings().includeDeleted(), runtime.sink().followsFlagChanges());
+      sync = new FolderSync(rules, uid -> knownUids().contains(uid), this::appendLimit, this::matcher);
+    }
+    return sync;
   }
 
   /** Source UIDs under the current UIDVALIDITY that the ledger already has. */

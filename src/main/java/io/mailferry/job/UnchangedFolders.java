@@ -3,12 +3,11 @@ package io.mailferry.job;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.sync.UnchangedFolder;
 
 /**
- * The quick re-run: a source folder whose STATUS is what it was when a run last copied all of it
- * holds the same messages, all in the ledger, so it needs no listing (a nightly run over an
- * unchanged mailbox asks one STATUS per folder). A destination that follows flag changes (an
- * archive) needs HIGHESTMODSEQ to match too, and without CONDSTORE the folder is always listed.
+ * The quick re-run's questions: the source folder's STATUS and what the ledger remembers of its
+ * last complete copy. Whether that makes the folder unchanged is {@link UnchangedFolder}'s decision.
  */
 final class UnchangedFolders {
 
@@ -39,15 +38,6 @@ final class UnchangedFolders {
     }
     Ledger.CompleteFolder then = runtime.ledger().completeFolder(runtime.sourceAccount(), runtime.destAccount(),
         plan.ledgerKey());
-    return then != null && same(now, then.status(), runtime.sink().followsFlagChanges()) ? then : null;
-  }
-
-  static boolean same(FolderStatus now, FolderStatus then, boolean flagsMatter) {
-    boolean sameMessages = now.uidValidity() == then.uidValidity() && now.uidNext() == then.uidNext()
-        && now.messages() == then.messages();
-    if (!flagsMatter) {
-      return sameMessages;
-    }
-    return sameMessages && now.highestModSeq() != null && now.highestModSeq().equals(then.highestModSeq());
+    return then != null && UnchangedFolder.since(now, then.status(), runtime.sink().followsFlagChanges()) ? then : null;
   }
 }

@@ -1,4 +1,4 @@
-package io.mailferry.job;
+package io.mailferry.sync;
 
 import io.mailferry.ledger.LedgerEntry;
 import io.mailferry.mail.ContentKey;
@@ -19,7 +19,7 @@ import java.util.Set;
  * Each destination message matches at most one source message, so exact duplicates at the source
  * are all copied. Not thread-safe: one partition owns it.
  */
-final class DestinationMatcher {
+public final class DestinationMatcher {
 
   private final SinkFolder destination;
   private final Map<ContentKey, Deque<Long>> unclaimed = new HashMap<>();
@@ -31,7 +31,7 @@ final class DestinationMatcher {
    *     from this source folder under an older UIDVALIDITY are not claims any more: their
    *     messages can be matched again by content
    */
-  DestinationMatcher(SinkFolder destination, List<SinkFolder.Stored> stored, List<LedgerEntry> claimed,
+  public DestinationMatcher(SinkFolder destination, List<SinkFolder.Stored> stored, List<LedgerEntry> claimed,
       String sourceFolder, long currentUidValidity) {
     this.destination = destination;
     Set<Long> claimedUids = new HashSet<>();
@@ -62,13 +62,13 @@ final class DestinationMatcher {
   }
 
   /** Tells the matcher every source message of the folder, so it knows which keys repeat. */
-  void noteSource(List<MessageRef> refs) {
+  public void noteSource(List<MessageRef> refs) {
     for (MessageRef ref : refs) {
       sourceKeyCounts.merge(ref.contentKey(), 1, Integer::sum);
     }
   }
 
-  boolean hasCandidates(MessageRef ref) {
+  public boolean hasCandidates(MessageRef ref) {
     Deque<Long> uids = unclaimed.get(ref.contentKey());
     return uids != null && !uids.isEmpty();
   }
@@ -77,7 +77,7 @@ final class DestinationMatcher {
    * A match that needs no bytes: a Message-ID, one candidate, and no other source message with
    * the same key. Returns the destination UID it claims, or null.
    */
-  Long matchByKey(MessageRef ref) {
+  public Long matchByKey(MessageRef ref) {
     ContentKey key = ref.contentKey();
     Deque<Long> uids = unclaimed.get(key);
     if (key.hasMessageId() && uids != null && uids.size() == 1 && sourceKeyCounts.getOrDefault(key, 1) == 1) {
@@ -87,7 +87,7 @@ final class DestinationMatcher {
   }
 
   /** Settles an ambiguous match by SHA-256; returns the destination UID it claims, or null. */
-  Long matchBySha(MessageRef ref, String sha256) {
+  public Long matchBySha(MessageRef ref, String sha256) {
     Deque<Long> uids = unclaimed.get(ref.contentKey());
     if (uids == null) {
       return null;

@@ -1,4 +1,4 @@
-package io.mailferry.job;
+package io.mailferry.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
