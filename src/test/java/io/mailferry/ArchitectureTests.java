@@ -58,4 +58,11 @@ class ArchitectureTests {
     noClasses().that().resideOutsideOfPackage("io.mailferry.cli..")
         .should().dependOnClassesThat().resideInAPackage("io.mailferry.cli..").check(main);
   }
+
+  @Test
+  void no_class_uses_a_jdk_internal_api_directly() {
+    // sun.misc.Signal is looked up by name in cli/Signals, the one place that says why.
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("sun..", "jdk.internal..", "com.sun..")
+        .check(main);
+  }
 }
