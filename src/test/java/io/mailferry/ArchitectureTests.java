@@ -132,4 +132,11 @@ class ArchitectureTests {
   void no_two_packages_import_each_other() {
     slices().matching("io.mailferry.(**)").should().beFreeOfCycles().check(main);
   }
+
+  @Test
+  void no_class_uses_a_jdk_internal_api_directly() {
+    // sun.misc.Signal is looked up by name in cli/Signals, the one place that says why.
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("sun..", "jdk.internal..", "com.sun..")
+        .check(main);
+  }
 }

@@ -2,12 +2,10 @@ package io.mailferry.cli;
 
 import io.mailferry.job.LocalExecutions;
 import java.io.PrintStream;
-import java.util.HashMap;
-import java.util.Map;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.ApplicationContext;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * SIGINT and SIGTERM while a job runs: the first asks Spring Batch to stop after the chunks in
@@ -17,16 +15,16 @@ import sun.misc.SignalHandler;
  */
 final class GracefulStop implements AutoCloseable {
 
-  private static final String[] SIGNALS = {"INT", "TERM"};
-
-  private final Map<String, SignalHandler> previous = new HashMap<>();
   private final JobOperator operator;
+  private final JobRepository repository;
   private final LocalExecutions executions;
   private final Runnable onStop;
   private volatile boolean stopping;
+  private Signals.Restore previous;
 
-  private GracefulStop(JobOperator operator, LocalExecutions executions, Runnable onStop) {
+  private GracefulStop(JobOperator operator, JobRepository repository, LocalExecutions executions, Runnable onStop) {
     this.operator = operator;
+    this.repository = repository;
     this.executions = executions;
     this.onStop = onStop;
   }
@@ -37,15 +35,9 @@ final class GracefulStop implements AutoCloseable {
 
   /** @param onStop also called at the first signal (a scheduler stops starting runs) */
   static GracefulStop install(ApplicationContext context, PrintStream err, Runnable onStop) {
-    GracefulStop stop = new GracefulStop(context.getBean(JobOperator.class), context.getBean(LocalExecutions.class),
-        onStop);
-    for (String name : SIGNALS) {
-      try {
-        stop.previous.put(name, Signal.handle(new Signal(name), signal -> stop.onSignal(err)));
-      } catch (IllegalArgumentException unavailable) {
-        // The JVM reserves this signal here (e.g. -Xrs); the default behaviour stays.
-      }
-    }
+    GracefulStop stop = new GracefulStop(context.getBean(JobOperator.class), context.getBean(JobRepository.class),
+        context.getBean(LocalExecutions.class), onStop);
+    stop.previous = Signals.onInterruptOrTerminate(() -> stop.onSignal(err));
     return stop;
   }
 
@@ -72,7 +64,10 @@ final class GracefulStop implements AutoCloseable {
   void stopRunning() {
     for (long id : executions.ids()) {
       try {
-        operator.stop(id);
+        JobExecution execution = repository.getJobExecution(id);
+        if (execution != null) {
+          operator.stop(execution);
+        }
       } catch (Exception alreadyEnded) {
         // It finished between the signal and now.
       }
@@ -81,6 +76,6 @@ final class GracefulStop implements AutoCloseable {
 
   @Override
   public void close() {
-    previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
+    previous.close();
   }
 }

@@ -181,10 +181,6 @@ final class JobFiles {
   }
 
   /**
-   * The job store: the command line's --state-dir or --db, else the file's state-dir, db and db-user
-   * keys (a path relative to the job file's folder), else the default.
-   */
-  /**
    * The job store every account of a loaded job runs on: `--workers remote` in a job checks,
    * as on the command line, that it is a shared (--db) one.
    */
@@ -194,6 +190,10 @@ final class JobFiles {
     }
   }
 
+  /**
+   * The job store: the command line's --state-dir or --db, else the file's state-dir, db and db-user
+   * keys (a path relative to the job file's folder), else the default.
+   */
   static void applyStore(JobFile job, StoreArgs store) {
     if (store.stateDir != null || store.db != null) {
       return;

@@ -96,7 +96,8 @@ class MigrateCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
-      try (var stop = GracefulStop.install(context, parent.err)) {
+      GracefulStop stop = GracefulStop.install(context, parent.err);
+      try (stop) {
         JobExecution execution = launcher.run(settings, null, remote);
         return RunOutcome.finish(launcher, execution, run.report, store.stateDir(), parent);
       }

@@ -52,7 +52,8 @@ final class ResumeCommand implements Callable<Integer> {
       secrets.addTo(credentials, settings, parent.env);
       parent.err.println("mailferry: resuming execution " + execution.getId() + ": " + settings.from() + " → "
           + settings.to());
-      try (var stop = GracefulStop.install(context, parent.err)) {
+      GracefulStop stop = GracefulStop.install(context, parent.err);
+      try (stop) {
         JobExecution resumed = launcher.resume(execution);
         return RunOutcome.finish(launcher, resumed, report, store.stateDir(), parent);
       }

@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import sun.misc.Signal;
 
 @Command(name = "worker", sortOptions = false,
     description = "Run folders of migrations started elsewhere with --workers remote: take them from the "
@@ -77,19 +76,13 @@ final class WorkerCommand implements Callable<Integer> {
 
   /** SIGTERM/SIGINT: take no more folders, finish those in hand; again: quit now (leases expire). */
   private void stopOnSignal(Worker worker) {
-    for (String signal : new String[] {"INT", "TERM"}) {
-      try {
-        Signal.handle(new Signal(signal), s -> {
-          if (worker.stopping()) {
-            parent.err.println("mailferry: worker stopped at once; its folders go to other workers.");
-            Runtime.getRuntime().halt(ExitCodes.TEMPORARY);
-          }
-          parent.err.println("mailferry: worker stopping after the folders in hand (signal again to quit at once)...");
-          worker.stop();
-        });
-      } catch (IllegalArgumentException unavailable) {
-        // The JVM reserves this signal here; the default behaviour stays.
+    Signals.onInterruptOrTerminate(() -> {
+      if (worker.stopping()) {
+        parent.err.println("mailferry: worker stopped at once; its folders go to other workers.");
+        Runtime.getRuntime().halt(ExitCodes.TEMPORARY);
       }
-    }
+      parent.err.println("mailferry: worker stopping after the folders in hand (signal again to quit at once)...");
+      worker.stop();
+    });
   }
 }

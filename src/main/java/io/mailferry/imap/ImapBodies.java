@@ -24,6 +24,8 @@ public final class ImapBodies {
 
   /** A message went on beyond what was allowed: the caller fails that message, the others go on. */
   public static final class TooLong extends Exception {
+    private static final long serialVersionUID = 1L;
+
     public TooLong(String message) {
       super(message);
     }
@@ -44,7 +46,8 @@ public final class ImapBodies {
       }
       final int start = (int) offset;
       BODY part;
-      try (var scope = ResponseGuard.expect(onePiece)) {
+      ResponseGuard.Scope scope = ResponseGuard.expect(onePiece);
+      try (scope) {
         part = (BODY) folder.doCommand(p -> p.peekBody(msgno, null, start, MailSessions.FETCH_SIZE));
       }
       ByteArray data = part == null ? null : part.getByteArray();

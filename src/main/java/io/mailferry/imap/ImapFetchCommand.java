@@ -52,7 +52,8 @@ public final class ImapFetchCommand {
     var expected = new ResponseGuard.Expectation(largest, total, responses, "responses to one FETCH of "
         + announcedSizes.size() + " messages", " for messages whose RFC822.SIZE said at most "
         + announcedLargest + " bytes each");
-    try (var scope = ResponseGuard.expect(expected)) {
+    ResponseGuard.Scope scope = ResponseGuard.expect(expected);
+    try (scope) {
       return run(folder, command);
     }
   }
@@ -67,7 +68,8 @@ public final class ImapFetchCommand {
     long responses = 2L * Math.max(0, messages) + 10_000; // besides: EXISTS, EXPUNGE, flag changes meanwhile
     var expected = new ResponseGuard.Expectation(1L << 20, (16L << 20) + 4096L * Math.max(0, messages), responses,
         "responses to a FETCH of the header fields of " + messages + " messages", " for header fields");
-    try (var scope = ResponseGuard.expect(expected)) {
+    ResponseGuard.Scope scope = ResponseGuard.expect(expected);
+    try (scope) {
       return run(folder, command);
     }
   }

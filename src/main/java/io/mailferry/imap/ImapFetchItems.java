@@ -453,6 +453,8 @@ public final class ImapFetchItems {
 
   /** Stops the reading where the syntax breaks; never leaves this class. */
   private static final class Unreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     Unreadable(String message) {
       super(message, null, false, false);
     }

@@ -63,6 +63,8 @@ class CopyWriter implements ItemWriter<MessageRef> {
    * recorded, the rest of the chunk is left for the next run.
    */
   private static final class Full extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     Full() {
       super(null, null, false, false);
     }

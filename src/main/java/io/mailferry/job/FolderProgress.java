@@ -7,7 +7,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -36,11 +35,6 @@ final class FolderProgress implements StepExecutionListener, ChunkListener<Objec
   @Override
   public void beforeStep(StepExecution step) {
     board.folderStarted(step.getJobExecution(), step.getId(), tally(step));
-  }
-
-  @Override
-  public void afterChunk(ChunkContext context) {
-    during(context.getStepContext().getStepExecution());
   }
 
   @Override

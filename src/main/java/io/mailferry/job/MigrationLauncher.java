@@ -70,7 +70,8 @@ public class MigrationLauncher {
    *     processes sharing the PostgreSQL job store
    */
   public JobExecution run(MigrationSettings settings, String jobName, boolean remoteWorkers) {
-    try (var lock = runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()))) {
+    RunLock.Held lock = runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()));
+    try (lock) {
       return startOrContinue(settings, jobName, remoteWorkers);
     }
   }
@@ -191,9 +192,12 @@ public class MigrationLauncher {
   /** Continues a failed, stopped or crashed execution from its checkpoints. */
   public JobExecution resume(JobExecution execution) {
     var parameters = execution.getJobParameters();
-    try (var lock = runLock.acquire(pairKey(parameters.getString(MigrationParameters.FROM),
-        parameters.getString(MigrationParameters.TO)))) {
-      return operator.restart(recoverIfCrashed(execution));
+    try {
+      RunLock.Held lock = runLock.acquire(pairKey(parameters.getString(MigrationParameters.FROM),
+          parameters.getString(MigrationParameters.TO)));
+      try (lock) {
+        return operator.restart(recoverIfCrashed(execution));
+      }
     } catch (MailferryException e) {
       throw e;
     } catch (Exception e) {

@@ -98,6 +98,8 @@ public class RunLock {
 
   /** 79: the same migration runs in another process. */
   public static final class AlreadyRunning extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public AlreadyRunning(String message) {
       super(79, message, null);
     }

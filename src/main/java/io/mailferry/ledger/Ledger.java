@@ -53,7 +53,7 @@ public class Ledger {
             + " message_id, size_bytes, internal_date, outcome FROM mf_ledger"
             + " WHERE source_account = ? AND dest_account = ? AND dest_folder = ?",
         (rs, i) -> new LedgerEntry(sourceAccount, destAccount, rs.getString(1), rs.getLong(2), rs.getLong(3),
-            destFolder, (Long) rs.getObject(4, Long.class), (Long) rs.getObject(5, Long.class), rs.getString(6),
+            destFolder, rs.getObject(4, Long.class), rs.getObject(5, Long.class), rs.getString(6),
             new ContentKey(rs.getString(7), rs.getLong(8), rs.getLong(9)),
             LedgerEntry.Outcome.valueOf(rs.getString(10))),
         sourceAccount, destAccount, destFolder);
@@ -95,7 +95,7 @@ public class Ledger {
         "SELECT uidvalidity, uidnext, messages, highest_modseq, size_bytes FROM mf_folder_state"
             + " WHERE source_account = ? AND dest_account = ? AND source_folder = ?",
         (rs, i) -> new CompleteFolder(new FolderStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-            (Long) rs.getObject(4, Long.class)), rs.getLong(5)),
+            rs.getObject(4, Long.class)), rs.getLong(5)),
         sourceAccount, destAccount, sourceFolder);
     return rows.isEmpty() ? null : rows.get(0);
   }

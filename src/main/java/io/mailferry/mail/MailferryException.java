@@ -5,6 +5,7 @@ package io.mailferry.mail;
  * to one documented exit code (sysexits, as doveadm uses them).
  */
 public class MailferryException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
 
   private final int exitCode;
 
@@ -20,6 +21,8 @@ public class MailferryException extends RuntimeException {
 
   /** 64: the command line is wrong. */
   public static final class BadUsage extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public BadUsage(String message) {
       super(64, message, null);
     }
@@ -27,6 +30,8 @@ public class MailferryException extends RuntimeException {
 
   /** 78: a setting or a file it names is wrong (password file, folder map, trusted cert). */
   public static final class BadConfiguration extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public BadConfiguration(String message) {
       super(78, message, null);
     }
@@ -38,6 +43,8 @@ public class MailferryException extends RuntimeException {
 
   /** 77: the server refused the login. */
   public static final class LoginRefused extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public LoginRefused(String message, Throwable cause) {
       super(77, message, cause);
     }
@@ -45,6 +52,8 @@ public class MailferryException extends RuntimeException {
 
   /** 69: the host cannot be reached, or its TLS handshake or certificate failed. */
   public static final class Unreachable extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public Unreachable(String message, Throwable cause) {
       super(69, message, cause);
     }
@@ -52,6 +61,8 @@ public class MailferryException extends RuntimeException {
 
   /** 73: the destination is full (OVERQUOTA); resumable once space is freed. */
   public static final class DestinationFull extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public DestinationFull(String message, Throwable cause) {
       super(73, message, cause);
     }
@@ -59,6 +70,8 @@ public class MailferryException extends RuntimeException {
 
   /** 75: a temporary failure (connection lost, interrupted); running again resumes. */
   public static final class Temporary extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public Temporary(String message, Throwable cause) {
       super(75, message, cause);
     }
@@ -69,6 +82,8 @@ public class MailferryException extends RuntimeException {
    * far larger than it announced). Not temporary: running again would meet the same server.
    */
   public static final class ProtocolViolation extends MailferryException {
+    private static final long serialVersionUID = 1L;
+
     public ProtocolViolation(String message, Throwable cause) {
       super(76, message, cause);
     }

@@ -86,11 +86,6 @@ public final class ConnectionFailures {
   }
 
   /**
-   * The server's request to slow down in this failure, or null: a response code or words of
-   * {@link ThrottleSignal}, or a BYE the server sent in the middle of the run (not a connection
-   * that broke, which Angus also reports as a BYE, quoting the I/O error).
-   */
-  /**
    * The words of the response guard's exception of {@code type} in this failure, or null. Angus
    * turns a failed read into a synthetic BYE that may keep only the exception's text.
    */
@@ -109,6 +104,11 @@ public final class ConnectionFailures {
     return null;
   }
 
+  /**
+   * The server's request to slow down in this failure, or null: a response code or words of
+   * {@link ThrottleSignal}, or a BYE the server sent in the middle of the run (not a connection
+   * that broke, which Angus also reports as a BYE, quoting the I/O error).
+   */
   public static ThrottleSignal throttleSignal(Exception e) {
     for (Throwable t = e; t != null; t = next(t)) {
       ThrottleSignal signal = ThrottleSignal.inText(t.getMessage());

@@ -59,6 +59,8 @@ public final class ResponseGuard extends FilterInputStream {
 
   /** The server broke the protocol: a response beyond every bound. */
   public static class Breach extends IOException {
+    private static final long serialVersionUID = 1L;
+
     public Breach(String message) {
       super(message);
     }
@@ -70,6 +72,8 @@ public final class ResponseGuard extends FilterInputStream {
    * for can ask again for each alone, each held to its own size.
    */
   static final class Oversized extends Breach {
+    private static final long serialVersionUID = 1L;
+
     Oversized(String message) {
       super(message);
     }
@@ -77,6 +81,8 @@ public final class ResponseGuard extends FilterInputStream {
 
   /** The server's answer did not arrive by its deadline. */
   static final class TooSlow extends SocketTimeoutException {
+    private static final long serialVersionUID = 1L;
+
     TooSlow(String message) {
       super(message);
     }

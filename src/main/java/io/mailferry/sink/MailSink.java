@@ -26,6 +26,8 @@ public interface MailSink extends AutoCloseable {
    * is the server's own words. Only that folder fails: the run goes on with the others.
    */
   final class FolderRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final boolean exists;
 
     public FolderRefused(String reason, boolean exists) {

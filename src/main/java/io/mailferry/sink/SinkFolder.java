@@ -72,6 +72,8 @@ public interface SinkFolder extends AutoCloseable {
 
   /** The server refused a whole batch: nothing of it was stored. */
   final class BatchRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public BatchRefused(String reason, Throwable cause) {
       super(reason, cause);
     }
@@ -114,6 +116,8 @@ public interface SinkFolder extends AutoCloseable {
 
   /** The destination refused one message; the reason is the server's own words. */
   final class MessageRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public MessageRefused(String reason, Throwable cause) {
       super(reason, cause);
     }

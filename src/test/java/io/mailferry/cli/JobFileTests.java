@@ -163,6 +163,52 @@ class JobFileTests {
   }
 
   @Test
+  void a_quoted_csv_field_holds_commas_and_line_ends_and_the_lines_after_it_keep_their_numbers() throws Exception {
+    write("accounts.csv", """
+        from_user,to_user,from_secret
+        "smith, john",john,"command:printf 'a,b'
+        echo done"
+        ,nobody
+        "carol","unclosed
+        """);
+    Path job = write("bulk.yml", """
+        kind: migrate
+        from: imaps://old.example.org
+        to: imaps://new.example.org
+        csv: accounts.csv
+        csv-commands: true
+        """);
+    Path csv = dir.resolve("accounts.csv");
+    assertThat(catchLoad(job).getMessage()).startsWith(csv + ":4: from_user: missing.")
+        .endsWith("mailferry: " + csv + ":5: a quoted field is not closed.").doesNotContain(":2:", ":3:", "echo");
+
+    Files.writeString(csv, "from_user,to_user,from_secret\n\"smith, john\",john,\"command:printf 'a,b'\r\necho done\""
+        + "\n# bob is done\nbob\n");
+    List<JobFiles.Account> accounts = JobFiles.load(job).accounts();
+    assertThat(accounts).extracting(a -> a.settings().from().toString() + " → " + a.settings().to())
+        .containsExactly("imaps://smith, john@old.example.org:993 → imaps://john@new.example.org:993",
+            "imaps://bob@old.example.org:993 → imaps://bob@new.example.org:993");
+    assertThat(accounts.get(0).spec().fromSecret().value()).isEqualTo("printf 'a,b'\r\necho done");
+  }
+
+  @Test
+  void an_accounts_csv_above_16_mib_is_refused_in_one_sentence_without_reading_it() throws Exception {
+    Path csv = dir.resolve("accounts.csv");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(csv.toFile(), "rw")) {
+      file.setLength((16L << 20) + 1);
+    }
+    Path job = write("bulk.yml", """
+        kind: migrate
+        from: imaps://old.example.org
+        to: imaps://new.example.org
+        csv: accounts.csv
+        """);
+    assertOneSentence(job, ":4: csv: " + csv + " has 16385 KiB; an accounts CSV has at most 16384 KiB (split the job).");
+    Files.writeString(csv, "from_user\nalice\n");
+    assertThat(JobFiles.load(job).accounts()).hasSize(1);
+  }
+
+  @Test
   void a_user_name_goes_into_a_command_as_one_quoted_word_and_into_a_path_or_variable_only_as_a_plain_name()
       throws Exception {
     write("accounts.csv", """

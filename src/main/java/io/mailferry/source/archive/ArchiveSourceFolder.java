@@ -211,7 +211,9 @@ final class ArchiveSourceFolder implements SourceFolder {
   }
 
   /** A file that grew past {@link #largest()} since it was listed: no byte beyond that is read. */
-  private static final class TooLarge extends IOException {}
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * The file's exact bytes, or null when it is gone since the folder was listed. Opened without

@@ -8,6 +8,7 @@ import java.io.IOException;
  * meet the same server, so it becomes exit 76, never the temporary 75 and its retries.
  */
 final class Pop3Violation extends IOException {
+  private static final long serialVersionUID = 1L;
 
   /** @param what what the server did, as the end of "the server ..." (its words escaped) */
   Pop3Violation(String what) {
