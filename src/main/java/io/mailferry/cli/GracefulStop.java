@@ -1,10 +1,9 @@
 package io.mailferry.cli;
 
-import io.mailferry.job.LocalExecutions;
+import io.mailferry.job.Migrations;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.context.ApplicationContext;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -20,14 +19,12 @@ final class GracefulStop implements AutoCloseable {
   private static final String[] SIGNALS = {"INT", "TERM"};
 
   private final Map<String, SignalHandler> previous = new HashMap<>();
-  private final JobOperator operator;
-  private final LocalExecutions executions;
+  private final Migrations migrations;
   private final Runnable onStop;
   private volatile boolean stopping;
 
-  private GracefulStop(JobOperator operator, LocalExecutions executions, Runnable onStop) {
-    this.operator = operator;
-    this.executions = executions;
+  private GracefulStop(Migrations migrations, Runnable onStop) {
+    this.migrations = migrations;
     this.onStop = onStop;
   }
 
@@ -37,8 +34,7 @@ final class GracefulStop implements AutoCloseable {
 
   /** @param onStop also called at the first signal (a scheduler stops starting runs) */
   static GracefulStop install(ApplicationContext context, PrintStream err, Runnable onStop) {
-    GracefulStop stop = new GracefulStop(context.getBean(JobOperator.class), context.getBean(LocalExecutions.class),
-        onStop);
+    GracefulStop stop = new GracefulStop(context.getBean(Migrations.class), onStop);
     for (String name : SIGNALS) {
       try {
         stop.previous.put(name, Signal.handle(new Signal(name), signal -> stop.onSignal(err)));
@@ -70,13 +66,7 @@ final class GracefulStop implements AutoCloseable {
    * was starting at the moment of the signal and was not yet known to be running.
    */
   void stopRunning() {
-    for (long id : executions.ids()) {
-      try {
-        operator.stop(id);
-      } catch (Exception alreadyEnded) {
-        // It finished between the signal and now.
-      }
-    }
+    migrations.stopLocalRuns();
   }
 
   @Override
