@@ -129,6 +129,20 @@ class ArchitectureTests {
   }
 
   @Test
+  void the_commands_know_no_spring_batch_and_ask_the_jobs_front_door() {
+    noClasses().that().resideInAPackage("io.mailferry.cli..")
+        .should().dependOnClassesThat().resideInAPackage("org.springframework.batch..")
+        .check(main);
+  }
+
+  @Test
+  void the_job_knows_not_the_remote_side_that_plugs_into_it() {
+    noClasses().that().resideInAPackage("io.mailferry.job")
+        .should().dependOnClassesThat().resideInAPackage("io.mailferry.job.remote..")
+        .check(main);
+  }
+
+  @Test
   void no_two_packages_import_each_other() {
     slices().matching("io.mailferry.(**)").should().beFreeOfCycles().check(main);
   }

@@ -1,13 +1,13 @@
 package io.mailferry.cli;
 
 import io.mailferry.config.Credentials;
-import io.mailferry.job.MigrationLauncher;
+import io.mailferry.job.MigrationRun;
+import io.mailferry.job.Migrations;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.MigrationReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -34,7 +34,7 @@ final class AccountRun {
 
   static Outcome execute(String jobName, JobFiles.Account account, ApplicationContext context,
       Map<String, String> env, PrintStream out) {
-    MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
+    Migrations migrations = context.getBean(Migrations.class);
     MigrationReport report = null;
     if (account.spec().refusal() != null) {
       return new Outcome(ExitCodes.CONFIG, null, new MailferryException.BadConfiguration(account.spec().refusal()));
@@ -48,13 +48,13 @@ final class AccountRun {
         return new Outcome(ExitCodes.OK, null, null);
       }
       boolean remote = account.command().remoteWorkers(account.settings());
-      JobExecution execution = launcher.run(account.settings(), jobName, remote);
-      report = launcher.report(execution);
+      MigrationRun execution = migrations.start(account.settings(), jobName, remote);
+      report = migrations.report(execution);
       var properties = context.getEnvironment();
       Path stateDir = Path.of(properties.getRequiredProperty("mailferry.state-dir"));
       // --quiet reaches the job store's context as the console level (MailferryCommand.outputProperties).
       boolean quiet = "ERROR".equals(properties.getProperty("mailferry.console-level"));
-      return new Outcome(RunOutcome.finish(launcher, execution, account.command().run.report, stateDir, quiet, out,
+      return new Outcome(RunOutcome.finish(migrations, execution, account.command().run.report, stateDir, quiet, out,
           out), report, null);
     } catch (RuntimeException e) {
       MailferryException known = FailureHandler.find(e);

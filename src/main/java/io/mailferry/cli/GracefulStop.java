@@ -1,10 +1,7 @@
 package io.mailferry.cli;
 
-import io.mailferry.job.LocalExecutions;
+import io.mailferry.job.Migrations;
 import java.io.PrintStream;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -15,17 +12,13 @@ import org.springframework.context.ApplicationContext;
  */
 final class GracefulStop implements AutoCloseable {
 
-  private final JobOperator operator;
-  private final JobRepository repository;
-  private final LocalExecutions executions;
+  private final Migrations migrations;
   private final Runnable onStop;
   private volatile boolean stopping;
   private Signals.Restore previous;
 
-  private GracefulStop(JobOperator operator, JobRepository repository, LocalExecutions executions, Runnable onStop) {
-    this.operator = operator;
-    this.repository = repository;
-    this.executions = executions;
+  private GracefulStop(Migrations migrations, Runnable onStop) {
+    this.migrations = migrations;
     this.onStop = onStop;
   }
 
@@ -35,8 +28,7 @@ final class GracefulStop implements AutoCloseable {
 
   /** @param onStop also called at the first signal (a scheduler stops starting runs) */
   static GracefulStop install(ApplicationContext context, PrintStream err, Runnable onStop) {
-    GracefulStop stop = new GracefulStop(context.getBean(JobOperator.class), context.getBean(JobRepository.class),
-        context.getBean(LocalExecutions.class), onStop);
+    GracefulStop stop = new GracefulStop(context.getBean(Migrations.class), onStop);
     stop.previous = Signals.onInterruptOrTerminate(() -> stop.onSignal(err));
     return stop;
   }
@@ -62,16 +54,7 @@ final class GracefulStop implements AutoCloseable {
    * was starting at the moment of the signal and was not yet known to be running.
    */
   void stopRunning() {
-    for (long id : executions.ids()) {
-      try {
-        JobExecution execution = repository.getJobExecution(id);
-        if (execution != null) {
-          operator.stop(execution);
-        }
-      } catch (Exception alreadyEnded) {
-        // It finished between the signal and now.
-      }
-    }
+    migrations.stopLocalRuns();
   }
 
   @Override

@@ -4,7 +4,8 @@ import io.mailferry.config.Credentials;
 import io.mailferry.config.DateWindow;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.SourceDeletion;
-import io.mailferry.job.MigrationLauncher;
+import io.mailferry.job.MigrationRun;
+import io.mailferry.job.Migrations;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderPath;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,11 +95,11 @@ class MigrateCommand implements Callable<Integer> {
         DryRun.print(settings, context.getBean(Credentials.class), context, parent.out);
         return ExitCodes.OK;
       }
-      MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
+      Migrations migrations = context.getBean(Migrations.class);
       GracefulStop stop = GracefulStop.install(context, parent.err);
       try (stop) {
-        JobExecution execution = launcher.run(settings, null, remote);
-        return RunOutcome.finish(launcher, execution, run.report, store.stateDir(), parent);
+        MigrationRun execution = migrations.start(settings, null, remote);
+        return RunOutcome.finish(migrations, execution, run.report, store.stateDir(), parent);
       }
     }
   }

@@ -1,6 +1,6 @@
 package io.mailferry.cli;
 
-import io.mailferry.job.MigrationLauncher;
+import io.mailferry.job.Migrations;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.MigrationReport;
 import io.mailferry.report.RunReports;
@@ -8,7 +8,6 @@ import io.mailferry.report.SummaryPrinter;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,10 +67,9 @@ final class ReportCommand implements Callable<Integer> {
   /** Without a report file (another machine ran it, or the file was removed): the counts the job store has. */
   private Optional<MigrationReport> fromJobStore() {
     try (var context = store.open(parent.env)) {
-      MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
-      JobExecution execution = run != null ? launcher.execution(run)
-          : launcher.executions().stream().findFirst().orElse(null);
-      return Optional.ofNullable(execution).map(launcher::report);
+      Migrations migrations = context.getBean(Migrations.class);
+      var execution = run != null ? migrations.run(run) : migrations.runs().stream().findFirst();
+      return execution.map(migrations::report);
     }
   }
 }

@@ -2,13 +2,11 @@ package io.mailferry.cli;
 
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
-import io.mailferry.job.MigrationLauncher;
-import io.mailferry.job.MigrationParameters;
+import io.mailferry.job.MigrationRun;
+import io.mailferry.job.Migrations;
 import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +32,8 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (var context = store.open(parent.env)) {
-      MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
-      JobExecution execution = id != null ? launcher.execution(id) : newestUnfinished(launcher);
+      Migrations migrations = context.getBean(Migrations.class);
+      MigrationRun execution = id != null ? migrations.run(id).orElse(null) : newestUnfinished(migrations);
       if (execution == null) {
         if (id != null) {
           throw new MailferryException.BadUsage("There is no execution " + id + " (see mailferry status).");
@@ -43,29 +41,28 @@ final class ResumeCommand implements Callable<Integer> {
         parent.out.println("mailferry: nothing to resume: every migration completed.");
         return ExitCodes.OK;
       }
-      if (execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED) {
-        throw new MailferryException.BadUsage("Execution " + execution.getId() + " is "
-            + execution.getStatus().name().toLowerCase() + ": there is nothing to resume.");
+      if (execution.state().finished()) {
+        throw new MailferryException.BadUsage("Execution " + execution.id() + " is "
+            + execution.state().name().toLowerCase() + ": there is nothing to resume.");
       }
-      MigrationSettings settings = MigrationParameters.fromParameters(execution.getJobParameters());
+      MigrationSettings settings = migrations.settings(execution);
       Credentials credentials = context.getBean(Credentials.class);
       secrets.addTo(credentials, settings, parent.env);
-      parent.err.println("mailferry: resuming execution " + execution.getId() + ": " + settings.from() + " → "
+      parent.err.println("mailferry: resuming execution " + execution.id() + ": " + settings.from() + " → "
           + settings.to());
       GracefulStop stop = GracefulStop.install(context, parent.err);
       try (stop) {
-        JobExecution resumed = launcher.resume(execution);
-        return RunOutcome.finish(launcher, resumed, report, store.stateDir(), parent);
+        MigrationRun resumed = migrations.resume(execution);
+        return RunOutcome.finish(migrations, resumed, report, store.stateDir(), parent);
       }
     }
   }
 
   /** The newest execution of each instance decides: an instance resumed since is not resumed twice. */
-  private static JobExecution newestUnfinished(MigrationLauncher launcher) {
+  private static MigrationRun newestUnfinished(Migrations migrations) {
     java.util.Set<Long> seen = new java.util.HashSet<>();
-    for (JobExecution e : launcher.executions()) {
-      if (seen.add(e.getJobInstance().getInstanceId())
-          && e.getStatus() != BatchStatus.COMPLETED && e.getStatus() != BatchStatus.ABANDONED) {
+    for (MigrationRun e : migrations.runs()) {
+      if (seen.add(e.instanceId()) && !e.state().finished()) {
         return e;
       }
     }

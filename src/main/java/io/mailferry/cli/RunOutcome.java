@@ -1,6 +1,8 @@
 package io.mailferry.cli;
 
-import io.mailferry.job.MigrationLauncher;
+import io.mailferry.job.MigrationRun;
+import io.mailferry.job.Migrations;
+import io.mailferry.job.RunState;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.quota.QuotaForecast;
 import io.mailferry.report.MigrationReport;
@@ -11,8 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
 
 /** The end of a run, whichever command started it: report file, summary, exit code. */
 final class RunOutcome {
@@ -30,8 +30,8 @@ final class RunOutcome {
   }
 
   /** Settles a run without throwing: for one account of many as for a single run. */
-  static Settled settle(MigrationLauncher launcher, JobExecution execution) {
-    MigrationReport result = launcher.report(execution);
+  static Settled settle(Migrations migrations, MigrationRun execution) {
+    MigrationReport result = migrations.report(execution);
     try {
       int code = exitCode(execution, result);
       String why = code == ExitCodes.OK ? null : result.failedFolders() == 0
@@ -48,15 +48,15 @@ final class RunOutcome {
    * Writes the run's report into the state directory (and to --report FILE), prints the summary
    * (one line with --quiet), and returns the exit code or throws the failure for FailureHandler.
    */
-  static int finish(MigrationLauncher launcher, JobExecution execution, Path reportFile, Path stateDir,
+  static int finish(Migrations migrations, MigrationRun execution, Path reportFile, Path stateDir,
       MailferryCommand root) {
-    return finish(launcher, execution, reportFile, stateDir, root.quiet, root.out, root.err);
+    return finish(migrations, execution, reportFile, stateDir, root.quiet, root.out, root.err);
   }
 
   /** The same into given streams: one account of a bulk run prints into its own buffer. */
-  static int finish(MigrationLauncher launcher, JobExecution execution, Path reportFile, Path stateDir,
+  static int finish(Migrations migrations, MigrationRun execution, Path reportFile, Path stateDir,
       boolean quiet, PrintStream out, PrintStream err) {
-    Settled settled = settle(launcher, execution);
+    Settled settled = settle(migrations, execution);
     MigrationReport result = settled.report();
     Path stored = store(stateDir, result, err);
     if (quiet) {
@@ -102,15 +102,15 @@ final class RunOutcome {
     return s.append(". Free space or raise the quota, then run mailferry resume.").toString();
   }
 
-  private static int exitCode(JobExecution execution, MigrationReport result) {
-    if (execution.getStatus() == BatchStatus.COMPLETED) {
+  private static int exitCode(MigrationRun execution, MigrationReport result) {
+    if (execution.state() == RunState.COMPLETED) {
       return result.failed() > 0 || result.failedFolders() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
     }
-    if (execution.getStatus() == BatchStatus.STOPPED) {
+    if (execution.state() == RunState.STOPPED) {
       throw new MailferryException.Temporary("Stopped on request after the last committed chunk; "
           + "run the same command again, or mailferry resume, to continue.", null);
     }
-    for (Throwable t : execution.getAllFailureExceptions()) {
+    for (Throwable t : execution.failures()) {
       MailferryException known = FailureHandler.find(t);
       if (known instanceof MailferryException.DestinationFull && result.quotaLeft() != null) {
         throw new MailferryException.DestinationFull(known.getMessage() + " " + left(result), known);
@@ -119,9 +119,9 @@ final class RunOutcome {
         throw known;
       }
     }
-    List<Throwable> failures = execution.getAllFailureExceptions();
-    String why = failures.isEmpty() ? execution.getExitStatus().getExitDescription() : failures.get(0).getMessage();
-    throw new MailferryException.Temporary("The migration stopped (" + execution.getStatus().name().toLowerCase()
+    List<Throwable> failures = execution.failures();
+    String why = failures.isEmpty() ? execution.exitDescription() : failures.get(0).getMessage();
+    throw new MailferryException.Temporary("The migration stopped (" + execution.state().name().toLowerCase()
         + "): " + why + " Run the same command again to resume.", null);
   }
 }

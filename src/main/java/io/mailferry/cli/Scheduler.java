@@ -1,7 +1,7 @@
 package io.mailferry.cli;
 
-import io.mailferry.job.MigrationLauncher;
-import io.mailferry.job.MigrationParameters;
+import io.mailferry.job.MigrationRun;
+import io.mailferry.job.Migrations;
 import io.mailferry.jobfile.JobFile;
 import io.mailferry.jobfile.Schedule;
 import io.mailferry.quota.QuotaForecast;
@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -170,13 +169,12 @@ final class Scheduler {
    */
   private void reportMissed(Instant now) {
     Map<String, Instant> lastStart = new HashMap<>();
-    for (JobExecution execution : context.getBean(MigrationLauncher.class).executions()) {
-      if (execution.getStartTime() == null) {
+    for (MigrationRun execution : context.getBean(Migrations.class).runs()) {
+      if (execution.started() == null) {
         continue;
       }
-      String pair = execution.getJobParameters().getString(MigrationParameters.FROM) + " → "
-          + execution.getJobParameters().getString(MigrationParameters.TO);
-      Instant started = execution.getStartTime().atZone(ZoneId.systemDefault()).toInstant();
+      String pair = execution.pair();
+      Instant started = execution.started().atZone(ZoneId.systemDefault()).toInstant();
       lastStart.merge(pair, started, (a, b) -> a.isAfter(b) ? a : b);
     }
     for (JobFiles.Loaded loaded : jobs) {

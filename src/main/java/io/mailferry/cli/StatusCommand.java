@@ -1,7 +1,7 @@
 package io.mailferry.cli;
 
-import io.mailferry.job.MigrationLauncher;
-import io.mailferry.job.MigrationParameters;
+import io.mailferry.job.MigrationRun;
+import io.mailferry.job.Migrations;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.report.MigrationReport;
 import io.mailferry.report.RunReports;
@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,66 +44,64 @@ final class StatusCommand implements Callable<Integer> {
         WorkerStatus.print(context, parent.out);
         return ExitCodes.OK;
       }
-      MigrationLauncher launcher = context.getBean(MigrationLauncher.class);
-      List<JobExecution> executions = launcher.executions();
+      Migrations migrations = context.getBean(Migrations.class);
+      List<MigrationRun> executions = migrations.runs();
       if (executions.isEmpty()) {
         parent.out.println("No migrations yet.");
         return ExitCodes.OK;
       }
       PrintStream out = parent.out;
-      running(launcher, executions, out);
-      lastOutcomes(launcher, executions, out);
+      running(migrations, executions, out);
+      lastOutcomes(migrations, executions, out);
       out.println();
       out.printf("Executions (newest %d):%n", limit);
       out.printf(ROW, "id", "state", "from → to", "messages", "MB copied", "started", "ended", "exit");
-      for (JobExecution e : executions.stream().limit(limit).toList()) {
-        MigrationReport r = launcher.report(e);
-        out.printf(ROW, e.getId(), e.getStatus(), job(e), done(r),
+      for (MigrationRun e : executions.stream().limit(limit).toList()) {
+        MigrationReport r = migrations.report(e);
+        out.printf(ROW, e.id(), e.state(), job(e), done(r),
             String.format(Locale.ROOT, "%.1f/%.1f", r.bytesCopied() / 1e6, r.bytesAtSource() / 1e6),
-            time(e.getStartTime()), time(e.getEndTime()), exit(e));
+            time(e.started()), time(e.ended()), exit(e));
       }
       return ExitCodes.OK;
     }
   }
 
   /** Executions the job store shows as running; a process holds the pair's lock unless it died. */
-  private void running(MigrationLauncher launcher, List<JobExecution> executions, PrintStream out) {
-    List<JobExecution> started = executions.stream().filter(e -> e.getStatus() == BatchStatus.STARTING
-        || e.getStatus() == BatchStatus.STARTED || e.getStatus() == BatchStatus.STOPPING).toList();
+  private void running(Migrations migrations, List<MigrationRun> executions, PrintStream out) {
+    List<MigrationRun> started = executions.stream().filter(e -> e.state().running()).toList();
     if (started.isEmpty()) {
       out.println("Nothing is running.");
       return;
     }
     out.println("Running now:");
-    for (JobExecution e : started) {
-      MigrationReport r = launcher.report(e);
-      String who = launcher.runningIn(e).orElse("no live process: it crashed; mailferry resume " + e.getId());
+    for (MigrationRun e : started) {
+      MigrationReport r = migrations.report(e);
+      String who = migrations.runningIn(e).orElse("no live process: it crashed; mailferry resume " + e.id());
       long done = r.copied() + r.alreadyThere() + r.skipped() + r.failed();
-      out.printf(Locale.ROOT, "%5d  %s: %d of %d messages done, %.1f MB copied, since %s (%s)%n", e.getId(), job(e),
-          done, Math.max(done, r.atSource()), r.bytesCopied() / 1e6, time(e.getStartTime()), who);
+      out.printf(Locale.ROOT, "%5d  %s: %d of %d messages done, %.1f MB copied, since %s (%s)%n", e.id(), job(e),
+          done, Math.max(done, r.atSource()), r.bytesCopied() / 1e6, time(e.started()), who);
     }
   }
 
   /** Per job (its job-file name, else from → to), the newest execution. */
-  private void lastOutcomes(MigrationLauncher launcher, List<JobExecution> executions, PrintStream out) {
-    Map<String, JobExecution> newest = new LinkedHashMap<>();
+  private void lastOutcomes(Migrations migrations, List<MigrationRun> executions, PrintStream out) {
+    Map<String, MigrationRun> newest = new LinkedHashMap<>();
     executions.forEach(e -> newest.putIfAbsent(job(e), e));
     out.println();
     out.println("Last outcome per job:");
     String row = "%-60s  %5s  %-9s  %4s  %-19s  %15s  %10s%n";
     out.printf(row, "job", "id", "state", "exit", "ended", "messages", "MB copied");
     newest.forEach((job, e) -> {
-      MigrationReport r = launcher.report(e);
-      out.printf(row, job, e.getId(), e.getStatus(), stored(e).map(x -> String.valueOf(x.exitCode())).orElse("-"),
-          time(e.getEndTime()), done(r),
+      MigrationReport r = migrations.report(e);
+      out.printf(row, job, e.id(), e.state(), stored(e).map(x -> String.valueOf(x.exitCode())).orElse("-"),
+          time(e.ended()), done(r),
           String.format(Locale.ROOT, "%.1f", r.bytesCopied() / 1e6));
     });
   }
 
-  private static String job(JobExecution e) {
-    var parameters = e.getJobParameters();
-    String name = parameters.getString(MigrationLauncher.JOB_NAME_PARAMETER);
-    String pair = parameters.getString(MigrationParameters.FROM) + " → " + parameters.getString(MigrationParameters.TO);
+  private static String job(MigrationRun e) {
+    String name = e.jobName();
+    String pair = e.pair();
     return name == null ? pair : name + " (" + pair + ")";
   }
 
@@ -118,25 +114,25 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** The exit code from the run's report file, else why the job store says it ended. */
-  private String exit(JobExecution e) {
+  private String exit(MigrationRun e) {
     return stored(e).map(r -> r.reason() == null ? String.valueOf(r.exitCode()) : r.exitCode() + ": "
         + shorten(r.reason())).orElseGet(() -> reason(e));
   }
 
   /** The run's report file with its exit code, if this machine ran it and the file is readable. */
-  private java.util.Optional<MigrationReport> stored(JobExecution e) {
+  private java.util.Optional<MigrationReport> stored(MigrationRun e) {
     try {
-      return RunReports.read(store.stateDir(), e.getId()).filter(r -> r.exitCode() != null);
+      return RunReports.read(store.stateDir(), e.id()).filter(r -> r.exitCode() != null);
     } catch (RuntimeException unreadable) {
       return java.util.Optional.empty();
     }
   }
 
   /** The first line of the exit description, without the exception class Spring Batch puts first. */
-  private static String reason(JobExecution e) {
-    String d = e.getExitStatus().getExitDescription();
+  private static String reason(MigrationRun e) {
+    String d = e.exitDescription();
     if (d == null || d.isBlank()) {
-      return e.getExitStatus().getExitCode();
+      return e.exitCode();
     }
     String line = d.lines().findFirst().orElse("");
     int colon = line.indexOf(": ");

@@ -2,15 +2,13 @@ package io.mailferry.cli;
 
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
-import io.mailferry.job.MigrationParameters;
-import io.mailferry.job.remote.RemoteTransfer;
+import io.mailferry.job.ProcessName;
 import io.mailferry.job.remote.Worker;
 import io.mailferry.mail.MailferryException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.batch.core.job.parameters.JobParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new MailferryException.BadUsage("--partitions must be at least 1.");
     }
-    String workerId = name == null ? RemoteTransfer.processName() : name + "@" + RemoteTransfer.processName();
+    String workerId = name == null ? ProcessName.of() : name + "@" + ProcessName.of();
     // Each partition holds a connection for its chunk's transaction and, for moments, a second one:
     // host slots and shared rates commit on their own. Hikari's default 10 would run short.
     var pool = Map.<String, Object>of("spring.datasource.hikari.maximum-pool-size", Math.max(10, 2 * partitions + 4));
@@ -60,10 +58,9 @@ final class WorkerCommand implements Callable<Integer> {
    * A job's secrets are looked up here the first time one of its folders comes, with the same
    * sources as migrate (MAILFERRY_FROM_PASSWORD / MAILFERRY_TO_PASSWORD, files, commands).
    */
-  private java.util.function.Consumer<JobParameters> secretsFor(Credentials credentials) {
+  private java.util.function.Consumer<MigrationSettings> secretsFor(Credentials credentials) {
     Set<String> known = ConcurrentHashMap.newKeySet();
-    return parameters -> {
-      MigrationSettings settings = MigrationParameters.fromParameters(parameters);
+    return settings -> {
       String pair = settings.from() + " → " + settings.to();
       if (!known.contains(pair)) {
         Credentials fresh = new Credentials();

@@ -3,7 +3,6 @@ package io.mailferry.job;
 import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.Throttling;
-import io.mailferry.job.remote.RemoteTransfer;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
@@ -115,9 +114,9 @@ public class MigrateJobConfiguration {
   @Bean
   @JobScope
   Step transferStep(JobRepository repository, Step folderStep, FolderPartitioner folderPartitioner,
-      MigrationRuntime runtime, RemoteTransfer remote,
-      @Value("#{jobParameters['" + RemoteTransfer.WORKERS_PARAMETER + "']}") String workers) throws Exception {
-    if (RemoteTransfer.REMOTE.equals(workers)) {
+      MigrationRuntime runtime, FolderTransfer remote,
+      @Value("#{jobParameters['" + FolderTransfer.WORKERS_PARAMETER + "']}") String workers) throws Exception {
+    if (FolderTransfer.REMOTE.equals(workers)) {
       return remote.managerStep("transfer", repository, folderPartitioner, runtime::close);
     }
     var executor = new SimpleAsyncTaskExecutor("mailferry-folder-");
@@ -200,7 +199,7 @@ public class MigrateJobConfiguration {
       ObjectProvider<DatabaseRates> sharedRates) {
     var parameters = JobSynchronizationManager.getContext().getJobExecution().getJobParameters();
     MigrationSettings settings = overrides.apply(MigrationParameters.fromParameters(parameters));
-    if (RemoteTransfer.REMOTE.equals(parameters.getString(RemoteTransfer.WORKERS_PARAMETER))) {
+    if (FolderTransfer.REMOTE.equals(parameters.getString(FolderTransfer.WORKERS_PARAMETER))) {
       settings = sharedHostCap(settings, sharedSlots.getObject());
       // Rates and login spacing too: the workers' folders of one account or host share them.
       HostGates.shared().rates(sharedRates.getObject());
@@ -228,7 +227,7 @@ public class MigrateJobConfiguration {
   @Bean(destroyMethod = "close")
   @Lazy
   DatabaseHostSlots databaseHostSlots(JdbcTemplate jdbc, @Value("${mailferry.lease-seconds:60}") long leaseSeconds) {
-    return new DatabaseHostSlots(jdbc, Duration.ofSeconds(leaseSeconds), RemoteTransfer.processName());
+    return new DatabaseHostSlots(jdbc, Duration.ofSeconds(leaseSeconds), ProcessName.of());
   }
 
   /** One per process, made only when a remote run needs it, like the host slots. */

@@ -1,5 +1,6 @@
 package io.mailferry.job.remote;
 
+import io.mailferry.job.FolderTransfer;
 import io.mailferry.job.MigrateJobConfiguration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,11 +26,7 @@ import org.springframework.stereotype.Component;
  * While it waits it also sends again the partitions of workers that died.
  */
 @Component
-public class RemoteTransfer {
-
-  /** The job parameter value of --workers that makes this process a manager. */
-  public static final String REMOTE = "remote";
-  public static final String WORKERS_PARAMETER = "workers";
+public class RemoteTransfer implements FolderTransfer {
 
   private static final Logger progress = LoggerFactory.getLogger("io.mailferry.progress");
 
@@ -44,26 +41,12 @@ public class RemoteTransfer {
     this.pollMs = pollMs;
   }
 
-  /** This process as workers and slots name it: host:pid. */
-  public static String processName() {
-    String host;
-    try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      host = "localhost";
-    }
-    return host + ":" + ProcessHandle.current().pid();
-  }
-
   /** The step name in every request: the one partition step a worker knows. */
   static String requestStepName() {
     return MigrateJobConfiguration.FOLDER_STEP;
   }
 
-  /**
-   * @param beforeSend runs as the step starts: the manager copies nothing itself, so it gives
-   *     back the connections its quota and plan steps used (they count against the host cap)
-   */
+  @Override
   public Step managerStep(String name, JobRepository repository, Partitioner partitioner, Runnable beforeSend)
       throws Exception {
     MessageChannelPartitionHandler handler = new MessageChannelPartitionHandler();

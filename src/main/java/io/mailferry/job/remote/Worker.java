@@ -1,6 +1,8 @@
 package io.mailferry.job.remote;
 
+import io.mailferry.config.MigrationSettings;
 import io.mailferry.job.MigrateJobConfiguration;
+import io.mailferry.job.MigrationParameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -11,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -54,10 +55,10 @@ public class Worker {
   /**
    * Runs until {@link #stop()}: {@code partitions} partitions at once.
    *
-   * @param secrets called before a job's first partition with its parameters; puts that job's
+   * @param secrets called before a job's first partition with its settings; puts that job's
    *     secrets (from this worker's own environment) into the credentials, or throws
    */
-  public void run(String workerId, int partitions, Consumer<JobParameters> secrets) throws InterruptedException {
+  public void run(String workerId, int partitions, Consumer<MigrationSettings> secrets) throws InterruptedException {
     registry.register(workerId);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mailferry-worker-heartbeat");
@@ -104,7 +105,7 @@ public class Worker {
     }
   }
 
-  private void takeUntilStopped(String workerId, Consumer<JobParameters> secrets) {
+  private void takeUntilStopped(String workerId, Consumer<MigrationSettings> secrets) {
     while (!stopping) {
       StepExecutionRequest request;
       try {
@@ -129,7 +130,7 @@ public class Worker {
     }
   }
 
-  private void runPartition(String workerId, StepExecutionRequest request, Consumer<JobParameters> secrets) {
+  private void runPartition(String workerId, StepExecutionRequest request, Consumer<MigrationSettings> secrets) {
     StepExecution partition = repository.getStepExecution(request.getStepExecutionId());
     if (partition == null || !partition.getStatus().isRunning() || !partition.getJobExecution().isRunning()) {
       return; // its job ended (failed, stopped) while the request waited: nothing to do
@@ -137,7 +138,7 @@ public class Worker {
     JobExecution job = partition.getJobExecution();
     String folder = partition.getExecutionContext().getString("folder", partition.getStepName());
     try {
-      secrets.accept(job.getJobParameters());
+      secrets.accept(MigrationParameters.fromParameters(job.getJobParameters()));
     } catch (RuntimeException e) {
       fail(partition, e);
       progress.error("{}: cannot run it here: {}", folder, e.getMessage());
