@@ -18,18 +18,21 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * verify: every message file of an archive hashed again and held against the manifest. A problem
- * is a file the manifest lists that is gone (missing), whose SHA-256 or size differs (corrupt), or
- * a message file the manifest does not list (unexpected).
+ * verify: every message file of an archive hashed again and held against the manifest. A problem is
+ * a file the manifest lists that is gone (missing), whose SHA-256 or size differs (corrupt), or a
+ * message file the manifest does not list (unexpected).
  */
 public final class ArchiveCheck {
 
-  public enum Kind { MISSING, CORRUPT, UNEXPECTED }
+  public enum Kind {
+    MISSING,
+    CORRUPT,
+    UNEXPECTED
+  }
 
   /**
-   * One problem; {@code where} is the file (relative to the archive) or, when missing,
-   * folder/base, and for an unexpected entry the reason it was skipped. Names others chose are
-   * printed escaped.
+   * One problem; {@code where} is the file (relative to the archive) or, when missing, folder/base,
+   * and for an unexpected entry the reason it was skipped. Names others chose are printed escaped.
    */
   public record Problem(Kind kind, String where, long count) {
     public Problem(Kind kind, String where) {
@@ -59,16 +62,16 @@ public final class ArchiveCheck {
   public static ArchiveLayout open(Path dir) {
     ArchiveLayout layout = new ArchiveLayout(dir);
     if (!layout.isArchive()) {
-      throw new MailferryException.BadConfiguration(layout.root() + " is not a mailferry archive: it has no "
-          + ArchiveLayout.MANIFEST + ".");
+      throw new MailferryException.BadConfiguration(
+          layout.root() + " is not a mailferry archive: it has no " + ArchiveLayout.MANIFEST + ".");
     }
     return layout;
   }
 
   /**
-   * Checks every folder on disk and every folder the manifest names. What the readers skip (a
-   * link, a device, a folder name that does not decode, a manifest or keyword line that does not
-   * parse) is unexpected, with its reason; no link is followed and no such file is read.
+   * Checks every folder on disk and every folder the manifest names. What the readers skip (a link,
+   * a device, a folder name that does not decode, a manifest or keyword line that does not parse)
+   * is unexpected, with its reason; no link is followed and no such file is read.
    */
   public static Result run(ArchiveLayout layout) {
     Manifest.Loaded manifest = Manifest.load(layout.manifest());
@@ -85,7 +88,8 @@ public final class ArchiveCheck {
       ArchiveLayout.MessageFiles listed = layout.messageFiles(dir);
       listed.problems().forEach(p -> problems.add(Problem.unexpected(p)));
       if (scan.folders().contains(folder)) {
-        KeywordTable.load(dir).problems(layout.relative(dir.resolve(ArchiveLayout.KEYWORDS)))
+        KeywordTable.load(dir)
+            .problems(layout.relative(dir.resolve(ArchiveLayout.KEYWORDS)))
             .forEach(p -> problems.add(Problem.unexpected(p)));
       }
       Map<String, Path> files = new TreeMap<>(listed.byBase());
@@ -106,7 +110,9 @@ public final class ArchiveCheck {
               problems.add(new Problem(Kind.CORRUPT, where));
             }
           } catch (IOException unreadable) {
-            problems.add(new Problem(Kind.CORRUPT, where + ": cannot be read (" + unreadable.getMessage() + ")"));
+            problems.add(
+                new Problem(
+                    Kind.CORRUPT, where + ": cannot be read (" + unreadable.getMessage() + ")"));
           }
         }
       }
@@ -116,7 +122,8 @@ public final class ArchiveCheck {
 
   /** The SHA-256 of a regular file, read without following a link. */
   public static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(ArchiveFiles.open(file), MessageDigest.getInstance("SHA-256"))) {
+    try (InputStream in =
+        new DigestInputStream(ArchiveFiles.open(file), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {

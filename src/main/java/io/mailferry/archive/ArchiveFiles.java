@@ -11,16 +11,16 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * How archive readers open files: only regular files, and never through a symbolic link. A link
  * planted in an archive (cur/x → ~/.ssh/id_ed25519, a folder → /etc) would otherwise copy what it
- * points at into an mbox or a mailbox. The check before opening names what was found; opening
- * with O_NOFOLLOW holds even when the file is swapped for a link in between.
+ * points at into an mbox or a mailbox. The check before opening names what was found; opening with
+ * O_NOFOLLOW holds even when the file is swapped for a link in between.
  */
 public final class ArchiveFiles {
 
   /**
    * The largest file read as a message when --max-message-size does not say (export has no such
    * option): as for an IMAP message whose size the server did not say. An archive may come from
-   * someone else, and a sparse file claims any size on no disk: read, one of a terabyte would
-   * fill the spool or the mbox.
+   * someone else, and a sparse file claims any size on no disk: read, one of a terabyte would fill
+   * the spool or the mbox.
    */
   public static final long LARGEST_MESSAGE = 512L << 20;
 

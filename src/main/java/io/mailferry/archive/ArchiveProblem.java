@@ -3,10 +3,10 @@ package io.mailferry.archive;
 import io.mailferry.mail.Printable;
 
 /**
- * Something in an archive its readers skip: a file or directory that is not what the layout
- * says (a symbolic link, a device, a name mailferry never writes), or a line of the manifest or
- * of a dovecot-keywords file that does not parse. An archive may come from someone else, so what
- * it holds is never followed or trusted beyond its own regular files.
+ * Something in an archive its readers skip: a file or directory that is not what the layout says (a
+ * symbolic link, a device, a name mailferry never writes), or a line of the manifest or of a
+ * dovecot-keywords file that does not parse. An archive may come from someone else, so what it
+ * holds is never followed or trusted beyond its own regular files.
  *
  * @param where the file or directory, relative to the archive (as others named it: printed escaped)
  * @param reason why it is skipped, in mailferry's words

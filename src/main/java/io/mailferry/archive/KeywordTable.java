@@ -13,26 +13,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A folder's {@code dovecot-keywords} file, as Dovecot keeps it: one "N keyword" line per
- * keyword, N from 0 to 25, and keyword N is the letter 'a'+N in a file name's info. Dovecot
- * shows the keywords of an archive with this file; other Maildir readers ignore it.
+ * A folder's {@code dovecot-keywords} file, as Dovecot keeps it: one "N keyword" line per keyword,
+ * N from 0 to 25, and keyword N is the letter 'a'+N in a file name's info. Dovecot shows the
+ * keywords of an archive with this file; other Maildir readers ignore it.
  */
 public final class KeywordTable {
 
   public static final int MAX = 26;
+
   /**
-   * The longest keyword the table holds. IMAP sets no limit, but the keyword goes into an APPEND
-   * on restore: one of a crafted archive's kilobytes would be sent as it is.
+   * The longest keyword the table holds. IMAP sets no limit, but the keyword goes into an APPEND on
+   * restore: one of a crafted archive's kilobytes would be sent as it is.
    */
   public static final int MAX_KEYWORD_LENGTH = 255;
+
   /** How much of a keyword that is not one a warning names. */
   private static final int NAMED = 64;
 
   private final Path file;
+
   /** A table of 26 keywords is far smaller; a larger file is not read into memory. */
   static final int MAX_BYTES = 64 * 1024;
 
   private final List<String> keywords = new ArrayList<>();
+
   /** Their "where" is given by {@link #problems(String)}. */
   private final ProblemLines problems = new ProblemLines();
 
@@ -42,8 +46,8 @@ public final class KeywordTable {
 
   /**
    * The folder's table. The file may come from someone else: only a regular file is read, never
-   * through a link, at most {@link #MAX_BYTES}; a line that is not "N keyword" with N from 0 to
-   * 25 is a problem (see {@link #problems()}) and the rest is read.
+   * through a link, at most {@link #MAX_BYTES}; a line that is not "N keyword" with N from 0 to 25
+   * is a problem (see {@link #problems()}) and the rest is read.
    */
   public static KeywordTable load(Path folderDir) {
     KeywordTable table = new KeywordTable(folderDir.resolve(ArchiveLayout.KEYWORDS));
@@ -89,7 +93,10 @@ public final class KeywordTable {
     }
     if (!holds(parts[1])) {
       String named = parts[1].length() > NAMED ? parts[1].substring(0, NAMED) + "…" : parts[1];
-      return "\"" + Printable.escape(named) + "\" is not an IMAP keyword (an atom of at most " + MAX_KEYWORD_LENGTH
+      return "\""
+          + Printable.escape(named)
+          + "\" is not an IMAP keyword (an atom of at most "
+          + MAX_KEYWORD_LENGTH
           + " characters)";
     }
     int n = Integer.parseInt(parts[0]);
@@ -101,17 +108,22 @@ public final class KeywordTable {
   }
 
   /**
-   * Whether the keyword may be in the table: an IMAP atom (a "\Seen" here is no system flag,
-   * "a b" no two keywords), not over-long. An archive may come from someone else, and what the
-   * table says goes into the APPEND of a restore.
+   * Whether the keyword may be in the table: an IMAP atom (a "\Seen" here is no system flag, "a b"
+   * no two keywords), not over-long. An archive may come from someone else, and what the table says
+   * goes into the APPEND of a restore.
    */
   private static boolean holds(String keyword) {
     return keyword.length() <= MAX_KEYWORD_LENGTH && MessageFlags.isValidKeyword(keyword);
   }
 
-  /** The lines of the file that were ignored (or why the whole file was), the file named {@code where}. */
+  /**
+   * The lines of the file that were ignored (or why the whole file was), the file named {@code
+   * where}.
+   */
   public List<ArchiveProblem> problems(String where) {
-    return problems.list(where).stream().map(p -> new ArchiveProblem(where, p.reason(), false, p.count())).toList();
+    return problems.list(where).stream()
+        .map(p -> new ArchiveProblem(where, p.reason(), false, p.count()))
+        .toList();
   }
 
   public synchronized String keywordFor(char letter) {

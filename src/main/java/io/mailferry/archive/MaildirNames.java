@@ -6,18 +6,21 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Message file names. The base name is derived from the source message, so a backup killed
- * after writing a file but before recording it finds that file again instead of writing a
- * second one: {@code <INTERNALDATE epoch>.M<source UIDVALIDITY>U<source UID>.mailferry}. The
- * full name adds the size and the Maildir info: {@code ,S=<size>:2,<flags><keyword letters>}.
- * Flags: D \Draft, F \Flagged, R \Answered, S \Seen, T \Deleted, in ASCII order (Maildir spec);
- * keywords are letters a–z, numbered in the folder's dovecot-keywords file.
+ * Message file names. The base name is derived from the source message, so a backup killed after
+ * writing a file but before recording it finds that file again instead of writing a second one:
+ * {@code <INTERNALDATE epoch>.M<source UIDVALIDITY>U<source UID>.mailferry}. The full name adds the
+ * size and the Maildir info: {@code ,S=<size>:2,<flags><keyword letters>}. Flags: D \Draft, F
+ * \Flagged, R \Answered, S \Seen, T \Deleted, in ASCII order (Maildir spec); keywords are letters
+ * a–z, numbered in the folder's dovecot-keywords file.
  */
 public final class MaildirNames {
 
   private MaildirNames() {}
 
-  /** @param sourceKey "UIDVALIDITY" + "U" + "UID" (or a content hash for a message of unknown origin) */
+  /**
+   * @param sourceKey "UIDVALIDITY" + "U" + "UID" (or a content hash for a message of unknown
+   *     origin)
+   */
   public static String baseName(Instant internalDate, String sourceKey) {
     return internalDate.getEpochSecond() + ".M" + sourceKey + ".mailferry";
   }
@@ -40,7 +43,10 @@ public final class MaildirNames {
     return base + ",S=" + size + ":2," + info(flags, keywords);
   }
 
-  /** System flag letters then keyword letters; keywords the table cannot hold (over 26) are left out. */
+  /**
+   * System flag letters then keyword letters; keywords the table cannot hold (over 26) are left
+   * out.
+   */
   static String info(Set<String> flags, KeywordTable keywords) {
     StringBuilder letters = new StringBuilder();
     if (flags.contains(MessageFlags.DRAFT)) {

@@ -23,25 +23,29 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The archive's own record of its messages, so it can be verified and restored without the
- * job store: {@code mailferry-manifest.jsonl}, one JSON object per line, appended as messages
- * are written; the last line for a message wins. {@link #compact()} rewrites it with one line
- * per message (atomically). A line cut short by a crash is ignored on reading: the file it
- * described is found again by its name at the next backup. Read on first use only, and rewritten
- * only when something changed: a nightly backup of an unchanged mailbox opens no archive folder, so
- * it neither reads nor rewrites a manifest that grows with the archive. Thread-safe.
+ * The archive's own record of its messages, so it can be verified and restored without the job
+ * store: {@code mailferry-manifest.jsonl}, one JSON object per line, appended as messages are
+ * written; the last line for a message wins. {@link #compact()} rewrites it with one line per
+ * message (atomically). A line cut short by a crash is ignored on reading: the file it described is
+ * found again by its name at the next backup. Read on first use only, and rewritten only when
+ * something changed: a nightly backup of an unchanged mailbox opens no archive folder, so it
+ * neither reads nor rewrites a manifest that grows with the archive. Thread-safe.
  */
 public final class Manifest implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
   /** A record is a few hundred bytes; a longer line is not one (and is not held in memory). */
   static final int MAX_LINE = 1 << 20;
 
   private final Path file;
+
   /** Null until first needed. */
   private Map<String, ManifestRecord> records;
+
   /** A record was put or removed since the file was read: {@link #compact()} has work to do. */
   private boolean changed;
+
   private FileChannel out;
 
   private Manifest(Path file) {
@@ -65,17 +69,17 @@ public final class Manifest implements AutoCloseable {
   }
 
   /**
-   * The records of a manifest, and its lines that were ignored: the first each a problem naming
-   * the line, the rest counted in one (see {@link ProblemLines}).
+   * The records of a manifest, and its lines that were ignored: the first each a problem naming the
+   * line, the rest counted in one (see {@link ProblemLines}).
    */
   public record Loaded(Map<String, ManifestRecord> records, List<ArchiveProblem> problems) {}
 
   /**
-   * Reads a manifest that may come from someone else: only a regular file, never through a link;
-   * a line that is not a record (not JSON, no folder or base, a bad SHA-256, longer than
-   * {@link #MAX_LINE} bytes) is a problem and the rest is read. A last line without its newline
-   * that does not parse is the one a crash cut short: ignored without a word (the file it
-   * describes is found by its name at the next backup).
+   * Reads a manifest that may come from someone else: only a regular file, never through a link; a
+   * line that is not a record (not JSON, no folder or base, a bad SHA-256, longer than {@link
+   * #MAX_LINE} bytes) is a problem and the rest is read. A last line without its newline that does
+   * not parse is the one a crash cut short: ignored without a word (the file it describes is found
+   * by its name at the next backup).
    */
   public static Loaded load(Path file) {
     Map<String, ManifestRecord> records = new LinkedHashMap<>();
@@ -111,7 +115,8 @@ public final class Manifest implements AutoCloseable {
           if (!more && line.size() == 0) {
             break;
           }
-          String problem = tooLong ? "longer than " + MAX_LINE + " bytes" : parse(line.toByteArray(), records);
+          String problem =
+              tooLong ? "longer than " + MAX_LINE + " bytes" : parse(line.toByteArray(), records);
           if (problem != null && (more || tooLong)) {
             problems.add(name + " line " + number, problem + ": ignored");
           }
@@ -153,11 +158,16 @@ public final class Manifest implements AutoCloseable {
     if (r == null) {
       return "not a manifest record (one JSON object)";
     }
-    if (r.folder() == null || r.folder().isBlank()) { // a NUL in a name is escaped in its directory (ArchiveLayout)
+    if (r.folder() == null
+        || r.folder().isBlank()) { // a NUL in a name is escaped in its directory (ArchiveLayout)
       return "no folder";
     }
     String base = r.base();
-    if (base == null || base.isBlank() || base.equals(".") || base.equals("..") || base.indexOf('/') >= 0
+    if (base == null
+        || base.isBlank()
+        || base.equals(".")
+        || base.equals("..")
+        || base.indexOf('/') >= 0
         || base.indexOf('\0') >= 0) {
       return "no file base name";
     }
@@ -192,13 +202,20 @@ public final class Manifest implements AutoCloseable {
       if (out == null) {
         boolean created = !Files.exists(file);
         // Never appended through a link planted in place of the manifest.
-        out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS);
+        out =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         if (created) {
           ArchiveLayout.makePrivate(file);
         }
       }
-      out.write(ByteBuffer.wrap((JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8)));
+      out.write(
+          ByteBuffer.wrap(
+              (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the manifest " + file, e);
     }
@@ -211,8 +228,8 @@ public final class Manifest implements AutoCloseable {
   }
 
   /**
-   * Rewrites the file with one line per message (drops superseded and removed lines); nothing to
-   * do when no record changed since it was read.
+   * Rewrites the file with one line per message (drops superseded and removed lines); nothing to do
+   * when no record changed since it was read.
    */
   public synchronized void compact() {
     if (!changed) {
@@ -221,11 +238,17 @@ public final class Manifest implements AutoCloseable {
     Path tmp = file.resolveSibling(ArchiveLayout.MANIFEST + ".tmp");
     try {
       flush();
-      try (FileChannel w = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel w =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         ArchiveLayout.makePrivate(tmp);
         for (ManifestRecord r : records().values()) {
-          w.write(ByteBuffer.wrap((JSON.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8)));
+          w.write(
+              ByteBuffer.wrap(
+                  (JSON.writeValueAsString(r) + "\n").getBytes(StandardCharsets.UTF_8)));
         }
         w.force(true);
       }

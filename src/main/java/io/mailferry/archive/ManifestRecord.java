@@ -4,13 +4,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One message of the archive, as one line of JSON in the manifest. A later line for the same
- * folder and base name replaces an earlier one (flags changed, gone from the source).
+ * One message of the archive, as one line of JSON in the manifest. A later line for the same folder
+ * and base name replaces an earlier one (flags changed, gone from the source).
  *
  * @param folder the folder's UTF-8 path, '/'-separated ("INBOX", "Work/Projects")
  * @param base the file's base name (see {@link MaildirNames}); the full name adds size and flags
- * @param sourceKey where it came from: "UIDVALIDITY:UID" in the source folder (POP3: key space
- *     and UIDL hash)
+ * @param sourceKey where it came from: "UIDVALIDITY:UID" in the source folder (POP3: key space and
+ *     UIDL hash)
  * @param flags system flags and keywords, as IMAP writes them
  * @param atSource false once the message was gone from the source at a later backup
  */
@@ -35,12 +35,21 @@ public record ManifestRecord(
   }
 
   public ManifestRecord withFlags(List<String> newFlags) {
-    return new ManifestRecord(folder, base, sourceFolder, sourceKey, sha256, size, newFlags, internalDate, messageId,
+    return new ManifestRecord(
+        folder,
+        base,
+        sourceFolder,
+        sourceKey,
+        sha256,
+        size,
+        newFlags,
+        internalDate,
+        messageId,
         atSource);
   }
 
   public ManifestRecord goneFromSource() {
-    return new ManifestRecord(folder, base, sourceFolder, sourceKey, sha256, size, flags, internalDate, messageId,
-        false);
+    return new ManifestRecord(
+        folder, base, sourceFolder, sourceKey, sha256, size, flags, internalDate, messageId, false);
   }
 }

@@ -26,16 +26,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * export: one archive folder as an mboxrd file. Each message is a From_ line
- * ({@code From MAILER-DAEMON <asctime of INTERNALDATE, UTC>}), its bytes with every line that
- * matches {@code ^>*From } given one more '>', then one "\n". A reader that drops that last "\n"
- * and one '>' from each quoted line gets the exact bytes back, a final line without newline
- * included. The file is private (0600) and replaced whole, never left half-written.
+ * export: one archive folder as an mboxrd file. Each message is a From_ line ({@code From
+ * MAILER-DAEMON <asctime of INTERNALDATE, UTC>}), its bytes with every line that matches {@code
+ * ^>*From } given one more '>', then one "\n". A reader that drops that last "\n" and one '>' from
+ * each quoted line gets the exact bytes back, a final line without newline included. The file is
+ * private (0600) and replaced whole, never left half-written.
  */
 public final class MboxExport {
 
   private static final DateTimeFormatter ASCTIME =
-      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   private MboxExport() {}
 
@@ -55,10 +56,20 @@ public final class MboxExport {
     ArchiveLayout.Scan scan = layout.scan();
     Path dir = layout.folderDir(folder);
     if (!scan.folders().contains(folder)) {
-      String why = scan.problems().stream().filter(p -> p.where().equals(layout.relative(dir)))
-          .map(p -> " (" + p + ")").findFirst().orElse("");
-      throw new MailferryException.BadConfiguration("The archive " + layout.root() + " has no folder '"
-          + Printable.escape(folder.toString()) + "'" + why + ".");
+      String why =
+          scan.problems().stream()
+              .filter(p -> p.where().equals(layout.relative(dir)))
+              .map(p -> " (" + p + ")")
+              .findFirst()
+              .orElse("");
+      throw new MailferryException.BadConfiguration(
+          "The archive "
+              + layout.root()
+              + " has no folder '"
+              + Printable.escape(folder.toString())
+              + "'"
+              + why
+              + ".");
     }
     Manifest.Loaded manifest = Manifest.load(layout.manifest());
     Map<String, ManifestRecord> records = manifest.records();
@@ -71,7 +82,8 @@ public final class MboxExport {
     int written = 0;
     try {
       Files.deleteIfExists(tmp);
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
         for (var e : files.entrySet()) {
           InputStream in;
@@ -79,23 +91,41 @@ public final class MboxExport {
           try {
             BasicFileAttributes attrs = ArchiveFiles.attributes(e.getValue());
             if (attrs != null && attrs.size() > ArchiveFiles.LARGEST_MESSAGE) {
-              problems.add(new ArchiveProblem(layout.relative(e.getValue()), attrs.size() + " bytes, more than "
-                  + "mailferry reads of one message (" + ArchiveFiles.LARGEST_MESSAGE + " bytes): skipped", true));
+              problems.add(
+                  new ArchiveProblem(
+                      layout.relative(e.getValue()),
+                      attrs.size()
+                          + " bytes, more than "
+                          + "mailferry reads of one message ("
+                          + ArchiveFiles.LARGEST_MESSAGE
+                          + " bytes): skipped",
+                      true));
               continue;
             }
-            in = atMost(new BufferedInputStream(ArchiveFiles.open(e.getValue()), 64 * 1024),
-                ArchiveFiles.LARGEST_MESSAGE, layout.relative(e.getValue()));
+            in =
+                atMost(
+                    new BufferedInputStream(ArchiveFiles.open(e.getValue()), 64 * 1024),
+                    ArchiveFiles.LARGEST_MESSAGE,
+                    layout.relative(e.getValue()));
             ManifestRecord r = records.get(folder + "\u0000" + e.getKey());
-            date = r != null && r.internalDate() != null ? r.internalDate()
-                : Files.getLastModifiedTime(e.getValue(), LinkOption.NOFOLLOW_LINKS).toInstant();
+            date =
+                r != null && r.internalDate() != null
+                    ? r.internalDate()
+                    : Files.getLastModifiedTime(e.getValue(), LinkOption.NOFOLLOW_LINKS)
+                        .toInstant();
           } catch (IOException unreadable) {
             // swapped for a link, or gone, since the folder was listed
-            problems.add(new ArchiveProblem(layout.relative(e.getValue()), "cannot be read (" + unreadable.getMessage()
-                + "): skipped", true));
+            problems.add(
+                new ArchiveProblem(
+                    layout.relative(e.getValue()),
+                    "cannot be read (" + unreadable.getMessage() + "): skipped",
+                    true));
             continue;
           }
           try (in) {
-            out.write(("From MAILER-DAEMON " + ASCTIME.format(date) + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                ("From MAILER-DAEMON " + ASCTIME.format(date) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             quote(in, out);
           }
           out.write('\n');
@@ -109,14 +139,15 @@ public final class MboxExport {
       } catch (IOException ignored) {
         // the first failure is the one to report
       }
-      throw new MailferryException.BadConfiguration("Cannot write " + target + ": " + e.getMessage() + ".", e);
+      throw new MailferryException.BadConfiguration(
+          "Cannot write " + target + ": " + e.getMessage() + ".", e);
     }
     return new Exported(written, problems);
   }
 
   /**
-   * The file's bytes, failing the export past {@code limit}: the file grew since its size was
-   * read (someone is writing it), and no byte beyond the bound is read.
+   * The file's bytes, failing the export past {@code limit}: the file grew since its size was read
+   * (someone is writing it), and no byte beyond the bound is read.
    */
   private static InputStream atMost(InputStream in, long limit, String name) {
     return new FilterInputStream(in) {
@@ -139,7 +170,8 @@ public final class MboxExport {
       private void count(int n) throws IOException {
         left -= n;
         if (left < 0) {
-          throw new IOException(Printable.escape(name) + " grew past " + limit + " bytes while it was exported");
+          throw new IOException(
+              Printable.escape(name) + " grew past " + limit + " bytes while it was exported");
         }
       }
     };
@@ -149,8 +181,8 @@ public final class MboxExport {
 
   /**
    * Copies the bytes with one more '>' before each line that starts with ">*From ". Streamed, so a
-   * message of any size is exported in constant memory: at a line start only the count of '>'
-   * and how much of "From " matched so far are held.
+   * message of any size is exported in constant memory: at a line start only the count of '>' and
+   * how much of "From " matched so far are held.
    */
   static void quote(InputStream in, OutputStream out) throws IOException {
     boolean lineStart = true;

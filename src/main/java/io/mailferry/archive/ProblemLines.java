@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The ignored lines of one file someone else may have written (the manifest, a dovecot-keywords):
- * the first {@link #NAMED} named one by one, the rest counted in one more problem ("and 99980
- * more lines like these"). A crafted manifest of a million bad lines would otherwise be a million
+ * the first {@link #NAMED} named one by one, the rest counted in one more problem ("and 99980 more
+ * lines like these"). A crafted manifest of a million bad lines would otherwise be a million
  * warnings held in memory, logged, printed and kept in the report.
  */
 final class ProblemLines {
@@ -28,7 +28,8 @@ final class ProblemLines {
   List<ArchiveProblem> list(String file) {
     List<ArchiveProblem> out = new ArrayList<>(named);
     if (more > 0) {
-      out.add(new ArchiveProblem(file, "and " + more + " more lines like these: ignored", false, more));
+      out.add(
+          new ArchiveProblem(file, "and " + more + " more lines like these: ignored", false, more));
     }
     return out;
   }

@@ -24,20 +24,31 @@ final class AccountRun {
 
     String reason() {
       if (failure == null) {
-        return exitCode == ExitCodes.SOME_FAILED ? "some messages or folders failed; the summary lists them" : null;
+        return exitCode == ExitCodes.SOME_FAILED
+            ? "some messages or folders failed; the summary lists them"
+            : null;
       }
-      return failure instanceof MailferryException ? failure.getMessage() : "unexpected error: " + failure;
+      return failure instanceof MailferryException
+          ? failure.getMessage()
+          : "unexpected error: " + failure;
     }
   }
 
   private AccountRun() {}
 
-  static Outcome execute(String jobName, JobFiles.Account account, ApplicationContext context,
-      Map<String, String> env, PrintStream out) {
+  static Outcome execute(
+      String jobName,
+      JobFiles.Account account,
+      ApplicationContext context,
+      Map<String, String> env,
+      PrintStream out) {
     Migrations migrations = context.getBean(Migrations.class);
     MigrationReport report = null;
     if (account.spec().refusal() != null) {
-      return new Outcome(ExitCodes.CONFIG, null, new MailferryException.BadConfiguration(account.spec().refusal()));
+      return new Outcome(
+          ExitCodes.CONFIG,
+          null,
+          new MailferryException.BadConfiguration(account.spec().refusal()));
     }
     try {
       Credentials credentials = new Credentials();
@@ -52,17 +63,26 @@ final class AccountRun {
       report = migrations.report(execution);
       var properties = context.getEnvironment();
       Path stateDir = Path.of(properties.getRequiredProperty("mailferry.state-dir"));
-      // --quiet reaches the job store's context as the console level (MailferryCommand.outputProperties).
+      // --quiet reaches the job store's context as the console level
+      // (MailferryCommand.outputProperties).
       boolean quiet = "ERROR".equals(properties.getProperty("mailferry.console-level"));
-      return new Outcome(RunOutcome.finish(migrations, execution, account.command().run.report, stateDir, quiet, out,
-          out), report, null);
+      return new Outcome(
+          RunOutcome.finish(
+              migrations, execution, account.command().run.report, stateDir, quiet, out, out),
+          report,
+          null);
     } catch (RuntimeException e) {
       MailferryException known = FailureHandler.find(e);
       if (known != null) {
         return new Outcome(known.exitCode(), report, known);
       }
-      org.slf4j.LoggerFactory.getLogger("mailferry.failures").error("unexpected failure of " + account.settings().from()
-          + " → " + account.settings().to(), e);
+      org.slf4j.LoggerFactory.getLogger("mailferry.failures")
+          .error(
+              "unexpected failure of "
+                  + account.settings().from()
+                  + " → "
+                  + account.settings().to(),
+              e);
       return new Outcome(ExitCodes.SOFTWARE, report, e);
     }
   }

@@ -9,12 +9,15 @@ import picocli.CommandLine.Option;
 
 /**
  * migrate into a local archive: the same job, options and exactly-once rules, with a Maildir
- * directory as the destination (see io.mailferry.archive). Nightly runs write what is new,
- * rename files whose flags changed, and mark what is gone from the source.
+ * directory as the destination (see io.mailferry.archive). Nightly runs write what is new, rename
+ * files whose flags changed, and mark what is gone from the source.
  */
-@Command(name = "backup", sortOptions = false,
-    description = "Back up an IMAP account (or a POP3 mailbox) into a local Maildir archive that other mail "
-        + "tools can open. Re-running writes only what is new and follows flag changes; nothing is ever lost.")
+@Command(
+    name = "backup",
+    sortOptions = false,
+    description =
+        "Back up an IMAP account (or a POP3 mailbox) into a local Maildir archive that other mail "
+            + "tools can open. Re-running writes only what is new and follows flag changes; nothing is ever lost.")
 final class BackupCommand extends MigrateCommand {
 
   @Option(names = "--mirror", description = "remove from the archive what is gone from the source")
@@ -23,11 +26,13 @@ final class BackupCommand extends MigrateCommand {
   @Override
   Endpoint destination() {
     if (to.contains("://")) {
-      throw new MailferryException.BadUsage("backup writes to a directory: --to DIR, not a URL (" + to + ").");
+      throw new MailferryException.BadUsage(
+          "backup writes to a directory: --to DIR, not a URL (" + to + ").");
     }
     Path dir = Path.of(to);
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new MailferryException.BadConfiguration("The archive " + dir + " is a file, not a directory.");
+      throw new MailferryException.BadConfiguration(
+          "The archive " + dir + " is a file, not a directory.");
     }
     return Endpoint.archive(dir);
   }

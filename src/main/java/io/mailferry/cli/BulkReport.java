@@ -22,7 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param exitCode 0 when every account exited 0, else the highest exit code of an account
  */
-record BulkReport(String job, String file, String kind, Instant started, Instant ended, int exitCode,
+record BulkReport(
+    String job,
+    String file,
+    String kind,
+    Instant started,
+    Instant ended,
+    int exitCode,
     List<Row> accounts) {
 
   /**
@@ -30,13 +36,27 @@ record BulkReport(String job, String file, String kind, Instant started, Instant
    * @param messages messages copied by this run; bytes likewise
    * @param reason the one-line reason of an exit other than 0, else null
    */
-  record Row(String from, String to, String outcome, long messages, long bytes, int exit, String reason,
+  record Row(
+      String from,
+      String to,
+      String outcome,
+      long messages,
+      long bytes,
+      int exit,
+      String reason,
       Long jobExecutionId) {}
 
   static Row row(String from, String to, AccountRun.Outcome outcome) {
     var r = outcome.report();
-    return new Row(from, to, outcomeWord(outcome.exitCode()), r == null ? 0 : r.copied(),
-        r == null ? 0 : r.bytesCopied(), outcome.exitCode(), outcome.reason(), r == null ? null : r.jobExecutionId());
+    return new Row(
+        from,
+        to,
+        outcomeWord(outcome.exitCode()),
+        r == null ? 0 : r.copied(),
+        r == null ? 0 : r.bytesCopied(),
+        outcome.exitCode(),
+        outcome.reason(),
+        r == null ? null : r.jobExecutionId());
   }
 
   static String outcomeWord(int exit) {
@@ -75,10 +95,12 @@ record BulkReport(String job, String file, String kind, Instant started, Instant
 
   void print(PrintStream out) {
     out.printf("%nmailferry: bulk job %s (%s): %d accounts%n", job, kind, accounts.size());
-    out.printf("%-32s %-32s %-18s %9s %10s %4s%n", "from", "to", "outcome", "messages", "bytes", "exit");
+    out.printf(
+        "%-32s %-32s %-18s %9s %10s %4s%n", "from", "to", "outcome", "messages", "bytes", "exit");
     for (Row r : accounts) {
-      out.printf("%-32s %-32s %-18s %9d %10s %4d%n", r.from(), r.to(), r.outcome(), r.messages(),
-          QuotaForecast.size(r.bytes()), r.exit());
+      out.printf(
+          "%-32s %-32s %-18s %9d %10s %4d%n",
+          r.from(), r.to(), r.outcome(), r.messages(), QuotaForecast.size(r.bytes()), r.exit());
     }
     for (Row r : accounts) {
       if (r.reason() != null) {
@@ -86,13 +108,24 @@ record BulkReport(String job, String file, String kind, Instant started, Instant
       }
     }
     double seconds = Duration.between(started, ended).toMillis() / 1000.0;
-    out.printf(Locale.ROOT, "total: %d accounts, %d ok, %d not ok; %d messages, %s copied in %.1f s; exit %d%n",
-        accounts.size(), ok(), accounts.size() - ok(), messages(), QuotaForecast.size(bytes()), seconds, exitCode);
+    out.printf(
+        Locale.ROOT,
+        "total: %d accounts, %d ok, %d not ok; %d messages, %s copied in %.1f s; exit %d%n",
+        accounts.size(),
+        ok(),
+        accounts.size() - ok(),
+        messages(),
+        QuotaForecast.size(bytes()),
+        seconds,
+        exitCode);
   }
 
   /** Writes reports/bulk-JOB-TIME.json under the state directory; returns its path. */
   Path write(Path stateDir) {
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(started);
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC)
+            .format(started);
     Path dir = stateDir.resolve("reports");
     Path file = dir.resolve("bulk-" + job + "-" + stamp + ".json");
     try {
@@ -101,8 +134,8 @@ record BulkReport(String job, String file, String kind, Instant started, Instant
       Files.writeString(file, json.writeValueAsString(this));
       return file;
     } catch (IOException e) {
-      throw new MailferryException.BadConfiguration("Cannot write the bulk report " + file + ": " + e.getMessage()
-          + ".", e);
+      throw new MailferryException.BadConfiguration(
+          "Cannot write the bulk report " + file + ": " + e.getMessage() + ".", e);
     }
   }
 }

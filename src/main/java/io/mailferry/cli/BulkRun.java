@@ -16,8 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The accounts of a bulk job, several at a time in this one process and job store, so that they
- * share its per-host connection budget. One account's failure is its row's; the others go on.
- * A stop request (SIGTERM) lets the running accounts finish their chunks and starts no more.
+ * share its per-host connection budget. One account's failure is its row's; the others go on. A
+ * stop request (SIGTERM) lets the running accounts finish their chunks and starts no more.
  */
 final class BulkRun {
 
@@ -27,7 +27,11 @@ final class BulkRun {
   private final PrintStream out;
   private final GracefulStop stop;
 
-  BulkRun(JobFiles.Loaded loaded, ConfigurableApplicationContext context, Map<String, String> env, PrintStream out,
+  BulkRun(
+      JobFiles.Loaded loaded,
+      ConfigurableApplicationContext context,
+      Map<String, String> env,
+      PrintStream out,
       GracefulStop stop) {
     this.loaded = loaded;
     this.context = context;
@@ -40,11 +44,14 @@ final class BulkRun {
     Instant started = Instant.now();
     List<JobFiles.Account> accounts = loaded.accounts();
     int parallel = Math.min(loaded.job().maxParallelAccounts(), accounts.size());
-    ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
-      Thread t = new Thread(r, "mailferry-account");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            parallel,
+            r -> {
+              Thread t = new Thread(r, "mailferry-account");
+              t.setDaemon(true);
+              return t;
+            });
     List<Future<BulkReport.Row>> rows = new ArrayList<>();
     try {
       for (JobFiles.Account account : accounts) {
@@ -55,15 +62,24 @@ final class BulkRun {
         done.add(await(row));
       }
       var job = loaded.job();
-      BulkReport report = new BulkReport(job.name(), job.path().toString(), job.kind().command(), started,
-          Instant.now(), BulkReport.exitCode(done), done);
+      BulkReport report =
+          new BulkReport(
+              job.name(),
+              job.path().toString(),
+              job.kind().command(),
+              started,
+              Instant.now(),
+              BulkReport.exitCode(done),
+              done);
       report.print(out);
-      Path written = report.write(Path.of(context.getEnvironment().getProperty("mailferry.state-dir")));
+      Path written =
+          report.write(Path.of(context.getEnvironment().getProperty("mailferry.state-dir")));
       out.println("report: " + written);
       return report;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new io.mailferry.mail.MailferryException.Temporary("Interrupted while the accounts ran.", e);
+      throw new io.mailferry.mail.MailferryException.Temporary(
+          "Interrupted while the accounts ran.", e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     } finally {
@@ -76,7 +92,10 @@ final class BulkRun {
     }
   }
 
-  /** While stopping, asks again every second: an account may have been starting at the moment of the signal. */
+  /**
+   * While stopping, asks again every second: an account may have been starting at the moment of the
+   * signal.
+   */
   private BulkReport.Row await(Future<BulkReport.Row> row)
       throws InterruptedException, java.util.concurrent.ExecutionException {
     while (true) {
@@ -94,9 +113,14 @@ final class BulkRun {
     String from = account.settings().from().account();
     String to = account.settings().to().account();
     if (stop.requested()) {
-      return BulkReport.row(from, to, new AccountRun.Outcome(ExitCodes.TEMPORARY, null,
-          new io.mailferry.mail.MailferryException.Temporary("Not started: stopped on request; run the job again.",
-              null)));
+      return BulkReport.row(
+          from,
+          to,
+          new AccountRun.Outcome(
+              ExitCodes.TEMPORARY,
+              null,
+              new io.mailferry.mail.MailferryException.Temporary(
+                  "Not started: stopped on request; run the job again.", null)));
     }
     // Each account's summary is printed whole, not interleaved with the others'.
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();

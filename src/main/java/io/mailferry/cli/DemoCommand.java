@@ -14,13 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "demo",
-    description = "Start two in-process IMAP servers (GreenMail), fill one with a sample mailbox, "
-        + "migrate it to the other and print the report. Needs no server of your own.")
+@Command(
+    name = "demo",
+    description =
+        "Start two in-process IMAP servers (GreenMail), fill one with a sample mailbox, "
+            + "migrate it to the other and print the report. Needs no server of your own.")
 final class DemoCommand implements Callable<Integer> {
 
-  @ParentCommand
-  MailferryCommand parent;
+  @ParentCommand MailferryCommand parent;
 
   /**
    * Not for users: bin/mailferry trains its AOT cache with the demo, and a real run speaks TLS and
@@ -33,9 +34,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String protocol = trainingTlsCert == null ? ServerSetup.PROTOCOL_IMAP : ServerSetup.PROTOCOL_IMAPS;
+    String protocol =
+        trainingTlsCert == null ? ServerSetup.PROTOCOL_IMAP : ServerSetup.PROTOCOL_IMAPS;
     GreenMail source = new GreenMail(new ServerSetup(3143, "127.0.0.1", protocol).dynamicPort());
-    GreenMail destination = new GreenMail(new ServerSetup(3144, "127.0.0.1", protocol).dynamicPort());
+    GreenMail destination =
+        new GreenMail(new ServerSetup(3144, "127.0.0.1", protocol).dynamicPort());
     Path state = Files.createTempDirectory("mailferry-demo-");
     try {
       source.start();
@@ -47,12 +50,15 @@ final class DemoCommand implements Callable<Integer> {
       String from = scheme + "://alice@127.0.0.1:" + port(source);
       String to = scheme + "://alice@127.0.0.1:" + port(destination);
       int seeded = Demo.seed(from, password, trainingTlsCert);
-      parent.out.printf("Demo: %d sample messages in %s (GreenMail), migrating to %s (GreenMail).%n", seeded, from, to);
+      parent.out.printf(
+          "Demo: %d sample messages in %s (GreenMail), migrating to %s (GreenMail).%n",
+          seeded, from, to);
       Map<String, String> env = new HashMap<>(parent.env);
       env.put("MAILFERRY_FROM_PASSWORD", password);
       env.put("MAILFERRY_TO_PASSWORD", password);
-      List<String> args = new ArrayList<>(List.of("migrate", "--from", from, "--to", to, "--state-dir",
-          state.toString()));
+      List<String> args =
+          new ArrayList<>(
+              List.of("migrate", "--from", from, "--to", to, "--state-dir", state.toString()));
       if (trainingTlsCert != null) {
         args.addAll(List.of("--trust-cert", trainingTlsCert.toString()));
         Main.run(args.toArray(String[]::new), env, parent.out, parent.err);
@@ -61,8 +67,10 @@ final class DemoCommand implements Callable<Integer> {
       if (code == ExitCodes.OK) {
         parent.out.println();
         parent.out.println("Destination folders now:");
-        Demo.listFolders(to, password, trainingTlsCert).forEach(line -> parent.out.println("  " + line));
-        parent.out.println("Run the same migration again and it copies nothing: the ledger knows every message.");
+        Demo.listFolders(to, password, trainingTlsCert)
+            .forEach(line -> parent.out.println("  " + line));
+        parent.out.println(
+            "Run the same migration again and it copies nothing: the ledger knows every message.");
       }
       return code;
     } finally {

@@ -18,14 +18,21 @@ final class DryRun {
 
   private DryRun() {}
 
-  static void print(MigrationSettings settings, Credentials credentials, ApplicationContext context, PrintStream out) {
+  static void print(
+      MigrationSettings settings,
+      Credentials credentials,
+      ApplicationContext context,
+      PrintStream out) {
     Migrations.Preview preview = context.getBean(Migrations.class).preview(settings, credentials);
     PendingWork work = preview.work();
     out.printf("Plan: %s → %s (dry run: nothing is written)%n", settings.from(), settings.to());
     out.printf("%-40s %-30s %9s %12s%n", "source folder", "destination folder", "to copy", "bytes");
     for (PendingWork.Folder folder : work.folders()) {
-      out.printf("%-40s %-30s %9d %12d%n", Printable.escape(folder.plan().sourceLabel()),
-          Printable.escape(folder.plan().destName()), folder.messages(),
+      out.printf(
+          "%-40s %-30s %9d %12d%n",
+          Printable.escape(folder.plan().sourceLabel()),
+          Printable.escape(folder.plan().destName()),
+          folder.messages(),
           folder.bytes());
     }
     out.printf("%-71s %9d %12d%n", "total", work.messages(), work.bytes());

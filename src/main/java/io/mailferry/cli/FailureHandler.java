@@ -15,7 +15,8 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
   }
 
   @Override
-  public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+  public int handleExecutionException(
+      Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
     MailferryException known = find(e);
     if (known != null) {
       err.println("mailferry: " + known.getMessage());
@@ -23,7 +24,10 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     }
     // Not under io.mailferry: that logger also writes to the console, and this has a stack trace.
     org.slf4j.LoggerFactory.getLogger("mailferry.failures").error("unexpected failure", e);
-    err.println("mailferry: unexpected error: " + Printable.escape(String.valueOf(e)) + " (details in the log file of the state directory)");
+    err.println(
+        "mailferry: unexpected error: "
+            + Printable.escape(String.valueOf(e))
+            + " (details in the log file of the state directory)");
     return ExitCodes.SOFTWARE;
   }
 
@@ -35,10 +39,14 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
       }
     }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessException
+      if (t instanceof java.sql.SQLException
+          || t instanceof org.springframework.dao.DataAccessException
           || t instanceof org.springframework.transaction.TransactionException) {
-        return new MailferryException.Temporary("The job store cannot be used (" + deepest(t).getMessage()
-            + "); nothing is copied without its ledger row: run again when it is back.", e);
+        return new MailferryException.Temporary(
+            "The job store cannot be used ("
+                + deepest(t).getMessage()
+                + "); nothing is copied without its ledger row: run again when it is back.",
+            e);
       }
     }
     return null;

@@ -7,8 +7,8 @@ import org.springframework.context.ApplicationContext;
 /**
  * SIGINT and SIGTERM while a job runs: the first asks Spring Batch to stop after the chunks in
  * flight (the execution ends STOPPED, resumable, exit 75); a second one quits at once, still
- * resumable because every committed chunk is in the ledger. A shutdown hook could not do this:
- * the JVM ignores further signals once it is shutting down.
+ * resumable because every committed chunk is in the ledger. A shutdown hook could not do this: the
+ * JVM ignores further signals once it is shutting down.
  */
 final class GracefulStop implements AutoCloseable {
 
@@ -26,7 +26,9 @@ final class GracefulStop implements AutoCloseable {
     return install(context, err, () -> {});
   }
 
-  /** @param onStop also called at the first signal (a scheduler stops starting runs) */
+  /**
+   * @param onStop also called at the first signal (a scheduler stops starting runs)
+   */
   static GracefulStop install(ApplicationContext context, PrintStream err, Runnable onStop) {
     GracefulStop stop = new GracefulStop(context.getBean(Migrations.class), onStop);
     stop.previous = Signals.onInterruptOrTerminate(() -> stop.onSignal(err));

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,8 +23,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * A job file is the command line written down: each account's keys are handed to the migrate (or
- * backup) command as its options, so every option works in a job file, with the same checks and
- * the same messages, here tied to the file, line and key.
+ * backup) command as its options, so every option works in a job file, with the same checks and the
+ * same messages, here tied to the file, line and key.
  */
 final class JobFiles {
 
@@ -35,19 +34,27 @@ final class JobFiles {
   record Loaded(JobFile job, List<Account> accounts) {}
 
   /**
-   * One account: the command holding its parsed options (secrets, report, dry run) and its settings.
+   * One account: the command holding its parsed options (secrets, report, dry run) and its
+   * settings.
    *
    * @param secretVariables the environment variables any account of its job reads a secret from
    */
-  record Account(AccountSpec spec, MigrateCommand command, MigrationSettings settings, Set<String> secretVariables) {}
+  record Account(
+      AccountSpec spec,
+      MigrateCommand command,
+      MigrationSettings settings,
+      Set<String> secretVariables) {}
 
   private JobFiles() {}
 
-  /** @throws JobFileException (exit 78) naming the file, line and key of every problem */
+  /**
+   * @throws JobFileException (exit 78) naming the file, line and key of every problem
+   */
   static Loaded load(Path file) {
     JobFileLoader.Read read = JobFileLoader.read(file);
     JobFile job = read.job();
-    Set<Problem> problems = new LinkedHashSet<>(read.problems()); // a top-level mistake comes once per account
+    Set<Problem> problems =
+        new LinkedHashSet<>(read.problems()); // a top-level mistake comes once per account
     List<Account> accounts = new ArrayList<>();
     Set<String> secretVariables = secretVariables(job);
     for (AccountSpec spec : job.accounts()) {
@@ -61,8 +68,9 @@ final class JobFiles {
     }
     if (!problems.isEmpty()) {
       List<Problem> sorted = new ArrayList<>(problems);
-      sorted.sort(java.util.Comparator.comparing((Problem p) -> p.at().file().toString())
-          .thenComparingInt(p -> p.at().line()));
+      sorted.sort(
+          java.util.Comparator.comparing((Problem p) -> p.at().file().toString())
+              .thenComparingInt(p -> p.at().line()));
       throw new JobFileException(sorted);
     }
     return new Loaded(job, accounts);
@@ -80,12 +88,15 @@ final class JobFiles {
     return Set.copyOf(names);
   }
 
-  private static Account prepare(JobFile job, AccountSpec spec, Set<String> secretVariables, Set<Problem> problems) {
-    MigrateCommand command = job.kind() == JobFile.Kind.BACKUP ? new BackupCommand() : new MigrateCommand();
+  private static Account prepare(
+      JobFile job, AccountSpec spec, Set<String> secretVariables, Set<Problem> problems) {
+    MigrateCommand command =
+        job.kind() == JobFile.Kind.BACKUP ? new BackupCommand() : new MigrateCommand();
     CommandLine cli = new CommandLine(command);
     CommandSpec commandSpec = cli.getCommandSpec();
     List<String> args = new ArrayList<>();
-    // An unknown key is left out and said; the others are still checked, so that one load lists them all.
+    // An unknown key is left out and said; the others are still checked, so that one load lists
+    // them all.
     spec.options().forEach((key, value) -> addOption(job, commandSpec, key, value, args, problems));
     secretClash(spec, "from", problems);
     secretClash(spec, "to", problems);
@@ -107,12 +118,24 @@ final class JobFiles {
     }
   }
 
-  private static void addOption(JobFile job, CommandSpec commandSpec, String key, OptionValue value, List<String> args,
+  private static void addOption(
+      JobFile job,
+      CommandSpec commandSpec,
+      String key,
+      OptionValue value,
+      List<String> args,
       Set<Problem> problems) {
     OptionSpec option = key.startsWith("-") ? null : commandSpec.findOption("--" + key);
     if (option == null) {
-      problems.add(new Problem(value.at(), key, "unknown key: neither a job-file key nor an option of mailferry "
-          + job.kind().command() + " (see mailferry " + job.kind().command() + " --help and jobs/README.md)."));
+      problems.add(
+          new Problem(
+              value.at(),
+              key,
+              "unknown key: neither a job-file key nor an option of mailferry "
+                  + job.kind().command()
+                  + " (see mailferry "
+                  + job.kind().command()
+                  + " --help and jobs/README.md)."));
       return;
     }
     if (option.arity().max() == 0) {
@@ -129,7 +152,11 @@ final class JobFiles {
       return;
     }
     for (String v : value.values()) {
-      args.add("--" + key + "=" + (isPath(option, key, job, v) ? folderOf(job).resolve(v).normalize() : v));
+      args.add(
+          "--"
+              + key
+              + "="
+              + (isPath(option, key, job, v) ? folderOf(job).resolve(v).normalize() : v));
     }
   }
 
@@ -138,9 +165,11 @@ final class JobFiles {
    * process: files (certificates, password files, reports) and a backup's directory.
    */
   private static boolean isPath(OptionSpec option, String key, JobFile job, String value) {
-    boolean file = option.type() == Path.class || (option.auxiliaryTypes().length > 0
-        && option.auxiliaryTypes()[0] == Path.class);
-    boolean backupDirectory = key.equals("to") && job.kind() == JobFile.Kind.BACKUP && !value.contains("://");
+    boolean file =
+        option.type() == Path.class
+            || (option.auxiliaryTypes().length > 0 && option.auxiliaryTypes()[0] == Path.class);
+    boolean backupDirectory =
+        key.equals("to") && job.kind() == JobFile.Kind.BACKUP && !value.contains("://");
     return file || backupDirectory;
   }
 
@@ -152,13 +181,25 @@ final class JobFiles {
     var ref = side.equals("from") ? spec.fromSecret() : spec.toSecret();
     for (String option : List.of(side + "-password-file", side + "-password-command")) {
       if (ref != null && spec.options().containsKey(option)) {
-        problems.add(new Problem(spec.options().get(option).at(), option, "give the " + side + " secret once: "
-            + side + "-secret or " + option + ", not both."));
+        problems.add(
+            new Problem(
+                spec.options().get(option).at(),
+                option,
+                "give the "
+                    + side
+                    + " secret once: "
+                    + side
+                    + "-secret or "
+                    + option
+                    + ", not both."));
       }
     }
   }
 
-  /** The key an error message is about: the first --option it names that the file sets, else the side. */
+  /**
+   * The key an error message is about: the first --option it names that the file sets, else the
+   * side.
+   */
   private static String keyNamedIn(String message, AccountSpec spec) {
     Matcher m = OPTION_NAME.matcher(message);
     while (m.find()) {
@@ -181,8 +222,8 @@ final class JobFiles {
   }
 
   /**
-   * The job store every account of a loaded job runs on: `--workers remote` in a job checks,
-   * as on the command line, that it is a shared (--db) one.
+   * The job store every account of a loaded job runs on: `--workers remote` in a job checks, as on
+   * the command line, that it is a shared (--db) one.
    */
   static void shareStore(Loaded loaded, StoreArgs store) {
     for (Account account : loaded.accounts()) {
@@ -191,8 +232,8 @@ final class JobFiles {
   }
 
   /**
-   * The job store: the command line's --state-dir or --db, else the file's state-dir, db and db-user
-   * keys (a path relative to the job file's folder), else the default.
+   * The job store: the command line's --state-dir or --db, else the file's state-dir, db and
+   * db-user keys (a path relative to the job file's folder), else the default.
    */
   static void applyStore(JobFile job, StoreArgs store) {
     if (store.stateDir != null || store.db != null) {

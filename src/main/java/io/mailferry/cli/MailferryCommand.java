@@ -12,32 +12,55 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "mailferry",
     mixinStandardHelpOptions = true,
-    // -h, --help and -V, --version on every command too: "mailferry migrate --help" is the first thing anyone types.
+    // -h, --help and -V, --version on every command too: "mailferry migrate --help" is the first
+    // thing anyone types.
     scope = ScopeType.INHERIT,
     versionProvider = MailferryCommand.Version.class,
-    description = "Moves and backs up mailboxes: IMAP to IMAP, faithfully, incrementally and resumably.",
-    subcommands = {MigrateCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class,
-        ExportCommand.class, ResumeCommand.class, StatusCommand.class, ReportCommand.class, RunCommand.class,
-        ScheduleCommand.class, WorkerCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    description =
+        "Moves and backs up mailboxes: IMAP to IMAP, faithfully, incrementally and resumably.",
+    subcommands = {
+      MigrateCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
+      VerifyCommand.class,
+      ExportCommand.class,
+      ResumeCommand.class,
+      StatusCommand.class,
+      ReportCommand.class,
+      RunCommand.class,
+      ScheduleCommand.class,
+      WorkerCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class MailferryCommand implements Runnable {
 
   final Map<String, String> env;
   final PrintStream out;
   final PrintStream err;
 
-  // Global: accepted before or after the command name (mailferry --quiet migrate … or migrate … --quiet).
-  @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+  // Global: accepted before or after the command name (mailferry --quiet migrate … or migrate …
+  // --quiet).
+  @Option(
+      names = {"-q", "--quiet"},
+      scope = ScopeType.INHERIT,
       description = "print only errors and the final one-line outcome")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-      description = "debug logging of mailferry on the console and in the log file (never a secret)")
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
+      description =
+          "debug logging of mailferry on the console and in the log file (never a secret)")
   boolean verbose;
 
-  @Option(names = "--progress", scope = ScopeType.INHERIT, paramLabel = "MODE",
-      description = "bar (a live line per account), lines (a line every 5 s) or none; "
-          + "default: bar on a terminal, lines otherwise")
+  @Option(
+      names = "--progress",
+      scope = ScopeType.INHERIT,
+      paramLabel = "MODE",
+      description =
+          "bar (a live line per account), lines (a line every 5 s) or none; "
+              + "default: bar on a terminal, lines otherwise")
   String progress;
 
   MailferryCommand(Map<String, String> env, PrintStream out, PrintStream err) {
@@ -48,8 +71,10 @@ public final class MailferryCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is missing: migrate, backup, restore,"
-        + " verify, export, resume, status, report, run, schedule, worker or demo");
+    throw new CommandLine.ParameterException(
+        new CommandLine(this),
+        "a command is missing: migrate, backup, restore,"
+            + " verify, export, resume, status, report, run, schedule, worker or demo");
   }
 
   /** How progress is shown: --progress, else a live bar on a terminal and plain lines elsewhere. */

@@ -13,15 +13,19 @@ public final class Main {
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
-  /** Runs a command line with the given environment (secrets come from it); returns the exit code. */
+  /**
+   * Runs a command line with the given environment (secrets come from it); returns the exit code.
+   */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new MailferryCommand(env, out, err));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setParameterExceptionHandler((e, a) -> {
-      err.println("mailferry: " + e.getMessage() + " (see mailferry " + commandName(e) + "--help)");
-      return ExitCodes.USAGE;
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println(
+              "mailferry: " + e.getMessage() + " (see mailferry " + commandName(e) + "--help)");
+          return ExitCodes.USAGE;
+        });
     cli.setExecutionExceptionHandler(new FailureHandler(err));
     return cli.execute(args);
   }

@@ -23,61 +23,98 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "migrate", sortOptions = false,
-    description = "Copy every folder and message of an IMAP account (or a POP3 mailbox) into an IMAP account, "
-        + "faithfully. Re-running copies only what is new; an interrupted run continues where it stopped.")
+@Command(
+    name = "migrate",
+    sortOptions = false,
+    description =
+        "Copy every folder and message of an IMAP account (or a POP3 mailbox) into an IMAP account, "
+            + "faithfully. Re-running copies only what is new; an interrupted run continues where it stopped.")
 class MigrateCommand implements Callable<Integer> {
 
-  @ParentCommand
-  MailferryCommand parent;
+  @ParentCommand MailferryCommand parent;
 
-  @Option(names = "--from", required = true, paramLabel = "URL",
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "URL",
       description = "imap[s]://USER@HOST[:PORT] or pop3[s]://USER@HOST[:PORT]")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "URL", description = "imap[s]://USER@HOST[:PORT] (backup: a directory)")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "URL",
+      description = "imap[s]://USER@HOST[:PORT] (backup: a directory)")
   String to;
 
   @Mixin SecretArgs secrets;
   @Mixin StoreArgs store;
   @Mixin RunArgs run;
 
-  @Option(names = "--from-auth", paramLabel = "MECH", defaultValue = "password",
+  @Option(
+      names = "--from-auth",
+      paramLabel = "MECH",
+      defaultValue = "password",
       description = "password or xoauth2 (the secret is then an OAuth2 access token)")
   String fromAuth;
 
-  @Option(names = "--to-auth", paramLabel = "MECH", defaultValue = "password") String toAuth;
+  @Option(names = "--to-auth", paramLabel = "MECH", defaultValue = "password")
+  String toAuth;
 
-  @Option(names = "--trust-cert", paramLabel = "FILE", description = "trust this PEM certificate on both sides")
+  @Option(
+      names = "--trust-cert",
+      paramLabel = "FILE",
+      description = "trust this PEM certificate on both sides")
   Path trustCert;
 
-  @Option(names = "--from-trust-cert", paramLabel = "FILE") Path fromTrustCert;
-  @Option(names = "--to-trust-cert", paramLabel = "FILE") Path toTrustCert;
+  @Option(names = "--from-trust-cert", paramLabel = "FILE")
+  Path fromTrustCert;
 
-  @Option(names = "--include", paramLabel = "GLOB", description = "copy only matching folders (repeatable)")
+  @Option(names = "--to-trust-cert", paramLabel = "FILE")
+  Path toTrustCert;
+
+  @Option(
+      names = "--include",
+      paramLabel = "GLOB",
+      description = "copy only matching folders (repeatable)")
   List<String> includes = new ArrayList<>();
 
-  @Option(names = "--exclude", paramLabel = "GLOB", description = "skip matching folders (repeatable)")
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description = "skip matching folders (repeatable)")
   List<String> excludes = new ArrayList<>();
 
-  @Option(names = "--folder-map", paramLabel = "OLD=NEW", description = "rename a folder and its sub-folders")
+  @Option(
+      names = "--folder-map",
+      paramLabel = "OLD=NEW",
+      description = "rename a folder and its sub-folders")
   List<String> folderMaps = new ArrayList<>();
 
-  @Option(names = "--to-folder", paramLabel = "NAME",
+  @Option(
+      names = "--to-folder",
+      paramLabel = "NAME",
       description = "POP3 source: the destination folder (default INBOX)")
   String toFolder;
 
-  @Option(names = "--delete-after-copy",
+  @Option(
+      names = "--delete-after-copy",
       description = "POP3 source: delete each message once its copy is stored and recorded")
   boolean deleteAfterCopy;
 
-  @Option(names = "--delete-older-than", paramLabel = "DAYS",
+  @Option(
+      names = "--delete-older-than",
+      paramLabel = "DAYS",
       description = "POP3 source: delete copied messages once they are DAYS old")
   Integer deleteOlderThanDays;
 
-  @Option(names = "--workers", paramLabel = "WHERE", defaultValue = "local",
-      description = "local (this process copies the folders) or remote: `mailferry worker` processes sharing "
-          + "the --db job store copy them; this one plans and waits (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--workers",
+      paramLabel = "WHERE",
+      defaultValue = "local",
+      description =
+          "local (this process copies the folders) or remote: `mailferry worker` processes sharing "
+              + "the --db job store copy them; this one plans and waits (default ${DEFAULT-VALUE})")
   String workers = "local";
 
   /** Set by restore (--since/--before); migrate takes every date. */
@@ -110,12 +147,14 @@ class MigrateCommand implements Callable<Integer> {
       case "local" -> false;
       case "remote" -> {
         if (!Schemes.of(settings.from()).hasHost() || !Schemes.of(settings.to()).hasHost()) {
-          throw new MailferryException.BadUsage("--workers remote copies between servers; a local archive is "
-              + "read and written by one machine: leave --workers out.");
+          throw new MailferryException.BadUsage(
+              "--workers remote copies between servers; a local archive is "
+                  + "read and written by one machine: leave --workers out.");
         }
         if (store.db == null) {
-          throw new MailferryException.BadUsage("--workers remote needs --db jdbc:postgresql://...: the workers "
-              + "take the folders from that job store.");
+          throw new MailferryException.BadUsage(
+              "--workers remote needs --db jdbc:postgresql://...: the workers "
+                  + "take the folders from that job store.");
         }
         yield true;
       }
@@ -128,22 +167,37 @@ class MigrateCommand implements Callable<Integer> {
     Endpoint destination = destination();
     boolean pop3 = source.protocol() == Endpoint.Protocol.POP3;
     if (!pop3 && (toFolder != null || deleteAfterCopy || deleteOlderThanDays != null)) {
-      throw new MailferryException.BadUsage("--to-folder, --delete-after-copy and --delete-older-than are for a"
-          + " POP3 source; for an IMAP source use --folder-map.");
+      throw new MailferryException.BadUsage(
+          "--to-folder, --delete-after-copy and --delete-older-than are for a"
+              + " POP3 source; for an IMAP source use --folder-map.");
     }
-    return new MigrationSettings(source, destination,
+    return new MigrationSettings(
+        source,
+        destination,
         connection(fromAuth, fromTrustCert != null ? fromTrustCert : trustCert, "--from-auth"),
         connection(toAuth, toTrustCert != null ? toTrustCert : trustCert, "--to-auth"),
-        includes, run.throttle.excludes(excludes), folderMap(), run.includeDeleted, run.maxConnections(),
-        run.maxFailures(), sourceDeletion(), run.quota(), mirror(), dates, run.throttle.throttling());
+        includes,
+        run.throttle.excludes(excludes),
+        folderMap(),
+        run.includeDeleted,
+        run.maxConnections(),
+        run.maxFailures(),
+        sourceDeletion(),
+        run.quota(),
+        mirror(),
+        dates,
+        run.throttle.throttling());
   }
 
   /** migrate writes to an IMAP account; backup overrides this with its archive directory. */
   Endpoint destination() {
     Endpoint destination = Endpoint.parse(to, "destination");
     if (destination.protocol() != Endpoint.Protocol.IMAP) {
-      throw new MailferryException.BadUsage("migrate writes to an IMAP account: the destination must be imap://"
-          + " or imaps://, not " + destination.scheme() + "://.");
+      throw new MailferryException.BadUsage(
+          "migrate writes to an IMAP account: the destination must be imap://"
+              + " or imaps://, not "
+              + destination.scheme()
+              + "://.");
     }
     return destination;
   }
@@ -154,13 +208,18 @@ class MigrateCommand implements Callable<Integer> {
 
   private SourceDeletion sourceDeletion() {
     if (deleteAfterCopy && deleteOlderThanDays != null) {
-      throw new MailferryException.BadUsage("Choose one of --delete-after-copy and --delete-older-than.");
+      throw new MailferryException.BadUsage(
+          "Choose one of --delete-after-copy and --delete-older-than.");
     }
     if (deleteOlderThanDays != null && deleteOlderThanDays < 1) {
-      throw new MailferryException.BadUsage("--delete-older-than takes a number of days, at least 1.");
+      throw new MailferryException.BadUsage(
+          "--delete-older-than takes a number of days, at least 1.");
     }
-    return deleteAfterCopy ? SourceDeletion.afterCopy()
-        : deleteOlderThanDays != null ? SourceDeletion.olderThan(deleteOlderThanDays) : SourceDeletion.NONE;
+    return deleteAfterCopy
+        ? SourceDeletion.afterCopy()
+        : deleteOlderThanDays != null
+            ? SourceDeletion.olderThan(deleteOlderThanDays)
+            : SourceDeletion.NONE;
   }
 
   private ConnectionSettings connection(String auth, Path cert, String option) {
@@ -171,8 +230,11 @@ class MigrateCommand implements Callable<Integer> {
       throw new MailferryException.BadConfiguration("Cannot read the certificate " + cert + ".");
     }
     Path absolute = cert == null ? null : cert.toAbsolutePath();
-    return ConnectionSettings.defaults().withAllowPlaintext(run.allowPlaintext).withTrustCert(absolute)
-        .withXoauth2(auth.equals("xoauth2")).withIoTimeout(run.timeout());
+    return ConnectionSettings.defaults()
+        .withAllowPlaintext(run.allowPlaintext)
+        .withTrustCert(absolute)
+        .withXoauth2(auth.equals("xoauth2"))
+        .withIoTimeout(run.timeout());
   }
 
   private Map<FolderPath, FolderPath> folderMap() {

@@ -14,15 +14,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "report", sortOptions = false,
-    description = "Print the summary of the last run, or of execution RUN: per folder what was copied, skipped "
-        + "and failed (with reasons), the quota lines, the times and the exit code. Read from the report file "
-        + "each run leaves in <state-dir>/reports/, else from the job store.")
+@Command(
+    name = "report",
+    sortOptions = false,
+    description =
+        "Print the summary of the last run, or of execution RUN: per folder what was copied, skipped "
+            + "and failed (with reasons), the quota lines, the times and the exit code. Read from the report file "
+            + "each run leaves in <state-dir>/reports/, else from the job store.")
 final class ReportCommand implements Callable<Integer> {
 
   @ParentCommand MailferryCommand parent;
 
-  @Parameters(arity = "0..1", paramLabel = "RUN", description = "an execution id from mailferry status")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "RUN",
+      description = "an execution id from mailferry status")
   Long run;
 
   @Option(names = "--json", description = "print the report as JSON (the schema: --schema)")
@@ -42,7 +48,8 @@ final class ReportCommand implements Callable<Integer> {
     Optional<MigrationReport> report = stored().or(this::fromJobStore);
     if (report.isEmpty()) {
       if (run != null) {
-        throw new MailferryException.BadUsage("There is no execution " + run + " (see mailferry status).");
+        throw new MailferryException.BadUsage(
+            "There is no execution " + run + " (see mailferry status).");
       }
       parent.out.println("No runs yet.");
       return ExitCodes.OK;
@@ -58,13 +65,18 @@ final class ReportCommand implements Callable<Integer> {
 
   private Optional<MigrationReport> stored() {
     try {
-      return run == null ? RunReports.latest(store.stateDir()) : RunReports.read(store.stateDir(), run);
+      return run == null
+          ? RunReports.latest(store.stateDir())
+          : RunReports.read(store.stateDir(), run);
     } catch (UncheckedIOException | tools.jackson.core.JacksonException e) {
       throw new MailferryException.BadConfiguration("Cannot read the report: " + e.getMessage(), e);
     }
   }
 
-  /** Without a report file (another machine ran it, or the file was removed): the counts the job store has. */
+  /**
+   * Without a report file (another machine ran it, or the file was removed): the counts the job
+   * store has.
+   */
   private Optional<MigrationReport> fromJobStore() {
     try (var context = store.open(parent.env)) {
       Migrations migrations = context.getBean(Migrations.class);

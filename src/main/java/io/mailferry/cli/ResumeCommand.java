@@ -13,14 +13,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "resume", sortOptions = false,
-    description = "Continue a failed, stopped or crashed migration from its last committed chunk "
-        + "(the newest one when no ID is given). Passwords are given again as for migrate.")
+@Command(
+    name = "resume",
+    sortOptions = false,
+    description =
+        "Continue a failed, stopped or crashed migration from its last committed chunk "
+            + "(the newest one when no ID is given). Passwords are given again as for migrate.")
 final class ResumeCommand implements Callable<Integer> {
 
   @ParentCommand MailferryCommand parent;
 
-  @Parameters(arity = "0..1", paramLabel = "ID", description = "an execution id from mailferry status")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "ID",
+      description = "an execution id from mailferry status")
   Long id;
 
   @Mixin SecretArgs secrets;
@@ -33,23 +39,34 @@ final class ResumeCommand implements Callable<Integer> {
   public Integer call() {
     try (var context = store.open(parent.env)) {
       Migrations migrations = context.getBean(Migrations.class);
-      MigrationRun execution = id != null ? migrations.run(id).orElse(null) : newestUnfinished(migrations);
+      MigrationRun execution =
+          id != null ? migrations.run(id).orElse(null) : newestUnfinished(migrations);
       if (execution == null) {
         if (id != null) {
-          throw new MailferryException.BadUsage("There is no execution " + id + " (see mailferry status).");
+          throw new MailferryException.BadUsage(
+              "There is no execution " + id + " (see mailferry status).");
         }
         parent.out.println("mailferry: nothing to resume: every migration completed.");
         return ExitCodes.OK;
       }
       if (execution.state().finished()) {
-        throw new MailferryException.BadUsage("Execution " + execution.id() + " is "
-            + execution.state().name().toLowerCase() + ": there is nothing to resume.");
+        throw new MailferryException.BadUsage(
+            "Execution "
+                + execution.id()
+                + " is "
+                + execution.state().name().toLowerCase()
+                + ": there is nothing to resume.");
       }
       MigrationSettings settings = migrations.settings(execution);
       Credentials credentials = context.getBean(Credentials.class);
       secrets.addTo(credentials, settings, parent.env);
-      parent.err.println("mailferry: resuming execution " + execution.id() + ": " + settings.from() + " → "
-          + settings.to());
+      parent.err.println(
+          "mailferry: resuming execution "
+              + execution.id()
+              + ": "
+              + settings.from()
+              + " → "
+              + settings.to());
       GracefulStop stop = GracefulStop.install(context, parent.err);
       try (stop) {
         MigrationRun resumed = migrations.resume(execution);
@@ -58,7 +75,9 @@ final class ResumeCommand implements Callable<Integer> {
     }
   }
 
-  /** The newest execution of each instance decides: an instance resumed since is not resumed twice. */
+  /**
+   * The newest execution of each instance decides: an instance resumed since is not resumed twice.
+   */
   private static MigrationRun newestUnfinished(Migrations migrations) {
     java.util.Set<Long> seen = new java.util.HashSet<>();
     for (MigrationRun e : migrations.runs()) {

@@ -9,34 +9,55 @@ import picocli.CommandLine.Option;
 /** How a job into an IMAP destination runs: the same options for migrate and restore. */
 final class RunArgs {
 
-  @Option(names = "--allow-plaintext", description = "allow a password over an unencrypted connection")
+  @Option(
+      names = "--allow-plaintext",
+      description = "allow a password over an unencrypted connection")
   boolean allowPlaintext;
 
   @Option(names = "--include-deleted", description = "also copy messages flagged \\Deleted")
   boolean includeDeleted;
 
-  @Option(names = "--max-connections", paramLabel = "N",
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
       description = "connections per account and side, at most (default 5, or the --preset's)")
   Integer maxConnections;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
-      description = "a server silent this long has lost the connection; it is retried (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "120",
+      description =
+          "a server silent this long has lost the connection; it is retried (default ${DEFAULT-VALUE})")
   long timeoutSeconds;
 
-  @Option(names = "--max-failures", paramLabel = "N", defaultValue = "100",
-      description = "stop once N messages were refused by the destination (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--max-failures",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "stop once N messages were refused by the destination (default ${DEFAULT-VALUE})")
   long maxFailures;
 
-  @Option(names = "--quota-policy", paramLabel = "POLICY", defaultValue = "warn",
-      description = "warn, stop (a job that would not fit the destination's quota exits 73 before writing) "
-          + "or ignore (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--quota-policy",
+      paramLabel = "POLICY",
+      defaultValue = "warn",
+      description =
+          "warn, stop (a job that would not fit the destination's quota exits 73 before writing) "
+              + "or ignore (default ${DEFAULT-VALUE})")
   String quotaPolicy;
 
-  @Option(names = "--quota-warn", paramLabel = "PERCENT", defaultValue = "90",
-      description = "warn when a destination quota would be this full after the run (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--quota-warn",
+      paramLabel = "PERCENT",
+      defaultValue = "90",
+      description =
+          "warn when a destination quota would be this full after the run (default ${DEFAULT-VALUE})")
   int quotaWarn;
 
-  @Option(names = "--dry-run", description = "print the plan and write nothing") boolean dryRun;
+  @Option(names = "--dry-run", description = "print the plan and write nothing")
+  boolean dryRun;
 
   @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
   Path report;
@@ -45,8 +66,12 @@ final class RunArgs {
 
   int maxConnections() {
     Integer preset = throttle.presetMaxConnections();
-    int n = maxConnections != null ? maxConnections
-        : preset != null ? preset : io.mailferry.config.MigrationSettings.DEFAULT_MAX_CONNECTIONS;
+    int n =
+        maxConnections != null
+            ? maxConnections
+            : preset != null
+                ? preset
+                : io.mailferry.config.MigrationSettings.DEFAULT_MAX_CONNECTIONS;
     if (n < 1) {
       throw new MailferryException.BadUsage("--max-connections must be at least 1.");
     }
@@ -68,16 +93,17 @@ final class RunArgs {
   }
 
   QuotaPolicy quota() {
-    QuotaPolicy.Action action = switch (quotaPolicy) {
-      case "warn" -> QuotaPolicy.Action.WARN;
-      case "stop" -> QuotaPolicy.Action.STOP;
-      case "ignore" -> QuotaPolicy.Action.IGNORE;
-      default -> throw new MailferryException.BadUsage("--quota-policy must be warn, stop or ignore.");
-    };
+    QuotaPolicy.Action action =
+        switch (quotaPolicy) {
+          case "warn" -> QuotaPolicy.Action.WARN;
+          case "stop" -> QuotaPolicy.Action.STOP;
+          case "ignore" -> QuotaPolicy.Action.IGNORE;
+          default ->
+              throw new MailferryException.BadUsage("--quota-policy must be warn, stop or ignore.");
+        };
     if (quotaWarn < 1 || quotaWarn > 100) {
       throw new MailferryException.BadUsage("--quota-warn must be between 1 and 100.");
     }
     return new QuotaPolicy(action, quotaWarn);
   }
-
 }

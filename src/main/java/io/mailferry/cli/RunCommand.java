@@ -8,10 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "run", sortOptions = false,
-    description = "Run a job file once (jobs/*.yml): one migration or backup, or a bulk job's accounts several at "
-        + "a time, with the exit codes of the command line. A bulk job exits 0 when every account did, else with "
-        + "the highest exit code of an account.")
+@Command(
+    name = "run",
+    sortOptions = false,
+    description =
+        "Run a job file once (jobs/*.yml): one migration or backup, or a bulk job's accounts several at "
+            + "a time, with the exit codes of the command line. A bulk job exits 0 when every account did, else with "
+            + "the highest exit code of an account.")
 final class RunCommand implements Callable<Integer> {
 
   @ParentCommand MailferryCommand parent;
@@ -24,9 +27,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "print each account's plan and write nothing")
   boolean dryRun;
 
-  @Option(names = "--workers", paramLabel = "WHERE",
-      description = "local, or remote: `mailferry worker` processes sharing the --db job store copy the folders "
-          + "of every account; this process plans and waits (default: the job file's, else local)")
+  @Option(
+      names = "--workers",
+      paramLabel = "WHERE",
+      description =
+          "local, or remote: `mailferry worker` processes sharing the --db job store copy the folders "
+              + "of every account; this process plans and waits (default: the job file's, else local)")
   String workers;
 
   @Override
@@ -38,12 +44,15 @@ final class RunCommand implements Callable<Integer> {
       if (workers != null) {
         account.command().workers = workers;
       }
-      account.command().remoteWorkers(account.settings()); // a bad --workers is one line, before anything runs
+      account
+          .command()
+          .remoteWorkers(account.settings()); // a bad --workers is one line, before anything runs
     }
     if (dryRun) {
       loaded.accounts().forEach(account -> account.command().run.dryRun = true);
     }
-    try (var context = store.open(parent.env); var stop = GracefulStop.install(context, parent.err)) {
+    try (var context = store.open(parent.env);
+        var stop = GracefulStop.install(context, parent.err)) {
       JobRun.Result result = JobRun.execute(loaded, context, parent.env, parent.out, stop);
       if (result.failure() != null) {
         throw result.failure(); // one sentence and its exit code, as migrate says it

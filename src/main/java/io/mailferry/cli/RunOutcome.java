@@ -34,10 +34,16 @@ final class RunOutcome {
     MigrationReport result = migrations.report(execution);
     try {
       int code = exitCode(execution, result);
-      String why = code == ExitCodes.OK ? null : result.failedFolders() == 0
-          ? result.failed() + " messages failed; the summary and the report list them."
-          : result.failed() + " messages and " + result.failedFolders()
-              + (result.failedFolders() == 1 ? " folder" : " folders") + " failed; the summary and the report list them.";
+      String why =
+          code == ExitCodes.OK
+              ? null
+              : result.failedFolders() == 0
+                  ? result.failed() + " messages failed; the summary and the report list them."
+                  : result.failed()
+                      + " messages and "
+                      + result.failedFolders()
+                      + (result.failedFolders() == 1 ? " folder" : " folders")
+                      + " failed; the summary and the report list them.";
       return new Settled(result.withOutcome(code, why), null);
     } catch (MailferryException e) {
       return new Settled(result.withOutcome(e.exitCode(), e.getMessage()), e);
@@ -48,14 +54,24 @@ final class RunOutcome {
    * Writes the run's report into the state directory (and to --report FILE), prints the summary
    * (one line with --quiet), and returns the exit code or throws the failure for FailureHandler.
    */
-  static int finish(Migrations migrations, MigrationRun execution, Path reportFile, Path stateDir,
+  static int finish(
+      Migrations migrations,
+      MigrationRun execution,
+      Path reportFile,
+      Path stateDir,
       MailferryCommand root) {
     return finish(migrations, execution, reportFile, stateDir, root.quiet, root.out, root.err);
   }
 
   /** The same into given streams: one account of a bulk run prints into its own buffer. */
-  static int finish(Migrations migrations, MigrationRun execution, Path reportFile, Path stateDir,
-      boolean quiet, PrintStream out, PrintStream err) {
+  static int finish(
+      Migrations migrations,
+      MigrationRun execution,
+      Path reportFile,
+      Path stateDir,
+      boolean quiet,
+      PrintStream out,
+      PrintStream err) {
     Settled settled = settle(migrations, execution);
     MigrationReport result = settled.report();
     Path stored = store(stateDir, result, err);
@@ -94,8 +110,14 @@ final class RunOutcome {
   /** What a full destination leaves: copied, left, and how much room is missing. */
   private static String left(MigrationReport r) {
     QuotaForecast left = r.quotaLeft();
-    StringBuilder s = new StringBuilder().append(r.copied()).append(" messages copied, up to ")
-        .append(left.messages()).append(" (").append(QuotaForecast.size(left.bytes())).append(") left");
+    StringBuilder s =
+        new StringBuilder()
+            .append(r.copied())
+            .append(" messages copied, up to ")
+            .append(left.messages())
+            .append(" (")
+            .append(QuotaForecast.size(left.bytes()))
+            .append(") left");
     for (QuotaForecast.Root root : left.overfilled()) {
       s.append("; quota \"").append(root.name()).append("\" lacks ").append(root.missing());
     }
@@ -104,16 +126,21 @@ final class RunOutcome {
 
   private static int exitCode(MigrationRun execution, MigrationReport result) {
     if (execution.state() == RunState.COMPLETED) {
-      return result.failed() > 0 || result.failedFolders() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
+      return result.failed() > 0 || result.failedFolders() > 0
+          ? ExitCodes.SOME_FAILED
+          : ExitCodes.OK;
     }
     if (execution.state() == RunState.STOPPED) {
-      throw new MailferryException.Temporary("Stopped on request after the last committed chunk; "
-          + "run the same command again, or mailferry resume, to continue.", null);
+      throw new MailferryException.Temporary(
+          "Stopped on request after the last committed chunk; "
+              + "run the same command again, or mailferry resume, to continue.",
+          null);
     }
     for (Throwable t : execution.failures()) {
       MailferryException known = FailureHandler.find(t);
       if (known instanceof MailferryException.DestinationFull && result.quotaLeft() != null) {
-        throw new MailferryException.DestinationFull(known.getMessage() + " " + left(result), known);
+        throw new MailferryException.DestinationFull(
+            known.getMessage() + " " + left(result), known);
       }
       if (known != null) {
         throw known;
@@ -121,7 +148,12 @@ final class RunOutcome {
     }
     List<Throwable> failures = execution.failures();
     String why = failures.isEmpty() ? execution.exitDescription() : failures.get(0).getMessage();
-    throw new MailferryException.Temporary("The migration stopped (" + execution.state().name().toLowerCase()
-        + "): " + why + " Run the same command again to resume.", null);
+    throw new MailferryException.Temporary(
+        "The migration stopped ("
+            + execution.state().name().toLowerCase()
+            + "): "
+            + why
+            + " Run the same command again to resume.",
+        null);
   }
 }

@@ -18,14 +18,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "schedule", sortOptions = false,
-    description = "Run the job files of a folder at their cron times, until SIGTERM or Ctrl-C: never two runs of a "
-        + "job at once, a failed run continued by the next, missed runs reported, one line per run start and end.")
+@Command(
+    name = "schedule",
+    sortOptions = false,
+    description =
+        "Run the job files of a folder at their cron times, until SIGTERM or Ctrl-C: never two runs of a "
+            + "job at once, a failed run continued by the next, missed runs reported, one line per run start and end.")
 final class ScheduleCommand implements Callable<Integer> {
 
   @ParentCommand MailferryCommand parent;
 
-  @Parameters(paramLabel = "DIR", description = "a folder of job files (*.yml); those with a schedule run")
+  @Parameters(
+      paramLabel = "DIR",
+      description = "a folder of job files (*.yml); those with a schedule run")
   Path dir;
 
   @Mixin StoreArgs store;
@@ -38,7 +43,8 @@ final class ScheduleCommand implements Callable<Integer> {
       try {
         JobFiles.Loaded loaded = JobFiles.load(file);
         if (loaded.job().schedule() == null) {
-          parent.out.println("schedule: " + file + " has no schedule: not run here (mailferry run runs it).");
+          parent.out.println(
+              "schedule: " + file + " has no schedule: not run here (mailferry run runs it).");
         } else {
           scheduled.add(loaded);
         }
@@ -70,10 +76,13 @@ final class ScheduleCommand implements Callable<Integer> {
       throw new MailferryException.BadConfiguration("There is no folder " + dir + ".");
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().matches(".*\\.ya?ml") && Files.isRegularFile(f)).sorted()
+      return files
+          .filter(f -> f.getFileName().toString().matches(".*\\.ya?ml") && Files.isRegularFile(f))
+          .sorted()
           .toList();
     } catch (IOException e) {
-      throw new MailferryException.BadConfiguration("Cannot list " + dir + ": " + e.getMessage() + ".", e);
+      throw new MailferryException.BadConfiguration(
+          "Cannot list " + dir + ": " + e.getMessage() + ".", e);
     }
   }
 
@@ -86,15 +95,21 @@ final class ScheduleCommand implements Callable<Integer> {
     for (JobFiles.Loaded loaded : jobs) {
       Map<String, OptionValue> keys = loaded.job().store();
       Path folder = loaded.job().path().toAbsolutePath().getParent();
-      String where = keys.containsKey("db") ? keys.get("db").values().get(0)
-          : keys.containsKey("state-dir") ? folder.resolve(keys.get("state-dir").values().get(0)).normalize().toString()
-          : "the default state directory";
+      String where =
+          keys.containsKey("db")
+              ? keys.get("db").values().get(0)
+              : keys.containsKey("state-dir")
+                  ? folder.resolve(keys.get("state-dir").values().get(0)).normalize().toString()
+                  : "the default state directory";
       stores.merge(where, loaded.job().path().toString(), (a, b) -> a + ", " + b);
     }
     if (stores.size() > 1) {
-      throw new MailferryException.BadConfiguration("The scheduled jobs name different job stores ("
-          + String.join("; ", stores.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())
-          + "); one schedule keeps one: give --state-dir or --db.");
+      throw new MailferryException.BadConfiguration(
+          "The scheduled jobs name different job stores ("
+              + String.join(
+                  "; ",
+                  stores.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())
+              + "); one schedule keeps one: give --state-dir or --db.");
     }
     JobFiles.applyStore(jobs.get(0).job(), store);
     jobs.forEach(loaded -> JobFiles.shareStore(loaded, store));

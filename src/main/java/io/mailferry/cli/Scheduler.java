@@ -36,7 +36,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class Scheduler {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("io.mailferry.schedule");
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger("io.mailferry.schedule");
   private static final int MISSED_COUNT_LIMIT = 1000;
 
   private final List<JobFiles.Loaded> jobs;
@@ -47,7 +48,10 @@ final class Scheduler {
   private final Object wake = new Object();
   private volatile boolean stopping;
 
-  Scheduler(List<JobFiles.Loaded> jobs, ConfigurableApplicationContext context, Map<String, String> env,
+  Scheduler(
+      List<JobFiles.Loaded> jobs,
+      ConfigurableApplicationContext context,
+      Map<String, String> env,
       PrintStream out) {
     this.jobs = jobs;
     this.context = context;
@@ -72,7 +76,8 @@ final class Scheduler {
       next.put(job, job.job().schedule().next(now));
       say(job.job().name() + ": scheduled " + job.job().schedule() + ", next run " + next.get(job));
     }
-    ExecutorService runs = Executors.newCachedThreadPool(r -> new Thread(r, "mailferry-scheduled-run"));
+    ExecutorService runs =
+        Executors.newCachedThreadPool(r -> new Thread(r, "mailferry-scheduled-run"));
     try {
       while (!stopping) {
         now = Instant.now();
@@ -80,14 +85,18 @@ final class Scheduler {
           ZonedDateTime due = entry.getValue();
           if (due != null && !due.toInstant().isAfter(now)) {
             start(entry.getKey(), due, runs, stop);
-            // From now, not from the due time: fires that went by while this one waited are not stacked.
+            // From now, not from the due time: fires that went by while this one waited are not
+            // stacked.
             entry.setValue(entry.getKey().job().schedule().next(now));
           }
         }
         sleepUntilNext(next.values());
       }
       if (!running.isEmpty()) {
-        say("stopping: " + running.size() + " run(s) finish their chunks in flight and stay resumable");
+        say(
+            "stopping: "
+                + running.size()
+                + " run(s) finish their chunks in flight and stay resumable");
       }
     } finally {
       runs.shutdown();
@@ -96,44 +105,63 @@ final class Scheduler {
     }
   }
 
-  private void start(JobFiles.Loaded loaded, ZonedDateTime due, ExecutorService runs, GracefulStop stop) {
+  private void start(
+      JobFiles.Loaded loaded, ZonedDateTime due, ExecutorService runs, GracefulStop stop) {
     String name = loaded.job().name();
     if (!running.add(name)) {
       say(name + ": the run due at " + due + " is skipped: the previous run is still going");
       return;
     }
-    runs.submit(() -> {
-      Instant started = Instant.now();
-      say(name + ": run started (" + accounts(loaded.job()) + ")");
-      ByteArrayOutputStream summary = new ByteArrayOutputStream();
-      JobRun.Result result;
-      try (PrintStream captured = new PrintStream(summary, true, StandardCharsets.UTF_8)) {
-        result = JobRun.execute(loaded, context, env, captured, stop);
-      } catch (RuntimeException e) {
-        // A run must never end the scheduler; the next one tries again.
-        log.error("scheduled run of " + name + " failed", e);
-        result = new JobRun.Result(ExitCodes.SOFTWARE, "unexpected error: " + e, 0, 0, e);
-      } finally {
-        running.remove(name);
-      }
-      // One log event per line: the log escapes control characters, newlines included.
-      summary.toString(StandardCharsets.UTF_8).lines()
-          .forEach(line -> log.info("summary of the scheduled run of {}: {}", name, line));
-      double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-      ZonedDateTime following = loaded.job().schedule().next(Instant.now());
-      say(String.format(Locale.ROOT, "%s: run ended: exit %d (%s), %d messages, %s copied in %.1f s; next run %s%s",
-          name, result.exitCode(), BulkReport.outcomeWord(result.exitCode()), result.messages(),
-          QuotaForecast.size(result.bytes()), seconds, stopping ? "(none: stopping)" : following,
-          result.reason() == null ? "" : ". " + result.reason()));
-    });
+    runs.submit(
+        () -> {
+          Instant started = Instant.now();
+          say(name + ": run started (" + accounts(loaded.job()) + ")");
+          ByteArrayOutputStream summary = new ByteArrayOutputStream();
+          JobRun.Result result;
+          try (PrintStream captured = new PrintStream(summary, true, StandardCharsets.UTF_8)) {
+            result = JobRun.execute(loaded, context, env, captured, stop);
+          } catch (RuntimeException e) {
+            // A run must never end the scheduler; the next one tries again.
+            log.error("scheduled run of " + name + " failed", e);
+            result = new JobRun.Result(ExitCodes.SOFTWARE, "unexpected error: " + e, 0, 0, e);
+          } finally {
+            running.remove(name);
+          }
+          // One log event per line: the log escapes control characters, newlines included.
+          summary
+              .toString(StandardCharsets.UTF_8)
+              .lines()
+              .forEach(line -> log.info("summary of the scheduled run of {}: {}", name, line));
+          double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+          ZonedDateTime following = loaded.job().schedule().next(Instant.now());
+          say(
+              String.format(
+                  Locale.ROOT,
+                  "%s: run ended: exit %d (%s), %d messages, %s copied in %.1f s; next run %s%s",
+                  name,
+                  result.exitCode(),
+                  BulkReport.outcomeWord(result.exitCode()),
+                  result.messages(),
+                  QuotaForecast.size(result.bytes()),
+                  seconds,
+                  stopping ? "(none: stopping)" : following,
+                  result.reason() == null ? "" : ". " + result.reason()));
+        });
   }
 
   private static String accounts(JobFile job) {
-    return job.bulk() ? job.accounts().size() + " accounts, " + Math.min(job.maxParallelAccounts(),
-        job.accounts().size()) + " at a time" : job.kind().command();
+    return job.bulk()
+        ? job.accounts().size()
+            + " accounts, "
+            + Math.min(job.maxParallelAccounts(), job.accounts().size())
+            + " at a time"
+        : job.kind().command();
   }
 
-  /** Waits for the runs in flight, asking again every second that they stop (see GracefulStop#stopRunning). */
+  /**
+   * Waits for the runs in flight, asking again every second that they stop (see
+   * GracefulStop#stopRunning).
+   */
   private static void awaitRuns(ExecutorService runs, GracefulStop stop) {
     try {
       while (!runs.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -148,9 +176,14 @@ final class Scheduler {
 
   private void sleepUntilNext(java.util.Collection<ZonedDateTime> next) {
     long now = System.currentTimeMillis();
-    long until = next.stream().filter(java.util.Objects::nonNull).mapToLong(t -> t.toInstant().toEpochMilli())
-        .min().orElse(now + 60_000);
-    long wait = Math.max(1, Math.min(until - now, 60_000)); // wake at least once a minute: clocks jump
+    long until =
+        next.stream()
+            .filter(java.util.Objects::nonNull)
+            .mapToLong(t -> t.toInstant().toEpochMilli())
+            .min()
+            .orElse(now + 60_000);
+    long wait =
+        Math.max(1, Math.min(until - now, 60_000)); // wake at least once a minute: clocks jump
     synchronized (wake) {
       if (!stopping) {
         try {
@@ -164,8 +197,8 @@ final class Scheduler {
   }
 
   /**
-   * The job store knows when each pair last started: cron times after that, until now, were
-   * missed while no scheduler ran. They are said once, not run: the next run catches up.
+   * The job store knows when each pair last started: cron times after that, until now, were missed
+   * while no scheduler ran. They are said once, not run: the next run catches up.
    */
   private void reportMissed(Instant now) {
     Map<String, Instant> lastStart = new HashMap<>();
@@ -180,8 +213,12 @@ final class Scheduler {
     for (JobFiles.Loaded loaded : jobs) {
       Set<String> pairs = new HashSet<>();
       loaded.accounts().forEach(a -> pairs.add(a.settings().from() + " → " + a.settings().to()));
-      Instant last = pairs.stream().map(lastStart::get).filter(java.util.Objects::nonNull).max(Instant::compareTo)
-          .orElse(null);
+      Instant last =
+          pairs.stream()
+              .map(lastStart::get)
+              .filter(java.util.Objects::nonNull)
+              .max(Instant::compareTo)
+              .orElse(null);
       if (last == null) {
         continue;
       }
@@ -189,14 +226,22 @@ final class Scheduler {
       int missed = 0;
       ZonedDateTime first = null;
       for (ZonedDateTime t = schedule.next(last.truncatedTo(ChronoUnit.SECONDS));
-          t != null && t.toInstant().isBefore(now) && missed < MISSED_COUNT_LIMIT; t = schedule.next(t.toInstant())) {
+          t != null && t.toInstant().isBefore(now) && missed < MISSED_COUNT_LIMIT;
+          t = schedule.next(t.toInstant())) {
         first = first == null ? t : first;
         missed++;
       }
       if (missed > 0) {
-        say(loaded.job().name() + ": " + (missed == MISSED_COUNT_LIMIT ? "at least " : "") + missed
-            + " run(s) missed while no scheduler ran (the first due " + first + ", the last run started "
-            + last.atZone(schedule.zone()) + "); not run now: the next run catches up");
+        say(
+            loaded.job().name()
+                + ": "
+                + (missed == MISSED_COUNT_LIMIT ? "at least " : "")
+                + missed
+                + " run(s) missed while no scheduler ran (the first due "
+                + first
+                + ", the last run started "
+                + last.atZone(schedule.zone())
+                + "); not run now: the next run catches up");
       }
     }
   }

@@ -14,13 +14,23 @@ import picocli.CommandLine.Option;
 /** Where the two sides' secrets come from: the same options for migrate and resume. */
 final class SecretArgs {
 
-  @Option(names = "--from-password-file", paramLabel = "FILE") Path fromPasswordFile;
-  @Option(names = "--to-password-file", paramLabel = "FILE") Path toPasswordFile;
-  @Option(names = "--from-password-command", paramLabel = "CMD") String fromPasswordCommand;
-  @Option(names = "--to-password-command", paramLabel = "CMD") String toPasswordCommand;
+  @Option(names = "--from-password-file", paramLabel = "FILE")
+  Path fromPasswordFile;
 
-  @Option(names = "--password-command-timeout", paramLabel = "SECONDS",
-      description = "a password command that has not exited after this long fails the run (default 30)")
+  @Option(names = "--to-password-file", paramLabel = "FILE")
+  Path toPasswordFile;
+
+  @Option(names = "--from-password-command", paramLabel = "CMD")
+  String fromPasswordCommand;
+
+  @Option(names = "--to-password-command", paramLabel = "CMD")
+  String toPasswordCommand;
+
+  @Option(
+      names = "--password-command-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "a password command that has not exited after this long fails the run (default 30)")
   Integer passwordCommandTimeout;
 
   /** Resolves both secrets now, so a missing or unreadable one fails before any work starts. */
@@ -29,14 +39,28 @@ final class SecretArgs {
     Endpoint to = settings.to();
     // A local archive needs no secret: its scheme says so.
     if (Schemes.of(from).needsSecret()) {
-      credentials.put(from.account(), SecretOptions.resolve("source", "MAILFERRY_FROM_PASSWORD",
-          fromPasswordFile, command(fromPasswordCommand, Set.of()), settings.fromConnection().xoauth2(), env,
-          from.toString()));
+      credentials.put(
+          from.account(),
+          SecretOptions.resolve(
+              "source",
+              "MAILFERRY_FROM_PASSWORD",
+              fromPasswordFile,
+              command(fromPasswordCommand, Set.of()),
+              settings.fromConnection().xoauth2(),
+              env,
+              from.toString()));
     }
     if (Schemes.of(to).needsSecret()) {
-      credentials.put(to.account(), SecretOptions.resolve("destination", "MAILFERRY_TO_PASSWORD",
-          toPasswordFile, command(toPasswordCommand, Set.of()), settings.toConnection().xoauth2(), env,
-          to.toString()));
+      credentials.put(
+          to.account(),
+          SecretOptions.resolve(
+              "destination",
+              "MAILFERRY_TO_PASSWORD",
+              toPasswordFile,
+              command(toPasswordCommand, Set.of()),
+              settings.toConnection().xoauth2(),
+              env,
+              to.toString()));
     }
   }
 
@@ -55,7 +79,8 @@ final class SecretArgs {
       return PasswordCommand.DEFAULT_TIMEOUT;
     }
     if (passwordCommandTimeout < 1) {
-      throw new MailferryException.BadUsage("--password-command-timeout must be at least 1 (seconds).");
+      throw new MailferryException.BadUsage(
+          "--password-command-timeout must be at least 1 (seconds).");
     }
     return Duration.ofSeconds(passwordCommandTimeout);
   }

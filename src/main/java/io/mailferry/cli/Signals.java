@@ -8,15 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * SIGINT and SIGTERM handled by mailferry itself: the one place that touches {@code sun.misc.Signal}.
- * Why not a shutdown hook: the first signal must only ask the job to stop after the chunks in
- * flight, and a second must still be heard to quit at once; once the JVM runs its hooks it is
- * shutting down and ignores further signals. Java has no public API for this; sun.misc.Signal
- * (module jdk.unsupported, kept for exactly such uses, JEP 260) is the one there is.
+ * SIGINT and SIGTERM handled by mailferry itself: the one place that touches {@code
+ * sun.misc.Signal}. Why not a shutdown hook: the first signal must only ask the job to stop after
+ * the chunks in flight, and a second must still be heard to quit at once; once the JVM runs its
+ * hooks it is shutting down and ignores further signals. Java has no public API for this;
+ * sun.misc.Signal (module jdk.unsupported, kept for exactly such uses, JEP 260) is the one there
+ * is.
  *
- * <p>Looked up by name rather than imported: javac warns at every mention of a sun.* class in a
- * way no @SuppressWarnings silences, and the build compiles main code with -Werror. The calls are
- * the same: {@code Signal.handle(new Signal(name), handler)}, returning the handler of before.
+ * <p>Looked up by name rather than imported: javac warns at every mention of a sun.* class in a way
+ * no @SuppressWarnings silences, and the build compiles main code with -Werror. The calls are the
+ * same: {@code Signal.handle(new Signal(name), handler)}, returning the handler of before.
  */
 final class Signals {
 
@@ -58,16 +59,20 @@ final class Signals {
    * reserves here (e.g. -Xrs) keeps its default behaviour.
    */
   static Restore onInterruptOrTerminate(Runnable onSignal) {
-    Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {HANDLER},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "handle" -> {
-            onSignal.run();
-            yield null;
-          }
-          case "equals" -> proxy == args[0];
-          case "hashCode" -> System.identityHashCode(proxy);
-          default -> "mailferry's signal handler";
-        });
+    Object handler =
+        Proxy.newProxyInstance(
+            Signals.class.getClassLoader(),
+            new Class<?>[] {HANDLER},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "handle" -> {
+                    onSignal.run();
+                    yield null;
+                  }
+                  case "equals" -> proxy == args[0];
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  default -> "mailferry's signal handler";
+                });
     Map<String, Object> previous = new LinkedHashMap<>();
     for (String name : new String[] {"INT", "TERM"}) {
       try {

@@ -17,8 +17,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "status", description = "What is running now (with its progress), the last outcome of each job "
-    + "(from → to, or its job file), and the newest executions: id, state, messages and bytes, times, exit code.")
+@Command(
+    name = "status",
+    description =
+        "What is running now (with its progress), the last outcome of each job "
+            + "(from → to, or its job file), and the newest executions: id, state, messages and bytes, times, exit code.")
 final class StatusCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -28,16 +31,23 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin StoreArgs store;
 
-  @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "newest N executions (default 20)")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "newest N executions (default 20)")
   int limit;
 
-  @Option(names = "--workers", description = "list the remote workers and the folders each one copies now")
+  @Option(
+      names = "--workers",
+      description = "list the remote workers and the folders each one copies now")
   boolean workers;
 
   @Override
   public Integer call() {
     if (workers && store.db == null) {
-      throw new MailferryException.BadUsage("--workers lists the workers of a shared PostgreSQL job store: add --db.");
+      throw new MailferryException.BadUsage(
+          "--workers lists the workers of a shared PostgreSQL job store: add --db.");
     }
     try (var context = store.open(parent.env)) {
       if (workers) {
@@ -55,12 +65,20 @@ final class StatusCommand implements Callable<Integer> {
       lastOutcomes(migrations, executions, out);
       out.println();
       out.printf("Executions (newest %d):%n", limit);
-      out.printf(ROW, "id", "state", "from → to", "messages", "MB copied", "started", "ended", "exit");
+      out.printf(
+          ROW, "id", "state", "from → to", "messages", "MB copied", "started", "ended", "exit");
       for (MigrationRun e : executions.stream().limit(limit).toList()) {
         MigrationReport r = migrations.report(e);
-        out.printf(ROW, e.id(), e.state(), job(e), done(r),
+        out.printf(
+            ROW,
+            e.id(),
+            e.state(),
+            job(e),
+            done(r),
             String.format(Locale.ROOT, "%.1f/%.1f", r.bytesCopied() / 1e6, r.bytesAtSource() / 1e6),
-            time(e.started()), time(e.ended()), exit(e));
+            time(e.started()),
+            time(e.ended()),
+            exit(e));
       }
       return ExitCodes.OK;
     }
@@ -76,10 +94,19 @@ final class StatusCommand implements Callable<Integer> {
     out.println("Running now:");
     for (MigrationRun e : started) {
       MigrationReport r = migrations.report(e);
-      String who = migrations.runningIn(e).orElse("no live process: it crashed; mailferry resume " + e.id());
+      String who =
+          migrations.runningIn(e).orElse("no live process: it crashed; mailferry resume " + e.id());
       long done = r.copied() + r.alreadyThere() + r.skipped() + r.failed();
-      out.printf(Locale.ROOT, "%5d  %s: %d of %d messages done, %.1f MB copied, since %s (%s)%n", e.id(), job(e),
-          done, Math.max(done, r.atSource()), r.bytesCopied() / 1e6, time(e.started()), who);
+      out.printf(
+          Locale.ROOT,
+          "%5d  %s: %d of %d messages done, %.1f MB copied, since %s (%s)%n",
+          e.id(),
+          job(e),
+          done,
+          Math.max(done, r.atSource()),
+          r.bytesCopied() / 1e6,
+          time(e.started()),
+          who);
     }
   }
 
@@ -91,12 +118,19 @@ final class StatusCommand implements Callable<Integer> {
     out.println("Last outcome per job:");
     String row = "%-60s  %5s  %-9s  %4s  %-19s  %15s  %10s%n";
     out.printf(row, "job", "id", "state", "exit", "ended", "messages", "MB copied");
-    newest.forEach((job, e) -> {
-      MigrationReport r = migrations.report(e);
-      out.printf(row, job, e.id(), e.state(), stored(e).map(x -> String.valueOf(x.exitCode())).orElse("-"),
-          time(e.ended()), done(r),
-          String.format(Locale.ROOT, "%.1f", r.bytesCopied() / 1e6));
-    });
+    newest.forEach(
+        (job, e) -> {
+          MigrationReport r = migrations.report(e);
+          out.printf(
+              row,
+              job,
+              e.id(),
+              e.state(),
+              stored(e).map(x -> String.valueOf(x.exitCode())).orElse("-"),
+              time(e.ended()),
+              done(r),
+              String.format(Locale.ROOT, "%.1f", r.bytesCopied() / 1e6));
+        });
   }
 
   private static String job(MigrationRun e) {
@@ -115,8 +149,13 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The exit code from the run's report file, else why the job store says it ended. */
   private String exit(MigrationRun e) {
-    return stored(e).map(r -> r.reason() == null ? String.valueOf(r.exitCode()) : r.exitCode() + ": "
-        + shorten(r.reason())).orElseGet(() -> reason(e));
+    return stored(e)
+        .map(
+            r ->
+                r.reason() == null
+                    ? String.valueOf(r.exitCode())
+                    : r.exitCode() + ": " + shorten(r.reason()))
+        .orElseGet(() -> reason(e));
   }
 
   /** The run's report file with its exit code, if this machine ran it and the file is readable. */
@@ -128,7 +167,9 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  /** The first line of the exit description, without the exception class Spring Batch puts first. */
+  /**
+   * The first line of the exit description, without the exception class Spring Batch puts first.
+   */
   private static String reason(MigrationRun e) {
     String d = e.exitDescription();
     if (d == null || d.isBlank()) {

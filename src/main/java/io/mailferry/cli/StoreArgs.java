@@ -12,18 +12,27 @@ import picocli.CommandLine.Spec;
 /** Which job store a command works on. */
 final class StoreArgs {
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "job store folder (default ~/.mailferry)")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "job store folder (default ~/.mailferry)")
   Path stateDir;
 
-  @Option(names = "--db", paramLabel = "JDBC_URL",
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
       description = "a jdbc:postgresql:// job store instead (password from MAILFERRY_DB_PASSWORD)")
   String db;
 
-  @Option(names = "--db-user", paramLabel = "USER", description = "the PostgreSQL user, unless the URL names it")
+  @Option(
+      names = "--db-user",
+      paramLabel = "USER",
+      description = "the PostgreSQL user, unless the URL names it")
   String dbUser;
 
   /** The command this is mixed into: its root holds the global output options. */
-  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
 
   /** The local state directory: the H2 job store, the log, the run reports (also with --db). */
   Path stateDir() {
@@ -34,7 +43,9 @@ final class StoreArgs {
     return open(env, Map.of());
   }
 
-  /** @param settings more Spring properties for this command's context */
+  /**
+   * @param settings more Spring properties for this command's context
+   */
   ConfigurableApplicationContext open(Map<String, String> env, Map<String, Object> settings) {
     if (db != null && !db.startsWith("jdbc:postgresql:")) {
       throw new MailferryException.BadUsage("--db takes a jdbc:postgresql:// URL.");

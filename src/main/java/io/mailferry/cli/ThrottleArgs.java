@@ -16,41 +16,66 @@ import picocli.CommandLine.Option;
  */
 final class ThrottleArgs {
 
-  @Option(names = "--preset", paramLabel = "PROVIDER",
-      description = "start from the limits known for a provider: gmail, office365 or exchange (see README)")
+  @Option(
+      names = "--preset",
+      paramLabel = "PROVIDER",
+      description =
+          "start from the limits known for a provider: gmail, office365 or exchange (see README)")
   String preset;
 
-  @Option(names = "--max-host-connections", paramLabel = "N",
-      description = "connections per host and side, across all accounts of the process (default: no cap)")
+  @Option(
+      names = "--max-host-connections",
+      paramLabel = "N",
+      description =
+          "connections per host and side, across all accounts of the process (default: no cap)")
   Integer maxHostConnections;
 
-  @Option(names = "--login-interval", paramLabel = "MILLIS",
+  @Option(
+      names = "--login-interval",
+      paramLabel = "MILLIS",
       description = "the least time between two logins to one host (default 200)")
   Long loginIntervalMillis;
 
-  @Option(names = "--max-bytes-per-second", paramLabel = "BYTES",
+  @Option(
+      names = "--max-bytes-per-second",
+      paramLabel = "BYTES",
       description = "bytes on the wire per account and side, e.g. 500k or 2M (default: no limit)")
   String bytesPerSecond;
 
-  @Option(names = "--max-host-bytes-per-second", paramLabel = "BYTES",
-      description = "bytes on the wire per host and side, all accounts together (default: no limit)")
+  @Option(
+      names = "--max-host-bytes-per-second",
+      paramLabel = "BYTES",
+      description =
+          "bytes on the wire per host and side, all accounts together (default: no limit)")
   String hostBytesPerSecond;
 
-  @Option(names = "--max-messages-per-second", paramLabel = "RATE",
-      description = "messages copied per second for this account, e.g. 1 or 0.5 (default: no limit)")
+  @Option(
+      names = "--max-messages-per-second",
+      paramLabel = "RATE",
+      description =
+          "messages copied per second for this account, e.g. 1 or 0.5 (default: no limit)")
   Double messagesPerSecond;
 
-  @Option(names = "--max-host-messages-per-second", paramLabel = "RATE",
-      description = "messages copied per second per host, all accounts together (default: no limit)")
+  @Option(
+      names = "--max-host-messages-per-second",
+      paramLabel = "RATE",
+      description =
+          "messages copied per second per host, all accounts together (default: no limit)")
   Double hostMessagesPerSecond;
 
-  @Option(names = "--max-message-size", paramLabel = "BYTES",
-      description = "skip larger messages, as above the destination's APPENDLIMIT, e.g. 25M (default: no limit)")
+  @Option(
+      names = "--max-message-size",
+      paramLabel = "BYTES",
+      description =
+          "skip larger messages, as above the destination's APPENDLIMIT, e.g. 25M (default: no limit)")
   String maxMessageSize;
 
-  @Option(names = "--max-backoff-wait", paramLabel = "SECONDS",
-      description = "stop (exit 75, resumable) once the servers' slow-down signals made the run wait this long "
-          + "in all (default 900)")
+  @Option(
+      names = "--max-backoff-wait",
+      paramLabel = "SECONDS",
+      description =
+          "stop (exit 75, resumable) once the servers' slow-down signals made the run wait this long "
+              + "in all (default 900)")
   Long maxBackoffWaitSeconds;
 
   /** The preset named by --preset, or null. */
@@ -60,8 +85,12 @@ final class ThrottleArgs {
     }
     Preset p = Preset.named(preset);
     if (p == null) {
-      throw new MailferryException.BadUsage("--preset must be one of " + Preset.ALL.stream().map(Preset::name)
-          .collect(Collectors.joining(", ")) + ", not '" + preset + "'.");
+      throw new MailferryException.BadUsage(
+          "--preset must be one of "
+              + Preset.ALL.stream().map(Preset::name).collect(Collectors.joining(", "))
+              + ", not '"
+              + preset
+              + "'.");
     }
     return p;
   }
@@ -85,22 +114,48 @@ final class ThrottleArgs {
   Throttling throttling() {
     Preset p = preset();
     Throttling d = Throttling.defaults();
-    int hostCap = atLeast(first(maxHostConnections, p == null ? null : p.maxHostConnections(), 0), 0,
-        "--max-host-connections");
-    long login = atLeast(first(loginIntervalMillis, p == null ? null : p.loginIntervalMillis(),
-        d.loginInterval().toMillis()), 0, "--login-interval");
-    long bytes = first(bytes(bytesPerSecond, "--max-bytes-per-second"), p == null ? null : p.bytesPerSecond(), 0L);
+    int hostCap =
+        atLeast(
+            first(maxHostConnections, p == null ? null : p.maxHostConnections(), 0),
+            0,
+            "--max-host-connections");
+    long login =
+        atLeast(
+            first(
+                loginIntervalMillis,
+                p == null ? null : p.loginIntervalMillis(),
+                d.loginInterval().toMillis()),
+            0,
+            "--login-interval");
+    long bytes =
+        first(
+            bytes(bytesPerSecond, "--max-bytes-per-second"),
+            p == null ? null : p.bytesPerSecond(),
+            0L);
     long hostBytes = first(bytes(hostBytesPerSecond, "--max-host-bytes-per-second"), null, 0L);
-    double messages = rate(first(messagesPerSecond, p == null ? null : p.messagesPerSecond(), 0.0),
-        "--max-messages-per-second");
-    double hostMessages = rate(first(hostMessagesPerSecond, null, 0.0), "--max-host-messages-per-second");
-    long largest = first(bytes(maxMessageSize, "--max-message-size"), p == null ? null : p.maxMessageSize(), 0L);
+    double messages =
+        rate(
+            first(messagesPerSecond, p == null ? null : p.messagesPerSecond(), 0.0),
+            "--max-messages-per-second");
+    double hostMessages =
+        rate(first(hostMessagesPerSecond, null, 0.0), "--max-host-messages-per-second");
+    long largest =
+        first(
+            bytes(maxMessageSize, "--max-message-size"), p == null ? null : p.maxMessageSize(), 0L);
     long backoff = first(maxBackoffWaitSeconds, null, d.maxBackoffWait().toSeconds());
     if (backoff < 1) {
       throw new MailferryException.BadUsage("--max-backoff-wait must be at least 1 second.");
     }
-    return new Throttling(p == null ? "" : p.name(), hostCap, Duration.ofMillis(login), bytes, hostBytes, messages,
-        hostMessages, largest, Duration.ofSeconds(backoff));
+    return new Throttling(
+        p == null ? "" : p.name(),
+        hostCap,
+        Duration.ofMillis(login),
+        bytes,
+        hostBytes,
+        messages,
+        hostMessages,
+        largest,
+        Duration.ofSeconds(backoff));
   }
 
   @SafeVarargs
@@ -122,7 +177,8 @@ final class ThrottleArgs {
 
   private static double rate(double value, String option) {
     if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
-      throw new MailferryException.BadUsage(option + " takes a number of messages per second, 0 for no limit.");
+      throw new MailferryException.BadUsage(
+          option + " takes a number of messages per second, 0 for no limit.");
     }
     return value;
   }
@@ -138,11 +194,12 @@ final class ThrottleArgs {
       t = t.substring(0, t.length() - 1);
     }
     if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
-      unit = switch (t.charAt(t.length() - 1)) {
-        case 'K' -> 1L << 10;
-        case 'M' -> 1L << 20;
-        default -> 1L << 30;
-      };
+      unit =
+          switch (t.charAt(t.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            default -> 1L << 30;
+          };
       t = t.substring(0, t.length() - 1);
     }
     try {
@@ -152,7 +209,8 @@ final class ThrottleArgs {
       }
       return Math.multiplyExact(n, unit);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new MailferryException.BadUsage(option + " takes a number of bytes like 500k or 2M, not '" + text + "'.");
+      throw new MailferryException.BadUsage(
+          option + " takes a number of bytes like 500k or 2M, not '" + text + "'.");
     }
   }
 }

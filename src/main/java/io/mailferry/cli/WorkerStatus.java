@@ -18,8 +18,9 @@ final class WorkerStatus {
 
   static void print(ApplicationContext context, PrintStream out) {
     List<WorkerRegistry.Registered> workers = context.getBean(WorkerRegistry.class).workers();
-    Map<String, List<PartitionLeases.Running>> running = context.getBean(PartitionLeases.class).running().stream()
-        .collect(Collectors.groupingBy(PartitionLeases.Running::workerId));
+    Map<String, List<PartitionLeases.Running>> running =
+        context.getBean(PartitionLeases.class).running().stream()
+            .collect(Collectors.groupingBy(PartitionLeases.Running::workerId));
     if (workers.isEmpty() && running.isEmpty()) {
       out.println("No workers.");
       return;
@@ -27,21 +28,33 @@ final class WorkerStatus {
     out.printf("%-40s  %-19s  %9s  %s%n", "worker", "started", "last seen", "copying now");
     for (WorkerRegistry.Registered w : workers) {
       List<PartitionLeases.Running> now = running.getOrDefault(w.workerId(), List.of());
-      out.printf("%-40s  %-19s  %7ds   %s%n", w.workerId(), TIME.format(w.startedAt()), w.silentSeconds(),
+      out.printf(
+          "%-40s  %-19s  %7ds   %s%n",
+          w.workerId(),
+          TIME.format(w.startedAt()),
+          w.silentSeconds(),
           now.isEmpty() ? "idle" : describe(now));
     }
     // Leases of a worker no longer registered (killed): shown until another worker takes them over.
-    running.forEach((worker, partitions) -> {
-      if (workers.stream().noneMatch(w -> w.workerId().equals(worker))) {
-        out.printf("%-40s  %-19s  %9s  %s%n", worker, "-", "gone", describe(partitions));
-      }
-    });
+    running.forEach(
+        (worker, partitions) -> {
+          if (workers.stream().noneMatch(w -> w.workerId().equals(worker))) {
+            out.printf("%-40s  %-19s  %9s  %s%n", worker, "-", "gone", describe(partitions));
+          }
+        });
   }
 
   private static String describe(List<PartitionLeases.Running> partitions) {
     return partitions.stream()
-        .map(p -> "job " + p.jobExecutionId() + " " + (p.folder() == null ? p.stepName() : p.folder())
-            + " since " + TIME.format(p.since()) + (p.expired() ? " (lease expired)" : ""))
+        .map(
+            p ->
+                "job "
+                    + p.jobExecutionId()
+                    + " "
+                    + (p.folder() == null ? p.stepName() : p.folder())
+                    + " since "
+                    + TIME.format(p.since())
+                    + (p.expired() ? " (lease expired)" : ""))
         .collect(Collectors.joining("; "));
   }
 }

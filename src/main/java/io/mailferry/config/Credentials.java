@@ -1,8 +1,8 @@
 package io.mailferry.config;
 
 import io.mailferry.mail.Secret;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The secrets of the accounts this process works on, kept in memory only, keyed by account

@@ -28,14 +28,17 @@ public record DateWindow(LocalDate since, LocalDate before) {
     try {
       return LocalDate.parse(value);
     } catch (DateTimeParseException e) {
-      throw new MailferryException.BadUsage(option + " takes a date like 2024-03-01, not '" + value + "'.");
+      throw new MailferryException.BadUsage(
+          option + " takes a date like 2024-03-01, not '" + value + "'.");
     }
   }
 
   /** "SINCE/BEFORE" with empty parts for no bound: the job parameter form. */
   @Override
   public String toString() {
-    return (since == null ? "" : since.toString()) + "/" + (before == null ? "" : before.toString());
+    return (since == null ? "" : since.toString())
+        + "/"
+        + (before == null ? "" : before.toString());
   }
 
   public static DateWindow parse(String s) {
@@ -45,6 +48,7 @@ public record DateWindow(LocalDate since, LocalDate before) {
     int slash = s.indexOf('/');
     String a = s.substring(0, slash);
     String b = s.substring(slash + 1);
-    return new DateWindow(a.isEmpty() ? null : LocalDate.parse(a), b.isEmpty() ? null : LocalDate.parse(b));
+    return new DateWindow(
+        a.isEmpty() ? null : LocalDate.parse(a), b.isEmpty() ? null : LocalDate.parse(b));
   }
 }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides where each selected source folder goes: the user's --folder-map first, then
- * special-use folders onto the destination's own (sub-folders following), then the same path.
- * The destination name gets the destination's prefix and separator.
+ * Decides where each selected source folder goes: the user's --folder-map first, then special-use
+ * folders onto the destination's own (sub-folders following), then the same path. The destination
+ * name gets the destination's prefix and separator.
  */
 public final class FolderMapper {
 
@@ -26,11 +26,12 @@ public final class FolderMapper {
   }
 
   /**
-   * @param shareable why this folder may share its destination folder with another source folder
-   *     on purpose: its special use ("\\Sent") when it went to the destination's folder of that use,
+   * @param shareable why this folder may share its destination folder with another source folder on
+   *     purpose: its special use ("\\Sent") when it went to the destination's folder of that use,
    *     "--folder-map" when the user named its destination; null otherwise (see FolderCollisions)
    */
-  public record Mapping(FolderInfo source, FolderPath destPath, String destName, String shareable) {}
+  public record Mapping(
+      FolderInfo source, FolderPath destPath, String destName, String shareable) {}
 
   public List<Mapping> map(List<FolderInfo> sourceFolders, ImapNamespace destination) {
     checkUserMapNamesFolders(sourceFolders);
@@ -46,7 +47,8 @@ public final class FolderMapper {
         shareable = userMap.containsKey(folder.path()) ? "--folder-map" : null;
       } else {
         dest = rebase(folder.path(), specialRoots);
-        shareable = dest != null && specialRoots.containsKey(folder.path()) ? SpecialUse.of(folder) : null;
+        shareable =
+            dest != null && specialRoots.containsKey(folder.path()) ? SpecialUse.of(folder) : null;
       }
       if (dest == null) {
         dest = folder.path();
@@ -58,7 +60,8 @@ public final class FolderMapper {
   }
 
   /** Source special-use folder path → the destination folder with that use. */
-  private static Map<FolderPath, FolderPath> specialRoots(List<FolderInfo> source, ImapNamespace destination) {
+  private static Map<FolderPath, FolderPath> specialRoots(
+      List<FolderInfo> source, ImapNamespace destination) {
     Map<String, FolderPath> destByUse = new HashMap<>();
     for (FolderInfo d : destination.folders()) {
       String use = SpecialUse.of(d);
@@ -81,7 +84,8 @@ public final class FolderMapper {
   private static FolderPath rebase(FolderPath path, Map<FolderPath, FolderPath> roots) {
     FolderPath best = null;
     for (FolderPath root : roots.keySet()) {
-      if (path.startsWith(root) && (best == null || root.segments().size() > best.segments().size())) {
+      if (path.startsWith(root)
+          && (best == null || root.segments().size() > best.segments().size())) {
         best = root;
       }
     }
@@ -101,8 +105,14 @@ public final class FolderMapper {
     for (FolderPath from : userMap.keySet()) {
       boolean found = sourceFolders.stream().anyMatch(f -> f.path().startsWith(from));
       if (!found) {
-        throw new MailferryException.BadConfiguration("--folder-map '" + from + "=" + userMap.get(from)
-            + "' names no source folder '" + from + "'.");
+        throw new MailferryException.BadConfiguration(
+            "--folder-map '"
+                + from
+                + "="
+                + userMap.get(from)
+                + "' names no source folder '"
+                + from
+                + "'.");
       }
     }
   }

@@ -31,13 +31,15 @@ public final class FolderSelection {
   static Pattern glob(String glob) {
     StringBuilder regex = new StringBuilder();
     // By code point: an emoji is two UTF-16 chars, and quoting them apart would never match.
-    glob.codePoints().forEach(c -> {
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(Character.toString(c)));
-      }
-    });
+    glob.codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '*' -> regex.append(".*");
+                case '?' -> regex.append('.');
+                default -> regex.append(Pattern.quote(Character.toString(c)));
+              }
+            });
     return Pattern.compile(regex.toString());
   }
 }

@@ -34,6 +34,7 @@ public record MigrationSettings(
     Throttling throttling) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 5;
+
   /** A destination that refuses this many messages refuses everything: stop asking. */
   public static final long DEFAULT_MAX_FAILURES = 100;
 
@@ -46,8 +47,22 @@ public record MigrationSettings(
 
   /** The same migration with other connection caps and rates (a re-run may change them). */
   public MigrationSettings withThrottling(int maxConnections, Throttling throttling) {
-    return new MigrationSettings(from, to, fromConnection, toConnection, includes, excludes, folderMap,
-        includeDeleted, maxConnections, maxFailures, sourceDeletion, quota, mirror, dates, throttling);
+    return new MigrationSettings(
+        from,
+        to,
+        fromConnection,
+        toConnection,
+        includes,
+        excludes,
+        folderMap,
+        includeDeleted,
+        maxConnections,
+        maxFailures,
+        sourceDeletion,
+        quota,
+        mirror,
+        dates,
+        throttling);
   }
 
   public FolderMapper folderMapper() {

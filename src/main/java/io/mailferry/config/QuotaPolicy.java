@@ -15,7 +15,9 @@ public record QuotaPolicy(Action action, int warnPercent) {
   public static final QuotaPolicy DEFAULT = new QuotaPolicy(Action.WARN, DEFAULT_WARN_PERCENT);
 
   public enum Action {
-    WARN, STOP, IGNORE;
+    WARN,
+    STOP,
+    IGNORE;
 
     public String option() {
       return name().toLowerCase(Locale.ROOT);
@@ -40,6 +42,7 @@ public record QuotaPolicy(Action action, int warnPercent) {
       return DEFAULT;
     }
     String[] parts = s.strip().split(" ");
-    return new QuotaPolicy(Action.valueOf(parts[0].toUpperCase(Locale.ROOT)), Integer.parseInt(parts[1]));
+    return new QuotaPolicy(
+        Action.valueOf(parts[0].toUpperCase(Locale.ROOT)), Integer.parseInt(parts[1]));
   }
 }

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * How hard a run may press on its servers, besides the per-account connection cap: a cap per
- * host across every account of the process, the spacing of logins, rates per account and per
- * host, a largest message, and how long to keep backing off when a server asks to slow down.
- * Zero means "no limit" for the caps, rates and size.
+ * How hard a run may press on its servers, besides the per-account connection cap: a cap per host
+ * across every account of the process, the spacing of logins, rates per account and per host, a
+ * largest message, and how long to keep backing off when a server asks to slow down. Zero means "no
+ * limit" for the caps, rates and size.
  *
  * <p>Not part of a migration's identity: a re-run with other values continues the same job.
  *
@@ -42,9 +42,16 @@ public record Throttling(
   /** One line, for job parameters: every value, in order. */
   @Override
   public String toString() {
-    return String.join(" ", preset.isEmpty() ? "-" : preset, String.valueOf(maxHostConnections),
-        String.valueOf(loginInterval.toMillis()), String.valueOf(bytesPerSecond), String.valueOf(hostBytesPerSecond),
-        number(messagesPerSecond), number(hostMessagesPerSecond), String.valueOf(maxMessageSize),
+    return String.join(
+        " ",
+        preset.isEmpty() ? "-" : preset,
+        String.valueOf(maxHostConnections),
+        String.valueOf(loginInterval.toMillis()),
+        String.valueOf(bytesPerSecond),
+        String.valueOf(hostBytesPerSecond),
+        number(messagesPerSecond),
+        number(hostMessagesPerSecond),
+        String.valueOf(maxMessageSize),
         String.valueOf(maxBackoffWait.toMillis()));
   }
 
@@ -53,9 +60,16 @@ public record Throttling(
       return defaults(); // a job stored before throttling existed
     }
     String[] p = s.strip().split(" ");
-    return new Throttling(p[0].equals("-") ? "" : p[0], Integer.parseInt(p[1]), Duration.ofMillis(Long.parseLong(p[2])),
-        Long.parseLong(p[3]), Long.parseLong(p[4]), Double.parseDouble(p[5]), Double.parseDouble(p[6]),
-        Long.parseLong(p[7]), Duration.ofMillis(Long.parseLong(p[8])));
+    return new Throttling(
+        p[0].equals("-") ? "" : p[0],
+        Integer.parseInt(p[1]),
+        Duration.ofMillis(Long.parseLong(p[2])),
+        Long.parseLong(p[3]),
+        Long.parseLong(p[4]),
+        Double.parseDouble(p[5]),
+        Double.parseDouble(p[6]),
+        Long.parseLong(p[7]),
+        Duration.ofMillis(Long.parseLong(p[8])));
   }
 
   private static String number(double d) {

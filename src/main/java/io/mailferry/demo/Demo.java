@@ -1,10 +1,10 @@
 package io.mailferry.demo;
 
+import io.mailferry.imap.ImapConnector;
+import io.mailferry.imap.ImapStores;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderInfo;
-import io.mailferry.imap.ImapConnector;
-import io.mailferry.imap.ImapStores;
 import io.mailferry.sink.imap.ImapSink;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,9 @@ public final class Demo {
     return seed(url, password, null);
   }
 
-  /** @param trustCert the PEM certificate of a demo server that speaks TLS, or null */
+  /**
+   * @param trustCert the PEM certificate of a demo server that speaks TLS, or null
+   */
   public static int seed(String url, String password, java.nio.file.Path trustCert) {
     try (ImapSink sink = sink(url, password, trustCert)) {
       DemoSeeder.seed(sink);
@@ -27,7 +29,8 @@ public final class Demo {
     return SampleMailbox.messages().size();
   }
 
-  public static List<String> listFolders(String url, String password, java.nio.file.Path trustCert) {
+  public static List<String> listFolders(
+      String url, String password, java.nio.file.Path trustCert) {
     try (ImapSink sink = sink(url, password, trustCert)) {
       List<String> lines = new ArrayList<>();
       for (FolderInfo f : sink.layout().folders()) {
@@ -39,8 +42,12 @@ public final class Demo {
 
   private static ImapSink sink(String url, String password, java.nio.file.Path trustCert) {
     Endpoint endpoint = Endpoint.parse(url, "demo");
-    var connector = new ImapConnector("demo", endpoint, () -> password,
-        ConnectionSettings.defaults().withTrustCert(trustCert));
+    var connector =
+        new ImapConnector(
+            "demo",
+            endpoint,
+            () -> password,
+            ConnectionSettings.defaults().withTrustCert(trustCert));
     return new ImapSink(new ImapStores(connector, 1));
   }
 }

@@ -3,7 +3,6 @@ package io.mailferry.imap;
 import io.mailferry.mail.AnnouncedSize;
 import io.mailferry.net.MailSessions;
 import io.mailferry.net.ResponseGuard;
-
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -32,23 +31,33 @@ public final class ImapBodies {
   }
 
   /**
-   * @param limit at most this many bytes reach the sink (see {@link AnnouncedSize}); a server
-   *     that sends more, partial fetch after partial fetch, is not followed further
+   * @param limit at most this many bytes reach the sink (see {@link AnnouncedSize}); a server that
+   *     sends more, partial fetch after partial fetch, is not followed further
    */
-  public static void stream(IMAPFolder folder, int msgno, long limit, Sink sink) throws MessagingException, TooLong {
+  public static void stream(IMAPFolder folder, int msgno, long limit, Sink sink)
+      throws MessagingException, TooLong {
     long offset = 0;
     // A partial answer holds at most what was asked (RFC 9051 6.4.5): never buffer more of it.
-    var onePiece = new ResponseGuard.Expectation(MailSessions.FETCH_SIZE, MailSessions.FETCH_SIZE + AnnouncedSize.MARGIN,
-        10_000, "responses to one partial FETCH", " for a piece of " + MailSessions.FETCH_SIZE + " bytes");
+    var onePiece =
+        new ResponseGuard.Expectation(
+            MailSessions.FETCH_SIZE,
+            MailSessions.FETCH_SIZE + AnnouncedSize.MARGIN,
+            10_000,
+            "responses to one partial FETCH",
+            " for a piece of " + MailSessions.FETCH_SIZE + " bytes");
     while (true) {
       if (offset > Integer.MAX_VALUE - MailSessions.FETCH_SIZE) {
-        throw new TooLong("the server sent more than " + offset + " bytes, more than a partial FETCH can address");
+        throw new TooLong(
+            "the server sent more than "
+                + offset
+                + " bytes, more than a partial FETCH can address");
       }
       final int start = (int) offset;
       BODY part;
       ResponseGuard.Scope scope = ResponseGuard.expect(onePiece);
       try (scope) {
-        part = (BODY) folder.doCommand(p -> p.peekBody(msgno, null, start, MailSessions.FETCH_SIZE));
+        part =
+            (BODY) folder.doCommand(p -> p.peekBody(msgno, null, start, MailSessions.FETCH_SIZE));
       }
       ByteArray data = part == null ? null : part.getByteArray();
       if (data == null || data.getCount() == 0) {

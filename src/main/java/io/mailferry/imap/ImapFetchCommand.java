@@ -2,7 +2,6 @@ package io.mailferry.imap;
 
 import io.mailferry.mail.AnnouncedSize;
 import io.mailferry.net.ResponseGuard;
-
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,11 +30,12 @@ public final class ImapFetchCommand {
   /**
    * As {@link #run}, for a FETCH of the bodies of messages whose sizes the listing announced: a
    * literal beyond the largest of them (with {@link AnnouncedSize}'s margin, and never beyond
-   * --max-message-size) or the literals together beyond their sum break the protocol before
-   * the bytes reach memory. A server that says 10 bytes and sends 10 MB is not believed.
+   * --max-message-size) or the literals together beyond their sum break the protocol before the
+   * bytes reach memory. A server that says 10 bytes and sends 10 MB is not believed.
    */
-  public static Answer runForBodies(IMAPFolder folder, String command, List<Long> announcedSizes,
-      long maxMessageSize) throws MessagingException {
+  public static Answer runForBodies(
+      IMAPFolder folder, String command, List<Long> announcedSizes, long maxMessageSize)
+      throws MessagingException {
     long largest = 0;
     long announcedLargest = 0;
     long total = 0;
@@ -47,11 +47,16 @@ public final class ImapFetchCommand {
       }
       total = AnnouncedSize.saturatedAdd(total, allowed);
     }
-    // Besides one FETCH per message: unsolicited EXISTS, EXPUNGE and flag changes of a folder in use.
+    // Besides one FETCH per message: unsolicited EXISTS, EXPUNGE and flag changes of a folder in
+    // use.
     long responses = 2L * announcedSizes.size() + 10_000;
-    var expected = new ResponseGuard.Expectation(largest, total, responses, "responses to one FETCH of "
-        + announcedSizes.size() + " messages", " for messages whose RFC822.SIZE said at most "
-        + announcedLargest + " bytes each");
+    var expected =
+        new ResponseGuard.Expectation(
+            largest,
+            total,
+            responses,
+            "responses to one FETCH of " + announcedSizes.size() + " messages",
+            " for messages whose RFC822.SIZE said at most " + announcedLargest + " bytes each");
     ResponseGuard.Scope scope = ResponseGuard.expect(expected);
     try (scope) {
       return run(folder, command);
@@ -59,15 +64,22 @@ public final class ImapFetchCommand {
   }
 
   /**
-   * As {@link #run}, for a FETCH of header fields (no bodies) of at most {@code messages}
-   * messages: a server that answers with more FETCH responses than the folder holds (an endless
-   * listing), or with header literals beyond a header's size, breaks the protocol before the
-   * listing outgrows memory.
+   * As {@link #run}, for a FETCH of header fields (no bodies) of at most {@code messages} messages:
+   * a server that answers with more FETCH responses than the folder holds (an endless listing), or
+   * with header literals beyond a header's size, breaks the protocol before the listing outgrows
+   * memory.
    */
-  public static Answer runForHeaders(IMAPFolder folder, String command, int messages) throws MessagingException {
-    long responses = 2L * Math.max(0, messages) + 10_000; // besides: EXISTS, EXPUNGE, flag changes meanwhile
-    var expected = new ResponseGuard.Expectation(1L << 20, (16L << 20) + 4096L * Math.max(0, messages), responses,
-        "responses to a FETCH of the header fields of " + messages + " messages", " for header fields");
+  public static Answer runForHeaders(IMAPFolder folder, String command, int messages)
+      throws MessagingException {
+    long responses =
+        2L * Math.max(0, messages) + 10_000; // besides: EXISTS, EXPUNGE, flag changes meanwhile
+    var expected =
+        new ResponseGuard.Expectation(
+            1L << 20,
+            (16L << 20) + 4096L * Math.max(0, messages),
+            responses,
+            "responses to a FETCH of the header fields of " + messages + " messages",
+            " for header fields");
     ResponseGuard.Scope scope = ResponseGuard.expect(expected);
     try (scope) {
       return run(folder, command);
@@ -77,54 +89,55 @@ public final class ImapFetchCommand {
   public static Answer run(IMAPFolder folder, String command) throws MessagingException {
     List<ImapFetchItems> fetches = new ArrayList<>();
     int[] unreadable = {0};
-    folder.doCommand(p -> {
-      synchronized (p) {
-        List<Response> others = new ArrayList<>();
-        Response bye = null;
-        Response done = null;
-        String tag;
-        try {
-          tag = p.writeCommand(command, null);
-        } catch (IOException e) {
-          tag = null;
-          bye = Response.byeResponse(e);
-        }
-        while (tag != null && done == null) {
-          IMAPResponse r;
-          try {
-            r = new IMAPResponse(p);
-          } catch (IOException e) {
-            if (bye == null) {
-              bye = Response.byeResponse(e); // the connection is gone: as Protocol.command does
+    folder.doCommand(
+        p -> {
+          synchronized (p) {
+            List<Response> others = new ArrayList<>();
+            Response bye = null;
+            Response done = null;
+            String tag;
+            try {
+              tag = p.writeCommand(command, null);
+            } catch (IOException e) {
+              tag = null;
+              bye = Response.byeResponse(e);
             }
-            break;
-          } catch (ProtocolException e) {
-            unreadable[0]++;
-            continue;
+            while (tag != null && done == null) {
+              IMAPResponse r;
+              try {
+                r = new IMAPResponse(p);
+              } catch (IOException e) {
+                if (bye == null) {
+                  bye = Response.byeResponse(e); // the connection is gone: as Protocol.command does
+                }
+                break;
+              } catch (ProtocolException e) {
+                unreadable[0]++;
+                continue;
+              }
+              if (r.isBYE()) {
+                bye = r;
+              } else if (r.isTagged() && tag.equals(r.getTag())) {
+                done = r;
+              } else if (r.isUnTagged() && r.keyEquals("FETCH")) {
+                Raw raw = new Raw(r);
+                fetches.add(ImapFetchItems.read(raw.bytes(), 0, raw.length()));
+              } else {
+                others.add(r);
+              }
+            }
+            if (done != null) {
+              others.add(done);
+            }
+            if (bye != null) {
+              others.add(bye); // must be last: handleResult then throws ConnectionException
+            }
+            Response[] responses = others.toArray(Response[]::new);
+            p.notifyResponseHandlers(responses);
+            p.handleResult(responses[responses.length - 1]);
+            return null;
           }
-          if (r.isBYE()) {
-            bye = r;
-          } else if (r.isTagged() && tag.equals(r.getTag())) {
-            done = r;
-          } else if (r.isUnTagged() && r.keyEquals("FETCH")) {
-            Raw raw = new Raw(r);
-            fetches.add(ImapFetchItems.read(raw.bytes(), 0, raw.length()));
-          } else {
-            others.add(r);
-          }
-        }
-        if (done != null) {
-          others.add(done);
-        }
-        if (bye != null) {
-          others.add(bye); // must be last: handleResult then throws ConnectionException
-        }
-        Response[] responses = others.toArray(Response[]::new);
-        p.notifyResponseHandlers(responses);
-        p.handleResult(responses[responses.length - 1]);
-        return null;
-      }
-    });
+        });
     return new Answer(fetches, unreadable[0], folder.getMessageCount());
   }
 

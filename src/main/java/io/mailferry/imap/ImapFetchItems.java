@@ -15,19 +15,20 @@ import java.util.Locale;
  * The items of one untagged FETCH response ({@code * n FETCH (...)}), read from its raw bytes as
  * the server sent them (literals inline, as {@code {n}CRLF} and n bytes), item by item.
  *
- * <p>Why not Angus's FetchResponse: it throws on the first item it cannot read, and its caller
- * then drops the whole response with a log line, so the message vanished from the listing. It
- * also reads any system flag by its first letter ({@code \Foo} became {@code \Flagged}) and
- * took the IMAP date {@code 01-Jan-0000} for 2000-01-01. Here each item is checked on its own:
- * what could be read is kept, and {@link #problem()} says in words what could not.
+ * <p>Why not Angus's FetchResponse: it throws on the first item it cannot read, and its caller then
+ * drops the whole response with a log line, so the message vanished from the listing. It also reads
+ * any system flag by its first letter ({@code \Foo} became {@code \Flagged}) and took the IMAP date
+ * {@code 01-Jan-0000} for 2000-01-01. Here each item is checked on its own: what could be read is
+ * kept, and {@link #problem()} says in words what could not.
  */
 public final class ImapFetchItems {
 
   /** A value that is absent or could not be read. */
   public static final long UNKNOWN = -1;
 
-  private static final String[] MONTHS =
-      {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  private static final String[] MONTHS = {
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"
+  };
   private static final int MAX_QUOTED_TEXT = 200;
 
   private final byte[] buf;
@@ -36,20 +37,30 @@ public final class ImapFetchItems {
 
   /** The message sequence number, or {@link #UNKNOWN}. */
   public long number = UNKNOWN;
+
   public long uid = UNKNOWN;
   public long size = UNKNOWN;
+
   /** What the server sent for RFC822.SIZE when it was no size (e.g. "-5"), else null. */
   public String sizeText;
+
   /** Null when absent or unreadable; then {@link #internalDateText} holds what the server sent. */
   public Instant internalDate;
+
   public String internalDateText;
   public boolean hasInternalDate;
+
   /** Null when absent or unreadable. System flags with their backslash, keywords as they are. */
   public List<String> flags;
+
   /** Flags the server sent that are neither a system flag nor a valid keyword. */
   public final List<String> droppedFlags = new ArrayList<>();
-  /** The BODY[...] item's bytes: offset into {@link #buffer()}, and length; -1 when absent or NIL. */
+
+  /**
+   * The BODY[...] item's bytes: offset into {@link #buffer()}, and length; -1 when absent or NIL.
+   */
   public int bodyStart = -1;
+
   public int bodyLength = -1;
   public String bodySection;
   private String problem;
@@ -149,7 +160,8 @@ public final class ImapFetchItems {
         expect(' ');
         flags = readFlags();
       }
-      case "BODY", "BINARY", "RFC822", "RFC822.HEADER", "RFC822.TEXT", "BODY.PEEK" -> readBody(name);
+      case "BODY", "BINARY", "RFC822", "RFC822.HEADER", "RFC822.TEXT", "BODY.PEEK" ->
+          readBody(name);
       default -> {
         expect(' ');
         skipValue(0);
@@ -306,7 +318,9 @@ public final class ImapFetchItems {
     return peek() == '{' || (peek() == '~' && pos + 1 < end && buf[pos + 1] == '{');
   }
 
-  /** {@code {n}CRLF} (or {@code ~{n}} for a binary literal): the n bytes that follow must be there. */
+  /**
+   * {@code {n}CRLF} (or {@code ~{n}} for a binary literal): the n bytes that follow must be there.
+   */
   private int readLiteralLength() {
     if (peek() == '~') {
       pos++;
@@ -320,7 +334,8 @@ public final class ImapFetchItems {
     expect('\r');
     expect('\n');
     if (n > end - pos) {
-      throw new Unreadable("a literal of " + n + " bytes with " + (end - pos) + " left in the response");
+      throw new Unreadable(
+          "a literal of " + n + " bytes with " + (end - pos) + " left in the response");
     }
     return (int) n;
   }
@@ -331,7 +346,10 @@ public final class ImapFetchItems {
       pos++;
     }
     if (pos == s) {
-      throw new Unreadable(pos < end ? "expected a name, found " + shown(buf[pos] & 0xff) : "the response ends early");
+      throw new Unreadable(
+          pos < end
+              ? "expected a name, found " + shown(buf[pos] & 0xff)
+              : "the response ends early");
     }
     return new String(buf, s, pos - s, StandardCharsets.ISO_8859_1);
   }
@@ -343,7 +361,10 @@ public final class ImapFetchItems {
       pos++;
     }
     if (pos == s) {
-      throw new Unreadable(pos < end ? "expected a value, found " + shown(buf[pos] & 0xff) : "the response ends early");
+      throw new Unreadable(
+          pos < end
+              ? "expected a value, found " + shown(buf[pos] & 0xff)
+              : "the response ends early");
     }
     return new String(buf, s, Math.min(pos - s, MAX_QUOTED_TEXT), StandardCharsets.ISO_8859_1);
   }
@@ -359,7 +380,8 @@ public final class ImapFetchItems {
       pos++;
     }
     if (pos == s) {
-      throw new Unreadable("expected " + what + (pos < end ? ", found " + shown(buf[pos] & 0xff) : ""));
+      throw new Unreadable(
+          "expected " + what + (pos < end ? ", found " + shown(buf[pos] & 0xff) : ""));
     }
     return v;
   }
@@ -382,18 +404,21 @@ public final class ImapFetchItems {
   private void expect(char c) {
     int got = peek();
     if (got != c) {
-      throw new Unreadable("expected " + shown(c) + ", found " + (got < 0 ? "the end" : shown(got)));
+      throw new Unreadable(
+          "expected " + shown(c) + ", found " + (got < 0 ? "the end" : shown(got)));
     }
     pos++;
   }
 
   private static String shown(int c) {
-    return c >= 0x21 && c < 0x7f ? "'" + (char) c + "'" : String.format(Locale.ROOT, "byte 0x%02x", c);
+    return c >= 0x21 && c < 0x7f
+        ? "'" + (char) c + "'"
+        : String.format(Locale.ROOT, "byte 0x%02x", c);
   }
 
   /**
-   * An IMAP date-time (RFC 9051 date-time: {@code "dd-Mon-yyyy hh:mm:ss +hhmm"}, the day may
-   * be space-padded), checked field by field; null when it is not one (year 0000 included).
+   * An IMAP date-time (RFC 9051 date-time: {@code "dd-Mon-yyyy hh:mm:ss +hhmm"}, the day may be
+   * space-padded), checked field by field; null when it is not one (year 0000 included).
    */
   public static Instant internetDate(String text) {
     String t = text.strip();
@@ -413,13 +438,21 @@ public final class ImapFetchItems {
       int zoneHours = digits(t, 22, 2);
       int zoneMinutes = digits(t, 24, 2);
       char sign = t.charAt(21);
-      if (t.charAt(2) != '-' || t.charAt(6) != '-' || t.charAt(11) != ' ' || t.charAt(14) != ':'
-          || t.charAt(17) != ':' || t.charAt(20) != ' ' || (sign != '+' && sign != '-')
-          || year < 1 || month < 1 || zoneMinutes > 59) {
+      if (t.charAt(2) != '-'
+          || t.charAt(6) != '-'
+          || t.charAt(11) != ' '
+          || t.charAt(14) != ':'
+          || t.charAt(17) != ':'
+          || t.charAt(20) != ' '
+          || (sign != '+' && sign != '-')
+          || year < 1
+          || month < 1
+          || zoneMinutes > 59) {
         return null;
       }
-      ZoneOffset zone = ZoneOffset.ofHoursMinutes(sign == '-' ? -zoneHours : zoneHours,
-          sign == '-' ? -zoneMinutes : zoneMinutes);
+      ZoneOffset zone =
+          ZoneOffset.ofHoursMinutes(
+              sign == '-' ? -zoneHours : zoneHours, sign == '-' ? -zoneMinutes : zoneMinutes);
       return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(zone);
     } catch (DateTimeException | NumberFormatException e) {
       return null;

@@ -2,7 +2,6 @@ package io.mailferry.imap;
 
 import io.mailferry.mail.MessageFlags;
 import io.mailferry.mail.MessageHeaders;
-
 import jakarta.mail.Flags;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

@@ -2,7 +2,6 @@ package io.mailferry.imap;
 
 import io.mailferry.mail.MailferryException;
 import io.mailferry.net.ConnectionFailures;
-
 import io.mailferry.throttle.ConnectionPool;
 import io.mailferry.throttle.HostBudget;
 import io.mailferry.throttle.SideThrottle;
@@ -19,8 +18,12 @@ public final class ImapStores implements AutoCloseable {
   public ImapStores(ImapConnector connector, int maxConnections) {
     this.connector = connector;
     SideThrottle throttle = connector.throttle();
-    this.pool = new ConnectionPool<>(maxConnections, connector::connect, IMAPStore::isConnected,
-        throttle == null ? HostBudget.UNLIMITED : throttle.host().budget());
+    this.pool =
+        new ConnectionPool<>(
+            maxConnections,
+            connector::connect,
+            IMAPStore::isConnected,
+            throttle == null ? HostBudget.UNLIMITED : throttle.host().budget());
     if (throttle != null) {
       throttle.backoff().onSlowDown(pool::slowDown);
     }
@@ -51,14 +54,16 @@ public final class ImapStores implements AutoCloseable {
     return pool.peakConnections();
   }
 
-  /** The fewest connections the server's slow-down signals lowered this account to (else the cap). */
+  /**
+   * The fewest connections the server's slow-down signals lowered this account to (else the cap).
+   */
   public int lowestCap() {
     return pool.lowestCap();
   }
 
   /**
-   * Says what failed, in the user's words; when the server asked to slow down, first waits as
-   * it asked (and lowers this account's concurrency), so the retry that follows comes later.
+   * Says what failed, in the user's words; when the server asked to slow down, first waits as it
+   * asked (and lowers this account's concurrency), so the retry that follows comes later.
    */
   public MailferryException failure(MessagingException e) {
     connector.backedOff(e);

@@ -1,15 +1,14 @@
 package io.mailferry.imap;
 
 import io.mailferry.mail.MailferryException;
-
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 
 /**
- * An open folder on a connection borrowed from {@link ImapStores}. Closing it gives the
- * connection back, or discards it when a command on it failed (it may be half-way through a
- * response and is not safe to reuse). Not thread-safe.
+ * An open folder on a connection borrowed from {@link ImapStores}. Closing it gives the connection
+ * back, or discards it when a command on it failed (it may be half-way through a response and is
+ * not safe to reuse). Not thread-safe.
  */
 public final class LeasedFolder implements AutoCloseable {
 
@@ -35,8 +34,8 @@ public final class LeasedFolder implements AutoCloseable {
   }
 
   /**
-   * A command on this folder was refused for now (a tagged NO asking to slow down; the
-   * connection is fine): waits as the server asked.
+   * A command on this folder was refused for now (a tagged NO asking to slow down; the connection
+   * is fine): waits as the server asked.
    *
    * @return false when the refusal is not such a request
    */

@@ -16,11 +16,13 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.Namespaces;
 
-/** Reads a server's personal namespace and its folders (LIST and LSUB) into an {@link ImapNamespace}. */
+/**
+ * Reads a server's personal namespace and its folders (LIST and LSUB) into an {@link
+ * ImapNamespace}.
+ */
 public final class NamespaceReader {
 
-  private NamespaceReader() {
-  }
+  private NamespaceReader() {}
 
   private static final Set<String> SPECIAL_USE =
       Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash");
@@ -34,7 +36,8 @@ public final class NamespaceReader {
       // Angus reads a LIST answer whole and fails with its own runtime errors on a malformed one
       // (an attribute list without its ")": ArrayIndexOutOfBoundsException). A partial list would
       // leave folders out in silence, and the same server answers the same next time: 76.
-      throw new MessagingException("unreadable folder listing",
+      throw new MessagingException(
+          "unreadable folder listing",
           new ResponseGuard.Breach("its answer to LIST could not be read"));
     }
   }
@@ -70,16 +73,20 @@ public final class NamespaceReader {
       folders.add(info);
     }
     if (!sawInbox) {
-      folders.add(0, new FolderInfo(FolderPath.INBOX, "INBOX", null, subscribed.contains("INBOX"), true));
+      folders.add(
+          0, new FolderInfo(FolderPath.INBOX, "INBOX", null, subscribed.contains("INBOX"), true));
     }
     return new ImapNamespace(separator, prefix, List.copyOf(folders));
   }
 
-  private static FolderInfo describe(IMAPFolder f, String prefix, char separator, Set<String> subscribed)
+  private static FolderInfo describe(
+      IMAPFolder f, String prefix, char separator, Set<String> subscribed)
       throws MessagingException {
     String name = f.getFullName();
-    String relative = !prefix.isEmpty() && name.startsWith(prefix) ? name.substring(prefix.length()) : name;
-    FolderPath path = name.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.of(relative, separator);
+    String relative =
+        !prefix.isEmpty() && name.startsWith(prefix) ? name.substring(prefix.length()) : name;
+    FolderPath path =
+        name.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.of(relative, separator);
     String specialUse = null;
     boolean selectable = true;
     for (String attribute : f.getAttributes()) {

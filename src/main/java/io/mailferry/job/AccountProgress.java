@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How far one running account (one job execution) has got, from the tallies its folders save at
- * every chunk: messages done of the total, bytes, rate and time left. Rates count this run only;
- * a resumed run starts with what the earlier runs did.
+ * every chunk: messages done of the total, bytes, rate and time left. Rates count this run only; a
+ * resumed run starts with what the earlier runs did.
  */
 final class AccountProgress {
 
@@ -72,8 +72,16 @@ final class AccountProgress {
     long total = Math.max(atSource, f == null ? 0 : doneBefore + f.messages());
     long totalBytes = Math.max(bytesAtSource, f == null ? 0 : bytesBefore + f.bytes());
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    return new Snapshot(label, done, Math.max(total, done), bytes, totalBytes, seconds, done - doneBefore,
-        copied - copiedBefore, bytes - bytesBefore);
+    return new Snapshot(
+        label,
+        done,
+        Math.max(total, done),
+        bytes,
+        totalBytes,
+        seconds,
+        done - doneBefore,
+        copied - copiedBefore,
+        bytes - bytesBefore);
   }
 
   private static long done(FolderTally t) {
@@ -83,8 +91,16 @@ final class AccountProgress {
   /**
    * @param doneNow messages handled by this run (copied, already there, skipped, failed)
    */
-  record Snapshot(String label, long done, long total, long bytes, long totalBytes, double seconds, long doneNow,
-      long copiedNow, long bytesNow) {
+  record Snapshot(
+      String label,
+      long done,
+      long total,
+      long bytes,
+      long totalBytes,
+      double seconds,
+      long doneNow,
+      long copiedNow,
+      long bytesNow) {
 
     double messagesPerSecond() {
       return seconds > 0 ? copiedNow / seconds : 0;
@@ -110,18 +126,35 @@ final class AccountProgress {
     /** The live bar: label, bar, percent, messages, bytes, rate, time left. */
     String bar() {
       int filled = total == 0 ? 0 : (int) Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
-      return String.format(Locale.ROOT, "%-" + LABEL_WIDTH + "s [%s%s] %3d%% %d/%d msgs %s %.0f msg/s %s/s ETA %s",
-          shorten(label), "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), percent(), done, total,
-          QuotaForecast.size(bytes), messagesPerSecond(), QuotaForecast.size(Math.round(bytesPerSecond())),
+      return String.format(
+          Locale.ROOT,
+          "%-" + LABEL_WIDTH + "s [%s%s] %3d%% %d/%d msgs %s %.0f msg/s %s/s ETA %s",
+          shorten(label),
+          "#".repeat(filled),
+          ".".repeat(BAR_WIDTH - filled),
+          percent(),
+          done,
+          total,
+          QuotaForecast.size(bytes),
+          messagesPerSecond(),
+          QuotaForecast.size(Math.round(bytesPerSecond())),
           clock(secondsLeft()));
     }
 
     /** The plain line, for a log file or a pipe. */
     String line() {
       long left = secondsLeft();
-      return String.format(Locale.ROOT, "progress %s: %d of %d messages done (%d%%), %s copied, %.0f messages/s, "
-              + "%s/s%s", label, done, total, percent(), QuotaForecast.size(bytesNow), messagesPerSecond(),
-          QuotaForecast.size(Math.round(bytesPerSecond())), left > 0 ? ", about " + clock(left) + " left" : "");
+      return String.format(
+          Locale.ROOT,
+          "progress %s: %d of %d messages done (%d%%), %s copied, %.0f messages/s, " + "%s/s%s",
+          label,
+          done,
+          total,
+          percent(),
+          QuotaForecast.size(bytesNow),
+          messagesPerSecond(),
+          QuotaForecast.size(Math.round(bytesPerSecond())),
+          left > 0 ? ", about " + clock(left) + " left" : "");
     }
 
     private static String shorten(String label) {
@@ -129,7 +162,9 @@ final class AccountProgress {
         return label;
       }
       int half = (LABEL_WIDTH - 1) / 2;
-      return label.substring(0, half) + "…" + label.substring(label.length() - (LABEL_WIDTH - 1 - half));
+      return label.substring(0, half)
+          + "…"
+          + label.substring(label.length() - (LABEL_WIDTH - 1 - half));
     }
 
     static String clock(long seconds) {
@@ -139,7 +174,9 @@ final class AccountProgress {
       long h = seconds / 3600;
       long m = seconds / 60 % 60;
       long s = seconds % 60;
-      return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s) : String.format(Locale.ROOT, "%d:%02d", m, s);
+      return h > 0
+          ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
+          : String.format(Locale.ROOT, "%d:%02d", m, s);
     }
   }
 }

@@ -8,8 +8,8 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
  * Drops what must not be copied, as {@link io.mailferry.sync.FolderSync#decide} says: \Deleted
- * messages (unless asked), what the ledger has, and what the destination would refuse for its
- * size (above its APPENDLIMIT, RFC 7889). Carries the decision out: counts it, refreshes flags.
+ * messages (unless asked), what the ledger has, and what the destination would refuse for its size
+ * (above its APPENDLIMIT, RFC 7889). Carries the decision out: counts it, refreshes flags.
  */
 class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
 
@@ -33,7 +33,8 @@ class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
     }
     if (decision instanceof Decision.Skip skip) {
       if (skip.why() == Decision.Why.TOO_LARGE) {
-        log.warn("{} UID {}: {} bytes, {}: skipped", ref.folder(), ref.uid(), ref.size(), skip.reason());
+        log.warn(
+            "{} UID {}: {} bytes, {}: skipped", ref.folder(), ref.uid(), ref.size(), skip.reason());
       }
       session.drop(ref, skip.reason());
       return null;

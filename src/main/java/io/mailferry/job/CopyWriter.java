@@ -20,16 +20,17 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
- * Copies a chunk: messages already at the destination are recorded without sending, the rest
- * are fetched (exact bytes) and appended with their flags and INTERNALDATE. The chunk's ledger
- * rows are written in the chunk's transaction, so they commit with its checkpoint.
+ * Copies a chunk: messages already at the destination are recorded without sending, the rest are
+ * fetched (exact bytes) and appended with their flags and INTERNALDATE. The chunk's ledger rows are
+ * written in the chunk's transaction, so they commit with its checkpoint.
  */
 class CopyWriter implements ItemWriter<MessageRef> {
 
   private static final Logger log = LoggerFactory.getLogger(CopyWriter.class);
 
   static final String STORED_ALTERED = "stored altered by the destination";
-  static final String NOT_READ_BACK = "at risk of being altered by the destination, not read back (no APPENDUID)";
+  static final String NOT_READ_BACK =
+      "at risk of being altered by the destination, not read back (no APPENDUID)";
 
   /** At most this many bytes wait in memory for one MULTIAPPEND. */
   static final long MAX_BATCH_BYTES = 4L << 20;
@@ -86,19 +87,23 @@ class CopyWriter implements ItemWriter<MessageRef> {
     SinkFolder.FlagFilter flagFilter = destination.flagFilter();
     Batch batch = new Batch(destination, entries);
     try {
-      session.source().fetch(toFetch, new SourceFolder.BodyHandler() {
-        @Override
-        public void accept(MessageRef ref, RawMessage raw) {
-          copyOne(ref, raw, sync, flagFilter, batch);
-        }
+      session
+          .source()
+          .fetch(
+              toFetch,
+              new SourceFolder.BodyHandler() {
+                @Override
+                public void accept(MessageRef ref, RawMessage raw) {
+                  copyOne(ref, raw, sync, flagFilter, batch);
+                }
 
-        @Override
-        public void unreadable(MessageRef ref, String reason) {
-          batch.flush(); // order kept, as for a message gone from the source
-          session.tally().fail(ref.uid(), reason);
-          log.warn("{} UID {}: not copied: {}", ref.folder(), ref.uid(), reason);
-        }
-      });
+                @Override
+                public void unreadable(MessageRef ref, String reason) {
+                  batch.flush(); // order kept, as for a message gone from the source
+                  session.tally().fail(ref.uid(), reason);
+                  log.warn("{} UID {}: not copied: {}", ref.folder(), ref.uid(), reason);
+                }
+              });
       batch.flush();
     } catch (Full full) {
       // The chunk commits what was stored before the refusal (ledger rows, tally, a checkpoint
@@ -111,7 +116,11 @@ class CopyWriter implements ItemWriter<MessageRef> {
     session.runtime().ledger().record(entries);
   }
 
-  private void copyOne(MessageRef ref, RawMessage raw, FolderSync sync, SinkFolder.FlagFilter flagFilter,
+  private void copyOne(
+      MessageRef ref,
+      RawMessage raw,
+      FolderSync sync,
+      SinkFolder.FlagFilter flagFilter,
       Batch batch) {
     FolderTally tally = session.tally();
     List<LedgerEntry> entries = batch.entries;
@@ -121,7 +130,8 @@ class CopyWriter implements ItemWriter<MessageRef> {
       throw new Full();
     }
     if (raw == null) {
-      batch.flush(); // what waits is sent first, so a stop in it never leaves this skip counted twice
+      batch.flush(); // what waits is sent first, so a stop in it never leaves this skip counted
+      // twice
       tally.skip("expunged at the source during the run");
       return;
     }
@@ -134,15 +144,19 @@ class CopyWriter implements ItemWriter<MessageRef> {
     Set<String> flags = flagFilter.keep(ref.flags(), dropped);
     for (String flag : dropped) {
       tally.warn("flag " + flag + " cannot be stored at the destination: dropped");
-      log.warn("{} UID {}: flag {} dropped, the destination cannot store it", ref.folder(), ref.uid(), flag);
+      log.warn(
+          "{} UID {}: flag {} dropped, the destination cannot store it",
+          ref.folder(),
+          ref.uid(),
+          flag);
     }
     batch.add(new SinkFolder.Outgoing(ref, raw, flags, ref.internalDate()));
   }
 
   /**
    * Messages waiting to be appended together (MULTIAPPEND) when the destination can: up to its
-   * batch limit and {@link #MAX_BATCH_BYTES}, in memory only; a spooled (large) message goes on
-   * its own. Order is kept: the batch is sent before any later message.
+   * batch limit and {@link #MAX_BATCH_BYTES}, in memory only; a spooled (large) message goes on its
+   * own. Order is kept: the batch is sent before any later message.
    */
   private final class Batch {
     private final SinkFolder destination;
@@ -198,8 +212,11 @@ class CopyWriter implements ItemWriter<MessageRef> {
       try {
         stored = destination.appendAll(sending);
       } catch (SinkFolder.BatchRefused refused) {
-        log.info("{}: the destination refused {} messages sent together ({}); sending them one by one",
-            session.plan().destLabel(), sending.size(), refused.getMessage());
+        log.info(
+            "{}: the destination refused {} messages sent together ({}); sending them one by one",
+            session.plan().destLabel(),
+            sending.size(),
+            refused.getMessage());
         sending.forEach(this::appendOne);
         return;
       }
@@ -209,8 +226,13 @@ class CopyWriter implements ItemWriter<MessageRef> {
     }
 
     private void copied(SinkFolder.Outgoing m, SinkFolder.Appended appended) {
-      entries.add(entry(m.source(), m.message().sha256(), appended.uid(), appended.uidValidity(),
-          LedgerEntry.Outcome.COPIED));
+      entries.add(
+          entry(
+              m.source(),
+              m.message().sha256(),
+              appended.uid(),
+              appended.uidValidity(),
+              LedgerEntry.Outcome.COPIED));
       session.tally().copied++;
       session.tally().bytesCopied += m.message().size();
       readBack(m, appended);
@@ -218,8 +240,8 @@ class CopyWriter implements ItemWriter<MessageRef> {
 
     /**
      * A message at risk of being altered by the destination (see AlterationRisk) is read back by
-     * its APPENDUID and held against the source's SHA-256; any other message is not: reading
-     * every message back would double the run's traffic.
+     * its APPENDUID and held against the source's SHA-256; any other message is not: reading every
+     * message back would double the run's traffic.
      */
     private void readBack(SinkFolder.Outgoing m, SinkFolder.Appended appended) {
       if (!destination.mayAlter()) {
@@ -232,14 +254,23 @@ class CopyWriter implements ItemWriter<MessageRef> {
       MessageRef ref = m.source();
       if (appended.uid() == null) {
         session.tally().warn(NOT_READ_BACK);
-        log.warn("{} UID {}: {}, and the destination gave no APPENDUID to read it back", ref.folder(), ref.uid(), risk);
+        log.warn(
+            "{} UID {}: {}, and the destination gave no APPENDUID to read it back",
+            ref.folder(),
+            ref.uid(),
+            risk);
         return;
       }
       String stored = destination.sha256(appended.uid());
       if (!m.message().sha256().equals(stored)) {
         session.tally().warn(STORED_ALTERED);
-        log.warn("{} UID {}: stored altered by the destination (it has {}; destination UID {}, SHA-256 {})",
-            ref.folder(), ref.uid(), risk, appended.uid(), stored == null ? "none: not found" : stored);
+        log.warn(
+            "{} UID {}: stored altered by the destination (it has {}; destination UID {}, SHA-256 {})",
+            ref.folder(),
+            ref.uid(),
+            risk,
+            appended.uid(),
+            stored == null ? "none: not found" : stored);
       }
     }
 
@@ -249,23 +280,41 @@ class CopyWriter implements ItemWriter<MessageRef> {
       try {
         copied(m, destination.append(ref, m.message(), m.flags(), m.internalDate()));
       } catch (MailferryException.DestinationFull e) {
-        log.info("{} UID {}: the destination is full, stopping: {}", ref.folder(), ref.uid(), e.getMessage());
+        log.info(
+            "{} UID {}: the destination is full, stopping: {}",
+            ref.folder(),
+            ref.uid(),
+            e.getMessage());
         session.runtime().destinationFull(e);
         session.stopAt(ref.uid());
         throw new Full();
       } catch (SinkFolder.MessageRefused e) {
         tally.fail(ref.uid(), "the destination refused it: " + e.getMessage());
-        log.warn("{} UID {}: refused by the destination: {}", ref.folder(), ref.uid(), e.getMessage());
+        log.warn(
+            "{} UID {}: refused by the destination: {}", ref.folder(), ref.uid(), e.getMessage());
         session.runtime().countFailure(e.getMessage());
       }
     }
   }
 
-  private LedgerEntry entry(MessageRef ref, String sha256, Long destUid, Long destUidValidity,
+  private LedgerEntry entry(
+      MessageRef ref,
+      String sha256,
+      Long destUid,
+      Long destUidValidity,
       LedgerEntry.Outcome outcome) {
     MigrationRuntime runtime = session.runtime();
-    return new LedgerEntry(runtime.sourceAccount(), runtime.destAccount(), session.plan().ledgerKey(),
-        ref.uidValidity(), ref.uid(), session.plan().destLabel(), destUidValidity, destUid, sha256,
-        ref.contentKey(), outcome);
+    return new LedgerEntry(
+        runtime.sourceAccount(),
+        runtime.destAccount(),
+        session.plan().ledgerKey(),
+        ref.uidValidity(),
+        ref.uid(),
+        session.plan().destLabel(),
+        destUidValidity,
+        destUid,
+        sha256,
+        ref.contentKey(),
+        outcome);
   }
 }

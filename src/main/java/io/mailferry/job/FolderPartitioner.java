@@ -7,8 +7,9 @@ import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * One partition per selectable folder of the plan (and per folder the destination refused). Partition names are stable (the folder's
- * position in the saved plan), so a restart finds each folder's own checkpoint.
+ * One partition per selectable folder of the plan (and per folder the destination refused).
+ * Partition names are stable (the folder's position in the saved plan), so a restart finds each
+ * folder's own checkpoint.
  */
 class FolderPartitioner implements Partitioner {
 
@@ -32,11 +33,13 @@ class FolderPartitioner implements Partitioner {
     Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
     for (int i = 0; i < plan.size(); i++) {
       FolderPlan folder = plan.get(i);
-      // A folder the destination refused gets its partition too: it fails there, named in the report.
+      // A folder the destination refused gets its partition too: it fails there, named in the
+      // report.
       if (folder.selectable() || folder.refusal() != null) {
         ExecutionContext context = new ExecutionContext();
         // Only a label for people reading the job store: a partition finds its folder in the
-        // job's saved plan by its name (see folderOf), since its own context may be lost in a crash.
+        // job's saved plan by its name (see folderOf), since its own context may be lost in a
+        // crash.
         context.putString(FOLDER_KEY, folder.sourceLabel());
         partitions.put(String.format("%s%05d", PARTITION_PREFIX, i), context);
       }

@@ -4,12 +4,11 @@ import io.mailferry.report.FolderTally;
 import java.util.Set;
 
 /**
- * The promise of exit 0, checked at the end of each folder (issue 16): what the source listed,
- * what the ledger holds and what the summary says agree. Each message this run listed is counted
- * exactly once in the summary (copied, already there, skipped or failed); each one counted as
- * copied or already there has its ledger row; and a folder listed from its first message
- * accounts for every message the source said it holds. A disagreement is a failure with its
- * reason, never silence.
+ * The promise of exit 0, checked at the end of each folder (issue 16): what the source listed, what
+ * the ledger holds and what the summary says agree. Each message this run listed is counted exactly
+ * once in the summary (copied, already there, skipped or failed); each one counted as copied or
+ * already there has its ledger row; and a folder listed from its first message accounts for every
+ * message the source said it holds. A disagreement is a failure with its reason, never silence.
  */
 final class FolderPromise {
 
@@ -64,11 +63,17 @@ final class FolderPromise {
     long stored = end.stored() - atListing.stored();
     long recorded = listedUids.stream().filter(inLedger::contains).count();
     if (recorded != stored) {
-      return "the summary counts " + stored + " messages as copied or already there but the ledger holds "
-          + recorded + " of them";
+      return "the summary counts "
+          + stored
+          + " messages as copied or already there but the ledger holds "
+          + recorded
+          + " of them";
     }
     if (fromFirst && end.accounted() != now.atSource) {
-      return "the source holds " + now.atSource + " messages but the summary accounts for " + end.accounted();
+      return "the source holds "
+          + now.atSource
+          + " messages but the summary accounts for "
+          + end.accounted();
     }
     return null;
   }

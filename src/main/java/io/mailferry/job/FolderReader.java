@@ -17,9 +17,9 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * Reads one folder's message references in UID order. Restarts by key, not by count: the
- * checkpoint is (UIDVALIDITY, last UID), and a changed UIDVALIDITY starts the folder over (the
- * ledger and the destination matcher then keep it free of duplicates).
+ * Reads one folder's message references in UID order. Restarts by key, not by count: the checkpoint
+ * is (UIDVALIDITY, last UID), and a changed UIDVALIDITY starts the folder over (the ledger and the
+ * destination matcher then keep it free of duplicates).
  */
 class FolderReader implements ItemStreamReader<MessageRef> {
 
@@ -40,28 +40,34 @@ class FolderReader implements ItemStreamReader<MessageRef> {
   @Override
   public void open(ExecutionContext context) {
     if (session.plan().refusal() != null) {
-      fail(session.plan().refusal()); // the plan step's: a collision, or a CREATE the destination refused
+      fail(
+          session
+              .plan()
+              .refusal()); // the plan step's: a collision, or a CREATE the destination refused
       return;
     }
-    reconnect.invoke(() -> {
-      FolderTally before = session.tally().copy(); // a listing that broke halfway counts nothing
-      try {
-        list(context);
-      } catch (RuntimeException e) {
-        session.reset(before); // and a broken connection is not reused by the next try
-        String refusal = ServerRefusal.words(e);
-        if (refusal == null) {
-          throw e;
-        }
-        // A NO to STATUS or EXAMINE is this folder's, and the same on every try: it fails alone.
-        fail("the source refused to open it: " + statusRefusal(refusal));
-      }
-    });
+    reconnect.invoke(
+        () -> {
+          FolderTally before =
+              session.tally().copy(); // a listing that broke halfway counts nothing
+          try {
+            list(context);
+          } catch (RuntimeException e) {
+            session.reset(before); // and a broken connection is not reused by the next try
+            String refusal = ServerRefusal.words(e);
+            if (refusal == null) {
+              throw e;
+            }
+            // A NO to STATUS or EXAMINE is this folder's, and the same on every try: it fails
+            // alone.
+            fail("the source refused to open it: " + statusRefusal(refusal));
+          }
+        });
   }
 
   /**
-   * The server's own words, from STATUS when it answers NO there: Angus may refuse to open a
-   * folder without asking the server (its own LIST said \Noselect), and those are not its words.
+   * The server's own words, from STATUS when it answers NO there: Angus may refuse to open a folder
+   * without asking the server (its own LIST said \Noselect), and those are not its words.
    */
   private String statusRefusal(String otherwise) {
     try {
@@ -73,7 +79,9 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     }
   }
 
-  /** The whole folder fails, named with the reason in the summary and the report; the others go on. */
+  /**
+   * The whole folder fails, named with the reason in the summary and the report; the others go on.
+   */
   private void fail(String reason) {
     session.folderFailed(reason);
     refs = Collections.emptyIterator();
@@ -81,9 +89,12 @@ class FolderReader implements ItemStreamReader<MessageRef> {
 
   private void list(ExecutionContext context) {
     boolean resumed = context.containsKey(UIDVALIDITY_KEY);
-    // Asked before the listing: whatever arrives meanwhile changes UIDNEXT, so the next run lists again.
-    FolderStatus status = resumed ? null : UnchangedFolders.status(session.runtime(), session.plan());
-    Ledger.CompleteFolder unchanged = UnchangedFolders.unchanged(session.runtime(), session.plan(), status);
+    // Asked before the listing: whatever arrives meanwhile changes UIDNEXT, so the next run lists
+    // again.
+    FolderStatus status =
+        resumed ? null : UnchangedFolders.status(session.runtime(), session.plan());
+    Ledger.CompleteFolder unchanged =
+        UnchangedFolders.unchanged(session.runtime(), session.plan(), status);
     if (unchanged != null) {
       skipUnchanged(status, unchanged);
       return;
@@ -91,7 +102,8 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     uidValidity = session.source().uidValidity();
     boolean sameFolder = resumed && context.getLong(UIDVALIDITY_KEY) == uidValidity;
     lastUid = sameFolder ? context.getLong(LAST_UID_KEY) : 0;
-    session.listing(lastUid == 0 && status != null && status.uidValidity() == uidValidity ? status : null);
+    session.listing(
+        lastUid == 0 && status != null && status.uidValidity() == uidValidity ? status : null);
     List<MessageRef> all = session.source().listAfter(lastUid, session.knownUids()::contains);
     FolderTally tally = session.tally();
     FolderPromise.Counts atListing = FolderPromise.Counts.of(tally);
@@ -122,14 +134,17 @@ class FolderReader implements ItemStreamReader<MessageRef> {
         session.sweep(all);
       } else {
         // What the listing missed is not gone: marking or removing it would lose it (issue 16.4).
-        tally.warn("the listing was incomplete, so no archived message was marked or removed as gone from the source");
+        tally.warn(
+            "the listing was incomplete, so no archived message was marked or removed as gone from the source");
       }
     }
     session.noteSourceRefs(all);
     refs = all.iterator();
   }
 
-  /** Every message is in the ledger and none came or went since: nothing to read, no folder to open. */
+  /**
+   * Every message is in the ledger and none came or went since: nothing to read, no folder to open.
+   */
   private void skipUnchanged(FolderStatus status, Ledger.CompleteFolder unchanged) {
     uidValidity = status.uidValidity();
     lastUid = status.uidNext() - 1;

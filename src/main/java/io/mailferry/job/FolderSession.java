@@ -16,28 +16,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One folder's transfer: the open source and destination folders (one connection each), what
- * the ledger knows, the destination matcher and the tally. Step-scoped: one per partition.
- * The tally is saved with every checkpoint, so the counts survive a restart.
+ * One folder's transfer: the open source and destination folders (one connection each), what the
+ * ledger knows, the destination matcher and the tally. Step-scoped: one per partition. The tally is
+ * saved with every checkpoint, so the counts survive a restart.
  */
 class FolderSession implements ItemStream, StepExecutionListener {
 
   private static final String TALLY_KEY = "tally";
+
   /** Set when the folder stopped in a chunk because the destination was full: the refusal. */
   static final String FULL_KEY = "destinationFull";
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Logger log = LoggerFactory.getLogger(FolderSession.class);
+
   /** The console shows this logger at INFO. */
   private static final Logger progress = LoggerFactory.getLogger("io.mailferry.progress");
 
@@ -50,15 +53,26 @@ class FolderSession implements ItemStream, StepExecutionListener {
   private FolderSync sync;
   private List<MessageRef> sourceRefs = List.of();
   private FolderTally tally;
-  /** What the filter dropped since the last chunk was written, to take back what a stop leaves unwritten. */
+
+  /**
+   * What the filter dropped since the last chunk was written, to take back what a stop leaves
+   * unwritten.
+   */
   private final List<Dropped> dropped = new ArrayList<>();
+
   private Long stoppedAt;
-  /** The source's STATUS just before this run listed the whole folder; null after a partial listing. */
+
+  /**
+   * The source's STATUS just before this run listed the whole folder; null after a partial listing.
+   */
   private FolderStatus listedAt;
+
   private FolderPromise promise;
   private long promiseUidValidity;
 
-  /** @param skipReason null for a message the ledger already has */
+  /**
+   * @param skipReason null for a message the ledger already has
+   */
   private record Dropped(long uid, String skipReason) {}
 
   FolderSession(MigrationRuntime runtime, FolderPlan plan) {
@@ -69,20 +83,28 @@ class FolderSession implements ItemStream, StepExecutionListener {
   @Override
   public void open(ExecutionContext context) {
     context.remove(FULL_KEY); // a stop of an earlier run; this one starts afresh
-    tally = context.containsKey(TALLY_KEY)
-        ? JSON.readValue(context.getString(TALLY_KEY), FolderTally.class)
-        : newTally();
+    tally =
+        context.containsKey(TALLY_KEY)
+            ? JSON.readValue(context.getString(TALLY_KEY), FolderTally.class)
+            : newTally();
   }
 
-  /** A fresh tally, with the plan step's warnings for this folder (merged, renamed, a fallback) in it. */
+  /**
+   * A fresh tally, with the plan step's warnings for this folder (merged, renamed, a fallback) in
+   * it.
+   */
   private FolderTally newTally() {
     FolderTally t = new FolderTally(plan.sourceLabel(), plan.destLabel());
     if (plan.note() != null) {
       t.warn(plan.note());
     }
     if (plan.fallbackFrom() != null) {
-      t.warn("the destination folder " + plan.fallbackFrom() + " cannot hold messages (\\Noselect): "
-          + "they went to " + plan.destLabel());
+      t.warn(
+          "the destination folder "
+              + plan.fallbackFrom()
+              + " cannot hold messages (\\Noselect): "
+              + "they went to "
+              + plan.destLabel());
     }
     return t;
   }
@@ -90,7 +112,8 @@ class FolderSession implements ItemStream, StepExecutionListener {
   /** The whole folder failed (not created, not readable): said with its reason, the run goes on. */
   void folderFailed(String reason) {
     tally().folderFailure = reason;
-    log.warn("{}: folder failed: {}", Printable.escape(plan.sourceLabel()), Printable.escape(reason));
+    log.warn(
+        "{}: folder failed: {}", Printable.escape(plan.sourceLabel()), Printable.escape(reason));
   }
 
   @Override
@@ -108,9 +131,9 @@ class FolderSession implements ItemStream, StepExecutionListener {
   }
 
   /**
-   * After the folder's last chunk committed: when every message it held at {@link #listing} is
-   * now in the ledger, the ledger remembers that STATUS, so an unchanged folder is not listed
-   * again (see UnchangedFolders); otherwise it forgets any older one.
+   * After the folder's last chunk committed: when every message it held at {@link #listing} is now
+   * in the ledger, the ledger remembers that STATUS, so an unchanged folder is not listed again
+   * (see UnchangedFolders); otherwise it forgets any older one.
    */
   @Override
   public ExitStatus afterStep(StepExecution step) {
@@ -119,23 +142,41 @@ class FolderSession implements ItemStream, StepExecutionListener {
       return step.getExitStatus();
     }
     FolderTally t = tally();
-    boolean complete = step.getStatus() == BatchStatus.COMPLETED && stoppedAt == null && t.failedCount == 0
-        && t.totalSkipped() == 0 && t.copied + t.alreadyThere == t.atSource && t.atSource == listedAt.messages();
+    boolean complete =
+        step.getStatus() == BatchStatus.COMPLETED
+            && stoppedAt == null
+            && t.failedCount == 0
+            && t.totalSkipped() == 0
+            && t.copied + t.alreadyThere == t.atSource
+            && t.atSource == listedAt.messages();
     try {
       if (complete) {
-        runtime.ledger().recordComplete(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey(),
-            new Ledger.CompleteFolder(listedAt, t.bytesAtSource));
+        runtime
+            .ledger()
+            .recordComplete(
+                runtime.sourceAccount(),
+                runtime.destAccount(),
+                plan.ledgerKey(),
+                new Ledger.CompleteFolder(listedAt, t.bytesAtSource));
       } else {
-        runtime.ledger().forgetComplete(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey());
+        runtime
+            .ledger()
+            .forgetComplete(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey());
       }
     } catch (RuntimeException e) {
       // Only a hint for the next run, which then lists the folder.
-      log.warn("{}: could not note the folder's state for the next run: {}", plan.sourceLabel(), e.getMessage());
+      log.warn(
+          "{}: could not note the folder's state for the next run: {}",
+          plan.sourceLabel(),
+          e.getMessage());
     }
     return step.getExitStatus();
   }
 
-  /** What this run's listing handed over, to check at the folder's end; null when nothing was listed. */
+  /**
+   * What this run's listing handed over, to check at the folder's end; null when nothing was
+   * listed.
+   */
   void promise(FolderPromise promise, long uidValidity) {
     this.promise = promise;
     this.promiseUidValidity = uidValidity;
@@ -151,8 +192,14 @@ class FolderSession implements ItemStream, StepExecutionListener {
     }
     String disagreement;
     try {
-      Set<Long> inLedger = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
-          plan.ledgerKey(), promiseUidValidity);
+      Set<Long> inLedger =
+          runtime
+              .ledger()
+              .knownUids(
+                  runtime.sourceAccount(),
+                  runtime.destAccount(),
+                  plan.ledgerKey(),
+                  promiseUidValidity);
       disagreement = promise.disagreement(tally(), inLedger);
     } catch (RuntimeException e) {
       disagreement = "the ledger could not be read to check the folder: " + e.getMessage();
@@ -183,8 +230,8 @@ class FolderSession implements ItemStream, StepExecutionListener {
   /**
    * --delete-after-copy / --delete-older-than (POP3): marks for deletion what the ledger holds,
    * committed, so only messages whose copies are stored and recorded. The deletions take effect
-   * when the source session ends with QUIT; a session killed before that deletes nothing, and
-   * the next run finds those messages in the ledger, copies nothing and deletes them then.
+   * when the source session ends with QUIT; a session killed before that deletes nothing, and the
+   * next run finds those messages in the ledger, copies nothing and deletes them then.
    */
   private void deleteCopiedAtSource() {
     SourceDeletion deletion = runtime.settings().sourceDeletion();
@@ -193,24 +240,34 @@ class FolderSession implements ItemStream, StepExecutionListener {
     }
     try {
       Instant now = Instant.now();
-      List<Long> uids = runtime.ledger().knownDates(runtime.sourceAccount(), runtime.destAccount(),
-              plan.ledgerKey(), source.uidValidity()).entrySet().stream()
-          .filter(e -> deletion.deletes(e.getValue(), now))
-          .map(Map.Entry::getKey)
-          .toList();
+      List<Long> uids =
+          runtime
+              .ledger()
+              .knownDates(
+                  runtime.sourceAccount(),
+                  runtime.destAccount(),
+                  plan.ledgerKey(),
+                  source.uidValidity())
+              .entrySet()
+              .stream()
+              .filter(e -> deletion.deletes(e.getValue(), now))
+              .map(Map.Entry::getKey)
+              .toList();
       int marked = source.deleteOnClose(uids);
       if (marked > 0) {
         progress.info("{}: {} copied messages deleted at the source", plan.sourceLabel(), marked);
       }
     } catch (MailferryException e) {
-      log.warn("{}: copied messages were not deleted at the source this time: {}", plan.sourceLabel(),
+      log.warn(
+          "{}: copied messages were not deleted at the source this time: {}",
+          plan.sourceLabel(),
           e.getMessage());
     }
   }
 
   /**
-   * After a broken connection: closes both folders (their connections are discarded, not
-   * reused), forgets the destination index, and restores the tally to before the attempt.
+   * After a broken connection: closes both folders (their connections are discarded, not reused),
+   * forgets the destination index, and restores the tally to before the attempt.
    */
   void reset(FolderTally before) {
     close();
@@ -300,8 +357,11 @@ class FolderSession implements ItemStream, StepExecutionListener {
    */
   FolderSync sync() {
     if (sync == null) {
-      var rules = new FolderSync.Rules(runtime.settings().includeDeleted(), runtime.sink().followsFlagChanges());
-      sync = new FolderSync(rules, uid -> knownUids().contains(uid), this::appendLimit, this::matcher);
+      var rules =
+          new FolderSync.Rules(
+              runtime.settings().includeDeleted(), runtime.sink().followsFlagChanges());
+      sync =
+          new FolderSync(rules, uid -> knownUids().contains(uid), this::appendLimit, this::matcher);
     }
     return sync;
   }
@@ -309,8 +369,14 @@ class FolderSession implements ItemStream, StepExecutionListener {
   /** Source UIDs under the current UIDVALIDITY that the ledger already has. */
   Set<Long> knownUids() {
     if (knownUids == null) {
-      knownUids = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
-          plan.ledgerKey(), source().uidValidity());
+      knownUids =
+          runtime
+              .ledger()
+              .knownUids(
+                  runtime.sourceAccount(),
+                  runtime.destAccount(),
+                  plan.ledgerKey(),
+                  source().uidValidity());
     }
     return knownUids;
   }
@@ -324,8 +390,13 @@ class FolderSession implements ItemStream, StepExecutionListener {
     // Only this source folder's records: another may share the archive folder (merged, issue 16.1).
     int n = destination().sweep(plan.sourceLabel(), all, mirror);
     if (n > 0) {
-      progress.info("{}: {} messages no longer at the source {}", plan.sourceLabel(), n,
-          mirror ? "removed from the archive (--mirror)" : "kept in the archive, marked in its manifest");
+      progress.info(
+          "{}: {} messages no longer at the source {}",
+          plan.sourceLabel(),
+          n,
+          mirror
+              ? "removed from the archive (--mirror)"
+              : "kept in the archive, marked in its manifest");
     }
   }
 
@@ -340,9 +411,17 @@ class FolderSession implements ItemStream, StepExecutionListener {
    */
   DestinationMatcher matcher() {
     if (matcher == null) {
-      var claims = runtime.ledger().entriesIn(runtime.sourceAccount(), runtime.destAccount(), plan.destLabel());
-      matcher = new DestinationMatcher(destination(), destination().index(), claims, plan.ledgerKey(),
-          source().uidValidity());
+      var claims =
+          runtime
+              .ledger()
+              .entriesIn(runtime.sourceAccount(), runtime.destAccount(), plan.destLabel());
+      matcher =
+          new DestinationMatcher(
+              destination(),
+              destination().index(),
+              claims,
+              plan.ledgerKey(),
+              source().uidValidity());
       matcher.noteSource(sourceRefs);
     }
     return matcher;

@@ -20,9 +20,10 @@ public interface FolderTransfer {
    * The manager's transfer step: one partition per folder, each sent to the workers, ended when
    * every partition has ended.
    *
-   * @param beforeSend runs as the step starts: the manager copies nothing itself, so it gives
-   *     back the connections its quota and plan steps used (they count against the host cap)
+   * @param beforeSend runs as the step starts: the manager copies nothing itself, so it gives back
+   *     the connections its quota and plan steps used (they count against the host cap)
    */
-  Step managerStep(String name, JobRepository repository, Partitioner partitioner, Runnable beforeSend)
+  Step managerStep(
+      String name, JobRepository repository, Partitioner partitioner, Runnable beforeSend)
       throws Exception;
 }

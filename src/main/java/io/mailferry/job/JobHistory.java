@@ -32,7 +32,8 @@ final class JobHistory {
   JobInstance firstInstance(Predicate<JobInstance> test) {
     Set<Long> seen = new HashSet<>();
     for (int start = 0; ; start += PAGE) {
-      List<JobInstance> page = repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, start, PAGE);
+      List<JobInstance> page =
+          repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, start, PAGE);
       for (JobInstance instance : page) {
         if (seen.add(instance.getInstanceId()) && test.test(instance)) {
           return instance;
@@ -47,10 +48,11 @@ final class JobHistory {
   /** Every instance, newest first. */
   List<JobInstance> instances() {
     List<JobInstance> all = new ArrayList<>();
-    firstInstance(instance -> {
-      all.add(instance);
-      return false; // read every page
-    });
+    firstInstance(
+        instance -> {
+          all.add(instance);
+          return false; // read every page
+        });
     return all;
   }
 
@@ -80,14 +82,15 @@ final class JobHistory {
   /** The newest execution of a migration between these two accounts, or null. */
   JobExecution last(String from, String to) {
     JobExecution[] found = new JobExecution[1];
-    firstInstance(instance -> {
-      JobExecution execution = repository.getLastJobExecution(instance);
-      if (execution != null && between(execution, from, to)) {
-        found[0] = execution;
-        return true;
-      }
-      return false;
-    });
+    firstInstance(
+        instance -> {
+          JobExecution execution = repository.getLastJobExecution(instance);
+          if (execution != null && between(execution, from, to)) {
+            found[0] = execution;
+            return true;
+          }
+          return false;
+        });
     return found[0];
   }
 

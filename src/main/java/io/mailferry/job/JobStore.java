@@ -28,8 +28,8 @@ public class JobStore {
    * @param database a jdbc:postgresql:// URL, or null for the embedded H2 store
    * @param databasePassword from MAILFERRY_DB_PASSWORD; never a command-line value
    */
-  public static ConfigurableApplicationContext open(Path stateDir, String database, String databaseUser,
-      String databasePassword) {
+  public static ConfigurableApplicationContext open(
+      Path stateDir, String database, String databaseUser, String databasePassword) {
     return open(stateDir, database, databaseUser, databasePassword, Map.of());
   }
 
@@ -37,8 +37,12 @@ public class JobStore {
    * @param output how the run shows itself: mailferry.progress (bar, lines, none),
    *     mailferry.console-level and mailferry.log-level (read by logback-spring.xml)
    */
-  public static ConfigurableApplicationContext open(Path stateDir, String database, String databaseUser,
-      String databasePassword, Map<String, Object> output) {
+  public static ConfigurableApplicationContext open(
+      Path stateDir,
+      String database,
+      String databaseUser,
+      String databasePassword,
+      Map<String, Object> output) {
     try {
       Files.createDirectories(stateDir);
       try {
@@ -54,7 +58,9 @@ public class JobStore {
     props.put("mailferry.state-dir", stateDir.toAbsolutePath().toString());
     if (database == null) {
       // AUTO_SERVER lets a second mailferry process (status, resume) open the same file.
-      props.put("spring.datasource.url", "jdbc:h2:file:" + stateDir.toAbsolutePath().resolve("jobstore") + ";AUTO_SERVER=TRUE");
+      props.put(
+          "spring.datasource.url",
+          "jdbc:h2:file:" + stateDir.toAbsolutePath().resolve("jobstore") + ";AUTO_SERVER=TRUE");
       props.put("spring.datasource.username", "sa");
       props.put("spring.datasource.password", "");
     } else {

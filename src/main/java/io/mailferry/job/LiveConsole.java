@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * The live block of progress bars at the bottom of the terminal, one line per running account.
- * Log lines are printed above it (LiveConsoleAppender): the block is erased, the line written,
- * the block drawn again, so bars and messages never overwrite each other.
+ * The live block of progress bars at the bottom of the terminal, one line per running account. Log
+ * lines are printed above it (LiveConsoleAppender): the block is erased, the line written, the
+ * block drawn again, so bars and messages never overwrite each other.
  */
 public final class LiveConsole {
 

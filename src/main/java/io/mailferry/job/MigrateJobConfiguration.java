@@ -11,8 +11,6 @@ import io.mailferry.throttle.DatabaseRates;
 import io.mailferry.throttle.HostGates;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.springframework.core.retry.RetryPolicy;
-import org.springframework.core.retry.RetryTemplate;
 import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -29,14 +27,16 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The migrate job, top-down: quota (what is left to write against the destination's quota) →
- * plan (map folders, create them) → transfer (one partition per
- * folder, chunks of messages) . The report is built from the partitions' saved tallies.
+ * The migrate job, top-down: quota (what is left to write against the destination's quota) → plan
+ * (map folders, create them) → transfer (one partition per folder, chunks of messages) . The report
+ * is built from the partitions' saved tallies.
  */
 @Configuration(proxyBeanMethods = false)
 public class MigrateJobConfiguration {
@@ -45,8 +45,14 @@ public class MigrateJobConfiguration {
   public static final String FOLDER_STEP = "copyFolder";
 
   @Bean
-  Job migrateJob(JobRepository repository, Step quotaStep, Step planStep, Step transferStep,
-      MigrationRuntime runtime, LocalExecutions localExecutions, ProgressBoard progressBoard) {
+  Job migrateJob(
+      JobRepository repository,
+      Step quotaStep,
+      Step planStep,
+      Step transferStep,
+      MigrationRuntime runtime,
+      LocalExecutions localExecutions,
+      ProgressBoard progressBoard) {
     return new JobBuilder(JOB_NAME, repository)
         .start(quotaStep)
         .next(planStep)
@@ -62,8 +68,12 @@ public class MigrateJobConfiguration {
    * destination's quota against what is left to write.
    */
   @Bean
-  Step quotaStep(JobRepository repository, PlatformTransactionManager tm, MigrationRuntime runtime,
-      @Value("${mailferry.retries:4}") int retries, @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
+  Step quotaStep(
+      JobRepository repository,
+      PlatformTransactionManager tm,
+      MigrationRuntime runtime,
+      @Value("${mailferry.retries:4}") int retries,
+      @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
     return new StepBuilder("quota", repository)
         .tasklet(new QuotaTasklet(runtime, lostConnection(retries, retryDelayMs)), tm)
         .allowStartIfComplete(true)
@@ -71,19 +81,24 @@ public class MigrateJobConfiguration {
   }
 
   @Bean
-  Step planStep(JobRepository repository, PlatformTransactionManager tm, MigrationRuntime runtime,
-      @Value("${mailferry.retries:4}") int retries, @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
+  Step planStep(
+      JobRepository repository,
+      PlatformTransactionManager tm,
+      MigrationRuntime runtime,
+      @Value("${mailferry.retries:4}") int retries,
+      @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
     return new StepBuilder("plan", repository)
         .tasklet(new PlanTasklet(runtime, lostConnection(retries, retryDelayMs)), tm)
         .build();
   }
 
   /**
-   * At the start a host that cannot be reached or a TLS failure is a mistake to report now, not
-   * to retry: only a connection lost half-way through is.
+   * At the start a host that cannot be reached or a TLS failure is a mistake to report now, not to
+   * retry: only a connection lost half-way through is.
    */
   private static RetryTemplate lostConnection(int retries, long retryDelayMs) {
-    return new RetryTemplate(backoff(retries, retryDelayMs).includes(MailferryException.Temporary.class).build());
+    return new RetryTemplate(
+        backoff(retries, retryDelayMs).includes(MailferryException.Temporary.class).build());
   }
 
   /**
@@ -91,7 +106,8 @@ public class MigrateJobConfiguration {
    * exponential backoff and jitter, a bounded number of times.
    */
   @Bean
-  RetryPolicy reconnectPolicy(@Value("${mailferry.retries:4}") int retries,
+  RetryPolicy reconnectPolicy(
+      @Value("${mailferry.retries:4}") int retries,
       @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
     return backoff(retries, retryDelayMs)
         .includes(MailferryException.Temporary.class, MailferryException.Unreachable.class)
@@ -108,14 +124,19 @@ public class MigrateJobConfiguration {
   }
 
   /**
-   * Job-scoped so that the number of folders copied at once follows this job's connection cap.
-   * With --workers remote the folders go to worker processes instead of local threads.
+   * Job-scoped so that the number of folders copied at once follows this job's connection cap. With
+   * --workers remote the folders go to worker processes instead of local threads.
    */
   @Bean
   @JobScope
-  Step transferStep(JobRepository repository, Step folderStep, FolderPartitioner folderPartitioner,
-      MigrationRuntime runtime, FolderTransfer remote,
-      @Value("#{jobParameters['" + FolderTransfer.WORKERS_PARAMETER + "']}") String workers) throws Exception {
+  Step transferStep(
+      JobRepository repository,
+      Step folderStep,
+      FolderPartitioner folderPartitioner,
+      MigrationRuntime runtime,
+      FolderTransfer remote,
+      @Value("#{jobParameters['" + FolderTransfer.WORKERS_PARAMETER + "']}") String workers)
+      throws Exception {
     if (FolderTransfer.REMOTE.equals(workers)) {
       return remote.managerStep("transfer", repository, folderPartitioner, runtime::close);
     }
@@ -130,32 +151,38 @@ public class MigrateJobConfiguration {
   }
 
   /**
-   * Runs on the partition threads, where only the step scope is active: a singleton. A chunk
-   * whose connection broke is retried on fresh connections, with exponential backoff and jitter;
-   * the retry first matches what the failed attempt already stored, so nothing is sent twice.
+   * Runs on the partition threads, where only the step scope is active: a singleton. A chunk whose
+   * connection broke is retried on fresh connections, with exponential backoff and jitter; the
+   * retry first matches what the failed attempt already stored, so nothing is sent twice.
    */
   @Bean
-  Step folderStep(JobRepository repository, PlatformTransactionManager tm,
-      @Value("${mailferry.chunk-size:100}") int chunkSize, RetryPolicy reconnect,
-      FolderReader folderReader, CopyFilter copyFilter, CopyWriter copyWriter, FolderSession folderSession,
+  Step folderStep(
+      JobRepository repository,
+      PlatformTransactionManager tm,
+      @Value("${mailferry.chunk-size:100}") int chunkSize,
+      RetryPolicy reconnect,
+      FolderReader folderReader,
+      CopyFilter copyFilter,
+      CopyWriter copyWriter,
+      FolderSession folderSession,
       ProgressBoard progressBoard) {
     FolderProgress progress = new FolderProgress(progressBoard, folderSession);
     return new StepBuilder(FOLDER_STEP, repository)
-        .<MessageRef, MessageRef>chunk(chunkSize)
-        .transactionManager(tm)
-        .reader(folderReader)
-        .processor(copyFilter)
-        .writer(copyWriter)
-        .faultTolerant()
-        .retryPolicy(reconnect)
-        // The filter counts what it drops; running it again on a retry would count twice.
-        .processorNonTransactional()
-        .stream(folderSession)
-        .listener((StepExecutionListener) folderSession)
-        .listener((StepExecutionListener) progress)
-        .listener((ChunkListener<Object, Object>) progress)
-        .listener(new StopWhenFull())
-        .build();
+            .<MessageRef, MessageRef>chunk(chunkSize)
+            .transactionManager(tm)
+            .reader(folderReader)
+            .processor(copyFilter)
+            .writer(copyWriter)
+            .faultTolerant()
+            .retryPolicy(reconnect)
+            // The filter counts what it drops; running it again on a retry would count twice.
+            .processorNonTransactional()
+            .stream(folderSession)
+            .listener((StepExecutionListener) folderSession)
+            .listener((StepExecutionListener) progress)
+            .listener((ChunkListener<Object, Object>) progress)
+            .listener(new StopWhenFull())
+            .build();
   }
 
   @Bean
@@ -166,7 +193,8 @@ public class MigrateJobConfiguration {
 
   @Bean
   @StepScope
-  FolderSession folderSession(MigrationRuntime runtime, @Value("#{stepExecution}") StepExecution partition) {
+  FolderSession folderSession(
+      MigrationRuntime runtime, @Value("#{stepExecution}") StepExecution partition) {
     // The folder comes from the plan saved in the job's context, found by the partition's name:
     // a partition's own context may be empty when a crash hit just as it was created.
     String plan = partition.getJobExecution().getExecutionContext().getString(PlanTasklet.PLAN_KEY);
@@ -194,8 +222,12 @@ public class MigrateJobConfiguration {
   /** The live connections of one job execution; closed when the job ends. */
   @Bean(destroyMethod = "close")
   @JobScope
-  MigrationRuntime migrationRuntime(Credentials credentials, Ledger ledger, ThrottlingOverrides overrides,
-      @Value("${mailferry.state-dir}") String stateDir, ObjectProvider<DatabaseHostSlots> sharedSlots,
+  MigrationRuntime migrationRuntime(
+      Credentials credentials,
+      Ledger ledger,
+      ThrottlingOverrides overrides,
+      @Value("${mailferry.state-dir}") String stateDir,
+      ObjectProvider<DatabaseHostSlots> sharedSlots,
       ObjectProvider<DatabaseRates> sharedRates) {
     var parameters = JobSynchronizationManager.getContext().getJobExecution().getJobParameters();
     MigrationSettings settings = overrides.apply(MigrationParameters.fromParameters(parameters));
@@ -212,21 +244,32 @@ public class MigrateJobConfiguration {
    * workers together. Without --max-host-connections the account's cap is also the host's: all
    * workers together open no more than one process would.
    */
-  private static MigrationSettings sharedHostCap(MigrationSettings settings, DatabaseHostSlots slots) {
+  private static MigrationSettings sharedHostCap(
+      MigrationSettings settings, DatabaseHostSlots slots) {
     HostGates.shared().budgets(slots);
     Throttling t = settings.throttling();
     if (t.maxHostConnections() > 0) {
       return settings;
     }
-    return settings.withThrottling(settings.maxConnections(), new Throttling(t.preset(), settings.maxConnections(),
-        t.loginInterval(), t.bytesPerSecond(), t.hostBytesPerSecond(), t.messagesPerSecond(),
-        t.hostMessagesPerSecond(), t.maxMessageSize(), t.maxBackoffWait()));
+    return settings.withThrottling(
+        settings.maxConnections(),
+        new Throttling(
+            t.preset(),
+            settings.maxConnections(),
+            t.loginInterval(),
+            t.bytesPerSecond(),
+            t.hostBytesPerSecond(),
+            t.messagesPerSecond(),
+            t.hostMessagesPerSecond(),
+            t.maxMessageSize(),
+            t.maxBackoffWait()));
   }
 
   /** One per process, made only when a remote run needs it: its table exists on PostgreSQL only. */
   @Bean(destroyMethod = "close")
   @Lazy
-  DatabaseHostSlots databaseHostSlots(JdbcTemplate jdbc, @Value("${mailferry.lease-seconds:60}") long leaseSeconds) {
+  DatabaseHostSlots databaseHostSlots(
+      JdbcTemplate jdbc, @Value("${mailferry.lease-seconds:60}") long leaseSeconds) {
     return new DatabaseHostSlots(jdbc, Duration.ofSeconds(leaseSeconds), ProcessName.of());
   }
 

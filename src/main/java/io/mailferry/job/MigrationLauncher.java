@@ -13,15 +13,16 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts a migration, or continues the last one of the same source and destination when it did
- * not complete ({@link RestartDecision}), holding the pair's run lock. What the job store holds is
- * read by {@link JobHistory}, runs a dead process left are recovered by {@link StaleExecutions},
- * reports are read by {@link ReportAssembly}.
+ * Starts a migration, or continues the last one of the same source and destination when it did not
+ * complete ({@link RestartDecision}), holding the pair's run lock. What the job store holds is read
+ * by {@link JobHistory}, runs a dead process left are recovered by {@link StaleExecutions}, reports
+ * are read by {@link ReportAssembly}.
  */
 @Component
 public class MigrationLauncher {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MigrationLauncher.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(MigrationLauncher.class);
 
   /**
    * A string job parameter naming the job file a run came from (set by job-file runs); shown by
@@ -37,7 +38,11 @@ public class MigrationLauncher {
   private final StaleExecutions stale;
   private final ReportAssembly reports;
 
-  public MigrationLauncher(JobOperator operator, JobRepository repository, Job migrateJob, RunLock runLock,
+  public MigrationLauncher(
+      JobOperator operator,
+      JobRepository repository,
+      Job migrateJob,
+      RunLock runLock,
       ThrottlingOverrides overrides) {
     this.operator = operator;
     this.migrateJob = migrateJob;
@@ -56,16 +61,17 @@ public class MigrationLauncher {
    *     processes sharing the PostgreSQL job store
    */
   JobExecution run(MigrationSettings settings, String jobName, boolean remoteWorkers) {
-    RunLock.Held lock = runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()));
+    RunLock.Held lock =
+        runLock.acquire(pairKey(settings.from().toString(), settings.to().toString()));
     try (lock) {
-      return StartRetry.onSerializationRace(() -> startOrContinueRecovering(settings, jobName, remoteWorkers),
-          settings.from());
+      return StartRetry.onSerializationRace(
+          () -> startOrContinueRecovering(settings, jobName, remoteWorkers), settings.from());
     }
   }
 
   /** The job parameters of a run: the settings, and who copies the folders. */
-  private static JobParameters parameters(MigrationSettings settings, long run, String jobName,
-      boolean remoteWorkers) {
+  private static JobParameters parameters(
+      MigrationSettings settings, long run, String jobName, boolean remoteWorkers) {
     var parameters = named(MigrationParameters.toParameters(settings, run), jobName);
     if (!remoteWorkers) {
       return parameters;
@@ -79,7 +85,8 @@ public class MigrationLauncher {
     return from + " → " + to;
   }
 
-  private JobExecution startOrContinueRecovering(MigrationSettings settings, String jobName, boolean remoteWorkers) {
+  private JobExecution startOrContinueRecovering(
+      MigrationSettings settings, String jobName, boolean remoteWorkers) {
     try {
       return startOrContinueOnce(settings, jobName, remoteWorkers);
     } catch (MailferryException.Temporary e) {
@@ -90,21 +97,27 @@ public class MigrationLauncher {
         throw e;
       }
       log.warn("The job store still showed the previous run as running; recovering it again.");
-      history.executions(settings.from().toString(), settings.to().toString()).forEach(stale::recover);
+      history
+          .executions(settings.from().toString(), settings.to().toString())
+          .forEach(stale::recover);
       return startOrContinueOnce(settings, jobName, remoteWorkers);
     }
   }
 
-  private JobExecution startOrContinueOnce(MigrationSettings settings, String jobName, boolean remoteWorkers) {
+  private JobExecution startOrContinueOnce(
+      MigrationSettings settings, String jobName, boolean remoteWorkers) {
     JobExecution last = history.last(settings.from().toString(), settings.to().toString());
     try {
       if (last != null) {
         last = stale.recover(last);
       }
       long run = last == null ? 1 : last.getJobParameters().getLong(MigrationParameters.RUN) + 1;
-      boolean sameOptions = last != null
-          && MigrationParameters.sameValues(parameters(settings, run - 1, null, remoteWorkers), last.getJobParameters());
-      switch (RestartDecision.of(last == null ? null : RunState.of(last.getStatus()), sameOptions)) {
+      boolean sameOptions =
+          last != null
+              && MigrationParameters.sameValues(
+                  parameters(settings, run - 1, null, remoteWorkers), last.getJobParameters());
+      switch (RestartDecision.of(
+          last == null ? null : RunState.of(last.getStatus()), sameOptions)) {
         case RESTART -> {
           // Caps and rates may differ from the stored ones: this run's values apply.
           overrides.put(settings);
@@ -114,39 +127,49 @@ public class MigrationLauncher {
             overrides.remove(settings);
           }
         }
-        case ABANDON_AND_NEXT -> operator.abandon(last); // the ledger keeps the new run exactly once
-        case FIRST, NEXT -> { }
+        case ABANDON_AND_NEXT ->
+            operator.abandon(last); // the ledger keeps the new run exactly once
+        case FIRST, NEXT -> {}
       }
       return operator.start(migrateJob, parameters(settings, run, jobName, remoteWorkers));
     } catch (MailferryException e) {
       throw e;
     } catch (Exception e) {
-      throw new MailferryException.Temporary("The job store refused to start the migration: " + e.getMessage(), e);
+      throw new MailferryException.Temporary(
+          "The job store refused to start the migration: " + e.getMessage(), e);
     }
   }
 
-  /** Not identifying: the same pair run from the command line or from a job file is one migration. */
+  /**
+   * Not identifying: the same pair run from the command line or from a job file is one migration.
+   */
   private static JobParameters named(JobParameters parameters, String jobName) {
     if (jobName == null) {
       return parameters;
     }
-    return new JobParametersBuilder(parameters).addString(JOB_NAME_PARAMETER, jobName, false).toJobParameters();
+    return new JobParametersBuilder(parameters)
+        .addString(JOB_NAME_PARAMETER, jobName, false)
+        .toJobParameters();
   }
 
   /** Continues a failed, stopped or crashed execution from its checkpoints. */
   JobExecution resume(JobExecution execution) {
     var parameters = execution.getJobParameters();
     try {
-      RunLock.Held lock = runLock.acquire(pairKey(parameters.getString(MigrationParameters.FROM),
-          parameters.getString(MigrationParameters.TO)));
+      RunLock.Held lock =
+          runLock.acquire(
+              pairKey(
+                  parameters.getString(MigrationParameters.FROM),
+                  parameters.getString(MigrationParameters.TO)));
       try (lock) {
         return operator.restart(stale.recover(execution));
       }
     } catch (MailferryException e) {
       throw e;
     } catch (Exception e) {
-      throw new MailferryException.Temporary("The job store refused to resume execution " + execution.getId()
-          + ": " + e.getMessage(), e);
+      throw new MailferryException.Temporary(
+          "The job store refused to resume execution " + execution.getId() + ": " + e.getMessage(),
+          e);
     }
   }
 

@@ -2,8 +2,8 @@ package io.mailferry.job;
 
 import io.mailferry.config.DateWindow;
 import io.mailferry.config.MigrationSettings;
-import io.mailferry.config.SourceDeletion;
 import io.mailferry.config.QuotaPolicy;
+import io.mailferry.config.SourceDeletion;
 import io.mailferry.config.Throttling;
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
@@ -17,9 +17,9 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
 /**
- * Settings ⇄ job parameters. Only source, destination and a run number identify a job instance;
- * the rest rides along so that a restart, even from another process, sees the same options.
- * No secret is ever a parameter.
+ * Settings ⇄ job parameters. Only source, destination and a run number identify a job instance; the
+ * rest rides along so that a restart, even from another process, sees the same options. No secret
+ * is ever a parameter.
  */
 public final class MigrationParameters {
 
@@ -28,9 +28,10 @@ public final class MigrationParameters {
   public static final String RUN = "run";
   static final String MAX_CONNECTIONS = "maxConnections";
   static final String THROTTLING = "throttling";
+
   /** Caps and rates: a re-run may change them and still continue the same job. */
-  private static final java.util.Set<String> NOT_COMPARED = java.util.Set.of(MAX_CONNECTIONS, THROTTLING,
-      MigrationLauncher.JOB_NAME_PARAMETER);
+  private static final java.util.Set<String> NOT_COMPARED =
+      java.util.Set.of(MAX_CONNECTIONS, THROTTLING, MigrationLauncher.JOB_NAME_PARAMETER);
 
   private MigrationParameters() {}
 
@@ -84,24 +85,32 @@ public final class MigrationParameters {
 
   private static Map<String, Object> values(JobParameters p) {
     Map<String, Object> out = new java.util.TreeMap<>();
-    p.parameters().forEach(param -> {
-      if (!NOT_COMPARED.contains(param.name())) {
-        out.put(param.name(), param.value());
-      }
-    });
+    p.parameters()
+        .forEach(
+            param -> {
+              if (!NOT_COMPARED.contains(param.name())) {
+                out.put(param.name(), param.value());
+              }
+            });
     return out;
   }
 
   private static String connection(ConnectionSettings c) {
-    return c.allowPlaintext() + "\n" + c.xoauth2() + "\n" + (c.trustCert() == null ? "" : c.trustCert()) + "\n"
+    return c.allowPlaintext()
+        + "\n"
+        + c.xoauth2()
+        + "\n"
+        + (c.trustCert() == null ? "" : c.trustCert())
+        + "\n"
         + c.ioTimeout().toSeconds();
   }
 
   private static ConnectionSettings connection(String s) {
     String[] parts = s.split("\n", -1);
-    ConnectionSettings c = ConnectionSettings.defaults()
-        .withAllowPlaintext(Boolean.parseBoolean(parts[0]))
-        .withXoauth2(Boolean.parseBoolean(parts[1]));
+    ConnectionSettings c =
+        ConnectionSettings.defaults()
+            .withAllowPlaintext(Boolean.parseBoolean(parts[0]))
+            .withXoauth2(Boolean.parseBoolean(parts[1]));
     c = c.withIoTimeout(java.time.Duration.ofSeconds(Long.parseLong(parts[3])));
     return parts[2].isEmpty() ? c : c.withTrustCert(Path.of(parts[2]));
   }

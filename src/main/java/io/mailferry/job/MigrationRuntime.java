@@ -5,12 +5,12 @@ import io.mailferry.config.MigrationSettings;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderStatus;
-import io.mailferry.sink.MailSink;
-import io.mailferry.source.MailSource;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.scheme.Scheme;
 import io.mailferry.scheme.Schemes;
 import io.mailferry.scheme.ThrottleLimits;
+import io.mailferry.sink.MailSink;
+import io.mailferry.source.MailSource;
 import io.mailferry.throttle.MessagePace;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The live side of one migration: settings, the source and sink with their connection pools,
- * and the ledger. One per job execution; closed when the job ends.
+ * The live side of one migration: settings, the source and sink with their connection pools, and
+ * the ledger. One per job execution; closed when the job ends.
  */
 public class MigrationRuntime implements AutoCloseable {
 
@@ -28,20 +28,28 @@ public class MigrationRuntime implements AutoCloseable {
   private final MailSource source;
   private final MailSink sink;
   private final Ledger ledger;
-  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failures =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Optional<Long>> appendLimits = new ConcurrentHashMap<>();
   private final AtomicReference<MailferryException.DestinationFull> full = new AtomicReference<>();
+
   /** Source STATUS asked by the quota step, by source folder name, until its partition takes it. */
   private final Map<String, FolderStatus> statusBeforeCopy = new ConcurrentHashMap<>();
+
   private final MessagePace pace;
 
-  public MigrationRuntime(MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
+  public MigrationRuntime(
+      MigrationSettings settings, Credentials credentials, Ledger ledger, Path spoolDir) {
     this.settings = settings;
     this.ledger = ledger;
     Scheme from = Schemes.of(settings.from());
     Scheme to = Schemes.of(settings.to());
-    this.pace = new MessagePace(settings.from().account() + " to " + settings.to().account(),
-        ThrottleLimits.of(settings.throttling()), from.throttledHost(settings.from()), to.throttledHost(settings.to()));
+    this.pace =
+        new MessagePace(
+            settings.from().account() + " to " + settings.to().account(),
+            ThrottleLimits.of(settings.throttling()),
+            from.throttledHost(settings.from()),
+            to.throttledHost(settings.to()));
     this.source = from.openSource(settings, credentials, spoolDir);
     this.sink = to.openSink(settings, credentials);
   }
@@ -51,7 +59,9 @@ public class MigrationRuntime implements AutoCloseable {
     pace.next();
   }
 
-  /** Whether messages are paced (a message rate per account or host): then they go one at a time. */
+  /**
+   * Whether messages are paced (a message rate per account or host): then they go one at a time.
+   */
   public boolean messagesPaced() {
     return pace.paced();
   }
@@ -78,8 +88,16 @@ public class MigrationRuntime implements AutoCloseable {
     if (n >= settings.maxFailures()) {
       // Exit 1 like any run with failed messages; the chunk in hand rolls back, and whatever of it
       // reached the destination is matched, not sent again, by the next run.
-      throw new MailferryException(1, "Stopped after " + n + " messages were refused by the "
-          + "destination (--max-failures " + settings.maxFailures() + "); the last: " + reason, null);
+      throw new MailferryException(
+          1,
+          "Stopped after "
+              + n
+              + " messages were refused by the "
+              + "destination (--max-failures "
+              + settings.maxFailures()
+              + "); the last: "
+              + reason,
+          null);
     }
   }
 

@@ -4,9 +4,9 @@ import io.mailferry.config.Credentials;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.QuotaPolicy;
 import io.mailferry.ledger.Ledger;
-import io.mailferry.report.MigrationReport;
 import io.mailferry.quota.QuotaForecast;
 import io.mailferry.quota.QuotaPreflight;
+import io.mailferry.report.MigrationReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +17,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The job's front door: what the commands ask of a migration (start, continue, stop, what ran,
- * its report, a dry run's plan), in values. Spring Batch stays behind it.
+ * The job's front door: what the commands ask of a migration (start, continue, stop, what ran, its
+ * report, a dry run's plan), in values. Spring Batch stays behind it.
  */
 @Component
 public class Migrations {
@@ -30,8 +30,13 @@ public class Migrations {
   private final Ledger ledger;
   private final Environment environment;
 
-  public Migrations(MigrationLauncher launcher, JobOperator operator, JobRepository repository, LocalExecutions local,
-      Ledger ledger, Environment environment) {
+  public Migrations(
+      MigrationLauncher launcher,
+      JobOperator operator,
+      JobRepository repository,
+      LocalExecutions local,
+      Ledger ledger,
+      Environment environment) {
     this.launcher = launcher;
     this.operator = operator;
     this.repository = repository;
@@ -41,8 +46,8 @@ public class Migrations {
   }
 
   /**
-   * Starts the migration of these settings, or continues its last run when that did not
-   * complete, and returns how the run ended.
+   * Starts the migration of these settings, or continues its last run when that did not complete,
+   * and returns how the run ended.
    *
    * @param jobName the job file the run comes from, or null
    * @param remoteWorkers the folders are copied by `mailferry worker` processes
@@ -96,20 +101,25 @@ public class Migrations {
   }
 
   /**
-   * A dry run: what is left to copy, folder by folder, and (unless the quota policy ignores it)
-   * the destination's quota forecast, or null. Reads the source, the destination's quota and the
+   * A dry run: what is left to copy, folder by folder, and (unless the quota policy ignores it) the
+   * destination's quota forecast, or null. Reads the source, the destination's quota and the
    * ledger; writes nothing.
    */
   public Preview preview(MigrationSettings settings, Credentials credentials) {
     Path spool = Path.of(environment.getProperty("mailferry.state-dir"), "spool");
     try (MigrationRuntime runtime = new MigrationRuntime(settings, credentials, ledger, spool)) {
       PendingWork work = PendingWork.of(runtime, MigrationPlanner.plan(runtime));
-      QuotaForecast forecast = settings.quota().action() == QuotaPolicy.Action.IGNORE ? null
-          : QuotaPreflight.forecast(runtime.sink(), work.folders());
+      QuotaForecast forecast =
+          settings.quota().action() == QuotaPolicy.Action.IGNORE
+              ? null
+              : QuotaPreflight.forecast(runtime.sink(), work.folders());
       return new Preview(work, forecast);
     }
   }
 
-  /** What a dry run found: the work left, and the quota forecast (null when the policy ignores quota). */
+  /**
+   * What a dry run found: the work left, and the quota forecast (null when the policy ignores
+   * quota).
+   */
   public record Preview(PendingWork work, QuotaForecast forecast) {}
 }

@@ -9,15 +9,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a run still has to write, folder by folder: the source's messages (UID, RFC822.SIZE,
- * flags) less what the ledger has, what the filters drop (\Deleted unless asked) and what the
- * destination would not accept (above its APPENDLIMIT). The same rules as the copy step's.
- * Reads the source and the ledger only.
+ * What a run still has to write, folder by folder: the source's messages (UID, RFC822.SIZE, flags)
+ * less what the ledger has, what the filters drop (\Deleted unless asked) and what the destination
+ * would not accept (above its APPENDLIMIT). The same rules as the copy step's. Reads the source and
+ * the ledger only.
  */
 public record PendingWork(List<Folder> folders) {
 
-  public record Folder(FolderPlan plan, long messages, long bytes, long tooLarge,
-      long tooLargeBytes, Long appendLimit) implements ToWrite {
+  public record Folder(
+      FolderPlan plan,
+      long messages,
+      long bytes,
+      long tooLarge,
+      long tooLargeBytes,
+      Long appendLimit)
+      implements ToWrite {
 
     @Override
     public String destination() {
@@ -36,7 +42,8 @@ public record PendingWork(List<Folder> folders) {
       FolderStatus status = UnchangedFolders.status(runtime, folder);
       runtime.keepStatus(folder.source(), status); // the folder's partition asks no second time
       if (UnchangedFolders.unchanged(runtime, folder, status) != null) {
-        folders.add(new Folder(folder, 0, 0, 0, 0, limit)); // all of it is in the ledger, nothing new
+        folders.add(
+            new Folder(folder, 0, 0, 0, 0, limit)); // all of it is in the ledger, nothing new
         continue;
       }
       long messages = 0;
@@ -48,10 +55,17 @@ public record PendingWork(List<Folder> folders) {
         continue;
       }
       try (var source = runtime.source().open(folder.source())) {
-        Set<Long> known = runtime.ledger().knownUids(runtime.sourceAccount(), runtime.destAccount(),
-            folder.ledgerKey(), source.uidValidity());
+        Set<Long> known =
+            runtime
+                .ledger()
+                .knownUids(
+                    runtime.sourceAccount(),
+                    runtime.destAccount(),
+                    folder.ledgerKey(),
+                    source.uidValidity());
         for (MessageRef ref : source.listAfter(0, known::contains)) {
-          if (known.contains(ref.uid()) || (ref.isDeleted() && !runtime.settings().includeDeleted())) {
+          if (known.contains(ref.uid())
+              || (ref.isDeleted() && !runtime.settings().includeDeleted())) {
             continue;
           }
           if (limit != null && ref.size() > limit) {
@@ -66,7 +80,8 @@ public record PendingWork(List<Folder> folders) {
         if (ServerRefusal.words(e) == null) {
           throw e;
         }
-        // The source refuses this folder (a NO to EXAMINE): its partition fails it alone and says why.
+        // The source refuses this folder (a NO to EXAMINE): its partition fails it alone and says
+        // why.
       }
       folders.add(new Folder(folder, messages, bytes, tooLarge, tooLargeBytes, limit));
     }

@@ -7,15 +7,15 @@ import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * The plan step: maps the folders, creates the missing ones at the destination (empty and
- * parent folders included, subscriptions kept) and saves the plan for the transfer step.
+ * The plan step: maps the folders, creates the missing ones at the destination (empty and parent
+ * folders included, subscriptions kept) and saves the plan for the transfer step.
  */
 final class PlanTasklet implements Tasklet {
 
@@ -33,31 +33,47 @@ final class PlanTasklet implements Tasklet {
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
     // Creating a folder twice is harmless (ensureFolder checks first), so the whole plan retries.
-    var job = chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
+    var job =
+        chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
     // The quota step may have mapped the folders already; then the same plan is used.
     String saved = job.containsKey(PLAN_KEY) ? job.getString(PLAN_KEY) : null;
-    List<FolderPlan> plan = reconnect.invoke(() -> {
-      List<FolderPlan> folders = saved != null ? FolderPlan.listFromJson(saved) : MigrationPlanner.plan(runtime);
-      List<FolderPlan> created = new ArrayList<>(folders);
-      // Parents before children: on Dovecot a child created first leaves its parent \Noselect.
-      // The plan keeps its order (partitions are named by position); only creation is sorted.
-      List<Integer> order = new ArrayList<>();
-      for (int i = 0; i < folders.size(); i++) {
-        order.add(i);
-      }
-      order.sort(Comparator.comparingInt(i -> folders.get(i).destPath().size()));
-      for (int i : order) {
-        FolderPlan folder = folders.get(i);
-        if (!folder.destName().equalsIgnoreCase("INBOX") && folder.refusal() == null) {
-          created.set(i, create(folder));
-        }
-      }
-      return created;
-    });
+    List<FolderPlan> plan =
+        reconnect.invoke(
+            () -> {
+              List<FolderPlan> folders =
+                  saved != null ? FolderPlan.listFromJson(saved) : MigrationPlanner.plan(runtime);
+              List<FolderPlan> created = new ArrayList<>(folders);
+              // Parents before children: on Dovecot a child created first leaves its parent
+              // \Noselect.
+              // The plan keeps its order (partitions are named by position); only creation is
+              // sorted.
+              List<Integer> order = new ArrayList<>();
+              for (int i = 0; i < folders.size(); i++) {
+                order.add(i);
+              }
+              order.sort(Comparator.comparingInt(i -> folders.get(i).destPath().size()));
+              for (int i : order) {
+                FolderPlan folder = folders.get(i);
+                if (!folder.destName().equalsIgnoreCase("INBOX") && folder.refusal() == null) {
+                  created.set(i, create(folder));
+                }
+              }
+              return created;
+            });
     LedgerKeys.adopt(runtime, plan);
-    plan.stream().filter(f -> f.refusal() != null).forEach(f -> log.warn("{}: {}; its messages are not copied, the "
-        + "other folders are", Printable.escape(f.sourceLabel()), Printable.escape(f.refusal())));
-    log.info("plan: {} folders from {} to {}", plan.size(), runtime.settings().from(), runtime.settings().to());
+    plan.stream()
+        .filter(f -> f.refusal() != null)
+        .forEach(
+            f ->
+                log.warn(
+                    "{}: {}; its messages are not copied, the " + "other folders are",
+                    Printable.escape(f.sourceLabel()),
+                    Printable.escape(f.refusal())));
+    log.info(
+        "plan: {} folders from {} to {}",
+        plan.size(),
+        runtime.settings().from(),
+        runtime.settings().to());
     plan.forEach(folder -> log.debug("plan: {} → {}", folder.sourceLabel(), folder.destLabel()));
     job.putString(PLAN_KEY, FolderPlan.toJson(plan));
     return RepeatStatus.FINISHED;
@@ -82,12 +98,19 @@ final class PlanTasklet implements Tasklet {
       try {
         runtime.sink().ensureFolder(fallback.destName(), folder.subscribed());
       } catch (MailSink.FolderRefused alsoRefused) {
-        return folder.refused(refused.getMessage() + "; the fallback " + fallback.destLabel() + " was refused too: "
-            + alsoRefused.getMessage());
+        return folder.refused(
+            refused.getMessage()
+                + "; the fallback "
+                + fallback.destLabel()
+                + " was refused too: "
+                + alsoRefused.getMessage());
       }
-      log.warn("{}: the destination folder {} cannot hold messages ({}): they go to {}",
-          Printable.escape(folder.sourceLabel()), Printable.escape(folder.destLabel()),
-          Printable.escape(refused.getMessage()), Printable.escape(fallback.destLabel()));
+      log.warn(
+          "{}: the destination folder {} cannot hold messages ({}): they go to {}",
+          Printable.escape(folder.sourceLabel()),
+          Printable.escape(folder.destLabel()),
+          Printable.escape(refused.getMessage()),
+          Printable.escape(fallback.destLabel()));
       return fallback;
     }
   }

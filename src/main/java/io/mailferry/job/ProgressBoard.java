@@ -19,9 +19,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Progress of every account running in this process, per --progress: "bar" redraws a live line
- * per account on the terminal twice a second; "lines" logs a plain line per account every 5 s
- * (to standard error and the log file); "none" shows nothing while a run goes on.
+ * Progress of every account running in this process, per --progress: "bar" redraws a live line per
+ * account on the terminal twice a second; "lines" logs a plain line per account every 5 s (to
+ * standard error and the log file); "none" shows nothing while a run goes on.
  */
 @Component
 public class ProgressBoard implements JobExecutionListener {
@@ -38,11 +38,16 @@ public class ProgressBoard implements JobExecutionListener {
   private ScheduledExecutorService clock;
   private ScheduledFuture<?> ticking;
 
-  /** @param everyMillis how often the bar or line is shown; 0: twice a second for a bar, every 5 s for lines */
-  public ProgressBoard(@Value("${mailferry.progress:lines}") String mode,
+  /**
+   * @param everyMillis how often the bar or line is shown; 0: twice a second for a bar, every 5 s
+   *     for lines
+   */
+  public ProgressBoard(
+      @Value("${mailferry.progress:lines}") String mode,
       @Value("${mailferry.progress-every-ms:0}") long everyMillis) {
     this.mode = mode;
-    this.everyMillis = everyMillis > 0 ? everyMillis : mode.equals("bar") ? BAR_MILLIS : LINE_MILLIS;
+    this.everyMillis =
+        everyMillis > 0 ? everyMillis : mode.equals("bar") ? BAR_MILLIS : LINE_MILLIS;
   }
 
   @Override
@@ -52,19 +57,25 @@ public class ProgressBoard implements JobExecutionListener {
     }
     var parameters = execution.getJobParameters();
     String name = parameters.getString(MigrationLauncher.JOB_NAME_PARAMETER);
-    String label = (name == null ? "" : name + ": ") + parameters.getString(MigrationParameters.FROM) + " → "
-        + parameters.getString(MigrationParameters.TO);
+    String label =
+        (name == null ? "" : name + ": ")
+            + parameters.getString(MigrationParameters.FROM)
+            + " → "
+            + parameters.getString(MigrationParameters.TO);
     accounts.put(execution.getId(), new AccountProgress(label));
     if (ticking == null) {
       if (mode.equals("bar")) {
         LiveConsole.activate(System.err);
       }
-      clock = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mailferry-progress");
-        t.setDaemon(true);
-        return t;
-      });
-      ticking = clock.scheduleAtFixedRate(this::tick, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+      clock =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "mailferry-progress");
+                t.setDaemon(true);
+                return t;
+              });
+      ticking =
+          clock.scheduleAtFixedRate(this::tick, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -98,10 +109,13 @@ public class ProgressBoard implements JobExecutionListener {
   /** The account of a running execution, with the quota step's forecast as its first total. */
   private AccountProgress account(JobExecution execution) {
     AccountProgress account = accounts.get(execution.getId());
-    if (account != null && !account.hasForecast()
+    if (account != null
+        && !account.hasForecast()
         && execution.getExecutionContext().containsKey(QuotaTasklet.FORECAST_KEY)) {
-      account.forecast(JSON.readValue(execution.getExecutionContext().getString(QuotaTasklet.FORECAST_KEY),
-          QuotaForecast.class));
+      account.forecast(
+          JSON.readValue(
+              execution.getExecutionContext().getString(QuotaTasklet.FORECAST_KEY),
+              QuotaForecast.class));
     }
     return account;
   }
@@ -111,12 +125,15 @@ public class ProgressBoard implements JobExecutionListener {
       if (mode.equals("bar")) {
         LiveConsole.draw(bars());
       } else {
-        accounts.values().forEach(a -> {
-          var snapshot = a.snapshot();
-          if (snapshot.total() > 0) {
-            progress.info(snapshot.line());
-          }
-        });
+        accounts
+            .values()
+            .forEach(
+                a -> {
+                  var snapshot = a.snapshot();
+                  if (snapshot.total() > 0) {
+                    progress.info(snapshot.line());
+                  }
+                });
       }
     } catch (RuntimeException e) {
       // Progress is a courtesy: it must never stop a run.

@@ -9,8 +9,8 @@ import org.springframework.batch.core.job.JobExecution;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * After a run the destination's quota stopped: what is left to write and the quota as it is now,
- * so the user learns how much space to free. Saved in the job's context for the report.
+ * After a run the destination's quota stopped: what is left to write and the quota as it is now, so
+ * the user learns how much space to free. Saved in the job's context for the report.
  */
 final class QuotaLeft {
 
@@ -29,7 +29,8 @@ final class QuotaLeft {
     }
     try {
       List<FolderPlan> plan = FolderPlan.listFromJson(context.getString(PlanTasklet.PLAN_KEY));
-      QuotaForecast left = QuotaPreflight.forecast(runtime.sink(), PendingWork.of(runtime, plan).folders());
+      QuotaForecast left =
+          QuotaPreflight.forecast(runtime.sink(), PendingWork.of(runtime, plan).folders());
       context.putString(LEFT_KEY, JSON.writeValueAsString(left));
     } catch (RuntimeException e) {
       // The report then lacks the figures; the run's outcome (exit 73) stands.

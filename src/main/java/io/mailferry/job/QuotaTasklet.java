@@ -15,10 +15,10 @@ import org.springframework.core.retry.RetryTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The quota step, before anything is written (it runs first, and again on every restart): maps
- * the folders when no plan is saved yet, puts what is left to write next to the destination's
- * quota, prints one line per quota root, warns, and with --quota-policy stop ends the job (exit
- * 73) when it would not fit. The figures are kept in the job's context for the report.
+ * The quota step, before anything is written (it runs first, and again on every restart): maps the
+ * folders when no plan is saved yet, puts what is left to write next to the destination's quota,
+ * prints one line per quota root, warns, and with --quota-policy stop ends the job (exit 73) when
+ * it would not fit. The figures are kept in the job's context for the report.
  */
 final class QuotaTasklet implements Tasklet {
 
@@ -41,12 +41,18 @@ final class QuotaTasklet implements Tasklet {
     if (policy.action() == QuotaPolicy.Action.IGNORE) {
       return RepeatStatus.FINISHED;
     }
-    ExecutionContext job = chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
-    QuotaForecast forecast = reconnect.invoke(
-        () -> QuotaPreflight.forecast(runtime.sink(), PendingWork.of(runtime, plan(job)).folders()));
+    ExecutionContext job =
+        chunkContext.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
+    QuotaForecast forecast =
+        reconnect.invoke(
+            () ->
+                QuotaPreflight.forecast(
+                    runtime.sink(), PendingWork.of(runtime, plan(job)).folders()));
     job.putString(FORECAST_KEY, JSON.writeValueAsString(forecast));
     forecast.lines().forEach(progress::info);
-    forecast.warnings(policy.warnPercent(), policy.action() == QuotaPolicy.Action.STOP).forEach(log::warn);
+    forecast
+        .warnings(policy.warnPercent(), policy.action() == QuotaPolicy.Action.STOP)
+        .forEach(log::warn);
     QuotaPreflight.stopIfOverfilled(policy, forecast);
     return RepeatStatus.FINISHED;
   }

@@ -1,8 +1,8 @@
 package io.mailferry.job;
 
+import io.mailferry.quota.QuotaForecast;
 import io.mailferry.report.FolderTally;
 import io.mailferry.report.MigrationReport;
-import io.mailferry.quota.QuotaForecast;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -35,7 +35,8 @@ final class ReportAssembly {
   MigrationReport report(long id) {
     JobExecution fresh = repository.getJobExecution(id);
     Map<String, StepExecution> latest = new LinkedHashMap<>();
-    List<JobExecution> executions = new ArrayList<>(repository.getJobExecutions(fresh.getJobInstance()));
+    List<JobExecution> executions =
+        new ArrayList<>(repository.getJobExecutions(fresh.getJobInstance()));
     executions.sort(Comparator.comparingLong(JobExecution::getId));
     for (JobExecution e : executions) {
       for (StepExecution step : e.getStepExecutions()) {
@@ -45,18 +46,21 @@ final class ReportAssembly {
       }
     }
     List<FolderTally> folders = new ArrayList<>();
-    latest.keySet().stream().sorted().forEach(name -> {
-      StepExecution step = latest.get(name);
-      var context = step.getExecutionContext();
-      if (context.containsKey("tally")) {
-        FolderTally tally = JSON.readValue(context.getString("tally"), FolderTally.class);
-        tally.state = step.getStatus().name();
-        tally.started = instant(step.getStartTime());
-        tally.ended = instant(step.getEndTime());
-        tally.elapsedSeconds = MigrationReport.seconds(tally.started, tally.ended);
-        folders.add(tally);
-      }
-    });
+    latest.keySet().stream()
+        .sorted()
+        .forEach(
+            name -> {
+              StepExecution step = latest.get(name);
+              var context = step.getExecutionContext();
+              if (context.containsKey("tally")) {
+                FolderTally tally = JSON.readValue(context.getString("tally"), FolderTally.class);
+                tally.state = step.getStatus().name();
+                tally.started = instant(step.getStartTime());
+                tally.ended = instant(step.getEndTime());
+                tally.elapsedSeconds = MigrationReport.seconds(tally.started, tally.ended);
+                folders.add(tally);
+              }
+            });
     var ctx = fresh.getExecutionContext();
     return new MigrationReport(
         fresh.getJobParameters().getString(MigrationParameters.FROM),
@@ -70,7 +74,9 @@ final class ReportAssembly {
         instant(fresh.getEndTime()),
         folders,
         ctx.containsKey(RuntimeCloser.PEAK_SOURCE) ? ctx.getInt(RuntimeCloser.PEAK_SOURCE) : 0,
-        ctx.containsKey(RuntimeCloser.PEAK_DESTINATION) ? ctx.getInt(RuntimeCloser.PEAK_DESTINATION) : 0,
+        ctx.containsKey(RuntimeCloser.PEAK_DESTINATION)
+            ? ctx.getInt(RuntimeCloser.PEAK_DESTINATION)
+            : 0,
         forecast(ctx, QuotaTasklet.FORECAST_KEY),
         forecast(ctx, QuotaLeft.LEFT_KEY));
   }

@@ -1,10 +1,10 @@
 package io.mailferry.job;
 
 /**
- * What a start does with the last run of the same pair: a completed one is followed by a new
- * run (the ledger makes it copy only what is new); a failed or stopped one is continued from its
- * checkpoints, unless the user changed an option since (a trusted certificate, a folder
- * selection), which a restart would ignore: that one is abandoned and a new run starts.
+ * What a start does with the last run of the same pair: a completed one is followed by a new run
+ * (the ledger makes it copy only what is new); a failed or stopped one is continued from its
+ * checkpoints, unless the user changed an option since (a trusted certificate, a folder selection),
+ * which a restart would ignore: that one is abandoned and a new run starts.
  */
 enum RestartDecision {
   /** No run of this pair yet. */

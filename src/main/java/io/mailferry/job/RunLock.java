@@ -34,32 +34,52 @@ public class RunLock {
 
   /** Takes the lock for a pair, or throws AlreadyRunning. Close the result to release it. */
   public Held acquire(String pairKey) {
-    List<Holder> holders = jdbc.query(
-        "SELECT owner_host, owner_pid, heartbeat_at FROM mf_run_lock WHERE pair_key = ?",
-        (rs, i) -> new Holder(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant()), pairKey);
+    List<Holder> holders =
+        jdbc.query(
+            "SELECT owner_host, owner_pid, heartbeat_at FROM mf_run_lock WHERE pair_key = ?",
+            (rs, i) -> new Holder(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant()),
+            pairKey);
     for (Holder h : holders) {
       if (!h.isStale()) {
-        throw new AlreadyRunning("This migration is already running (process " + h.pid() + " on " + h.host()
-            + "); wait for it to end, or stop it with Ctrl-C or kill, then run again.");
+        throw new AlreadyRunning(
+            "This migration is already running (process "
+                + h.pid()
+                + " on "
+                + h.host()
+                + "); wait for it to end, or stop it with Ctrl-C or kill, then run again.");
       }
       // Conditional delete: if another process took over the stale lock first, we delete nothing.
-      jdbc.update("DELETE FROM mf_run_lock WHERE pair_key = ? AND owner_host = ? AND owner_pid = ?",
-          pairKey, h.host(), h.pid());
+      jdbc.update(
+          "DELETE FROM mf_run_lock WHERE pair_key = ? AND owner_host = ? AND owner_pid = ?",
+          pairKey,
+          h.host(),
+          h.pid());
     }
     try {
-      jdbc.update("INSERT INTO mf_run_lock (pair_key, owner_host, owner_pid, heartbeat_at) VALUES (?, ?, ?, ?)",
-          pairKey, host, pid, Timestamp.from(Instant.now()));
+      jdbc.update(
+          "INSERT INTO mf_run_lock (pair_key, owner_host, owner_pid, heartbeat_at) VALUES (?, ?, ?, ?)",
+          pairKey,
+          host,
+          pid,
+          Timestamp.from(Instant.now()));
     } catch (DuplicateKeyException raced) {
-      throw new AlreadyRunning("This migration was started by another process a moment ago; run again once it ends.");
+      throw new AlreadyRunning(
+          "This migration was started by another process a moment ago; run again once it ends.");
     }
     return new Held(pairKey);
   }
 
   /** The live process holding a pair's lock ("process 42 on host"), if one does. */
   public java.util.Optional<String> holder(String pairKey) {
-    return jdbc.query("SELECT owner_host, owner_pid, heartbeat_at FROM mf_run_lock WHERE pair_key = ?",
-            (rs, i) -> new Holder(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant()), pairKey)
-        .stream().filter(h -> !h.isStale()).findFirst().map(h -> "process " + h.pid() + " on " + h.host());
+    return jdbc
+        .query(
+            "SELECT owner_host, owner_pid, heartbeat_at FROM mf_run_lock WHERE pair_key = ?",
+            (rs, i) -> new Holder(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant()),
+            pairKey)
+        .stream()
+        .filter(h -> !h.isStale())
+        .findFirst()
+        .map(h -> "process " + h.pid() + " on " + h.host());
   }
 
   private record Holder(String host, long pid, Instant heartbeat) {
@@ -74,25 +94,37 @@ public class RunLock {
   /** A held lock: keeps its heartbeat fresh until closed. */
   public final class Held implements AutoCloseable {
     private final String pairKey;
-    private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mailferry-run-lock");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ScheduledExecutorService beat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "mailferry-run-lock");
+              t.setDaemon(true);
+              return t;
+            });
 
     private Held(String pairKey) {
       this.pairKey = pairKey;
-      beat.scheduleAtFixedRate(() -> jdbc.update(
-              "UPDATE mf_run_lock SET heartbeat_at = ? WHERE pair_key = ? AND owner_host = ? AND owner_pid = ?",
-              Timestamp.from(Instant.now()), pairKey, host, pid),
-          HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+      beat.scheduleAtFixedRate(
+          () ->
+              jdbc.update(
+                  "UPDATE mf_run_lock SET heartbeat_at = ? WHERE pair_key = ? AND owner_host = ? AND owner_pid = ?",
+                  Timestamp.from(Instant.now()),
+                  pairKey,
+                  host,
+                  pid),
+          HEARTBEAT.toSeconds(),
+          HEARTBEAT.toSeconds(),
+          TimeUnit.SECONDS);
     }
 
     @Override
     public void close() {
       beat.shutdownNow();
-      jdbc.update("DELETE FROM mf_run_lock WHERE pair_key = ? AND owner_host = ? AND owner_pid = ?",
-          pairKey, host, pid);
+      jdbc.update(
+          "DELETE FROM mf_run_lock WHERE pair_key = ? AND owner_host = ? AND owner_pid = ?",
+          pairKey,
+          host,
+          pid);
     }
   }
 

@@ -1,11 +1,18 @@
 package io.mailferry.job;
 
 /**
- * Where a migration's execution stands, as the job store records it. The names are Spring
- * Batch's, so that what status prints stays the same; the commands need not know Spring Batch.
+ * Where a migration's execution stands, as the job store records it. The names are Spring Batch's,
+ * so that what status prints stays the same; the commands need not know Spring Batch.
  */
 public enum RunState {
-  COMPLETED, STARTING, STARTED, STOPPING, STOPPED, FAILED, ABANDONED, UNKNOWN;
+  COMPLETED,
+  STARTING,
+  STARTED,
+  STOPPING,
+  STOPPED,
+  FAILED,
+  ABANDONED,
+  UNKNOWN;
 
   static RunState of(org.springframework.batch.core.BatchStatus status) {
     return valueOf(status.name());

@@ -9,9 +9,9 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * Closes the job's connections when it ends, first saving how many were open at most (the
- * report shows it, and the connection-cap tests read it) and, when the destination was full,
- * what is left to write.
+ * Closes the job's connections when it ends, first saving how many were open at most (the report
+ * shows it, and the connection-cap tests read it) and, when the destination was full, what is left
+ * to write.
  */
 final class RuntimeCloser implements JobExecutionListener {
 
@@ -46,19 +46,30 @@ final class RuntimeCloser implements JobExecutionListener {
     try {
       runtime.close();
     } catch (RuntimeException e) {
-      String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-          : String.valueOf(e.getMessage());
+      String why =
+          e.getCause() != null && e.getCause().getMessage() != null
+              ? e.getCause().getMessage()
+              : String.valueOf(e.getMessage());
       if (execution.getStatus() != BatchStatus.COMPLETED) {
         // The run already ended with its own reason (a full disk, say, which is why the rewrite
         // failed too); the manifest keeps its appended lines and the next run rewrites it.
-        org.slf4j.LoggerFactory.getLogger(RuntimeCloser.class).warn("the destination could not be closed: {} ({})",
-            Printable.escape(e.getMessage()), Printable.escape(why));
+        org.slf4j.LoggerFactory.getLogger(RuntimeCloser.class)
+            .warn(
+                "the destination could not be closed: {} ({})",
+                Printable.escape(e.getMessage()),
+                Printable.escape(why));
         return;
       }
       execution.setStatus(BatchStatus.FAILED);
       execution.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
-      execution.addFailureException(new MailferryException.Temporary("The destination could not be closed: "
-          + Printable.escape(e.getMessage()) + " (" + Printable.escape(why) + ").", e));
+      execution.addFailureException(
+          new MailferryException.Temporary(
+              "The destination could not be closed: "
+                  + Printable.escape(e.getMessage())
+                  + " ("
+                  + Printable.escape(why)
+                  + ").",
+              e));
     }
   }
 }

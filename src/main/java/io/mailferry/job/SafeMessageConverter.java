@@ -6,8 +6,8 @@ import io.mailferry.mail.Printable;
 
 /**
  * {@code %safemsg} in logback-spring.xml: the log message with its control characters escaped.
- * Folder names and server words are chosen by others; printed raw, an ESC sequence in a folder
- * name reaches the user's terminal and a newline forges a log line of its own. One log event is
+ * Folder names and server words are chosen by others; printed raw, an ESC sequence in a folder name
+ * reaches the user's terminal and a newline forges a log line of its own. One log event is
  * therefore always one line, on the console and in mailferry.log.
  */
 public class SafeMessageConverter extends ClassicConverter {

@@ -9,9 +9,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * Crash recovery: executions (and their steps) that the job store still shows running although
- * no process runs them, because the one that did died. Called only while holding the pair's run
- * lock, which proves that no live process runs it.
+ * Crash recovery: executions (and their steps) that the job store still shows running although no
+ * process runs them, because the one that did died. Called only while holding the pair's run lock,
+ * which proves that no live process runs it.
  */
 final class StaleExecutions {
 
@@ -24,12 +24,14 @@ final class StaleExecutions {
   }
 
   /**
-   * An execution still marked running was left by a process that died (kill -9, a reboot): mark
-   * it failed (Spring Batch 6 recover) so it can be restarted.
+   * An execution still marked running was left by a process that died (kill -9, a reboot): mark it
+   * failed (Spring Batch 6 recover) so it can be restarted.
    */
   JobExecution recover(JobExecution execution) {
     BatchStatus status = execution.getStatus();
-    if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
+    if (status == BatchStatus.STARTING
+        || status == BatchStatus.STARTED
+        || status == BatchStatus.STOPPING) {
       return operator.recover(execution);
     }
     if (execution.getStartTime() != null && execution.getEndTime() == null) {
@@ -52,10 +54,12 @@ final class StaleExecutions {
       return;
     }
     for (StepExecution step : stored.getStepExecutions()) {
-      if (step.getStatus().isRunning() || (step.getStartTime() != null && step.getEndTime() == null)) {
+      if (step.getStatus().isRunning()
+          || (step.getStartTime() != null && step.getEndTime() == null)) {
         if (step.getStatus().isRunning()) {
           step.setStatus(BatchStatus.FAILED);
-          step.setExitStatus(ExitStatus.FAILED.addExitDescription("the process ended before this step did"));
+          step.setExitStatus(
+              ExitStatus.FAILED.addExitDescription("the process ended before this step did"));
         }
         step.setEndTime(LocalDateTime.now());
         repository.update(step);

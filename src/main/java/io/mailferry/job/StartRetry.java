@@ -12,7 +12,8 @@ import org.springframework.dao.ConcurrencyFailureException;
  */
 final class StartRetry {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MigrationLauncher.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(MigrationLauncher.class);
 
   /** How often a start that lost a serialization race in the job store is tried again. */
   static final int START_ATTEMPTS = 8;
@@ -35,9 +36,9 @@ final class StartRetry {
   }
 
   /**
-   * The driver's words: Spring translates PostgreSQL's serialization failure (SQLSTATE 40001)
-   * into a ConcurrencyFailureException where it can; where the job store wraps it otherwise, only
-   * the message says so.
+   * The driver's words: Spring translates PostgreSQL's serialization failure (SQLSTATE 40001) into
+   * a ConcurrencyFailureException where it can; where the job store wraps it otherwise, only the
+   * message says so.
    */
   static boolean lostSerializationRace(Throwable e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {

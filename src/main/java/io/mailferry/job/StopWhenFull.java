@@ -7,9 +7,9 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * A folder whose last chunk met a full destination has read everything, so its step would end
- * as completed with messages left unwritten: it is marked failed instead, so that the job ends
- * with exit 73 and a restart continues the folder from its checkpoint.
+ * A folder whose last chunk met a full destination has read everything, so its step would end as
+ * completed with messages left unwritten: it is marked failed instead, so that the job ends with
+ * exit 73 and a restart continues the folder from its checkpoint.
  */
 final class StopWhenFull implements StepExecutionListener {
 

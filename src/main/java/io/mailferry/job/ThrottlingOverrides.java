@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * A restart runs with the job parameters of the execution it continues; a re-run that changed
- * only the connection caps or rates continues that execution, and must use the new values. The
- * launcher leaves them here, by source and destination, for the job's runtime to pick up.
+ * A restart runs with the job parameters of the execution it continues; a re-run that changed only
+ * the connection caps or rates continues that execution, and must use the new values. The launcher
+ * leaves them here, by source and destination, for the job's runtime to pick up.
  */
 @Component
 public class ThrottlingOverrides {
@@ -26,7 +26,9 @@ public class ThrottlingOverrides {
   /** The stored settings with the caps and rates of the run that is restarting them, if any. */
   MigrationSettings apply(MigrationSettings stored) {
     MigrationSettings current = byPair.get(key(stored));
-    return current == null ? stored : stored.withThrottling(current.maxConnections(), current.throttling());
+    return current == null
+        ? stored
+        : stored.withThrottling(current.maxConnections(), current.throttling());
   }
 
   private static String key(MigrationSettings s) {

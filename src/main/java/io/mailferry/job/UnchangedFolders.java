@@ -7,15 +7,20 @@ import io.mailferry.sync.UnchangedFolder;
 
 /**
  * The quick re-run's questions: the source folder's STATUS and what the ledger remembers of its
- * last complete copy. Whether that makes the folder unchanged is {@link UnchangedFolder}'s decision.
+ * last complete copy. Whether that makes the folder unchanged is {@link UnchangedFolder}'s
+ * decision.
  */
 final class UnchangedFolders {
 
   private UnchangedFolders() {}
 
-  /** The source folder's STATUS now, or null when the source cannot say (or the question failed). */
+  /**
+   * The source folder's STATUS now, or null when the source cannot say (or the question failed).
+   */
   static FolderStatus status(MigrationRuntime runtime, FolderPlan plan) {
-    if (!plan.selectable() || runtime.settings().sourceDeletion().enabled() || runtime.settings().mirror()) {
+    if (!plan.selectable()
+        || runtime.settings().sourceDeletion().enabled()
+        || runtime.settings().mirror()) {
       // Deletions at the source are decided while the folder is open; --mirror may have archived
       // messages to remove that an earlier run without it only marked.
       return null;
@@ -32,12 +37,18 @@ final class UnchangedFolders {
   }
 
   /** What the ledger remembers of the folder when it is unchanged since then; otherwise null. */
-  static Ledger.CompleteFolder unchanged(MigrationRuntime runtime, FolderPlan plan, FolderStatus now) {
+  static Ledger.CompleteFolder unchanged(
+      MigrationRuntime runtime, FolderPlan plan, FolderStatus now) {
     if (now == null) {
       return null;
     }
-    Ledger.CompleteFolder then = runtime.ledger().completeFolder(runtime.sourceAccount(), runtime.destAccount(),
-        plan.ledgerKey());
-    return then != null && UnchangedFolder.since(now, then.status(), runtime.sink().followsFlagChanges()) ? then : null;
+    Ledger.CompleteFolder then =
+        runtime
+            .ledger()
+            .completeFolder(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey());
+    return then != null
+            && UnchangedFolder.since(now, then.status(), runtime.sink().followsFlagChanges())
+        ? then
+        : null;
   }
 }

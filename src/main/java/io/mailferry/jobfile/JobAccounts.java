@@ -16,14 +16,19 @@ import java.util.Set;
 final class JobAccounts {
 
   /** A bulk account as written: a YAML list item or a CSV line. */
-  record Entry(Position at, Map<String, String> users, Map<String, Position> userAt,
-      Map<String, OptionValue> options, Map<String, SecretRef> secrets) {}
+  record Entry(
+      Position at,
+      Map<String, String> users,
+      Map<String, Position> userAt,
+      Map<String, OptionValue> options,
+      Map<String, SecretRef> secrets) {}
 
   private final Map<String, OptionValue> options;
   private final Map<String, SecretRef> secrets;
   private final List<Problem> problems;
 
-  JobAccounts(Map<String, OptionValue> options, Map<String, SecretRef> secrets, List<Problem> problems) {
+  JobAccounts(
+      Map<String, OptionValue> options, Map<String, SecretRef> secrets, List<Problem> problems) {
     this.options = options;
     this.secrets = secrets;
     this.problems = problems;
@@ -31,12 +36,15 @@ final class JobAccounts {
 
   AccountSpec single(String name, Position at) {
     requireEndpoints(options, at);
-    return new AccountSpec(name, at, options, secrets.get("from-secret"), secrets.get("to-secret"), null);
+    return new AccountSpec(
+        name, at, options, secrets.get("from-secret"), secrets.get("to-secret"), null);
   }
 
   List<AccountSpec> bulk(List<Entry> entries, Position top) {
     if (entries.isEmpty() && problems.isEmpty()) {
-      problems.add(new Problem(top, "accounts", "a bulk job lists at least one account (accounts: or csv:)."));
+      problems.add(
+          new Problem(
+              top, "accounts", "a bulk job lists at least one account (accounts: or csv:)."));
     }
     List<AccountSpec> accounts = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -49,7 +57,11 @@ final class JobAccounts {
         withUser(merged, "from", fromUser, entry.userAt().get("from-user"));
       }
       if (toUser != null) {
-        withUser(merged, "to", toUser, entry.userAt().getOrDefault("to-user", entry.userAt().get("from-user")));
+        withUser(
+            merged,
+            "to",
+            toUser,
+            entry.userAt().getOrDefault("to-user", entry.userAt().get("from-user")));
       }
       requireEndpoints(merged, entry.at());
       Map<String, String> users = new LinkedHashMap<>();
@@ -72,12 +84,24 @@ final class JobAccounts {
       String label = fromUser != null ? fromUser : String.valueOf(first(resolved.get("from")));
       OptionValue fromUrl = resolved.get("from");
       OptionValue toUrl = resolved.get("to");
-      if (refusal == null && fromUrl != null && toUrl != null && !seen.add(first(fromUrl) + " → " + first(toUrl))) {
-        problems.add(new Problem(entry.at(), null, "the same account twice (" + first(fromUrl) + " → "
-            + first(toUrl) + ")."));
+      if (refusal == null
+          && fromUrl != null
+          && toUrl != null
+          && !seen.add(first(fromUrl) + " → " + first(toUrl))) {
+        problems.add(
+            new Problem(
+                entry.at(),
+                null,
+                "the same account twice (" + first(fromUrl) + " → " + first(toUrl) + ")."));
       }
-      accounts.add(new AccountSpec(label, entry.at(), resolved, refusal == null ? fill(fill, from) : from,
-          refusal == null ? fill(fill, to) : to, refusal == null ? null : entry.at() + ": " + refusal));
+      accounts.add(
+          new AccountSpec(
+              label,
+              entry.at(),
+              resolved,
+              refusal == null ? fill(fill, from) : from,
+              refusal == null ? fill(fill, to) : to,
+              refusal == null ? null : entry.at() + ": " + refusal));
     }
     return accounts;
   }
@@ -87,11 +111,17 @@ final class JobAccounts {
     if (ref == null) {
       return null;
     }
-    return ref.with(ref.kind() == SecretRef.Kind.COMMAND ? fill.inCommand(ref.value()) : fill.inText(ref.value()));
+    return ref.with(
+        ref.kind() == SecretRef.Kind.COMMAND
+            ? fill.inCommand(ref.value())
+            : fill.inText(ref.value()));
   }
 
-  /** Why this account's users cannot go into the paths of its values or its secrets' names, or null. */
-  private static String refusal(Placeholders fill, Map<String, OptionValue> options, SecretRef from, SecretRef to) {
+  /**
+   * Why this account's users cannot go into the paths of its values or its secrets' names, or null.
+   */
+  private static String refusal(
+      Placeholders fill, Map<String, OptionValue> options, SecretRef from, SecretRef to) {
     for (var option : options.entrySet()) {
       for (String value : option.getValue().values()) {
         String refusal = fill.pathRefusal(value);
@@ -109,25 +139,40 @@ final class JobAccounts {
   }
 
   private static String secretRefusal(Placeholders fill, SecretRef ref) {
-    return ref == null ? null : switch (ref.kind()) {
-      case FILE -> fill.pathRefusal(ref.value());
-      case ENV -> fill.variableRefusal(ref.value());
-      case COMMAND -> null; // each user is one shell-quoted word
-    };
+    return ref == null
+        ? null
+        : switch (ref.kind()) {
+          case FILE -> fill.pathRefusal(ref.value());
+          case ENV -> fill.variableRefusal(ref.value());
+          case COMMAND -> null; // each user is one shell-quoted word
+        };
   }
 
   private void quotedPlaceholders(SecretRef ref, String key) {
-    if (ref != null && ref.kind() == SecretRef.Kind.COMMAND && Placeholders.quotedPlaceholder(ref.value())) {
-      problems.add(new Problem(ref.at(), key, "write {from_user} and {to_user} outside quotes: mailferry puts each "
-          + "user into the command as one shell-quoted word."));
+    if (ref != null
+        && ref.kind() == SecretRef.Kind.COMMAND
+        && Placeholders.quotedPlaceholder(ref.value())) {
+      problems.add(
+          new Problem(
+              ref.at(),
+              key,
+              "write {from_user} and {to_user} outside quotes: mailferry puts each "
+                  + "user into the command as one shell-quoted word."));
     }
   }
 
   private void requireEndpoints(Map<String, OptionValue> opts, Position at) {
     for (String side : List.of("from", "to")) {
       if (!opts.containsKey(side)) {
-        problems.add(new Problem(at, side, "missing: the " + (side.equals("from") ? "source" : "destination")
-            + (side.equals("from") ? " URL (imaps://user@host)." : " (an imaps:// URL, or a directory for a backup).")));
+        problems.add(
+            new Problem(
+                at,
+                side,
+                "missing: the "
+                    + (side.equals("from") ? "source" : "destination")
+                    + (side.equals("from")
+                        ? " URL (imaps://user@host)."
+                        : " (an imaps:// URL, or a directory for a backup).")));
       }
     }
   }
@@ -136,7 +181,8 @@ final class JobAccounts {
    * In a bulk job, {@code from: imaps://old.example.org} names the server and each account its
    * user: imaps://alice@old.example.org. A backup's directory {@code to} takes {to_user} instead.
    */
-  private void withUser(Map<String, OptionValue> merged, String side, String user, Position userAt) {
+  private void withUser(
+      Map<String, OptionValue> merged, String side, String user, Position userAt) {
     OptionValue base = merged.get(side);
     if (base == null || !first(base).contains("://")) {
       return;
@@ -146,13 +192,23 @@ final class JobAccounts {
     int slash = url.indexOf('/', start);
     String authority = slash < 0 ? url.substring(start) : url.substring(start, slash);
     if (authority.contains("@")) {
-      problems.add(new Problem(base.at(), side, "names a user, but the accounts give the users: write "
-          + url.substring(0, start) + authority.substring(authority.lastIndexOf('@') + 1) + "."));
+      problems.add(
+          new Problem(
+              base.at(),
+              side,
+              "names a user, but the accounts give the users: write "
+                  + url.substring(0, start)
+                  + authority.substring(authority.lastIndexOf('@') + 1)
+                  + "."));
       return;
     }
     String encoded = URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20");
-    merged.put(side, new OptionValue(List.of(url.substring(0, start) + encoded + "@" + url.substring(start)), false,
-        userAt));
+    merged.put(
+        side,
+        new OptionValue(
+            List.of(url.substring(0, start) + encoded + "@" + url.substring(start)),
+            false,
+            userAt));
   }
 
   private static String first(OptionValue value) {

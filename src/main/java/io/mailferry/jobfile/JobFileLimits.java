@@ -21,10 +21,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class JobFileLimits {
 
   static final int MAX_BYTES = 1 << 20;
+
   /** Keeps each token short, and so its scan quick: a 1 MiB comment line alone takes seconds. */
   static final int MAX_LINE = 64 << 10;
+
   static final int MAX_NESTING = 20;
   static final int MAX_COLLECTION_ALIASES = 20;
+
   /** The text the file stands for once each alias is replaced by its anchor's value. */
   static final long MAX_EXPANDED = 2L << 20;
 
@@ -45,8 +48,13 @@ final class JobFileLimits {
 
   /** Why a file of this size cannot be a job file, or null. */
   static String sizeRefusal(long bytes) {
-    return bytes <= MAX_BYTES ? null : "the file has " + kib(bytes) + " KiB; a job file has at most " + kib(MAX_BYTES)
-        + " KiB (many accounts go in a CSV).";
+    return bytes <= MAX_BYTES
+        ? null
+        : "the file has "
+            + kib(bytes)
+            + " KiB; a job file has at most "
+            + kib(MAX_BYTES)
+            + " KiB (many accounts go in a CSV).";
   }
 
   /** The 1-based number of the first line longer than MAX_LINE, or 0. */
@@ -75,14 +83,17 @@ final class JobFileLimits {
    * anchor inside its own value makes the walk endless otherwise).
    */
   static String expansionRefusal(Node root) {
-    // Counted as pushed, not as popped: a wide anchor inside its own value would fill the deque first.
+    // Counted as pushed, not as popped: a wide anchor inside its own value would fill the deque
+    // first.
     long expanded = weight(root);
     Deque<Node> pending = new ArrayDeque<>(List.of(root));
     while (!pending.isEmpty()) {
       for (Node child : children(pending.pop())) {
         expanded += weight(child);
         if (expanded > MAX_EXPANDED) {
-          return "its aliases (*name) make it stand for more than " + kib(MAX_EXPANDED) + " KiB of text; write "
+          return "its aliases (*name) make it stand for more than "
+              + kib(MAX_EXPANDED)
+              + " KiB of text; write "
               + "the values out, or put many accounts in a CSV.";
         }
         pending.push(child);
@@ -109,7 +120,9 @@ final class JobFileLimits {
     return children;
   }
 
-  /** SnakeYAML's words for its own limits (LoaderOptions) in ours; any other error as it says it. */
+  /**
+   * SnakeYAML's words for its own limits (LoaderOptions) in ours; any other error as it says it.
+   */
   static String yamlRefusal(String message) {
     String text = message == null ? "" : message;
     if (text.startsWith("Nesting Depth exceeded")) {
@@ -118,12 +131,19 @@ final class JobFileLimits {
     if (text.startsWith("Number of aliases for non-scalar nodes exceeds")) {
       return "more than " + MAX_COLLECTION_ALIASES + " aliases (*name) of lists or keys.";
     }
-    return "not valid YAML: " + Printable.escape(text.strip()) + (text.strip().endsWith(".") ? "" : ".");
+    return "not valid YAML: "
+        + Printable.escape(text.strip())
+        + (text.strip().endsWith(".") ? "" : ".");
   }
 
   static String csvSizeRefusal(long bytes) {
-    return bytes <= MAX_CSV_BYTES ? null : "has " + kib(bytes) + " KiB; an accounts CSV has at most "
-        + kib(MAX_CSV_BYTES) + " KiB (split the job).";
+    return bytes <= MAX_CSV_BYTES
+        ? null
+        : "has "
+            + kib(bytes)
+            + " KiB; an accounts CSV has at most "
+            + kib(MAX_CSV_BYTES)
+            + " KiB (split the job).";
   }
 
   private static long kib(long bytes) {

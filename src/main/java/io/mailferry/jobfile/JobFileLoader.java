@@ -1,7 +1,7 @@
 package io.mailferry.jobfile;
 
-import java.io.IOException;
 import io.mailferry.mail.Printable;
+import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -24,16 +24,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Reads a job file: YAML, one job per file. Its own keys (kind, schedule, accounts, csv,
  * max-parallel-accounts, from-secret, to-secret, from-user, to-user) are checked here; every other
- * key stands for the command-line option of the same name and is checked by the command line.
- * The YAML is read as nodes, not objects, so that each key keeps its line for the error messages.
+ * key stands for the command-line option of the same name and is checked by the command line. The
+ * YAML is read as nodes, not objects, so that each key keeps its line for the error messages.
  */
 public final class JobFileLoader {
 
   public static final int DEFAULT_PARALLEL_ACCOUNTS = 4;
 
   private static final Set<String> STORE_KEYS = Set.of("state-dir", "db", "db-user");
-  private static final Set<String> LITERAL_SECRETS = Set.of("password", "from-password", "to-password",
-      "secret", "passwd");
+  private static final Set<String> LITERAL_SECRETS =
+      Set.of("password", "from-password", "to-password", "secret", "passwd");
 
   private final Path file;
   private final List<Problem> problems = new ArrayList<>();
@@ -48,8 +48,10 @@ public final class JobFileLoader {
   private boolean bulk;
   private String csv;
   private Position csvAt;
+
   /** Where the CSV's accounts go among those of accounts: (the order of the keys in the file). */
   private int csvEntriesAt;
+
   /** Whether the CSV's own secret columns may hold command: (job file key csv-commands: true). */
   private boolean csvCommands;
 
@@ -63,7 +65,9 @@ public final class JobFileLoader {
    */
   public record Read(JobFile job, List<Problem> problems) {}
 
-  /** @throws JobFileException when the file cannot even be read as a job (not YAML, no kind) */
+  /**
+   * @throws JobFileException when the file cannot even be read as a job (not YAML, no kind)
+   */
   public static Read read(Path file) {
     return new JobFileLoader(file).read();
   }
@@ -77,8 +81,16 @@ public final class JobFileLoader {
       throw new JobFileException(problems);
     }
     List<AccountSpec> accounts = accounts();
-    JobFile job = new JobFile(file, name(file), JobFile.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)),
-        schedule, maxParallel, bulk, accounts, store);
+    JobFile job =
+        new JobFile(
+            file,
+            name(file),
+            JobFile.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)),
+            schedule,
+            maxParallel,
+            bulk,
+            accounts,
+            store);
     return new Read(job, List.copyOf(problems));
   }
 
@@ -101,13 +113,19 @@ public final class JobFileLoader {
         return null;
       }
       List<Node> documents = new ArrayList<>();
-      new Yaml(JobFileLimits.loaderOptions()).composeAll(new StringReader(text)).forEach(documents::add);
+      new Yaml(JobFileLimits.loaderOptions())
+          .composeAll(new StringReader(text))
+          .forEach(documents::add);
       if (documents.isEmpty()) {
-        problems.add(new Problem(at(1), null, "the file is empty; a job file needs at least kind, from and to."));
+        problems.add(
+            new Problem(
+                at(1), null, "the file is empty; a job file needs at least kind, from and to."));
         return null;
       }
       if (documents.size() > 1) {
-        problems.add(new Problem(at(documents.get(1)), null, "one job per file: this is a second YAML document."));
+        problems.add(
+            new Problem(
+                at(documents.get(1)), null, "one job per file: this is a second YAML document."));
         return null;
       }
       String expansionRefusal = JobFileLimits.expansionRefusal(documents.get(0));
@@ -118,7 +136,8 @@ public final class JobFileLoader {
       return documents.get(0);
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
-      problems.add(new Problem(at(line), null, "not valid YAML: " + Printable.escape(e.getProblem()) + "."));
+      problems.add(
+          new Problem(at(line), null, "not valid YAML: " + Printable.escape(e.getProblem()) + "."));
       return null;
     } catch (CharacterCodingException e) {
       problems.add(new Problem(at(1), null, "not UTF-8 text."));
@@ -134,7 +153,9 @@ public final class JobFileLoader {
 
   private void readTop(Node root) {
     if (!(root instanceof MappingNode mapping)) {
-      problems.add(new Problem(at(root), null, "a job file is a set of keys (kind: migrate, from: …, to: …)."));
+      problems.add(
+          new Problem(
+              at(root), null, "a job file is a set of keys (kind: migrate, from: …, to: …)."));
       return;
     }
     for (NodeTuple tuple : tuples(mapping)) {
@@ -147,7 +168,8 @@ public final class JobFileLoader {
         case "kind" -> {
           String k = scalar(key, value);
           if (k != null && !k.equals("migrate") && !k.equals("backup")) {
-            problems.add(new Problem(at(value), key, "must be migrate or backup, not '" + k + "'."));
+            problems.add(
+                new Problem(at(value), key, "must be migrate or backup, not '" + k + "'."));
           } else {
             kind = k;
           }
@@ -162,7 +184,9 @@ public final class JobFileLoader {
               maxParallel = 0;
             }
             if (maxParallel < 1) {
-              problems.add(new Problem(at(value), key, "must be a whole number, at least 1, not '" + n + "'."));
+              problems.add(
+                  new Problem(
+                      at(value), key, "must be a whole number, at least 1, not '" + n + "'."));
             }
           }
         }
@@ -184,8 +208,12 @@ public final class JobFileLoader {
           csvCommands = "true".equals(flag);
         }
         case "from-secret", "to-secret" -> secret(key, value, secrets);
-        case "from-user", "to-user" -> problems.add(new Problem(at(tuple.getKeyNode()), key,
-            "goes in an entry of accounts (or a CSV line), not at the top."));
+        case "from-user", "to-user" ->
+            problems.add(
+                new Problem(
+                    at(tuple.getKeyNode()),
+                    key,
+                    "goes in an entry of accounts (or a CSV line), not at the top."));
         default -> {
           OptionValue option = option(key, tuple);
           if (option != null) {
@@ -218,16 +246,25 @@ public final class JobFileLoader {
         } else if ("zone".equals(key)) {
           zone = scalar("schedule.zone", tuple.getValueNode());
         } else if (key != null) {
-          problems.add(new Problem(at(tuple.getKeyNode()), "schedule." + key, "unknown key; schedule has cron and zone."));
+          problems.add(
+              new Problem(
+                  at(tuple.getKeyNode()),
+                  "schedule." + key,
+                  "unknown key; schedule has cron and zone."));
           return;
         }
       }
       if (cron == null) {
-        problems.add(new Problem(at(value), "schedule.cron", "missing: the cron expression, e.g. \"0 15 2 * * *\"."));
+        problems.add(
+            new Problem(
+                at(value),
+                "schedule.cron",
+                "missing: the cron expression, e.g. \"0 15 2 * * *\"."));
         return;
       }
     } else {
-      problems.add(new Problem(at(value), "schedule", "write a cron expression, or cron: and zone: keys."));
+      problems.add(
+          new Problem(at(value), "schedule", "write a cron expression, or cron: and zone: keys."));
       return;
     }
     try {
@@ -245,12 +282,21 @@ public final class JobFileLoader {
     for (Node item : sequence.getValue()) {
       if (item instanceof ScalarNode s) {
         // "- alice": the same user on both sides.
-        entries.add(new JobAccounts.Entry(at(item), Map.of("from-user", s.getValue()), Map.of("from-user", at(item)), Map.of(),
-            Map.of()));
+        entries.add(
+            new JobAccounts.Entry(
+                at(item),
+                Map.of("from-user", s.getValue()),
+                Map.of("from-user", at(item)),
+                Map.of(),
+                Map.of()));
         continue;
       }
       if (!(item instanceof MappingNode mapping)) {
-        problems.add(new Problem(at(item), "accounts", "each account is a user name or a set of keys (from-user: …)."));
+        problems.add(
+            new Problem(
+                at(item),
+                "accounts",
+                "each account is a user name or a set of keys (from-user: …)."));
         continue;
       }
       Map<String, String> users = new LinkedHashMap<>();
@@ -271,9 +317,20 @@ public final class JobFileLoader {
             }
           }
           case "from-secret", "to-secret" -> secret(key, tuple.getValueNode(), ownSecrets);
-          case "kind", "schedule", "accounts", "csv", "csv-commands", "max-parallel-accounts", "state-dir", "db",
+          case "kind",
+              "schedule",
+              "accounts",
+              "csv",
+              "csv-commands",
+              "max-parallel-accounts",
+              "state-dir",
+              "db",
               "db-user" ->
-              problems.add(new Problem(at(tuple.getKeyNode()), key, "applies to the whole job: write it at the top."));
+              problems.add(
+                  new Problem(
+                      at(tuple.getKeyNode()),
+                      key,
+                      "applies to the whole job: write it at the top."));
           default -> {
             OptionValue option = option(key, tuple);
             if (option != null) {
@@ -293,26 +350,33 @@ public final class JobFileLoader {
       Map<String, String> users = new LinkedHashMap<>();
       Map<String, Position> userAt = new LinkedHashMap<>();
       Map<String, SecretRef> rowSecrets = new LinkedHashMap<>();
-      row.fields().forEach((column, value) -> {
-        String key = column.replace('_', '-');
-        if (column.endsWith("_user")) {
-          users.put(key, value);
-          userAt.put(key, row.at());
-        } else {
-          try {
-            SecretRef ref = SecretRef.parse(value, row.at());
-            if (ref.kind() == SecretRef.Kind.COMMAND && !csvCommands) {
-              // A command: in a CSV makes whoever writes the CSV run code as mailferry's user.
-              problems.add(new Problem(row.at(), column, "a command: secret in the CSV runs only when the job file"
-                  + " says csv-commands: true (whoever writes the CSV then runs commands as this user)."));
-            } else {
-              rowSecrets.put(key, ref);
-            }
-          } catch (IllegalArgumentException e) {
-            problems.add(new Problem(row.at(), column, e.getMessage()));
-          }
-        }
-      });
+      row.fields()
+          .forEach(
+              (column, value) -> {
+                String key = column.replace('_', '-');
+                if (column.endsWith("_user")) {
+                  users.put(key, value);
+                  userAt.put(key, row.at());
+                } else {
+                  try {
+                    SecretRef ref = SecretRef.parse(value, row.at());
+                    if (ref.kind() == SecretRef.Kind.COMMAND && !csvCommands) {
+                      // A command: in a CSV makes whoever writes the CSV run code as mailferry's
+                      // user.
+                      problems.add(
+                          new Problem(
+                              row.at(),
+                              column,
+                              "a command: secret in the CSV runs only when the job file"
+                                  + " says csv-commands: true (whoever writes the CSV then runs commands as this user)."));
+                    } else {
+                      rowSecrets.put(key, ref);
+                    }
+                  } catch (IllegalArgumentException e) {
+                    problems.add(new Problem(row.at(), column, e.getMessage()));
+                  }
+                }
+              });
       rows.add(new JobAccounts.Entry(row.at(), users, userAt, Map.of(), rowSecrets));
     }
     entries.addAll(csvEntriesAt, rows);
@@ -338,8 +402,14 @@ public final class JobFileLoader {
   /** A key standing for a command-line option: one scalar or a list of scalars. */
   private OptionValue option(String key, NodeTuple tuple) {
     if (LITERAL_SECRETS.contains(key)) {
-      problems.add(new Problem(at(tuple.getKeyNode()), key, "a job file never holds a secret: write from-secret: or"
-          + " to-secret: with " + SecretRef.SYNTAX + "."));
+      problems.add(
+          new Problem(
+              at(tuple.getKeyNode()),
+              key,
+              "a job file never holds a secret: write from-secret: or"
+                  + " to-secret: with "
+                  + SecretRef.SYNTAX
+                  + "."));
       return null;
     }
     Node value = tuple.getValueNode();
@@ -369,7 +439,9 @@ public final class JobFileLoader {
     return null;
   }
 
-  /** The entries of a mapping; a key written twice is a mistake (YAML would keep the last silently). */
+  /**
+   * The entries of a mapping; a key written twice is a mistake (YAML would keep the last silently).
+   */
   private List<NodeTuple> tuples(MappingNode mapping) {
     Set<String> seen = new HashSet<>();
     List<NodeTuple> unique = new ArrayList<>();

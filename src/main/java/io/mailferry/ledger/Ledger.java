@@ -24,25 +24,36 @@ public class Ledger {
   }
 
   /** Source UIDs of one folder, under one UIDVALIDITY, that are already at the destination. */
-  public Set<Long> knownUids(String sourceAccount, String destAccount, String sourceFolder, long uidValidity) {
-    return new HashSet<>(jdbc.queryForList(
-        "SELECT source_uid FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
-            + " AND source_folder = ? AND source_uidvalidity = ?",
-        Long.class, sourceAccount, destAccount, sourceFolder, uidValidity));
+  public Set<Long> knownUids(
+      String sourceAccount, String destAccount, String sourceFolder, long uidValidity) {
+    return new HashSet<>(
+        jdbc.queryForList(
+            "SELECT source_uid FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
+                + " AND source_folder = ? AND source_uidvalidity = ?",
+            Long.class,
+            sourceAccount,
+            destAccount,
+            sourceFolder,
+            uidValidity));
   }
 
   /**
    * The source date (epoch seconds) of each message of one folder that the ledger holds, for
    * deciding which a POP3 source may delete. Only committed rows are seen.
    */
-  public Map<Long, Instant> knownDates(String sourceAccount, String destAccount, String sourceFolder,
-      long uidValidity) {
+  public Map<Long, Instant> knownDates(
+      String sourceAccount, String destAccount, String sourceFolder, long uidValidity) {
     Map<Long, Instant> dates = new HashMap<>();
-    jdbc.query("SELECT source_uid, internal_date FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
+    jdbc.query(
+        "SELECT source_uid, internal_date FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
             + " AND source_folder = ? AND source_uidvalidity = ?",
         rs -> {
           dates.put(rs.getLong(1), Instant.ofEpochSecond(rs.getLong(2)));
-        }, sourceAccount, destAccount, sourceFolder, uidValidity);
+        },
+        sourceAccount,
+        destAccount,
+        sourceFolder,
+        uidValidity);
     return dates;
   }
 
@@ -52,11 +63,22 @@ public class Ledger {
         "SELECT source_folder, source_uidvalidity, source_uid, dest_uidvalidity, dest_uid, sha256,"
             + " message_id, size_bytes, internal_date, outcome FROM mf_ledger"
             + " WHERE source_account = ? AND dest_account = ? AND dest_folder = ?",
-        (rs, i) -> new LedgerEntry(sourceAccount, destAccount, rs.getString(1), rs.getLong(2), rs.getLong(3),
-            destFolder, rs.getObject(4, Long.class), rs.getObject(5, Long.class), rs.getString(6),
-            new ContentKey(rs.getString(7), rs.getLong(8), rs.getLong(9)),
-            LedgerEntry.Outcome.valueOf(rs.getString(10))),
-        sourceAccount, destAccount, destFolder);
+        (rs, i) ->
+            new LedgerEntry(
+                sourceAccount,
+                destAccount,
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                destFolder,
+                rs.getObject(4, Long.class),
+                rs.getObject(5, Long.class),
+                rs.getString(6),
+                new ContentKey(rs.getString(7), rs.getLong(8), rs.getLong(9)),
+                LedgerEntry.Outcome.valueOf(rs.getString(10))),
+        sourceAccount,
+        destAccount,
+        destFolder);
   }
 
   public void record(List<LedgerEntry> entries) {
@@ -68,7 +90,9 @@ public class Ledger {
         "INSERT INTO mf_ledger (source_account, dest_account, source_folder, source_uidvalidity, source_uid,"
             + " dest_folder, dest_uidvalidity, dest_uid, sha256, size_bytes, internal_date, message_id, outcome,"
             + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        entries, entries.size(), (ps, e) -> {
+        entries,
+        entries.size(),
+        (ps, e) -> {
           ps.setString(1, e.sourceAccount());
           ps.setString(2, e.destAccount());
           ps.setString(3, e.sourceFolder());
@@ -87,67 +111,107 @@ public class Ledger {
   }
 
   /**
-   * The source folder's STATUS when a run last copied every message of it, or null. A hint
-   * only: see {@link #recordComplete}.
+   * The source folder's STATUS when a run last copied every message of it, or null. A hint only:
+   * see {@link #recordComplete}.
    */
-  public CompleteFolder completeFolder(String sourceAccount, String destAccount, String sourceFolder) {
-    List<CompleteFolder> rows = jdbc.query(
-        "SELECT uidvalidity, uidnext, messages, highest_modseq, size_bytes FROM mf_folder_state"
-            + " WHERE source_account = ? AND dest_account = ? AND source_folder = ?",
-        (rs, i) -> new CompleteFolder(new FolderStatus(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-            rs.getObject(4, Long.class)), rs.getLong(5)),
-        sourceAccount, destAccount, sourceFolder);
+  public CompleteFolder completeFolder(
+      String sourceAccount, String destAccount, String sourceFolder) {
+    List<CompleteFolder> rows =
+        jdbc.query(
+            "SELECT uidvalidity, uidnext, messages, highest_modseq, size_bytes FROM mf_folder_state"
+                + " WHERE source_account = ? AND dest_account = ? AND source_folder = ?",
+            (rs, i) ->
+                new CompleteFolder(
+                    new FolderStatus(
+                        rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getObject(4, Long.class)),
+                    rs.getLong(5)),
+            sourceAccount,
+            destAccount,
+            sourceFolder);
     return rows.isEmpty() ? null : rows.get(0);
   }
 
   /**
-   * Remembers that every message the folder held at {@code status} (asked before it was listed)
-   * is in the ledger. Written after the folder's last chunk committed.
+   * Remembers that every message the folder held at {@code status} (asked before it was listed) is
+   * in the ledger. Written after the folder's last chunk committed.
    */
-  public void recordComplete(String sourceAccount, String destAccount, String sourceFolder,
-      CompleteFolder folder) {
+  public void recordComplete(
+      String sourceAccount, String destAccount, String sourceFolder, CompleteFolder folder) {
     forgetComplete(sourceAccount, destAccount, sourceFolder);
     FolderStatus status = folder.status();
-    jdbc.update("INSERT INTO mf_folder_state (source_account, dest_account, source_folder, uidvalidity, uidnext,"
+    jdbc.update(
+        "INSERT INTO mf_folder_state (source_account, dest_account, source_folder, uidvalidity, uidnext,"
             + " messages, highest_modseq, size_bytes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        sourceAccount, destAccount, sourceFolder, status.uidValidity(), status.uidNext(), status.messages(),
-        status.highestModSeq(), folder.bytes(), Timestamp.from(Instant.now()));
+        sourceAccount,
+        destAccount,
+        sourceFolder,
+        status.uidValidity(),
+        status.uidNext(),
+        status.messages(),
+        status.highestModSeq(),
+        folder.bytes(),
+        Timestamp.from(Instant.now()));
   }
 
   /** The folder was not copied completely this time: its next run lists it. */
   public void forgetComplete(String sourceAccount, String destAccount, String sourceFolder) {
-    jdbc.update("DELETE FROM mf_folder_state WHERE source_account = ? AND dest_account = ? AND source_folder = ?",
-        sourceAccount, destAccount, sourceFolder);
+    jdbc.update(
+        "DELETE FROM mf_folder_state WHERE source_account = ? AND dest_account = ? AND source_folder = ?",
+        sourceAccount,
+        destAccount,
+        sourceFolder);
   }
 
   /** A folder's STATUS when all of it was copied, and how many bytes it held. */
   public record CompleteFolder(FolderStatus status, long bytes) {}
 
   /**
-   * Moves the rows of one source folder from an older key to its key now, unless rows under the
-   * new key exist already (then the move was made, or the folder is new). Idempotent.
+   * Moves the rows of one source folder from an older key to its key now, unless rows under the new
+   * key exist already (then the move was made, or the folder is new). Idempotent.
    *
    * @return how many message rows moved
    */
-  public int renameSourceFolder(String sourceAccount, String destAccount, String oldKey, String newKey) {
-    Long present = jdbc.queryForObject("SELECT COUNT(*) FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
-        + " AND source_folder = ?", Long.class, sourceAccount, destAccount, newKey);
+  public int renameSourceFolder(
+      String sourceAccount, String destAccount, String oldKey, String newKey) {
+    Long present =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM mf_ledger WHERE source_account = ? AND dest_account = ?"
+                + " AND source_folder = ?",
+            Long.class,
+            sourceAccount,
+            destAccount,
+            newKey);
     if (present != null && present > 0) {
       return 0;
     }
-    jdbc.update("UPDATE mf_folder_state SET source_folder = ? WHERE source_account = ? AND dest_account = ?"
-        + " AND source_folder = ? AND NOT EXISTS (SELECT 1 FROM mf_folder_state s WHERE s.source_account = ?"
-        + " AND s.dest_account = ? AND s.source_folder = ?)",
-        newKey, sourceAccount, destAccount, oldKey, sourceAccount, destAccount, newKey);
-    return jdbc.update("UPDATE mf_ledger SET source_folder = ? WHERE source_account = ? AND dest_account = ?"
-        + " AND source_folder = ?", newKey, sourceAccount, destAccount, oldKey);
+    jdbc.update(
+        "UPDATE mf_folder_state SET source_folder = ? WHERE source_account = ? AND dest_account = ?"
+            + " AND source_folder = ? AND NOT EXISTS (SELECT 1 FROM mf_folder_state s WHERE s.source_account = ?"
+            + " AND s.dest_account = ? AND s.source_folder = ?)",
+        newKey,
+        sourceAccount,
+        destAccount,
+        oldKey,
+        sourceAccount,
+        destAccount,
+        newKey);
+    return jdbc.update(
+        "UPDATE mf_ledger SET source_folder = ? WHERE source_account = ? AND dest_account = ?"
+            + " AND source_folder = ?",
+        newKey,
+        sourceAccount,
+        destAccount,
+        oldKey);
   }
 
   /** How many messages of this source → destination pair the ledger holds. */
   public long count(String sourceAccount, String destAccount) {
-    Long n = jdbc.queryForObject(
-        "SELECT COUNT(*) FROM mf_ledger WHERE source_account = ? AND dest_account = ?",
-        Long.class, sourceAccount, destAccount);
+    Long n =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM mf_ledger WHERE source_account = ? AND dest_account = ?",
+            Long.class,
+            sourceAccount,
+            destAccount);
     return n == null ? 0 : n;
   }
 }

@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Whether a destination server is likely to store a message with other bytes than it was sent:
- * raw 8-bit or NUL bytes in the header (Cyrus's munge8bit turns them into 'X'), a bare LF or CR
+ * Whether a destination server is likely to store a message with other bytes than it was sent: raw
+ * 8-bit or NUL bytes in the header (Cyrus's munge8bit turns them into 'X'), a bare LF or CR
  * anywhere (refused by Cyrus, turned into CRLF by others), a line over 998 bytes (RFC 5322 2.1.1;
- * some servers wrap it). Only such messages are read back after the copy: the scan is a local
- * pass over bytes in hand, the read-back a round trip.
+ * some servers wrap it). Only such messages are read back after the copy: the scan is a local pass
+ * over bytes in hand, the read-back a round trip.
  */
 public final class AlterationRisk {
 

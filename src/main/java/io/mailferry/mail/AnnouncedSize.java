@@ -2,9 +2,9 @@ package io.mailferry.mail;
 
 /**
  * How many bytes of a message a source may send, given the size it announced for it (IMAP's
- * RFC822.SIZE, POP3's LIST). Announced sizes are not always exact (a server may count bare LF
- * line ends and then send CRLF), hence a margin: an eighth of the size and 64 KiB. Past it the
- * server is not believed: reading on would let one lying answer fill the heap or the spool.
+ * RFC822.SIZE, POP3's LIST). Announced sizes are not always exact (a server may count bare LF line
+ * ends and then send CRLF), hence a margin: an eighth of the size and 64 KiB. Past it the server is
+ * not believed: reading on would let one lying answer fill the heap or the spool.
  */
 public final class AnnouncedSize {
 
@@ -17,7 +17,9 @@ public final class AnnouncedSize {
     return saturatedAdd(saturatedAdd(Math.max(0, announced), Math.max(0, announced) / 8), MARGIN);
   }
 
-  /** As {@link #allowed(long)}, and never above {@code maxMessageSize} when that is set (above 0). */
+  /**
+   * As {@link #allowed(long)}, and never above {@code maxMessageSize} when that is set (above 0).
+   */
   public static long allowed(long announced, long maxMessageSize) {
     long allowed = allowed(announced);
     return maxMessageSize > 0 ? Math.min(allowed, maxMessageSize) : allowed;

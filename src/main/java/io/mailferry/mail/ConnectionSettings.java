@@ -10,10 +10,15 @@ import java.time.Duration;
  * @param xoauth2 authenticate with SASL XOAUTH2, the secret being an OAuth2 access token
  */
 public record ConnectionSettings(
-    boolean allowPlaintext, Path trustCert, boolean xoauth2, Duration connectTimeout, Duration ioTimeout) {
+    boolean allowPlaintext,
+    Path trustCert,
+    boolean xoauth2,
+    Duration connectTimeout,
+    Duration ioTimeout) {
 
   public static ConnectionSettings defaults() {
-    return new ConnectionSettings(false, null, false, Duration.ofSeconds(30), Duration.ofSeconds(120));
+    return new ConnectionSettings(
+        false, null, false, Duration.ofSeconds(30), Duration.ofSeconds(120));
   }
 
   public ConnectionSettings withAllowPlaintext(boolean allow) {

@@ -10,9 +10,9 @@ import java.util.Locale;
 
 /**
  * One side of a transfer, parsed from {@code imap[s]://USER@HOST[:PORT]}. Holds no secret: a
- * password in the URL is refused, so it can never reach job parameters or the process list.
- * A local archive (restore's source) is {@code file:///ABSOLUTE/DIR}: its host is the directory,
- * and it has no user, port or secret.
+ * password in the URL is refused, so it can never reach job parameters or the process list. A local
+ * archive (restore's source) is {@code file:///ABSOLUTE/DIR}: its host is the directory, and it has
+ * no user, port or secret.
  */
 public record Endpoint(Protocol protocol, boolean implicitTls, String user, String host, int port) {
 
@@ -33,7 +33,8 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
 
   /** A local archive directory, by its absolute path. */
   public static Endpoint archive(Path dir) {
-    return new Endpoint(Protocol.ARCHIVE, false, "", dir.toAbsolutePath().normalize().toString(), 0);
+    return new Endpoint(
+        Protocol.ARCHIVE, false, "", dir.toAbsolutePath().normalize().toString(), 0);
   }
 
   /** Parses a URL; {@code side} ("source" or "destination") names the side in the error. */
@@ -46,14 +47,18 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
         }
         return archive(Path.of(uri.getPath()));
       } catch (URISyntaxException | IllegalArgumentException e) {
-        throw new MailferryException.BadUsage("The " + side + " '" + url + "' is not a URL like file:///path/to/archive.");
+        throw new MailferryException.BadUsage(
+            "The " + side + " '" + url + "' is not a URL like file:///path/to/archive.");
       }
     }
     // First of all, so that no later message can echo a password typed into the URL.
     if (hasPassword(url)) {
-      throw new MailferryException.BadUsage("Put no password in the " + side
-          + " URL: use MAILFERRY_" + (side.equals("source") ? "FROM" : "TO")
-          + "_PASSWORD, a password file or a password command.");
+      throw new MailferryException.BadUsage(
+          "Put no password in the "
+              + side
+              + " URL: use MAILFERRY_"
+              + (side.equals("source") ? "FROM" : "TO")
+              + "_PASSWORD, a password file or a password command.");
     }
     URI uri;
     try {
@@ -66,17 +71,40 @@ public record Endpoint(Protocol protocol, boolean implicitTls, String user, Stri
     Protocol protocol;
     boolean tls;
     switch (scheme) {
-      case "imap" -> { protocol = Protocol.IMAP; tls = false; }
-      case "imaps" -> { protocol = Protocol.IMAP; tls = true; }
-      case "pop3" -> { protocol = Protocol.POP3; tls = false; }
-      case "pop3s" -> { protocol = Protocol.POP3; tls = true; }
-      default -> throw new MailferryException.BadUsage(
-          "The " + side + " '" + url + "' must start with imap://, imaps://, pop3:// or pop3s://.");
+      case "imap" -> {
+        protocol = Protocol.IMAP;
+        tls = false;
+      }
+      case "imaps" -> {
+        protocol = Protocol.IMAP;
+        tls = true;
+      }
+      case "pop3" -> {
+        protocol = Protocol.POP3;
+        tls = false;
+      }
+      case "pop3s" -> {
+        protocol = Protocol.POP3;
+        tls = true;
+      }
+      default ->
+          throw new MailferryException.BadUsage(
+              "The "
+                  + side
+                  + " '"
+                  + url
+                  + "' must start with imap://, imaps://, pop3:// or pop3s://.");
     }
     String rawUser = uri.getRawUserInfo();
     if (rawUser == null || rawUser.isEmpty() || uri.getHost() == null) {
       throw new MailferryException.BadUsage(
-          "The " + side + " '" + url + "' needs a user and a host, like " + scheme + "://user@host.");
+          "The "
+              + side
+              + " '"
+              + url
+              + "' needs a user and a host, like "
+              + scheme
+              + "://user@host.");
     }
     if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
       throw new MailferryException.BadUsage(

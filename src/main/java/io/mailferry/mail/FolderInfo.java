@@ -9,4 +9,8 @@ package io.mailferry.mail;
  * @param selectable false for \Noselect containers, which hold folders but no messages
  */
 public record FolderInfo(
-    FolderPath path, String serverName, String specialUse, boolean subscribed, boolean selectable) {}
+    FolderPath path,
+    String serverName,
+    String specialUse,
+    boolean subscribed,
+    boolean selectable) {}

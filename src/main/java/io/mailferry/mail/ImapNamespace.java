@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A server's personal namespace (RFC 2342): its hierarchy separator, its prefix ("" or "INBOX."),
- * and every folder in it, listed once with LIST and once with LSUB (read by
- * {@code imap.NamespaceReader}).
+ * and every folder in it, listed once with LIST and once with LSUB (read by {@code
+ * imap.NamespaceReader}).
  */
 public record ImapNamespace(char separator, String prefix, List<FolderInfo> folders) {
 

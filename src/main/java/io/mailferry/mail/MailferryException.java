@@ -10,7 +10,8 @@ public class MailferryException extends RuntimeException {
   private final int exitCode;
 
   public MailferryException(int exitCode, String message, Throwable cause) {
-    // A sentence often quotes a server's words: its control characters never reach a terminal or a log.
+    // A sentence often quotes a server's words: its control characters never reach a terminal or a
+    // log.
     super(message == null ? null : Printable.escape(message), cause);
     this.exitCode = exitCode;
   }

@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The few header fields mailferry reads from raw bytes (a POP3 source has no ENVELOPE or
- * INTERNALDATE): Message-ID, and the delivery date from Received: or Date:. Lenient: a header
- * it cannot read counts as absent, never as an error.
+ * INTERNALDATE): Message-ID, and the delivery date from Received: or Date:. Lenient: a header it
+ * cannot read counts as absent, never as an error.
  */
 public final class MessageHeaders {
 
@@ -49,8 +49,11 @@ public final class MessageHeaders {
     }
     int colon = field.indexOf(":");
     if (colon > 0) {
-      fields.add(new String[] {field.substring(0, colon).strip().toLowerCase(Locale.ROOT),
-          field.substring(colon + 1).strip()});
+      fields.add(
+          new String[] {
+            field.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+            field.substring(colon + 1).strip()
+          });
     }
   }
 
@@ -64,8 +67,8 @@ public final class MessageHeaders {
   }
 
   /**
-   * When the message reached the mailbox: the newest date among the Received: fields (each
-   * ends with "; date"), else the Date: field, else null.
+   * When the message reached the mailbox: the newest date among the Received: fields (each ends
+   * with "; date"), else the Date: field, else null.
    */
   public Instant deliveryDate() {
     Instant newest = null;

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * What the source says about one message before its bytes are read: its key (folder,
- * UIDVALIDITY, UID), size, INTERNALDATE, flags and keywords, and Message-ID for matching copies.
+ * What the source says about one message before its bytes are read: its key (folder, UIDVALIDITY,
+ * UID), size, INTERNALDATE, flags and keywords, and Message-ID for matching copies.
  *
  * @param flags system flags with their backslash ("\\Seen"), keywords as they are ("$Forwarded")
  * @param messageId the Message-ID header value, trimmed, or null when the message has none

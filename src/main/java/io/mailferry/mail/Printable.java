@@ -34,8 +34,13 @@ public final class Printable {
   }
 
   private static boolean needsEscape(char c) {
-    // C0, DEL, C1, and the line/paragraph separators and bidi controls that reorder a terminal line.
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029'
-        || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+    // C0, DEL, C1, and the line/paragraph separators and bidi controls that reorder a terminal
+    // line.
+    return c < 0x20
+        || (c >= 0x7F && c <= 0x9F)
+        || c == '\u2028'
+        || c == '\u2029'
+        || (c >= '\u202A' && c <= '\u202E')
+        || (c >= '\u2066' && c <= '\u2069');
   }
 }

@@ -68,7 +68,9 @@ public final class RawMessage implements AutoCloseable {
   }
 
   public InputStream open() throws IOException {
-    return bytes != null ? new ByteArrayInputStream(bytes, offset, (int) size) : Files.newInputStream(file);
+    return bytes != null
+        ? new ByteArrayInputStream(bytes, offset, (int) size)
+        : Files.newInputStream(file);
   }
 
   public void writeTo(OutputStream out) throws IOException {

@@ -7,7 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 
-/** UIDs for sources that have none (POP3, an archive): a stable hash of a key that does not change. */
+/**
+ * UIDs for sources that have none (POP3, an archive): a stable hash of a key that does not change.
+ */
 public final class StableUid {
 
   private StableUid() {}
@@ -15,7 +17,8 @@ public final class StableUid {
   /** A stable 63-bit, non-zero number for a key (0 means "from the start" to the reader). */
   public static long of(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       long h = ByteBuffer.wrap(digest).getLong() & Long.MAX_VALUE;
       return h == 0 ? 1 : h;
     } catch (NoSuchAlgorithmException e) {

@@ -3,7 +3,6 @@ package io.mailferry.net;
 import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.Printable;
-
 import io.mailferry.throttle.ThrottleSignal;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -25,61 +24,125 @@ public final class ConnectionFailures {
       breach = guardSays(e, ResponseGuard.Breach.class);
     }
     if (breach != null) {
-      return new MailferryException.ProtocolViolation("The " + side + " server " + host + " broke the protocol: "
-          + Printable.escape(breach) + ".", e);
+      return new MailferryException.ProtocolViolation(
+          "The "
+              + side
+              + " server "
+              + host
+              + " broke the protocol: "
+              + Printable.escape(breach)
+              + ".",
+          e);
     }
     String slow = guardSays(e, ResponseGuard.TooSlow.class);
     if (slow != null) {
-      return new MailferryException.Temporary("The " + side + " host " + host + " stopped answering in time: "
-          + Printable.escape(slow) + ".", e);
+      return new MailferryException.Temporary(
+          "The "
+              + side
+              + " host "
+              + host
+              + " stopped answering in time: "
+              + Printable.escape(slow)
+              + ".",
+          e);
     }
     if (root instanceof UnknownHostException) {
-      return new MailferryException.Unreachable("The " + side + " host " + endpoint.host() + " is unknown.", e);
+      return new MailferryException.Unreachable(
+          "The " + side + " host " + endpoint.host() + " is unknown.", e);
     }
     if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
-      return new MailferryException.Unreachable("Cannot reach the " + side + " host " + host + ": "
-          + lower(root.getMessage(), "connection refused") + ".", e);
+      return new MailferryException.Unreachable(
+          "Cannot reach the "
+              + side
+              + " host "
+              + host
+              + ": "
+              + lower(root.getMessage(), "connection refused")
+              + ".",
+          e);
     }
     if (chainMentions(e, "No subject alternative") || chainMentions(e, "No name matching")) {
       // The JDK checks the host name inside the trust check: the certificate may well be trusted.
-      return new MailferryException.Unreachable("TLS with the " + side + " host " + host
-          + " failed: its certificate does not name the host " + endpoint.host() + ".", e);
+      return new MailferryException.Unreachable(
+          "TLS with the "
+              + side
+              + " host "
+              + host
+              + " failed: its certificate does not name the host "
+              + endpoint.host()
+              + ".",
+          e);
     }
     if (chainHas(e, java.security.cert.CertificateException.class)
         || chainHas(e, java.security.cert.CertPathValidatorException.class)
-        || chainMentions(e, "PKIX") || chainMentions(e, "unable to find valid certification path")) {
-      return new MailferryException.Unreachable("TLS with the " + side + " host " + host
-          + " failed: its certificate is not trusted (for a self-signed certificate use --"
-          + (side.equals("source") ? "from" : "to") + "-trust-cert FILE).", e);
+        || chainMentions(e, "PKIX")
+        || chainMentions(e, "unable to find valid certification path")) {
+      return new MailferryException.Unreachable(
+          "TLS with the "
+              + side
+              + " host "
+              + host
+              + " failed: its certificate is not trusted (for a self-signed certificate use --"
+              + (side.equals("source") ? "from" : "to")
+              + "-trust-cert FILE).",
+          e);
     }
     if (String.valueOf(root.getMessage()).contains("identity of server")) {
-      return new MailferryException.Unreachable("TLS with the " + side + " host " + host
-          + " failed: its certificate is not issued for " + endpoint.host() + ".", e);
+      return new MailferryException.Unreachable(
+          "TLS with the "
+              + side
+              + " host "
+              + host
+              + " failed: its certificate is not issued for "
+              + endpoint.host()
+              + ".",
+          e);
     }
     if (chainHas(e, SSLException.class) || chainMentions(e, "STARTTLS failure")) {
-      return new MailferryException.Unreachable("TLS with the " + side + " host " + host + " failed: "
-          + lower(root.getMessage(), "handshake error") + ".", e);
+      return new MailferryException.Unreachable(
+          "TLS with the "
+              + side
+              + " host "
+              + host
+              + " failed: "
+              + lower(root.getMessage(), "handshake error")
+              + ".",
+          e);
     }
     String text = String.valueOf(e.getMessage());
     if (chainMentions(e, "STARTTLS is required") || chainMentions(e, "STARTTLS required")) {
-      return new MailferryException.Unreachable("The " + side + " server " + host
-          + " does not offer STARTTLS, and a password is not sent in clear: use "
-          + endpoint.protocol().name().toLowerCase() + "s:// or --allow-plaintext.", e);
+      return new MailferryException.Unreachable(
+          "The "
+              + side
+              + " server "
+              + host
+              + " does not offer STARTTLS, and a password is not sent in clear: use "
+              + endpoint.protocol().name().toLowerCase()
+              + "s:// or --allow-plaintext.",
+          e);
     }
     if (root instanceof SocketTimeoutException) {
-      return new MailferryException.Temporary("The " + side + " host " + host + " stopped answering (timeout).", e);
+      return new MailferryException.Temporary(
+          "The " + side + " host " + host + " stopped answering (timeout).", e);
     }
     if (root instanceof IOException) {
-      return new MailferryException.Temporary("The connection to the " + side + " host " + host
-          + " was lost: " + lower(root.getMessage(), "closed") + ".", e);
+      return new MailferryException.Temporary(
+          "The connection to the "
+              + side
+              + " host "
+              + host
+              + " was lost: "
+              + lower(root.getMessage(), "closed")
+              + ".",
+          e);
     }
-    return new MailferryException.Temporary("The " + side + " host " + host + " failed: "
-        + lower(text, "unknown error") + ".", e);
+    return new MailferryException.Temporary(
+        "The " + side + " host " + host + " failed: " + lower(text, "unknown error") + ".", e);
   }
 
   /**
-   * The guard's words when this failure is a literal larger than the command expected (a
-   * message larger than its announced size), or null.
+   * The guard's words when this failure is a literal larger than the command expected (a message
+   * larger than its announced size), or null.
    */
   public static String oversized(Throwable e) {
     return guardSays(e, ResponseGuard.Oversized.class);
@@ -105,9 +168,9 @@ public final class ConnectionFailures {
   }
 
   /**
-   * The server's request to slow down in this failure, or null: a response code or words of
-   * {@link ThrottleSignal}, or a BYE the server sent in the middle of the run (not a connection
-   * that broke, which Angus also reports as a BYE, quoting the I/O error).
+   * The server's request to slow down in this failure, or null: a response code or words of {@link
+   * ThrottleSignal}, or a BYE the server sent in the middle of the run (not a connection that
+   * broke, which Angus also reports as a BYE, quoting the I/O error).
    */
   public static ThrottleSignal throttleSignal(Exception e) {
     for (Throwable t = e; t != null; t = next(t)) {
@@ -117,10 +180,14 @@ public final class ConnectionFailures {
       }
     }
     for (Throwable t = e; t != null; t = next(t)) {
-      if (t instanceof jakarta.mail.FolderClosedException || t instanceof jakarta.mail.StoreClosedException
+      if (t instanceof jakarta.mail.FolderClosedException
+          || t instanceof jakarta.mail.StoreClosedException
           || t instanceof org.eclipse.angus.mail.iap.ConnectionException) {
         String words = t.getMessage();
-        if (words != null && !words.isBlank() && !words.contains("Exception") && !(rootCause(e) instanceof IOException)) {
+        if (words != null
+            && !words.isBlank()
+            && !words.contains("Exception")
+            && !(rootCause(e) instanceof IOException)) {
           return ThrottleSignal.bye(words);
         }
       }
@@ -159,8 +226,10 @@ public final class ConnectionFailures {
   }
 
   private static Throwable next(Throwable t) {
-    Throwable n = t instanceof jakarta.mail.MessagingException me && me.getNextException() != null
-        ? me.getNextException() : t.getCause();
+    Throwable n =
+        t instanceof jakarta.mail.MessagingException me && me.getNextException() != null
+            ? me.getNextException()
+            : t.getCause();
     return n == t ? null : n;
   }
 

@@ -2,24 +2,23 @@ package io.mailferry.net;
 
 import io.mailferry.mail.ConnectionSettings;
 import io.mailferry.mail.Endpoint;
-
 import jakarta.mail.Session;
 import java.util.Properties;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The one place that builds Jakarta Mail sessions. Angus Mail's defaults are unsafe for a copier:
- * {@code mail.imap.peek=false} marks every message read as \Seen, and every timeout is infinite,
- * so a dead server hangs a job for ever. Everything set here is deliberate.
+ * {@code mail.imap.peek=false} marks every message read as \Seen, and every timeout is infinite, so
+ * a dead server hangs a job for ever. Everything set here is deliberate.
  */
 public final class MailSessions {
 
   /**
    * Bytes per partial FETCH of a large message: big enough to keep the link busy, and few enough
    * pieces per message. A server that stores LF line ends (Dovecot's Maildir) finds each offset of
-   * the CRLF form by reading from the start, so n pieces cost it n²/2 message-lengths of work:
-   * with 1 MiB pieces a 30 MB message cost Dovecot several CPU seconds. Bigger pieces would cost
-   * this process heap: every open folder holds one.
+   * the CRLF form by reading from the start, so n pieces cost it n²/2 message-lengths of work: with
+   * 1 MiB pieces a 30 MB message cost Dovecot several CPU seconds. Bigger pieces would cost this
+   * process heap: every open folder holds one.
    */
   public static final int FETCH_SIZE = 2 << 20;
 
@@ -29,9 +28,11 @@ public final class MailSessions {
     return forEndpoint(endpoint, settings, n -> {});
   }
 
-  /** @param onWire counts the bytes of every connection of this session, both ways (rate limits) */
-  public static Session forEndpoint(Endpoint endpoint, ConnectionSettings settings,
-      java.util.function.LongConsumer onWire) {
+  /**
+   * @param onWire counts the bytes of every connection of this session, both ways (rate limits)
+   */
+  public static Session forEndpoint(
+      Endpoint endpoint, ConnectionSettings settings, java.util.function.LongConsumer onWire) {
     String p = "mail." + endpoint.scheme() + ".";
     Properties props = new Properties();
     // Reading must never change the source: BODY.PEEK, not BODY (RFC 9051 6.4.5).
@@ -84,7 +85,8 @@ public final class MailSessions {
    * A connected socket whose bytes, both ways, pass a meter that may make the caller wait (a rate
    * limit): for protocols we speak ourselves (POP3). Wrap it before any TLS layer.
    */
-  public static java.net.Socket metered(java.net.Socket socket, java.util.function.LongConsumer meter) {
+  public static java.net.Socket metered(
+      java.net.Socket socket, java.util.function.LongConsumer meter) {
     return new MeteredSocket(socket, meter);
   }
 }

@@ -13,9 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.util.function.LongConsumer;
 
 /**
- * A TCP socket whose bytes are counted as they cross the wire, both ways, by a meter that may
- * make the caller wait (a rate limit). It wraps the plain socket under TLS, so what is counted
- * is what the network carries. Everything else is the wrapped socket's.
+ * A TCP socket whose bytes are counted as they cross the wire, both ways, by a meter that may make
+ * the caller wait (a rate limit). It wraps the plain socket under TLS, so what is counted is what
+ * the network carries. Everything else is the wrapped socket's.
  */
 final class MeteredSocket extends Socket {
 
@@ -24,8 +24,10 @@ final class MeteredSocket extends Socket {
 
   private final Socket socket;
   private final LongConsumer meter;
+
   /** For IMAP spoken in clear over this socket: how long the server may be silent; else null. */
   private final java.time.Duration silence;
+
   private InputStream in;
   private ResponseGuard guard;
   private OutputStream out;
@@ -34,7 +36,10 @@ final class MeteredSocket extends Socket {
     this(socket, meter, null);
   }
 
-  /** @param silence not null: IMAP responses are guarded ({@link ResponseGuard}) until TLS layers over this */
+  /**
+   * @param silence not null: IMAP responses are guarded ({@link ResponseGuard}) until TLS layers
+   *     over this
+   */
   MeteredSocket(Socket socket, LongConsumer meter, java.time.Duration silence) {
     this.socket = socket;
     this.meter = meter;
@@ -65,11 +70,15 @@ final class MeteredSocket extends Socket {
    * it, so a meter put on that again would count every byte twice.
    */
   static boolean isMetered(Socket s) throws IOException {
-    return s instanceof MeteredSocket || (s.isConnected()
-        && (s.getInputStream() instanceof MeteredInput || s.getInputStream() instanceof ResponseGuard));
+    return s instanceof MeteredSocket
+        || (s.isConnected()
+            && (s.getInputStream() instanceof MeteredInput
+                || s.getInputStream() instanceof ResponseGuard));
   }
 
-  /** TLS is layered over {@code s} (STARTTLS): a guard of IMAP framing on it would read ciphertext. */
+  /**
+   * TLS is layered over {@code s} (STARTTLS): a guard of IMAP framing on it would read ciphertext.
+   */
   static void startsTls(Socket s) throws IOException {
     if (s.isConnected() && s.getInputStream() instanceof ResponseGuard g) {
       g.disarm();
@@ -106,24 +115,25 @@ final class MeteredSocket extends Socket {
   @Override
   public synchronized OutputStream getOutputStream() throws IOException {
     if (out == null) {
-      out = new FilterOutputStream(socket.getOutputStream()) {
-        @Override
-        public void write(int b) throws IOException {
-          commandSent();
-          meter.accept(1);
-          super.out.write(b);
-        }
+      out =
+          new FilterOutputStream(socket.getOutputStream()) {
+            @Override
+            public void write(int b) throws IOException {
+              commandSent();
+              meter.accept(1);
+              super.out.write(b);
+            }
 
-        @Override
-        public void write(byte[] buf, int off, int len) throws IOException {
-          commandSent();
-          for (int at = off, end = off + len; at < end; at += PIECE) {
-            int n = Math.min(PIECE, end - at);
-            meter.accept(n);
-            super.out.write(buf, at, n);
-          }
-        }
-      };
+            @Override
+            public void write(byte[] buf, int off, int len) throws IOException {
+              commandSent();
+              for (int at = off, end = off + len; at < end; at += PIECE) {
+                int n = Math.min(PIECE, end - at);
+                meter.accept(n);
+                super.out.write(buf, at, n);
+              }
+            }
+          };
     }
     return out;
   }

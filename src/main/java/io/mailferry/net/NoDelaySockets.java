@@ -9,26 +9,29 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Socket factories that switch Nagle's algorithm off. IMAP is a conversation of small writes
- * (a command, then a literal, then its closing CRLF); with Nagle on, the last small write waits
- * for the server's delayed ACK, about 40 ms per command, which caps a copier at a few dozen
- * messages per second. Angus Mail has no property for TCP_NODELAY, hence these wrappers.
+ * Socket factories that switch Nagle's algorithm off. IMAP is a conversation of small writes (a
+ * command, then a literal, then its closing CRLF); with Nagle on, the last small write waits for
+ * the server's delayed ACK, about 40 ms per command, which caps a copier at a few dozen messages
+ * per second. Angus Mail has no property for TCP_NODELAY, hence these wrappers.
  *
- * <p>They also put a meter on every connection's plain socket (under TLS when there is TLS):
- * the byte rates of the throttle package count what crosses the wire. And they put a
- * {@link ResponseGuard} where the IMAP responses are readable: above TLS, or on the plain socket
- * until STARTTLS layers TLS over it.
+ * <p>They also put a meter on every connection's plain socket (under TLS when there is TLS): the
+ * byte rates of the throttle package count what crosses the wire. And they put a {@link
+ * ResponseGuard} where the IMAP responses are readable: above TLS, or on the plain socket until
+ * STARTTLS layers TLS over it.
  */
 final class NoDelaySockets {
 
   private NoDelaySockets() {}
 
-  /** @param silence how long a server may be silent (--timeout), for the guard's deadline */
+  /**
+   * @param silence how long a server may be silent (--timeout), for the guard's deadline
+   */
   static SocketFactory plain(LongConsumer meter, java.time.Duration silence) {
     return new Plain(SocketFactory.getDefault(), meter, silence);
   }
 
-  static SSLSocketFactory tls(SSLSocketFactory delegate, LongConsumer meter, java.time.Duration silence) {
+  static SSLSocketFactory tls(
+      SSLSocketFactory delegate, LongConsumer meter, java.time.Duration silence) {
     return new Tls(delegate, meter, silence);
   }
 
@@ -64,7 +67,8 @@ final class NoDelaySockets {
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+    public Socket createSocket(String host, int port, InetAddress local, int localPort)
+        throws IOException {
       return metered(delegate.createSocket(host, port, local, localPort), meter);
     }
 
@@ -74,7 +78,8 @@ final class NoDelaySockets {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort)
+        throws IOException {
       return metered(delegate.createSocket(address, port, local, localPort), meter);
     }
   }
@@ -110,9 +115,11 @@ final class NoDelaySockets {
      * here: the plain socket underneath gets TCP_NODELAY and the meter.
      */
     @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+    public Socket createSocket(Socket s, String host, int port, boolean autoClose)
+        throws IOException {
       MeteredSocket.startsTls(s);
-      return new GuardedTlsSocket((SSLSocket) delegate.createSocket(metered(s, meter), host, port, autoClose), silence);
+      return new GuardedTlsSocket(
+          (SSLSocket) delegate.createSocket(metered(s, meter), host, port, autoClose), silence);
     }
 
     @Override
@@ -121,7 +128,8 @@ final class NoDelaySockets {
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+    public Socket createSocket(String host, int port, InetAddress local, int localPort)
+        throws IOException {
       return createSocket(new Socket(host, port, local, localPort), host, port, true);
     }
 
@@ -131,8 +139,10 @@ final class NoDelaySockets {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
-      return createSocket(new Socket(address, port, local, localPort), address.getHostName(), port, true);
+    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort)
+        throws IOException {
+      return createSocket(
+          new Socket(address, port, local, localPort), address.getHostName(), port, true);
     }
   }
 }

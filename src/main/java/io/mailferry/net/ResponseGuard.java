@@ -17,7 +17,8 @@ import java.time.Duration;
  *   <li>a literal, the literals of one command together, and the responses to one command are at
  *       most what the thread's {@link Expectation} allows (a body fetch says what it expects);
  *   <li>a command's answer must arrive by its deadline: the silence --timeout allows plus the time
- *       its bytes need at {@link #FLOOR_RATE}, so a server that dribbles is as lost as a silent one.
+ *       its bytes need at {@link #FLOOR_RATE}, so a server that dribbles is as lost as a silent
+ *       one.
  * </ul>
  *
  * A server past a bound gets {@link Breach} (the connection layer maps it to exit 76); past the
@@ -26,6 +27,7 @@ import java.time.Duration;
 public final class ResponseGuard extends FilterInputStream {
 
   static final int MAX_LINE = 1 << 20;
+
   /** Bytes a second below which a server counts as gone (a modem carries 7 KB/s). */
   static final long FLOOR_RATE = 1024;
 
@@ -34,9 +36,11 @@ public final class ResponseGuard extends FilterInputStream {
    *
    * @param literals what was expected of a literal, in words ("" when nothing in particular)
    */
-  public record Expectation(long maxLiteral, long maxLiteralBytes, long maxResponses, String responses, String literals) {
+  public record Expectation(
+      long maxLiteral, long maxLiteralBytes, long maxResponses, String responses, String literals) {
     /** For a command nobody described: no response holds a message larger than this. */
-    static final Expectation DEFAULT = new Expectation(64L << 20, 256L << 20, 500_000, "responses to one command", "");
+    static final Expectation DEFAULT =
+        new Expectation(64L << 20, 256L << 20, 500_000, "responses to one command", "");
   }
 
   /** A scope of {@link #expect}; closing it restores what was expected before. */
@@ -68,8 +72,8 @@ public final class ResponseGuard extends FilterInputStream {
 
   /**
    * A literal beyond what the command expected (a body larger than its RFC822.SIZE said): the
-   * connection is as broken as for any breach, but a caller that knows which messages it asked
-   * for can ask again for each alone, each held to its own size.
+   * connection is as broken as for any breach, but a caller that knows which messages it asked for
+   * can ask again for each alone, each held to its own size.
    */
   static final class Oversized extends Breach {
     private static final long serialVersionUID = 1L;
@@ -95,8 +99,10 @@ public final class ResponseGuard extends FilterInputStream {
   // framing
   private long literalLeft;
   private long lineLength;
+
   /** The last bytes of the response, where a literal's {n} is looked for (as Angus looks). */
   private final byte[] tail = new byte[24];
+
   private int tailLength;
 
   // per command
@@ -160,8 +166,12 @@ public final class ResponseGuard extends FilterInputStream {
   private void checkDeadline() throws TooSlow {
     long allowed = silenceNanos + (received + literalLeft) * 1_000_000_000L / FLOOR_RATE;
     if (System.nanoTime() - commandStart > allowed) {
-      throw new TooSlow("it sent too slowly: " + received + " bytes in "
-          + (System.nanoTime() - commandStart) / 1_000_000_000L + " s");
+      throw new TooSlow(
+          "it sent too slowly: "
+              + received
+              + " bytes in "
+              + (System.nanoTime() - commandStart) / 1_000_000_000L
+              + " s");
     }
   }
 
@@ -203,12 +213,20 @@ public final class ResponseGuard extends FilterInputStream {
       Expectation e = expectation();
       literalBytes += literal;
       if (literal > e.maxLiteral()) {
-        throw new Oversized("it announced a literal of " + literal + " bytes where at most " + e.maxLiteral()
-            + " were expected" + e.literals());
+        throw new Oversized(
+            "it announced a literal of "
+                + literal
+                + " bytes where at most "
+                + e.maxLiteral()
+                + " were expected"
+                + e.literals());
       }
       if (literalBytes > e.maxLiteralBytes()) {
-        throw new Oversized("its answer to one command held more than " + e.maxLiteralBytes()
-            + " bytes of literals where no more were expected" + e.literals());
+        throw new Oversized(
+            "its answer to one command held more than "
+                + e.maxLiteralBytes()
+                + " bytes of literals where no more were expected"
+                + e.literals());
       }
       literalLeft = literal;
       return;
@@ -216,14 +234,15 @@ public final class ResponseGuard extends FilterInputStream {
     if (literal < 0) {
       tailLength = 0;
       if (++responses > expectation().maxResponses()) {
-        throw new Breach("it sent more than " + expectation().maxResponses() + " " + expectation().responses());
+        throw new Breach(
+            "it sent more than " + expectation().maxResponses() + " " + expectation().responses());
       }
     }
   }
 
   /**
-   * The n of a line ending "{n}" CRLF; -1 when the line ends the response (as Angus reads it:
-   * the digits after the last '{', a sign allowed, anything else is no literal).
+   * The n of a line ending "{n}" CRLF; -1 when the line ends the response (as Angus reads it: the
+   * digits after the last '{', a sign allowed, anything else is no literal).
    */
   private long announcedLiteral() throws Breach {
     int close = tailLength - 3;
@@ -239,7 +258,8 @@ public final class ResponseGuard extends FilterInputStream {
     }
     if (open < 0) {
       // more digits than a literal's length can have: Angus might still read them as one
-      throw new Breach("it announced a literal with a length of more than " + (tail.length - 4) + " digits");
+      throw new Breach(
+          "it announced a literal with a length of more than " + (tail.length - 4) + " digits");
     }
     long n = 0;
     for (int i = open + 1; i < close; i++) {

@@ -1,6 +1,5 @@
 package io.mailferry.net;
 
-
 import org.eclipse.angus.mail.iap.BadCommandException;
 import org.eclipse.angus.mail.iap.CommandFailedException;
 
@@ -29,7 +28,8 @@ public final class ServerRefusal {
       if (t instanceof jakarta.mail.FolderNotFoundException) {
         return "the server does not list it any more";
       }
-      if (t instanceof jakarta.mail.MessagingException && "folder cannot contain messages".equals(t.getMessage())) {
+      if (t instanceof jakarta.mail.MessagingException
+          && "folder cannot contain messages".equals(t.getMessage())) {
         return "the server lists it \\Noselect (it cannot hold messages)";
       }
     }
@@ -41,12 +41,16 @@ public final class ServerRefusal {
     // Angus gives the whole tagged line ("A12 NO [LIMIT] …"): keep the server's words.
     String reason = String.valueOf(taggedLine).strip().replaceFirst("^\\S+ (NO|BAD) ", "");
     // Dovecot appends its timing ("(0.001 + 0.000 secs)."): not the user's business.
-    return reason.replaceFirst("\\s*\\(\\d+\\.\\d+ \\+ [^)]*secs\\)\\.?$", "").replaceFirst("\\.$", "");
+    return reason
+        .replaceFirst("\\s*\\(\\d+\\.\\d+ \\+ [^)]*secs\\)\\.?$", "")
+        .replaceFirst("\\.$", "");
   }
 
   private static Throwable next(Throwable t) {
-    Throwable n = t instanceof jakarta.mail.MessagingException me && me.getNextException() != null
-        ? me.getNextException() : t.getCause();
+    Throwable n =
+        t instanceof jakarta.mail.MessagingException me && me.getNextException() != null
+            ? me.getNextException()
+            : t.getCause();
     return n == t ? null : n;
   }
 }

@@ -1,7 +1,6 @@
 package io.mailferry.net;
 
 import io.mailferry.mail.MailferryException;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,12 +50,14 @@ final class TrustedCertificates {
       return store;
     } catch (Exception e) {
       throw new MailferryException.BadConfiguration(
-          "Cannot read the certificate " + pem + " given to --trust-cert: " + e.getMessage() + ".", e);
+          "Cannot read the certificate " + pem + " given to --trust-cert: " + e.getMessage() + ".",
+          e);
     }
   }
 
   private static X509TrustManager trustManager(KeyStore store) throws Exception {
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     for (TrustManager tm : factory.getTrustManagers()) {
       if (tm instanceof X509TrustManager x509) {
@@ -71,7 +72,8 @@ final class TrustedCertificates {
       implements X509TrustManager {
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       if (extra == null) {
         system.checkServerTrusted(chain, authType);
         return;
@@ -86,7 +88,8 @@ final class TrustedCertificates {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       system.checkClientTrusted(chain, authType);
     }
 

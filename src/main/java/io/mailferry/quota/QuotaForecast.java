@@ -19,8 +19,14 @@ import java.util.function.LongFunction;
  * @param tooLarge messages above the destination's APPENDLIMIT: skipped, not counted above
  * @param appendLimit the smallest APPENDLIMIT among the folders, or null
  */
-public record QuotaForecast(boolean supported, List<Root> roots, long messages, long bytes, long tooLarge,
-    long tooLargeBytes, Long appendLimit) {
+public record QuotaForecast(
+    boolean supported,
+    List<Root> roots,
+    long messages,
+    long bytes,
+    long tooLarge,
+    long tooLargeBytes,
+    Long appendLimit) {
 
   public QuotaForecast {
     roots = List.copyOf(roots);
@@ -36,7 +42,8 @@ public record QuotaForecast(boolean supported, List<Root> roots, long messages, 
     public String line() {
       List<String> parts = new ArrayList<>();
       if (storage != null) {
-        // Free space is rounded down, everything else up: the line never promises room that is not there.
+        // Free space is rounded down, everything else up: the line never promises room that is not
+        // there.
         parts.add("storage " + storage.describe(QuotaForecast::size, QuotaForecast::sizeDown));
       }
       if (messageCount != null) {
@@ -51,10 +58,14 @@ public record QuotaForecast(boolean supported, List<Root> roots, long messages, 
 
     /** The fuller of the two resources after the run, in percent. */
     public long percentAfter() {
-      return Math.max(storage == null ? 0 : storage.percentAfter(), messageCount == null ? 0 : messageCount.percentAfter());
+      return Math.max(
+          storage == null ? 0 : storage.percentAfter(),
+          messageCount == null ? 0 : messageCount.percentAfter());
     }
 
-    /** What is missing to fit, in words ("1.2 MiB of storage and 3 messages"), or null when it fits. */
+    /**
+     * What is missing to fit, in words ("1.2 MiB of storage and 3 messages"), or null when it fits.
+     */
     public String missing() {
       List<String> parts = new ArrayList<>();
       if (storage != null && !storage.fits()) {
@@ -85,9 +96,16 @@ public record QuotaForecast(boolean supported, List<Root> roots, long messages, 
 
     String describe(LongFunction<String> unit, LongFunction<String> unitDown) {
       long free = freeAfter();
-      return unit.apply(used) + " used of " + unit.apply(limit) + ", up to " + unit.apply(toWrite) + " to write, "
+      return unit.apply(used)
+          + " used of "
+          + unit.apply(limit)
+          + ", up to "
+          + unit.apply(toWrite)
+          + " to write, "
           + (free >= 0 ? unitDown.apply(free) + " free after" : "over by " + unit.apply(-free))
-          + " (" + percentAfter() + "% full)";
+          + " ("
+          + percentAfter()
+          + "% full)";
     }
   }
 
@@ -96,14 +114,23 @@ public record QuotaForecast(boolean supported, List<Root> roots, long messages, 
     List<String> lines = new ArrayList<>();
     String work = messages + (messages == 1 ? " message (" : " messages (") + size(bytes) + ")";
     if (!supported) {
-      lines.add("quota: the destination does not report quotas (no QUOTA capability); up to " + work + " to write");
+      lines.add(
+          "quota: the destination does not report quotas (no QUOTA capability); up to "
+              + work
+              + " to write");
     } else if (roots.isEmpty()) {
       lines.add("quota: the destination sets no quota; up to " + work + " to write");
     }
     roots.forEach(r -> lines.add(r.line()));
     if (tooLarge > 0) {
-      lines.add("quota: " + tooLarge + (tooLarge == 1 ? " message (" : " messages (") + size(tooLargeBytes)
-          + ") larger than the destination accepts (APPENDLIMIT " + appendLimit + " bytes) will be skipped");
+      lines.add(
+          "quota: "
+              + tooLarge
+              + (tooLarge == 1 ? " message (" : " messages (")
+              + size(tooLargeBytes)
+              + ") larger than the destination accepts (APPENDLIMIT "
+              + appendLimit
+              + " bytes) will be skipped");
     }
     return lines;
   }
@@ -111,17 +138,29 @@ public record QuotaForecast(boolean supported, List<Root> roots, long messages, 
   /**
    * Warnings: a root this run would overfill, and one at least {@code warnPercent} full after it.
    *
-   * @param stopping the run will not start (--quota-policy stop), so it is not said that it will stop
+   * @param stopping the run will not start (--quota-policy stop), so it is not said that it will
+   *     stop
    */
   public List<String> warnings(int warnPercent, boolean stopping) {
     List<String> warnings = new ArrayList<>();
     for (Root root : roots) {
       if (!root.fits()) {
-        warnings.add("quota \"" + root.name() + "\" is too small for this migration: it lacks " + root.missing()
-            + (stopping ? "" : "; the run will stop when the destination is full (exit 73)"));
+        warnings.add(
+            "quota \""
+                + root.name()
+                + "\" is too small for this migration: it lacks "
+                + root.missing()
+                + (stopping ? "" : "; the run will stop when the destination is full (exit 73)"));
       } else if (root.percentAfter() >= warnPercent) {
-        warnings.add("quota \"" + root.name() + "\" will be " + root.percentAfter() + "% full after this run "
-            + "(--quota-warn " + warnPercent + ")");
+        warnings.add(
+            "quota \""
+                + root.name()
+                + "\" will be "
+                + root.percentAfter()
+                + "% full after this run "
+                + "(--quota-warn "
+                + warnPercent
+                + ")");
       }
     }
     return warnings;
@@ -132,7 +171,9 @@ public record QuotaForecast(boolean supported, List<Root> roots, long messages, 
     return roots.stream().filter(r -> !r.fits()).toList();
   }
 
-  /** Octets in binary units, as quotas count them (STORAGE is in units of 1024 octets), rounded up. */
+  /**
+   * Octets in binary units, as quotas count them (STORAGE is in units of 1024 octets), rounded up.
+   */
   public static String size(long bytes) {
     return size(bytes, (bytes + 1023) / 1024);
   }

@@ -22,23 +22,37 @@ public final class QuotaPreflight {
     return forecastOver(sink.quotaRoots(work.stream().map(ToWrite::destination).toList()), work);
   }
 
-  /** @param rootsByFolder what the sink reported per destination folder; null without QUOTA capability */
-  static QuotaForecast forecastOver(Map<String, List<QuotaRoot>> rootsByFolder, List<? extends ToWrite> work) {
+  /**
+   * @param rootsByFolder what the sink reported per destination folder; null without QUOTA
+   *     capability
+   */
+  static QuotaForecast forecastOver(
+      Map<String, List<QuotaRoot>> rootsByFolder, List<? extends ToWrite> work) {
     long messages = work.stream().mapToLong(ToWrite::messages).sum();
     long bytes = work.stream().mapToLong(ToWrite::bytes).sum();
     long tooLarge = work.stream().mapToLong(ToWrite::tooLarge).sum();
     long tooLargeBytes = work.stream().mapToLong(ToWrite::tooLargeBytes).sum();
-    Long appendLimit = work.stream().map(ToWrite::appendLimit).filter(Objects::nonNull)
-        .min(Long::compare).orElse(null);
+    Long appendLimit =
+        work.stream()
+            .map(ToWrite::appendLimit)
+            .filter(Objects::nonNull)
+            .min(Long::compare)
+            .orElse(null);
     if (rootsByFolder == null) {
-      return new QuotaForecast(false, List.of(), messages, bytes, tooLarge, tooLargeBytes, appendLimit);
+      return new QuotaForecast(
+          false, List.of(), messages, bytes, tooLarge, tooLargeBytes, appendLimit);
     }
     Map<String, QuotaRoot> roots = new LinkedHashMap<>();
     Map<String, long[]> toWrite = new LinkedHashMap<>(); // root → {messages, bytes}
-    rootsByFolder.values().forEach(list -> list.forEach(r -> {
-      roots.putIfAbsent(r.name(), r);
-      toWrite.putIfAbsent(r.name(), new long[2]);
-    }));
+    rootsByFolder
+        .values()
+        .forEach(
+            list ->
+                list.forEach(
+                    r -> {
+                      roots.putIfAbsent(r.name(), r);
+                      toWrite.putIfAbsent(r.name(), new long[2]);
+                    }));
     for (ToWrite folder : work) {
       for (QuotaRoot root : rootsByFolder.getOrDefault(folder.destination(), List.of())) {
         long[] sum = toWrite.get(root.name());
@@ -46,14 +60,24 @@ public final class QuotaPreflight {
         sum[1] += folder.bytes();
       }
     }
-    List<QuotaForecast.Root> figures = roots.values().stream().map(root -> {
-      long[] sum = toWrite.get(root.name());
-      QuotaRoot.Usage storage = root.resource(QuotaRoot.STORAGE);
-      QuotaRoot.Usage count = root.resource(QuotaRoot.MESSAGE);
-      return new QuotaForecast.Root(root.name(),
-          storage == null ? null : new QuotaForecast.Resource(storage.usage() * 1024, storage.limit() * 1024, sum[1]),
-          count == null ? null : new QuotaForecast.Resource(count.usage(), count.limit(), sum[0]));
-    }).toList();
+    List<QuotaForecast.Root> figures =
+        roots.values().stream()
+            .map(
+                root -> {
+                  long[] sum = toWrite.get(root.name());
+                  QuotaRoot.Usage storage = root.resource(QuotaRoot.STORAGE);
+                  QuotaRoot.Usage count = root.resource(QuotaRoot.MESSAGE);
+                  return new QuotaForecast.Root(
+                      root.name(),
+                      storage == null
+                          ? null
+                          : new QuotaForecast.Resource(
+                              storage.usage() * 1024, storage.limit() * 1024, sum[1]),
+                      count == null
+                          ? null
+                          : new QuotaForecast.Resource(count.usage(), count.limit(), sum[0]));
+                })
+            .toList();
     return new QuotaForecast(true, figures, messages, bytes, tooLarge, tooLargeBytes, appendLimit);
   }
 
@@ -65,9 +89,15 @@ public final class QuotaPreflight {
     List<QuotaForecast.Root> overfilled = forecast.overfilled();
     if (policy.action() == QuotaPolicy.Action.STOP && !overfilled.isEmpty()) {
       QuotaForecast.Root root = overfilled.get(0);
-      throw new MailferryException.DestinationFull("The destination's quota \"" + root.name() + "\" is too small "
-          + "for this migration: it lacks " + root.missing() + "; nothing was written (--quota-policy stop). "
-          + "Free space or raise the quota, then run mailferry resume.", null);
+      throw new MailferryException.DestinationFull(
+          "The destination's quota \""
+              + root.name()
+              + "\" is too small "
+              + "for this migration: it lacks "
+              + root.missing()
+              + "; nothing was written (--quota-policy stop). "
+              + "Free space or raise the quota, then run mailferry resume.",
+          null);
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.mailferry.quota;
 
 /**
- * What a run still has to write into one destination folder, as the quota pre-flight counts it.
- * The job's pending work (read from the source and the ledger) hands its folders over as these.
+ * What a run still has to write into one destination folder, as the quota pre-flight counts it. The
+ * job's pending work (read from the source and the ledger) hands its folders over as these.
  */
 public interface ToWrite {
 

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What happened to one folder: the counts the summary prints. Mutable; one partition owns it,
- * and it is saved in the partition's checkpoint so a restart keeps counting.
+ * What happened to one folder: the counts the summary prints. Mutable; one partition owns it, and
+ * it is saved in the partition's checkpoint so a restart keeps counting.
  */
 public final class FolderTally {
 
@@ -26,17 +26,26 @@ public final class FolderTally {
   public long failedCount;
   public List<Failure> failed = new ArrayList<>();
   public Map<String, Long> warnings = new TreeMap<>();
+
   /**
-   * Why the whole folder failed (it could not be created at the destination, or the source
-   * refused to open it), with the server's words; null when it did not. Its messages were not copied.
+   * Why the whole folder failed (it could not be created at the destination, or the source refused
+   * to open it), with the server's words; null when it did not. Its messages were not copied.
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL) public String folderFailure;
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public String folderFailure;
 
   // Set only in a report, from the folder's step; kept out of the checkpoint (null there).
-  @JsonInclude(JsonInclude.Include.NON_NULL) public String state;
-  @JsonInclude(JsonInclude.Include.NON_NULL) public Instant started;
-  @JsonInclude(JsonInclude.Include.NON_NULL) public Instant ended;
-  @JsonInclude(JsonInclude.Include.NON_NULL) public Double elapsedSeconds;
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public String state;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public Instant started;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public Instant ended;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public Double elapsedSeconds;
 
   public record Failure(long uid, String reason) {}
 

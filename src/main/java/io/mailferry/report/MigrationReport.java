@@ -7,15 +7,16 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The end of a run, for people (the summary) and machines (the JSON report in the state
- * directory, --report FILE). Names accounts as user@host only, never a secret. The totals are
- * written to the JSON too. The JSON's schema is report.schema.json (mailferry report --schema).
+ * The end of a run, for people (the summary) and machines (the JSON report in the state directory,
+ * --report FILE). Names accounts as user@host only, never a secret. The totals are written to the
+ * JSON too. The JSON's schema is report.schema.json (mailferry report --schema).
  *
  * @param jobName the job file's name for a run started from a job file, else null
  * @param exitCode the run's exit code, once known (null while it runs, or read from the job store)
  * @param reason the one-line reason of a run that did not exit 0, else null
  * @param quota the destination's quota before writing, or null (--quota-policy ignore)
- * @param quotaLeft when the destination was full: what is left to write and the quota then; else null
+ * @param quotaLeft when the destination was full: what is left to write and the quota then; else
+ *     null
  */
 public record MigrationReport(
     String from,
@@ -38,8 +39,21 @@ public record MigrationReport(
 
   /** This report with the run's exit code and, unless it is 0, the one-line reason. */
   public MigrationReport withOutcome(int code, String why) {
-    return new MigrationReport(from, to, jobName, jobExecutionId, status, code, why, started, ended, folders,
-        peakSourceConnections, peakDestinationConnections, quota, quotaLeft);
+    return new MigrationReport(
+        from,
+        to,
+        jobName,
+        jobExecutionId,
+        status,
+        code,
+        why,
+        started,
+        ended,
+        folders,
+        peakSourceConnections,
+        peakDestinationConnections,
+        quota,
+        quotaLeft);
   }
 
   @JsonProperty

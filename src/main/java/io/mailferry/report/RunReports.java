@@ -19,18 +19,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The report of every run, kept as {@code <state dir>/reports/<execution id>.json}: written at the
- * end of each run, failed and stopped ones included, and read back by {@code mailferry report}.
- * The state directory is local even when the job store is PostgreSQL: reports are this machine's.
+ * end of each run, failed and stopped ones included, and read back by {@code mailferry report}. The
+ * state directory is local even when the job store is PostgreSQL: reports are this machine's.
  */
 public final class RunReports {
 
   public static final String SCHEMA_RESOURCE = "/report.schema.json";
 
-  private static final JsonMapper JSON = JsonMapper.builder()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      // The totals and quota lines are written for readers, and derived again when read.
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          // The totals and quota lines are written for readers, and derived again when read.
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private RunReports() {}
 
@@ -57,12 +58,14 @@ public final class RunReports {
     Path target = file(stateDir, report.jobExecutionId());
     try {
       Files.createDirectories(target.getParent());
-      Path temp = Files.createTempFile(target.getParent(), "." + report.jobExecutionId() + "-", ".tmp");
+      Path temp =
+          Files.createTempFile(target.getParent(), "." + report.jobExecutionId() + "-", ".tmp");
       try {
         makePrivate(temp);
         Files.writeString(temp, toJson(report));
         try {
-          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -71,7 +74,8 @@ public final class RunReports {
       }
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the report " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot write the report " + target + ": " + e.getMessage(), e);
     }
   }
 
@@ -95,11 +99,13 @@ public final class RunReports {
       return Optional.empty();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().matches("\\d+\\.json"))
+      return files
+          .filter(f -> f.getFileName().toString().matches("\\d+\\.json"))
           .max(Comparator.comparing(RunReports::modified).thenComparing(RunReports::executionId))
           .flatMap(RunReports::read);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list the reports in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot list the reports in " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -18,7 +18,8 @@ import java.nio.file.Path;
  *     workers on other machines reach it; a local directory is read and written by one machine
  * @param sink how the destination is built, or null when the scheme is a source only
  */
-public record Scheme(String name, boolean needsSecret, boolean hasHost, SourceFactory source, SinkFactory sink) {
+public record Scheme(
+    String name, boolean needsSecret, boolean hasHost, SourceFactory source, SinkFactory sink) {
 
   /** Builds the migration's source ({@code settings.from()}) with its connection pool. */
   @FunctionalInterface
@@ -38,8 +39,12 @@ public record Scheme(String name, boolean needsSecret, boolean hasHost, SourceFa
 
   public MailSink openSink(MigrationSettings settings, Credentials credentials) {
     if (sink == null) {
-      throw new MailferryException.BadUsage("The destination '" + settings.to() + "' cannot be written to: "
-          + name + ":// is a source only.");
+      throw new MailferryException.BadUsage(
+          "The destination '"
+              + settings.to()
+              + "' cannot be written to: "
+              + name
+              + ":// is a source only.");
     }
     return sink.open(settings, credentials);
   }

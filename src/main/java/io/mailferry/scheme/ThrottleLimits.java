@@ -6,11 +6,16 @@ import io.mailferry.throttle.Limits;
 /** A run's throttling settings as the throttles take them. */
 public final class ThrottleLimits {
 
-  private ThrottleLimits() {
-  }
+  private ThrottleLimits() {}
 
   public static Limits of(Throttling t) {
-    return new Limits(t.maxHostConnections(), t.loginInterval(), t.bytesPerSecond(), t.hostBytesPerSecond(),
-        t.messagesPerSecond(), t.hostMessagesPerSecond(), t.maxBackoffWait());
+    return new Limits(
+        t.maxHostConnections(),
+        t.loginInterval(),
+        t.bytesPerSecond(),
+        t.hostBytesPerSecond(),
+        t.messagesPerSecond(),
+        t.hostMessagesPerSecond(),
+        t.maxBackoffWait());
   }
 }

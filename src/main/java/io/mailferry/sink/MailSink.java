@@ -5,9 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Where messages go. Implementations hold a capped pool of connections and are thread-safe.
- */
+/** Where messages go. Implementations hold a capped pool of connections and are thread-safe. */
 public interface MailSink extends AutoCloseable {
 
   /** The destination's namespace: its separator, prefix and existing folders. */
@@ -22,8 +20,8 @@ public interface MailSink extends AutoCloseable {
   void ensureFolder(String serverName, boolean subscribe);
 
   /**
-   * The destination refused to create a folder, or keeps it unable to hold messages; the reason
-   * is the server's own words. Only that folder fails: the run goes on with the others.
+   * The destination refused to create a folder, or keeps it unable to hold messages; the reason is
+   * the server's own words. Only that folder fails: the run goes on with the others.
    */
   final class FolderRefused extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -35,7 +33,9 @@ public interface MailSink extends AutoCloseable {
       this.exists = exists;
     }
 
-    /** True when the folder exists but cannot hold messages (a \Noselect parent): a fallback may. */
+    /**
+     * True when the folder exists but cannot hold messages (a \Noselect parent): a fallback may.
+     */
     public boolean exists() {
       return exists;
     }
@@ -50,16 +50,19 @@ public interface MailSink extends AutoCloseable {
    */
   Map<String, List<QuotaRoot>> quotaRoots(Collection<String> folders);
 
-  /** The largest message the folder accepts, in octets (APPENDLIMIT, RFC 7889), or null: no limit known. */
+  /**
+   * The largest message the folder accepts, in octets (APPENDLIMIT, RFC 7889), or null: no limit
+   * known.
+   */
   Long appendLimit(String serverName);
 
   int peakConnections();
 
   /**
-   * Whether a re-run brings the flags of messages it copied earlier up to date
-   * ({@link SinkFolder#refreshFlags}): a nightly backup follows the source's flag changes. Then a
-   * source folder counts as unchanged only when its HIGHESTMODSEQ is too. Asked before any folder
-   * is opened, so a re-run that finds nothing to do opens none.
+   * Whether a re-run brings the flags of messages it copied earlier up to date ({@link
+   * SinkFolder#refreshFlags}): a nightly backup follows the source's flag changes. Then a source
+   * folder counts as unchanged only when its HIGHESTMODSEQ is too. Asked before any folder is
+   * opened, so a re-run that finds nothing to do opens none.
    */
   default boolean followsFlagChanges() {
     return false;

@@ -44,13 +44,14 @@ public interface SinkFolder extends AutoCloseable {
    * As {@link #append(RawMessage, Set, Instant)}, knowing which source message it is: an archive
    * names its file after it, so a write that a crash left unrecorded is found again.
    */
-  default Appended append(MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
+  default Appended append(
+      MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
     return append(message, flags, internalDate);
   }
 
   /**
-   * How many messages one {@link #appendAll} may carry; 1 (the default) when the destination
-   * stores one message per command.
+   * How many messages one {@link #appendAll} may carry; 1 (the default) when the destination stores
+   * one message per command.
    */
   default int batchLimit() {
     return 1;
@@ -60,8 +61,8 @@ public interface SinkFolder extends AutoCloseable {
    * Stores several messages in one command (MULTIAPPEND, RFC 3502): all of them or none.
    *
    * @return where each was stored, in order
-   * @throws BatchRefused when the server refused the batch; nothing of it was stored, so the
-   *     caller appends the messages one by one to learn which one is refused and why
+   * @throws BatchRefused when the server refused the batch; nothing of it was stored, so the caller
+   *     appends the messages one by one to learn which one is refused and why
    */
   default List<Appended> appendAll(List<Outgoing> messages) {
     throw new UnsupportedOperationException("this destination stores one message per command");
@@ -80,8 +81,8 @@ public interface SinkFolder extends AutoCloseable {
   }
 
   /**
-   * A message the ledger says is already here: brings its flags up to date (an archive renames
-   * its file). Called only when the sink {@link MailSink#followsFlagChanges follows flag changes}.
+   * A message the ledger says is already here: brings its flags up to date (an archive renames its
+   * file). Called only when the sink {@link MailSink#followsFlagChanges follows flag changes}.
    */
   default void refreshFlags(MessageRef source, Set<String> flags) {
     throw new UnsupportedOperationException("this destination does not follow flag changes");
@@ -90,9 +91,9 @@ public interface SinkFolder extends AutoCloseable {
   /**
    * After a complete listing of the source folder: marks the messages no longer at the source (or,
    * mirroring, removes them). Called only when the sink {@link MailSink#followsRemovals follows
-   * removals}; an archive does, marking them in its manifest.
-   * Only messages that came from {@code sourceFolder} are considered: two source folders may
-   * share one destination folder, and an empty one must not sweep the other's away.
+   * removals}; an archive does, marking them in its manifest. Only messages that came from {@code
+   * sourceFolder} are considered: two source folders may share one destination folder, and an empty
+   * one must not sweep the other's away.
    *
    * @param sourceFolder the source folder's '/'-written path, as the archive records it
    * @return how many messages were marked or removed
@@ -106,7 +107,9 @@ public interface SinkFolder extends AutoCloseable {
 
   record Stored(long uid, ContentKey key) {}
 
-  /** @param uidValidity and {@code uid} are null when the server lacks UIDPLUS (RFC 4315) */
+  /**
+   * @param uidValidity and {@code uid} are null when the server lacks UIDPLUS (RFC 4315)
+   */
   record Appended(Long uidValidity, Long uid) {}
 
   interface FlagFilter {

@@ -5,8 +5,8 @@ import io.mailferry.mail.FolderStatus;
 import java.util.List;
 
 /**
- * Where messages come from. Implementations hold a capped pool of connections and are
- * thread-safe: several folders may be open at once, each on its own connection.
+ * Where messages come from. Implementations hold a capped pool of connections and are thread-safe:
+ * several folders may be open at once, each on its own connection.
  */
 public interface MailSource extends AutoCloseable {
 

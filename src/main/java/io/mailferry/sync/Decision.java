@@ -12,7 +12,8 @@ public sealed interface Decision {
   /**
    * The ledger has it from an earlier run: nothing to send.
    *
-   * @param refreshFlags the destination follows the source's flag changes: bring its flags up to date
+   * @param refreshFlags the destination follows the source's flag changes: bring its flags up to
+   *     date
    */
   record AlreadyKnown(boolean refreshFlags) implements Decision {}
 

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds source messages that are already in the destination folder although the ledger does not
- * say so: copied by another tool, by a run whose state was lost, or before a UIDVALIDITY change.
- * Each destination message matches at most one source message, so exact duplicates at the source
- * are all copied. Not thread-safe: one partition owns it.
+ * Finds source messages that are already in the destination folder although the ledger does not say
+ * so: copied by another tool, by a run whose state was lost, or before a UIDVALIDITY change. Each
+ * destination message matches at most one source message, so exact duplicates at the source are all
+ * copied. Not thread-safe: one partition owns it.
  */
 public final class DestinationMatcher {
 
@@ -27,17 +27,22 @@ public final class DestinationMatcher {
   private final Map<Long, String> shaCache = new HashMap<>();
 
   /**
-   * @param claimed ledger entries that placed messages in this destination folder; those
-   *     from this source folder under an older UIDVALIDITY are not claims any more: their
-   *     messages can be matched again by content
+   * @param claimed ledger entries that placed messages in this destination folder; those from this
+   *     source folder under an older UIDVALIDITY are not claims any more: their messages can be
+   *     matched again by content
    */
-  public DestinationMatcher(SinkFolder destination, List<SinkFolder.Stored> stored, List<LedgerEntry> claimed,
-      String sourceFolder, long currentUidValidity) {
+  public DestinationMatcher(
+      SinkFolder destination,
+      List<SinkFolder.Stored> stored,
+      List<LedgerEntry> claimed,
+      String sourceFolder,
+      long currentUidValidity) {
     this.destination = destination;
     Set<Long> claimedUids = new HashSet<>();
     Map<ContentKey, Integer> claimedWithoutUid = new HashMap<>();
     for (LedgerEntry e : claimed) {
-      boolean stale = e.sourceFolder().equals(sourceFolder) && e.sourceUidValidity() != currentUidValidity;
+      boolean stale =
+          e.sourceFolder().equals(sourceFolder) && e.sourceUidValidity() != currentUidValidity;
       if (stale) {
         continue;
       }
@@ -74,13 +79,16 @@ public final class DestinationMatcher {
   }
 
   /**
-   * A match that needs no bytes: a Message-ID, one candidate, and no other source message with
-   * the same key. Returns the destination UID it claims, or null.
+   * A match that needs no bytes: a Message-ID, one candidate, and no other source message with the
+   * same key. Returns the destination UID it claims, or null.
    */
   public Long matchByKey(MessageRef ref) {
     ContentKey key = ref.contentKey();
     Deque<Long> uids = unclaimed.get(key);
-    if (key.hasMessageId() && uids != null && uids.size() == 1 && sourceKeyCounts.getOrDefault(key, 1) == 1) {
+    if (key.hasMessageId()
+        && uids != null
+        && uids.size() == 1
+        && sourceKeyCounts.getOrDefault(key, 1) == 1) {
       return uids.poll();
     }
     return null;

@@ -23,7 +23,8 @@ public final class FolderSync {
    * What the run was asked to do and what the destination can.
    *
    * @param includeDeleted --include-deleted: copy messages flagged \Deleted too
-   * @param followsFlagChanges the destination brings flags of earlier copies up to date (an archive)
+   * @param followsFlagChanges the destination brings flags of earlier copies up to date (an
+   *     archive)
    */
   public record Rules(boolean includeDeleted, boolean followsFlagChanges) {}
 
@@ -37,7 +38,10 @@ public final class FolderSync {
    * @param appendLimit the largest message the destination folder accepts, or null: no limit known
    * @param matcher the destination folder's index against the ledger's claims
    */
-  public FolderSync(Rules rules, LongPredicate inLedger, Supplier<Long> appendLimit,
+  public FolderSync(
+      Rules rules,
+      LongPredicate inLedger,
+      Supplier<Long> appendLimit,
       Supplier<DestinationMatcher> matcher) {
     this.rules = rules;
     this.inLedger = inLedger;
@@ -46,8 +50,8 @@ public final class FolderSync {
   }
 
   /**
-   * What the listing alone decides, before the destination folder is opened: skipped (\Deleted,
-   * too large), already known to the ledger, or a candidate to copy ({@link Decision#COPY}); the
+   * What the listing alone decides, before the destination folder is opened: skipped (\Deleted, too
+   * large), already known to the ledger, or a candidate to copy ({@link Decision#COPY}); the
    * destination may still hold it (see {@link #atDestination(MessageRef)}).
    */
   public Decision decide(MessageRef ref) {
@@ -55,7 +59,8 @@ public final class FolderSync {
       return new Decision.Skip(Decision.Why.DELETED, DELETED);
     }
     if (inLedger.test(ref.uid())) {
-      return new Decision.AlreadyKnown(rules.followsFlagChanges()); // a nightly backup follows flag changes
+      return new Decision.AlreadyKnown(
+          rules.followsFlagChanges()); // a nightly backup follows flag changes
     }
     Long limit = appendLimit.get();
     if (limit != null && ref.size() > limit) {
@@ -65,8 +70,8 @@ public final class FolderSync {
   }
 
   /**
-   * For a message to copy, whether the destination already holds it, where that needs no bytes:
-   * a unique Message-ID, size and date. Claims the destination message found.
+   * For a message to copy, whether the destination already holds it, where that needs no bytes: a
+   * unique Message-ID, size and date. Claims the destination message found.
    */
   public Decision atDestination(MessageRef ref) {
     Long found = matcher.get().matchByKey(ref);

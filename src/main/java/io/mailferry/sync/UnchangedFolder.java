@@ -23,11 +23,15 @@ public final class UnchangedFolder {
   }
 
   public static boolean same(FolderStatus now, FolderStatus then, boolean flagsMatter) {
-    boolean sameMessages = now.uidValidity() == then.uidValidity() && now.uidNext() == then.uidNext()
-        && now.messages() == then.messages();
+    boolean sameMessages =
+        now.uidValidity() == then.uidValidity()
+            && now.uidNext() == then.uidNext()
+            && now.messages() == then.messages();
     if (!flagsMatter) {
       return sameMessages;
     }
-    return sameMessages && now.highestModSeq() != null && now.highestModSeq().equals(then.highestModSeq());
+    return sameMessages
+        && now.highestModSeq() != null
+        && now.highestModSeq().equals(then.highestModSeq());
   }
 }

@@ -19,6 +19,7 @@ public final class Backoff {
 
   /** Signals further apart than this start the doubling again. */
   static final Duration QUIET = Duration.ofMinutes(1);
+
   static final Duration MAX_DELAY = Duration.ofMinutes(2);
   static final Duration MAX_SUGGESTED = Duration.ofMinutes(10);
 
@@ -44,7 +45,9 @@ public final class Backoff {
     this.slowDown = slowDown;
   }
 
-  /** Waits out one signal; throws {@link MailferryException.Temporary} once the total wait is spent. */
+  /**
+   * Waits out one signal; throws {@link MailferryException.Temporary} once the total wait is spent.
+   */
   public void pause(ThrottleSignal signal) {
     long delay;
     synchronized (this) {
@@ -56,16 +59,31 @@ public final class Backoff {
       signals++;
       delay = delayMillis(signal, streak++);
       if (totalMillis + delay > maxTotal.toMillis()) {
-        throw new MailferryException.Temporary("The " + side + " server " + host + " kept asking to slow down ("
-            + signal.reason() + "); gave up after waiting " + seconds(totalMillis) + " in all (--max-backoff-wait "
-            + maxTotal.toSeconds() + "). Run again later to resume.", null);
+        throw new MailferryException.Temporary(
+            "The "
+                + side
+                + " server "
+                + host
+                + " kept asking to slow down ("
+                + signal.reason()
+                + "); gave up after waiting "
+                + seconds(totalMillis)
+                + " in all (--max-backoff-wait "
+                + maxTotal.toSeconds()
+                + "). Run again later to resume.",
+            null);
       }
       totalMillis += delay;
     }
     Duration lowered = QUIET.plus(Duration.ofMillis(delay));
     slowDown.accept(lowered);
-    log.info("The {} server {} asks to slow down ({}): waiting {}, fewer connections for {} s.", side, host,
-        signal.reason(), seconds(delay), lowered.toSeconds());
+    log.info(
+        "The {} server {} asks to slow down ({}): waiting {}, fewer connections for {} s.",
+        side,
+        host,
+        signal.reason(),
+        seconds(delay),
+        lowered.toSeconds());
     Pause.nanos(Duration.ofMillis(delay).toNanos());
   }
 

@@ -8,10 +8,10 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * A capped pool of reusable connections for one account. A connection counts against the cap
- * from the moment it is opened until it is closed, idle or not, so retries, reconnects, partitions
- * and threads can never push the number of open connections over the cap. Each connection also
- * holds a slot of its host's budget, shared with other accounts, for as long as it is open.
+ * A capped pool of reusable connections for one account. A connection counts against the cap from
+ * the moment it is opened until it is closed, idle or not, so retries, reconnects, partitions and
+ * threads can never push the number of open connections over the cap. Each connection also holds a
+ * slot of its host's budget, shared with other accounts, for as long as it is open.
  *
  * <p>When the server asks to slow down, {@link #slowDown} halves the connections in use for a
  * while: borrowers wait, and connections given back above the lowered cap are closed.
@@ -33,8 +33,10 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
   private long loweredUntil;
   private int lowestCap;
   private boolean closed;
+
   /** Threads of this pool waiting for a host slot: they want the idle connections themselves. */
   private int hostWaiters;
+
   private static final long HOST_POLL_MILLIS = 100;
 
   public ConnectionPool(int cap, Supplier<C> opener, Predicate<C> alive) {
@@ -148,7 +150,8 @@ public final class ConnectionPool<C extends AutoCloseable> implements AutoClosea
   public synchronized void release(C connection) {
     inUse--;
     if (closed || open > currentCap() || !host.keepsIdle()) {
-      closeOne(connection); // shutting down, fewer connections asked for, or a budget shared beyond us
+      closeOne(
+          connection); // shutting down, fewer connections asked for, or a budget shared beyond us
     } else {
       idle.push(connection);
     }

@@ -12,10 +12,10 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Host budgets held in the shared PostgreSQL job store, so that a host's connection cap holds
- * across every worker on every machine. Each open connection is a row (host key, slot number)
- * with an expiry that this process renews; when a process dies its rows expire and the slots are
- * free again. The slot numbers 0..cap-1 make the cap a primary key, not a count that two
- * processes could both read as "one left".
+ * across every worker on every machine. Each open connection is a row (host key, slot number) with
+ * an expiry that this process renews; when a process dies its rows expire and the slots are free
+ * again. The slot numbers 0..cap-1 make the cap a primary key, not a count that two processes could
+ * both read as "one left".
  *
  * <p>One per process ({@link HostGates#budgets}); closing it gives back every slot it holds.
  */
@@ -39,11 +39,13 @@ public final class DatabaseHostSlots implements HostBudget.Factory, AutoCloseabl
     this.jdbc = new JdbcTemplate(new DelegatingDataSource(jdbc.getDataSource()));
     this.lease = lease;
     this.holder = holderName + "/" + UUID.randomUUID().toString().substring(0, 8);
-    this.renewal = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mailferry-host-slots");
-      t.setDaemon(true);
-      return t;
-    });
+    this.renewal =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "mailferry-host-slots");
+              t.setDaemon(true);
+              return t;
+            });
     // Often: a holder too slow to renew in time would let another process over the cap.
     long every = Math.max(1, lease.toMillis() / 6);
     renewal.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
@@ -95,7 +97,11 @@ public final class DatabaseHostSlots implements HostBudget.Factory, AutoCloseabl
         slot = held.poll();
       }
       if (slot != null) {
-        jdbc.update("DELETE FROM mf_host_slot WHERE host_key = ? AND slot = ? AND holder = ?", key, slot, holder);
+        jdbc.update(
+            "DELETE FROM mf_host_slot WHERE host_key = ? AND slot = ? AND holder = ?",
+            key,
+            slot,
+            holder);
       }
     }
 
@@ -105,8 +111,8 @@ public final class DatabaseHostSlots implements HostBudget.Factory, AutoCloseabl
     }
 
     /**
-     * An idle connection here would hold a slot that a process on another machine may wait for;
-     * two of them each holding idle what the other waits for would wait forever.
+     * An idle connection here would hold a slot that a process on another machine may wait for; two
+     * of them each holding idle what the other waits for would wait forever.
      */
     @Override
     public boolean keepsIdle() {
@@ -116,20 +122,33 @@ public final class DatabaseHostSlots implements HostBudget.Factory, AutoCloseabl
 
   private boolean take(String key, int slot) {
     // The database's clock, not ours: machines whose clocks differ still agree on expiry.
-    int inserted = jdbc.update("INSERT INTO mf_host_slot (host_key, slot, holder, expires_at) "
-        + "VALUES (?, ?, ?, CURRENT_TIMESTAMP + make_interval(secs => ?)) ON CONFLICT DO NOTHING",
-        key, slot, holder, seconds());
+    int inserted =
+        jdbc.update(
+            "INSERT INTO mf_host_slot (host_key, slot, holder, expires_at) "
+                + "VALUES (?, ?, ?, CURRENT_TIMESTAMP + make_interval(secs => ?)) ON CONFLICT DO NOTHING",
+            key,
+            slot,
+            holder,
+            seconds());
     if (inserted == 1) {
       return true;
     }
-    return jdbc.update("UPDATE mf_host_slot SET holder = ?, expires_at = CURRENT_TIMESTAMP + make_interval(secs => ?) "
-        + "WHERE host_key = ? AND slot = ? AND expires_at < CURRENT_TIMESTAMP", holder, seconds(), key, slot) == 1;
+    return jdbc.update(
+            "UPDATE mf_host_slot SET holder = ?, expires_at = CURRENT_TIMESTAMP + make_interval(secs => ?) "
+                + "WHERE host_key = ? AND slot = ? AND expires_at < CURRENT_TIMESTAMP",
+            holder,
+            seconds(),
+            key,
+            slot)
+        == 1;
   }
 
   private void renew() {
     try {
-      jdbc.update("UPDATE mf_host_slot SET expires_at = CURRENT_TIMESTAMP + make_interval(secs => ?) WHERE holder = ?",
-          seconds(), holder);
+      jdbc.update(
+          "UPDATE mf_host_slot SET expires_at = CURRENT_TIMESTAMP + make_interval(secs => ?) WHERE holder = ?",
+          seconds(),
+          holder);
     } catch (RuntimeException e) {
       // The database is away for a moment: the next renewal tries again, well before expiry.
     }

@@ -4,14 +4,15 @@ import java.time.Duration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Rates and login spacings held in the shared PostgreSQL job store, so that they hold across
- * every worker on every machine, as {@link DatabaseHostSlots} does for the connection cap. One
- * per process; closing it puts the in-memory kind back for gates opened later.
+ * Rates and login spacings held in the shared PostgreSQL job store, so that they hold across every
+ * worker on every machine, as {@link DatabaseHostSlots} does for the connection cap. One per
+ * process; closing it puts the in-memory kind back for gates opened later.
  */
 public final class DatabaseRates implements Rates, AutoCloseable {
 
   /** As {@link TokenBucket}: at most a tenth of a second of the rate saved up. */
   private static final double BURST_SECONDS = 0.1;
+
   /** Borrowed at once: the round trips of a process stay near ten a second per busy rate. */
   private static final double GRANT_SECONDS = 0.1;
 
@@ -27,8 +28,8 @@ public final class DatabaseRates implements Rates, AutoCloseable {
   }
 
   /**
-   * A login spacing is a bucket of one login per interval holding one at most, each login
-   * borrowing exactly its own: the next free slot, whichever process asks.
+   * A login spacing is a bucket of one login per interval holding one at most, each login borrowing
+   * exactly its own: the next free slot, whichever process asks.
    */
   @Override
   public Logins logins(String key, Duration interval) {
@@ -47,7 +48,9 @@ public final class DatabaseRates implements Rates, AutoCloseable {
   }
 
   private static double perSecond(Duration interval) {
-    return interval.isZero() || interval.isNegative() ? Double.POSITIVE_INFINITY : 1e9 / interval.toNanos();
+    return interval.isZero() || interval.isNegative()
+        ? Double.POSITIVE_INFINITY
+        : 1e9 / interval.toNanos();
   }
 
   @Override

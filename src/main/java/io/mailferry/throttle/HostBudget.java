@@ -2,25 +2,26 @@ package io.mailferry.throttle;
 
 /**
  * The connections one side may have open to one host, across every account. Behind an interface
- * because several worker machines will share one budget through the job store; in one process
- * it is {@link LocalHostBudget}.
+ * because several worker machines will share one budget through the job store; in one process it is
+ * {@link LocalHostBudget}.
  */
 public interface HostBudget {
 
   /** No cap: every acquire passes at once. */
-  HostBudget UNLIMITED = new HostBudget() {
-    @Override
-    public boolean tryAcquire(long waitMillis) {
-      return true;
-    }
+  HostBudget UNLIMITED =
+      new HostBudget() {
+        @Override
+        public boolean tryAcquire(long waitMillis) {
+          return true;
+        }
 
-    @Override
-    public void release() {}
-  };
+        @Override
+        public void release() {}
+      };
 
   /**
-   * Takes one connection slot before a connection is opened, waiting up to {@code waitMillis}
-   * while the host is at its cap.
+   * Takes one connection slot before a connection is opened, waiting up to {@code waitMillis} while
+   * the host is at its cap.
    *
    * @return whether the slot was taken
    */
@@ -53,8 +54,8 @@ public interface HostBudget {
   default void removeIdleReclaimer(Runnable closeIdle) {}
 
   /**
-   * Whether a pool may keep a connection idle for reuse. A budget shared with other processes
-   * says no: they cannot ask this process to close its idle connections.
+   * Whether a pool may keep a connection idle for reuse. A budget shared with other processes says
+   * no: they cannot ask this process to close its idle connections.
    */
   default boolean keepsIdle() {
     return true;

@@ -1,6 +1,5 @@
 package io.mailferry.throttle;
 
-
 /**
  * What every connection of one side (source or destination) to one host passes, whatever its
  * account: the host's connection budget, the spacing of logins and the host's rates. Shared by
@@ -19,8 +18,12 @@ public final class HostGate {
     this.key = key;
     this.budget = t.maxHostConnections() > 0 ? budgets.budget(key, t.maxHostConnections()) : null;
     this.logins = rates.logins(key + " logins", t.loginInterval());
-    this.bytes = t.hostBytesPerSecond() > 0 ? rates.rate(key + " bytes", t.hostBytesPerSecond()) : null;
-    this.messages = t.hostMessagesPerSecond() > 0 ? rates.rate(key + " messages", t.hostMessagesPerSecond()) : null;
+    this.bytes =
+        t.hostBytesPerSecond() > 0 ? rates.rate(key + " bytes", t.hostBytesPerSecond()) : null;
+    this.messages =
+        t.hostMessagesPerSecond() > 0
+            ? rates.rate(key + " messages", t.hostMessagesPerSecond())
+            : null;
   }
 
   String key() {
@@ -28,8 +31,8 @@ public final class HostGate {
   }
 
   /**
-   * Another migration joins with its own limits: the strictest wins. (A limit the first one did
-   * not set is not added later: set host limits the same for every account of a bulk run.)
+   * Another migration joins with its own limits: the strictest wins. (A limit the first one did not
+   * set is not added later: set host limits the same for every account of a bulk run.)
    */
   synchronized void join(Limits t) {
     users++;
@@ -45,7 +48,9 @@ public final class HostGate {
     }
   }
 
-  /** @return whether this was the last user */
+  /**
+   * @return whether this was the last user
+   */
   synchronized boolean leave() {
     return --users == 0;
   }

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The process-wide registry of {@link HostGate}s, by side and host: a bulk run's many accounts
- * on one host share one connection cap, one login spacing and one rate. A gate lives while a
- * migration uses it, so that a later run in the same process starts with its own limits.
+ * The process-wide registry of {@link HostGate}s, by side and host: a bulk run's many accounts on
+ * one host share one connection cap, one login spacing and one rate. A gate lives while a migration
+ * uses it, so that a later run in the same process starts with its own limits.
  */
 public final class HostGates {
 
@@ -22,8 +22,8 @@ public final class HostGates {
   }
 
   /**
-   * Where host budgets come from: in one process, counters in memory; several worker machines
-   * will share theirs through the job store. Applies to gates opened from now on.
+   * Where host budgets come from: in one process, counters in memory; several worker machines will
+   * share theirs through the job store. Applies to gates opened from now on.
    */
   public synchronized void budgets(HostBudget.Factory factory) {
     this.budgets = factory;
@@ -41,7 +41,10 @@ public final class HostGates {
     return rates;
   }
 
-  /** These rates are closed: gates opened later are back in memory (unless others were installed since). */
+  /**
+   * These rates are closed: gates opened later are back in memory (unless others were installed
+   * since).
+   */
   public synchronized void dropRates(Rates closed) {
     if (rates == closed) {
       rates = Rates.LOCAL;

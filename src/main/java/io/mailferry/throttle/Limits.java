@@ -8,8 +8,10 @@ import java.time.Duration;
  *
  * @param maxHostConnections connections to one host at a time, 0 for no cap
  * @param loginInterval the least time between two logins to one host
- * @param bytesPerSecond one account's bytes on the wire, 0 for no limit; {@code hostBytesPerSecond} the same per host
- * @param messagesPerSecond one migration's messages, 0 for no limit; {@code hostMessagesPerSecond} the same per host
+ * @param bytesPerSecond one account's bytes on the wire, 0 for no limit; {@code hostBytesPerSecond}
+ *     the same per host
+ * @param messagesPerSecond one migration's messages, 0 for no limit; {@code hostMessagesPerSecond}
+ *     the same per host
  * @param maxBackoffWait the longest wait after a server's "slow down"
  */
 public record Limits(

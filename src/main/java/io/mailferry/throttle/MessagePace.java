@@ -1,9 +1,8 @@
 package io.mailferry.throttle;
 
-
 /**
- * --max-messages-per-second for one migration, and the per-host message rates of both its
- * hosts: each copied message waits for its turn in all of them. Closing it leaves the hosts' gates.
+ * --max-messages-per-second for one migration, and the per-host message rates of both its hosts:
+ * each copied message waits for its turn in all of them. Closing it leaves the hosts' gates.
  */
 public final class MessagePace implements AutoCloseable {
 
@@ -18,15 +17,20 @@ public final class MessagePace implements AutoCloseable {
    *     has none (a local directory); {@code destinationHost} the same for the destination
    */
   public MessagePace(String migration, Limits t, String sourceHost, String destinationHost) {
-    // Keyed by the migration's accounts ("a to b"): with remote workers its folders run on several machines.
-    this.account = t.messagesPerSecond() > 0
-        ? HostGates.shared().rates().rate(migration + " messages", t.messagesPerSecond()) : null;
+    // Keyed by the migration's accounts ("a to b"): with remote workers its folders run on several
+    // machines.
+    this.account =
+        t.messagesPerSecond() > 0
+            ? HostGates.shared().rates().rate(migration + " messages", t.messagesPerSecond())
+            : null;
     this.sourceHost = sourceHost == null ? null : HostGates.shared().join("source", sourceHost, t);
-    this.destinationHost = destinationHost == null ? null : HostGates.shared().join("destination", destinationHost, t);
+    this.destinationHost =
+        destinationHost == null ? null : HostGates.shared().join("destination", destinationHost, t);
   }
 
   public boolean paced() {
-    return account != null || (sourceHost != null && sourceHost.pacesMessages())
+    return account != null
+        || (sourceHost != null && sourceHost.pacesMessages())
         || (destinationHost != null && destinationHost.pacesMessages());
   }
 

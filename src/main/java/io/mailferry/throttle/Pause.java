@@ -16,7 +16,8 @@ final class Pause {
       TimeUnit.NANOSECONDS.sleep(nanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MailferryException.Temporary("Interrupted while waiting for a rate limit or a server's backoff.", e);
+      throw new MailferryException.Temporary(
+          "Interrupted while waiting for a rate limit or a server's backoff.", e);
     }
   }
 }

@@ -3,11 +3,11 @@ package io.mailferry.throttle;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A rate that holds across processes: tokens are borrowed from a bucket in the job store
- * ({@link SharedBuckets}) in grants of a tenth of a second of the rate, and spent here. A byte
- * rate is taken a few bytes at a time, so a round trip per taking would cost more than the copy;
- * per grant it is a few per second. Every token spent was borrowed from the shared bucket and
- * its debt waited off first, so all processes together stay at the rate.
+ * A rate that holds across processes: tokens are borrowed from a bucket in the job store ({@link
+ * SharedBuckets}) in grants of a tenth of a second of the rate, and spent here. A byte rate is
+ * taken a few bytes at a time, so a round trip per taking would cost more than the copy; per grant
+ * it is a few per second. Every token spent was borrowed from the shared bucket and its debt waited
+ * off first, so all processes together stay at the rate.
  */
 final class SharedRate implements Rate {
 
@@ -22,10 +22,15 @@ final class SharedRate implements Rate {
 
   /**
    * @param perSecond more than 0; infinite for no limit (a login spacing of zero)
-   * @param grantSeconds how much of the rate to borrow at once beyond what is asked; zero to
-   *     borrow exactly (logins: each one must get its own slot)
+   * @param grantSeconds how much of the rate to borrow at once beyond what is asked; zero to borrow
+   *     exactly (logins: each one must get its own slot)
    */
-  SharedRate(SharedBuckets buckets, String key, double perSecond, double burstSeconds, double grantSeconds) {
+  SharedRate(
+      SharedBuckets buckets,
+      String key,
+      double perSecond,
+      double burstSeconds,
+      double grantSeconds) {
     if (!(perSecond > 0)) {
       throw new IllegalArgumentException("a rate must be more than 0");
     }

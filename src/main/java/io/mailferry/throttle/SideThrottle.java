@@ -4,8 +4,8 @@ import io.mailferry.mail.Endpoint;
 import java.time.Duration;
 
 /**
- * The throttles of one account on one side of a migration: its share of the host's gate, its
- * own byte rate on the wire, and its backoff. Closing it leaves the host's gate.
+ * The throttles of one account on one side of a migration: its share of the host's gate, its own
+ * byte rate on the wire, and its backoff. Closing it leaves the host's gate.
  */
 public final class SideThrottle implements AutoCloseable {
 
@@ -21,11 +21,14 @@ public final class SideThrottle implements AutoCloseable {
     HostGates gates = HostGates.shared();
     this.host = gates.join(side, endpoint.host(), limits);
     // Keyed by the account: with remote workers its folders run on several machines.
-    this.bytes = limits.bytesPerSecond() > 0
-        ? gates.rates().rate(side + " " + endpoint.account() + " bytes", limits.bytesPerSecond()) : null;
+    this.bytes =
+        limits.bytesPerSecond() > 0
+            ? gates
+                .rates()
+                .rate(side + " " + endpoint.account() + " bytes", limits.bytesPerSecond())
+            : null;
     this.backoff = new Backoff(side, endpoint.host(), FIRST_BACKOFF, limits.maxBackoffWait());
   }
-
 
   public HostGate host() {
     return host;
@@ -35,7 +38,10 @@ public final class SideThrottle implements AutoCloseable {
     return backoff;
   }
 
-  /** Counts bytes that crossed the wire, both ways, waiting while over this account's or the host's rate. */
+  /**
+   * Counts bytes that crossed the wire, both ways, waiting while over this account's or the host's
+   * rate.
+   */
   public void onWire(long n) {
     if (bytes != null) {
       bytes.take(n);

@@ -2,9 +2,9 @@ package io.mailferry.throttle;
 
 /**
  * A rate limit that holds over any window: a taker is let through only when the tokens it takes
- * were earned at the set rate. The bucket holds at most a tenth of a second of tokens, so a
- * burst after an idle spell stays small; a taking larger than that goes into debt, which the
- * next takers wait off. Thread-safe.
+ * were earned at the set rate. The bucket holds at most a tenth of a second of tokens, so a burst
+ * after an idle spell stays small; a taking larger than that goes into debt, which the next takers
+ * wait off. Thread-safe.
  */
 public final class TokenBucket implements Rate {
 
@@ -14,7 +14,9 @@ public final class TokenBucket implements Rate {
   private double tokens;
   private long last = System.nanoTime();
 
-  /** @param perSecond tokens earned per second, more than 0 */
+  /**
+   * @param perSecond tokens earned per second, more than 0
+   */
   public TokenBucket(double perSecond) {
     if (!(perSecond > 0)) {
       throw new IllegalArgumentException("a rate must be more than 0");

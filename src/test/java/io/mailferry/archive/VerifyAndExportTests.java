@@ -31,7 +31,9 @@ class VerifyAndExportTests {
     var run = Mailferry.run(Map.of(), "verify", archive.dir().toString());
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out().strip().lines()).singleElement().asString()
+    assertThat(run.out().strip().lines())
+        .singleElement()
+        .asString()
         .contains("4 messages in 3 folders: 0 missing, 0 corrupt, 0 unexpected");
   }
 
@@ -48,11 +50,16 @@ class VerifyAndExportTests {
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     Path root = archive.dir();
-    assertThat(run.out().strip().lines().toList()).as(run.toString()).containsExactlyInAnyOrder(
-        "corrupt: " + root.relativize(m.get(0).file()),
-        "missing: " + m.get(1).folder() + "/" + MaildirNames.baseOf(m.get(1).file().getFileName().toString()),
-        "unexpected: " + root.relativize(stray),
-        "mailferry: 4 messages in 3 folders: 1 missing, 1 corrupt, 1 unexpected.");
+    assertThat(run.out().strip().lines().toList())
+        .as(run.toString())
+        .containsExactlyInAnyOrder(
+            "corrupt: " + root.relativize(m.get(0).file()),
+            "missing: "
+                + m.get(1).folder()
+                + "/"
+                + MaildirNames.baseOf(m.get(1).file().getFileName().toString()),
+            "unexpected: " + root.relativize(stray),
+            "mailferry: 4 messages in 3 folders: 1 missing, 1 corrupt, 1 unexpected.");
   }
 
   @Test
@@ -62,8 +69,11 @@ class VerifyAndExportTests {
     var run = Mailferry.run(Map.of(), "verify", tmp.resolve("plain").toString());
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(78);
-    assertThat(run.err().strip().lines()).singleElement().asString()
-        .startsWith("mailferry: ").contains("is not a mailferry archive");
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .asString()
+        .startsWith("mailferry: ")
+        .contains("is not a mailferry archive");
     assertThat(run.err() + run.out()).doesNotContain("Exception");
   }
 
@@ -74,22 +84,37 @@ class VerifyAndExportTests {
     for (HardCases.HardCase c : HardCases.all()) {
       archive.add("Archiv/Größe", c.raw(), c.flags(), c.internalDate());
     }
-    archive.add("Archiv/Größe", ("Subject: quoting\r\n\r\nFrom me\r\n>From you\r\n>>From them\r\nFrom the end").getBytes(),
-        Set.of(), Instant.parse("2025-01-05T06:07:08Z"));
+    archive.add(
+        "Archiv/Größe",
+        ("Subject: quoting\r\n\r\nFrom me\r\n>From you\r\n>>From them\r\nFrom the end").getBytes(),
+        Set.of(),
+        Instant.parse("2025-01-05T06:07:08Z"));
     archive.close();
     archive.messages().stream()
-        .sorted(java.util.Comparator.comparing(s -> MaildirNames.baseOf(s.file().getFileName().toString())))
+        .sorted(
+            java.util.Comparator.comparing(
+                s -> MaildirNames.baseOf(s.file().getFileName().toString())))
         .forEach(s -> expected.add(s.raw()));
     Path mbox = tmp.resolve("out.mbox");
 
-    var run = Mailferry.run(Map.of(), "export", "--from", archive.dir().toString(), "--folder", "Archiv/Größe",
-        "--mbox", mbox.toString());
+    var run =
+        Mailferry.run(
+            Map.of(),
+            "export",
+            "--from",
+            archive.dir().toString(),
+            "--folder",
+            "Archiv/Größe",
+            "--mbox",
+            mbox.toString());
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mbox))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(mbox)))
+        .isEqualTo("rw-------");
     byte[] file = Files.readAllBytes(mbox);
     String text = new String(file, StandardCharsets.ISO_8859_1);
-    assertThat(text).startsWith("From MAILER-DAEMON Fri Mar  1 10:00:00 2024\n")
+    assertThat(text)
+        .startsWith("From MAILER-DAEMON Fri Mar  1 10:00:00 2024\n")
         .contains("\n>From me\r\n>>From you\r\n>>>From them\r\n>From the end\n");
     List<byte[]> read = readMboxrd(file);
     assertThat(read).hasSameSizeAs(expected);
@@ -102,20 +127,47 @@ class VerifyAndExportTests {
   void export_of_a_folder_the_archive_lacks_is_one_sentence() {
     TestArchive archive = sample();
 
-    var run = Mailferry.run(Map.of(), "export", "--from", archive.dir().toString(), "--folder", "Nope",
-        "--mbox", tmp.resolve("x.mbox").toString());
+    var run =
+        Mailferry.run(
+            Map.of(),
+            "export",
+            "--from",
+            archive.dir().toString(),
+            "--folder",
+            "Nope",
+            "--mbox",
+            tmp.resolve("x.mbox").toString());
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(78);
-    assertThat(run.err().strip().lines()).singleElement().asString().contains("has no folder 'Nope'");
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .asString()
+        .contains("has no folder 'Nope'");
     assertThat(Files.exists(tmp.resolve("x.mbox"))).isFalse();
   }
 
   private TestArchive sample() {
     TestArchive archive = new TestArchive(tmp.resolve("archive"));
-    archive.add("INBOX", "Subject: a\r\n\r\none\r\n".getBytes(), Set.of("\\Seen"), Instant.parse("2024-01-01T00:00:00Z"));
-    archive.add("INBOX", "Subject: b\r\n\r\ntwo\r\n".getBytes(), Set.of("$Label1"), Instant.parse("2024-01-02T00:00:00Z"));
-    archive.add("日本語", "Subject: c\r\n\r\nthree\r\n".getBytes(), Set.of(), Instant.parse("2024-01-03T00:00:00Z"));
-    archive.add("Work/Projects", "Subject: d\r\n\r\nfour\r\n".getBytes(), Set.of(), Instant.parse("2024-01-04T00:00:00Z"));
+    archive.add(
+        "INBOX",
+        "Subject: a\r\n\r\none\r\n".getBytes(),
+        Set.of("\\Seen"),
+        Instant.parse("2024-01-01T00:00:00Z"));
+    archive.add(
+        "INBOX",
+        "Subject: b\r\n\r\ntwo\r\n".getBytes(),
+        Set.of("$Label1"),
+        Instant.parse("2024-01-02T00:00:00Z"));
+    archive.add(
+        "日本語",
+        "Subject: c\r\n\r\nthree\r\n".getBytes(),
+        Set.of(),
+        Instant.parse("2024-01-03T00:00:00Z"));
+    archive.add(
+        "Work/Projects",
+        "Subject: d\r\n\r\nfour\r\n".getBytes(),
+        Set.of(),
+        Instant.parse("2024-01-04T00:00:00Z"));
     archive.close();
     return archive;
   }

@@ -11,10 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container's entry point (bin/docker-entrypoint) as a plain command, with a stand-in java
- * that prints the command line it was given: the state directory is the /data volume for the
- * commands that keep state, and never overrides one the user gave. (.ci/run also runs it on the
- * built jar.)
+ * The container's entry point (bin/docker-entrypoint) as a plain command, with a stand-in java that
+ * prints the command line it was given: the state directory is the /data volume for the commands
+ * that keep state, and never overrides one the user gave. (.ci/run also runs it on the built jar.)
  */
 class DockerEntrypointTests {
 
@@ -30,9 +29,12 @@ class DockerEntrypointTests {
   @Test
   void a_command_that_keeps_state_gets_the_data_volume_as_its_state_directory() throws Exception {
     assertThat(entrypoint("migrate", "--from", "imaps://a@old", "--to", "imaps://a@new"))
-        .isEqualTo("-jar /opt/mailferry/mailferry.jar migrate --from imaps://a@old --to imaps://a@new --state-dir /data");
-    assertThat(entrypoint("--quiet", "status")).isEqualTo("-jar /opt/mailferry/mailferry.jar --quiet status --state-dir /data");
-    assertThat(entrypoint("schedule", "/jobs")).isEqualTo("-jar /opt/mailferry/mailferry.jar schedule /jobs --state-dir /data");
+        .isEqualTo(
+            "-jar /opt/mailferry/mailferry.jar migrate --from imaps://a@old --to imaps://a@new --state-dir /data");
+    assertThat(entrypoint("--quiet", "status"))
+        .isEqualTo("-jar /opt/mailferry/mailferry.jar --quiet status --state-dir /data");
+    assertThat(entrypoint("schedule", "/jobs"))
+        .isEqualTo("-jar /opt/mailferry/mailferry.jar schedule /jobs --state-dir /data");
   }
 
   @Test
@@ -40,12 +42,15 @@ class DockerEntrypointTests {
     assertThat(entrypoint("status", "--state-dir", "/elsewhere"))
         .isEqualTo("-jar /opt/mailferry/mailferry.jar status --state-dir /elsewhere");
     assertThat(entrypoint("--help")).isEqualTo("-jar /opt/mailferry/mailferry.jar --help");
-    assertThat(entrypoint("migrate", "--help")).isEqualTo("-jar /opt/mailferry/mailferry.jar migrate --help");
-    assertThat(entrypoint("verify", "/archives/alice")).isEqualTo("-jar /opt/mailferry/mailferry.jar verify /archives/alice");
+    assertThat(entrypoint("migrate", "--help"))
+        .isEqualTo("-jar /opt/mailferry/mailferry.jar migrate --help");
+    assertThat(entrypoint("verify", "/archives/alice"))
+        .isEqualTo("-jar /opt/mailferry/mailferry.jar verify /archives/alice");
   }
 
   private String entrypoint(String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Path.of("bin", "docker-entrypoint").toAbsolutePath().toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(Path.of("bin", "docker-entrypoint").toAbsolutePath().toString());
     pb.command().addAll(java.util.List.of(args));
     pb.environment().put("JAVA_HOME", javaHome.toString());
     pb.environment().remove("MAILFERRY_JAR");

@@ -15,8 +15,8 @@ import picocli.CommandLine;
 class HelpOptionTests {
 
   static Stream<String> commands() {
-    return new CommandLine(new MailferryCommand(Map.of(), System.out, System.err)).getSubcommands().keySet()
-        .stream().filter(name -> !name.equals("help"));
+    return new CommandLine(new MailferryCommand(Map.of(), System.out, System.err))
+        .getSubcommands().keySet().stream().filter(name -> !name.equals("help"));
   }
 
   @ParameterizedTest
@@ -26,11 +26,16 @@ class HelpOptionTests {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-      int code = Main.run(new String[] {command, flag}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code =
+          Main.run(
+              new String[] {command, flag},
+              Map.of(),
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
 
       assertThat(code).as(command + " " + flag).isZero();
-      assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: mailferry " + command + " ");
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .startsWith("Usage: mailferry " + command + " ");
       assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
   }

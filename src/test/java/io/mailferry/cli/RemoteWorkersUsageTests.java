@@ -18,15 +18,26 @@ class RemoteWorkersUsageTests {
     var result = Mailferry.run(Map.of(), "worker", "--state-dir", state.toString());
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.err().strip()).isEqualTo("mailferry: worker needs --db jdbc:postgresql://...: the manager and "
-        + "its workers share one PostgreSQL job store.");
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "mailferry: worker needs --db jdbc:postgresql://...: the manager and "
+                + "its workers share one PostgreSQL job store.");
   }
 
   @Test
   void a_remote_run_without_a_database_is_refused_before_anything_starts() {
-    var result = Mailferry.run(Map.of("MAILFERRY_FROM_PASSWORD", "a", "MAILFERRY_TO_PASSWORD", "b"), "migrate",
-        "--from", "imap://a@127.0.0.1:1", "--to", "imap://b@127.0.0.1:1", "--workers", "remote",
-        "--state-dir", state.toString());
+    var result =
+        Mailferry.run(
+            Map.of("MAILFERRY_FROM_PASSWORD", "a", "MAILFERRY_TO_PASSWORD", "b"),
+            "migrate",
+            "--from",
+            "imap://a@127.0.0.1:1",
+            "--to",
+            "imap://b@127.0.0.1:1",
+            "--workers",
+            "remote",
+            "--state-dir",
+            state.toString());
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(result.err()).contains("--workers remote needs --db");
@@ -38,6 +49,7 @@ class RemoteWorkersUsageTests {
     var result = Mailferry.run(Map.of(), "status", "--workers", "--state-dir", state.toString());
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.err()).contains("--workers lists the workers of a shared PostgreSQL job store: add --db.");
+    assertThat(result.err())
+        .contains("--workers lists the workers of a shared PostgreSQL job store: add --db.");
   }
 }

@@ -70,16 +70,18 @@ class FolderMapperTests {
   // ---- separators and prefixes ----------------------------------------------------------------
 
   @Test
-  void folders_under_an_inbox_dot_prefix_keep_their_hierarchy_on_a_slash_destination_without_prefix() {
+  void
+      folders_under_an_inbox_dot_prefix_keep_their_hierarchy_on_a_slash_destination_without_prefix() {
     ImapNamespace source = DOT_INBOX.with("INBOX", "Work", "Work/Projects");
     ImapNamespace destination = SLASH.with("INBOX");
 
     List<FolderMapper.Mapping> mappings = mapper().map(source.folders(), destination);
 
-    assertThat(names(mappings)).containsExactly(
-        entry("INBOX", "INBOX"),
-        entry("Work", "Work"),
-        entry("Work/Projects", "Work/Projects"));
+    assertThat(names(mappings))
+        .containsExactly(
+            entry("INBOX", "INBOX"),
+            entry("Work", "Work"),
+            entry("Work/Projects", "Work/Projects"));
     assertThat(mappings.get(2).source().serverName()).isEqualTo("INBOX.Work.Projects");
     assertThat(mappings.get(2).destPath()).isEqualTo(new FolderPath(List.of("Work", "Projects")));
   }
@@ -89,10 +91,11 @@ class FolderMapperTests {
     ImapNamespace source = SLASH.with("INBOX", "Work", "Work/Projects");
     ImapNamespace destination = DOT_INBOX.with("INBOX");
 
-    assertThat(names(mapper().map(source.folders(), destination))).containsExactly(
-        entry("INBOX", "INBOX"),
-        entry("Work", "INBOX.Work"),
-        entry("Work/Projects", "INBOX.Work.Projects"));
+    assertThat(names(mapper().map(source.folders(), destination)))
+        .containsExactly(
+            entry("INBOX", "INBOX"),
+            entry("Work", "INBOX.Work"),
+            entry("Work/Projects", "INBOX.Work.Projects"));
   }
 
   @Test
@@ -100,10 +103,11 @@ class FolderMapperTests {
     ImapNamespace source = SLASH.with("INBOX", "INBOX/Receipts", "INBOX/Receipts/2024");
     ImapNamespace destination = DOT_INBOX.with("INBOX");
 
-    assertThat(names(mapper().map(source.folders(), destination))).containsExactly(
-        entry("INBOX", "INBOX"),
-        entry("INBOX/Receipts", "INBOX.Receipts"),
-        entry("INBOX/Receipts/2024", "INBOX.Receipts.2024"));
+    assertThat(names(mapper().map(source.folders(), destination)))
+        .containsExactly(
+            entry("INBOX", "INBOX"),
+            entry("INBOX/Receipts", "INBOX.Receipts"),
+            entry("INBOX/Receipts/2024", "INBOX.Receipts.2024"));
   }
 
   @Test
@@ -113,11 +117,13 @@ class FolderMapperTests {
 
     List<FolderMapper.Mapping> mappings = mapper().map(source.folders(), destination);
 
-    assertThat(names(mappings)).containsExactly(
-        entry("INBOX", "INBOX"),
-        entry("Project v1.2", "INBOX.Project v1_2"),
-        entry("Clients/acme.com", "INBOX.Clients.acme_com"));
-    assertThat(mappings.get(2).destPath()).isEqualTo(new FolderPath(List.of("Clients", "acme_com")));
+    assertThat(names(mappings))
+        .containsExactly(
+            entry("INBOX", "INBOX"),
+            entry("Project v1.2", "INBOX.Project v1_2"),
+            entry("Clients/acme.com", "INBOX.Clients.acme_com"));
+    assertThat(mappings.get(2).destPath())
+        .isEqualTo(new FolderPath(List.of("Clients", "acme_com")));
   }
 
   @Test
@@ -130,7 +136,8 @@ class FolderMapperTests {
 
   @Test
   void a_slash_inside_a_dot_separated_name_becomes_an_underscore_on_a_slash_destination() {
-    FolderInfo dates = new FolderInfo(new FolderPath(List.of("Dates 1/2")), "INBOX.Dates 1/2", null, true, true);
+    FolderInfo dates =
+        new FolderInfo(new FolderPath(List.of("Dates 1/2")), "INBOX.Dates 1/2", null, true, true);
     ImapNamespace source = new ImapNamespace('.', "INBOX.", List.of(dates));
 
     assertThat(names(mapper().map(source.folders(), SLASH.with("INBOX"))))
@@ -151,14 +158,16 @@ class FolderMapperTests {
   @Test
   void the_sent_attribute_is_recognised_on_a_folder_whose_name_is_not_a_known_sent_name() {
     ImapNamespace source = SLASH.with("INBOX", SLASH.special("Postausgang erledigt", "\\Sent"));
-    ImapNamespace destination = DOT_INBOX.with("INBOX", DOT_INBOX.special("Sent Messages", "\\Sent"));
+    ImapNamespace destination =
+        DOT_INBOX.with("INBOX", DOT_INBOX.special("Sent Messages", "\\Sent"));
 
     assertThat(names(mapper().map(source.folders(), destination)))
         .containsEntry("Postausgang erledigt", "INBOX.Sent Messages");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Sent Items", "[Gmail]/Sent Mail", "Envoyés", "sent items", "Отправленные"})
+  @ValueSource(
+      strings = {"Sent Items", "[Gmail]/Sent Mail", "Envoyés", "sent items", "Отправленные"})
   void a_localized_sent_name_maps_onto_the_destination_folder_with_the_sent_attribute(String name) {
     ImapNamespace source = SLASH.with("INBOX", name);
     ImapNamespace destination = SLASH.with("INBOX", "Drafts", SLASH.special("Sent", "\\Sent"));
@@ -170,18 +179,23 @@ class FolderMapperTests {
   void the_destination_sent_attribute_wins_over_a_destination_folder_merely_named_sent() {
     ImapNamespace source = SLASH.with("INBOX", "Sent Items");
     ImapNamespace nameFirst = SLASH.with("INBOX", "Sent", SLASH.special("Sent Messages", "\\Sent"));
-    ImapNamespace attributeFirst = SLASH.with("INBOX", SLASH.special("Sent Messages", "\\Sent"), "Sent");
+    ImapNamespace attributeFirst =
+        SLASH.with("INBOX", SLASH.special("Sent Messages", "\\Sent"), "Sent");
 
-    assertThat(names(mapper().map(source.folders(), nameFirst))).containsEntry("Sent Items", "Sent Messages");
-    assertThat(names(mapper().map(source.folders(), attributeFirst))).containsEntry("Sent Items", "Sent Messages");
+    assertThat(names(mapper().map(source.folders(), nameFirst)))
+        .containsEntry("Sent Items", "Sent Messages");
+    assertThat(names(mapper().map(source.folders(), attributeFirst)))
+        .containsEntry("Sent Items", "Sent Messages");
   }
 
   @Test
-  void a_localized_sent_name_maps_onto_a_destination_folder_with_a_known_sent_name_when_none_has_the_attribute() {
+  void
+      a_localized_sent_name_maps_onto_a_destination_folder_with_a_known_sent_name_when_none_has_the_attribute() {
     ImapNamespace source = SLASH.with("INBOX", "Envoyés");
     ImapNamespace destination = DOT_INBOX.with("INBOX", "Sent Items");
 
-    assertThat(names(mapper().map(source.folders(), destination))).containsEntry("Envoyés", "INBOX.Sent Items");
+    assertThat(names(mapper().map(source.folders(), destination)))
+        .containsEntry("Envoyés", "INBOX.Sent Items");
   }
 
   @Test
@@ -200,31 +214,43 @@ class FolderMapperTests {
 
   @Test
   void sub_folders_of_a_special_use_folder_follow_it() {
-    ImapNamespace source = SLASH.with("INBOX", "Sent Items", "Sent Items/2024", "Sent Items/2024/Q1",
-        "[Gmail]/Sent Mail", "[Gmail]/Sent Mail/Old");
+    ImapNamespace source =
+        SLASH.with(
+            "INBOX",
+            "Sent Items",
+            "Sent Items/2024",
+            "Sent Items/2024/Q1",
+            "[Gmail]/Sent Mail",
+            "[Gmail]/Sent Mail/Old");
     ImapNamespace destination = SLASH.with("INBOX");
 
-    assertThat(names(mapper().map(source.folders(), destination))).containsExactly(
-        entry("INBOX", "INBOX"),
-        entry("Sent Items", "Sent"),
-        entry("Sent Items/2024", "Sent/2024"),
-        entry("Sent Items/2024/Q1", "Sent/2024/Q1"),
-        entry("[Gmail]/Sent Mail", "Sent"),
-        entry("[Gmail]/Sent Mail/Old", "Sent/Old"));
+    assertThat(names(mapper().map(source.folders(), destination)))
+        .containsExactly(
+            entry("INBOX", "INBOX"),
+            entry("Sent Items", "Sent"),
+            entry("Sent Items/2024", "Sent/2024"),
+            entry("Sent Items/2024/Q1", "Sent/2024/Q1"),
+            entry("[Gmail]/Sent Mail", "Sent"),
+            entry("[Gmail]/Sent Mail/Old", "Sent/Old"));
   }
 
   @Test
-  void sub_folders_of_a_special_use_folder_follow_it_onto_the_destination_folder_with_the_attribute() {
-    ImapNamespace source = SLASH.with("INBOX", SLASH.special("Gesendet", "\\Sent"), "Gesendet/2024",
-        "Papierkorb");
-    ImapNamespace destination = DOT_INBOX.with("INBOX", DOT_INBOX.special("Sent Messages", "\\Sent"),
-        DOT_INBOX.special("Deleted Messages", "\\Trash"));
+  void
+      sub_folders_of_a_special_use_folder_follow_it_onto_the_destination_folder_with_the_attribute() {
+    ImapNamespace source =
+        SLASH.with("INBOX", SLASH.special("Gesendet", "\\Sent"), "Gesendet/2024", "Papierkorb");
+    ImapNamespace destination =
+        DOT_INBOX.with(
+            "INBOX",
+            DOT_INBOX.special("Sent Messages", "\\Sent"),
+            DOT_INBOX.special("Deleted Messages", "\\Trash"));
 
-    assertThat(names(mapper().map(source.folders(), destination))).containsExactly(
-        entry("INBOX", "INBOX"),
-        entry("Gesendet", "INBOX.Sent Messages"),
-        entry("Gesendet/2024", "INBOX.Sent Messages.2024"),
-        entry("Papierkorb", "INBOX.Deleted Messages"));
+    assertThat(names(mapper().map(source.folders(), destination)))
+        .containsExactly(
+            entry("INBOX", "INBOX"),
+            entry("Gesendet", "INBOX.Sent Messages"),
+            entry("Gesendet/2024", "INBOX.Sent Messages.2024"),
+            entry("Papierkorb", "INBOX.Deleted Messages"));
   }
 
   @Test
@@ -241,23 +267,29 @@ class FolderMapperTests {
 
   @Test
   void a_folder_map_renames_a_folder_and_its_sub_folders_but_not_a_sibling_with_a_longer_name() {
-    ImapNamespace source = SLASH.with("INBOX", "Work", "Work/Projects", "Work/Projects/2024", "Workshop");
+    ImapNamespace source =
+        SLASH.with("INBOX", "Work", "Work/Projects", "Work/Projects/2024", "Workshop");
     ImapNamespace destination = DOT_INBOX.with("INBOX");
 
-    assertThat(names(mapper(Map.of("Work", "Job/Old")).map(source.folders(), destination))).containsExactly(
-        entry("INBOX", "INBOX"),
-        entry("Work", "INBOX.Job.Old"),
-        entry("Work/Projects", "INBOX.Job.Old.Projects"),
-        entry("Work/Projects/2024", "INBOX.Job.Old.Projects.2024"),
-        entry("Workshop", "INBOX.Workshop"));
+    assertThat(names(mapper(Map.of("Work", "Job/Old")).map(source.folders(), destination)))
+        .containsExactly(
+            entry("INBOX", "INBOX"),
+            entry("Work", "INBOX.Job.Old"),
+            entry("Work/Projects", "INBOX.Job.Old.Projects"),
+            entry("Work/Projects/2024", "INBOX.Job.Old.Projects.2024"),
+            entry("Workshop", "INBOX.Workshop"));
   }
 
   @Test
   void a_folder_map_wins_over_special_use_for_the_folder_and_its_sub_folders() {
-    ImapNamespace source = SLASH.with("INBOX", SLASH.special("Sent Items", "\\Sent"), "Sent Items/2024");
+    ImapNamespace source =
+        SLASH.with("INBOX", SLASH.special("Sent Items", "\\Sent"), "Sent Items/2024");
     ImapNamespace destination = SLASH.with("INBOX", SLASH.special("Sent", "\\Sent"));
 
-    assertThat(names(mapper(Map.of("Sent Items", "Archive/Old Sent")).map(source.folders(), destination)))
+    assertThat(
+            names(
+                mapper(Map.of("Sent Items", "Archive/Old Sent"))
+                    .map(source.folders(), destination)))
         .containsExactly(
             entry("INBOX", "INBOX"),
             entry("Sent Items", "Archive/Old Sent"),
@@ -271,17 +303,19 @@ class FolderMapperTests {
     map.put("Work", "Job");
     map.put("Work/Projects", "Projects");
 
-    assertThat(names(mapper(map).map(source.folders(), SLASH.with("INBOX")))).containsExactly(
-        entry("Work", "Job"),
-        entry("Work/Projects", "Projects"),
-        entry("Work/Projects/Alpha", "Projects/Alpha"));
+    assertThat(names(mapper(map).map(source.folders(), SLASH.with("INBOX"))))
+        .containsExactly(
+            entry("Work", "Job"),
+            entry("Work/Projects", "Projects"),
+            entry("Work/Projects/Alpha", "Projects/Alpha"));
   }
 
   @Test
   void a_folder_map_naming_no_source_folder_is_a_configuration_error_that_names_the_folder() {
     ImapNamespace source = SLASH.with("INBOX", "Work", "Work/Projects");
 
-    assertThatThrownBy(() -> mapper(Map.of("Projets", "Projects")).map(source.folders(), SLASH.with("INBOX")))
+    assertThatThrownBy(
+            () -> mapper(Map.of("Projets", "Projects")).map(source.folders(), SLASH.with("INBOX")))
         .isInstanceOf(MailferryException.BadConfiguration.class)
         .hasMessageContaining("'Projets'")
         .hasMessageNotContaining("\n")
@@ -289,29 +323,41 @@ class FolderMapperTests {
   }
 
   @Test
-  void a_folder_map_naming_a_missing_sub_folder_is_a_configuration_error_even_if_its_parent_exists() {
+  void
+      a_folder_map_naming_a_missing_sub_folder_is_a_configuration_error_even_if_its_parent_exists() {
     ImapNamespace source = SLASH.with("INBOX", "Work");
 
-    assertThatThrownBy(() -> mapper(Map.of("Work/Gone", "Gone")).map(source.folders(), SLASH.with("INBOX")))
+    assertThatThrownBy(
+            () -> mapper(Map.of("Work/Gone", "Gone")).map(source.folders(), SLASH.with("INBOX")))
         .isInstanceOf(MailferryException.BadConfiguration.class)
         .hasMessageContaining("Work/Gone");
   }
 
   // ---- --include / --exclude -------------------------------------------------------------------
 
-  private static final ImapNamespace UTF8_SOURCE = SLASH.with("INBOX", "Família", "Família/Fotos",
-      "Família/Fotos/2023", "日本語", "日本語/仕事", "Проекты", "Проекты/Архив", "Work");
+  private static final ImapNamespace UTF8_SOURCE =
+      SLASH.with(
+          "INBOX",
+          "Família",
+          "Família/Fotos",
+          "Família/Fotos/2023",
+          "日本語",
+          "日本語/仕事",
+          "Проекты",
+          "Проекты/Архив",
+          "Work");
 
   @Test
   void include_globs_select_utf8_folders_and_exclude_globs_remove_some_of_them() {
     FolderMapper mapper = selecting(List.of("Família*", "日本語", "Проекты*"), List.of("*/Архив"));
 
-    assertThat(names(mapper.map(UTF8_SOURCE.folders(), DOT_INBOX.with("INBOX")))).containsExactly(
-        entry("Família", "INBOX.Família"),
-        entry("Família/Fotos", "INBOX.Família.Fotos"),
-        entry("Família/Fotos/2023", "INBOX.Família.Fotos.2023"),
-        entry("日本語", "INBOX.日本語"),
-        entry("Проекты", "INBOX.Проекты"));
+    assertThat(names(mapper.map(UTF8_SOURCE.folders(), DOT_INBOX.with("INBOX"))))
+        .containsExactly(
+            entry("Família", "INBOX.Família"),
+            entry("Família/Fotos", "INBOX.Família.Fotos"),
+            entry("Família/Fotos/2023", "INBOX.Família.Fotos.2023"),
+            entry("日本語", "INBOX.日本語"),
+            entry("Проекты", "INBOX.Проекты"));
   }
 
   @Test
@@ -351,11 +397,19 @@ class FolderMapperTests {
   void an_include_glob_with_a_character_outside_the_basic_plane_selects_its_folder() {
     ImapNamespace source = SLASH.with("INBOX", "📁 Privat", "📁 Privat/Steuern", "Work");
 
-    assertThat(names(selecting(List.of("📁*"), List.of()).map(source.folders(), SLASH.with("INBOX"))).keySet())
+    assertThat(
+            names(selecting(List.of("📁*"), List.of()).map(source.folders(), SLASH.with("INBOX")))
+                .keySet())
         .containsExactly("📁 Privat", "📁 Privat/Steuern");
-    assertThat(names(selecting(List.of("📁 Privat"), List.of()).map(source.folders(), SLASH.with("INBOX"))).keySet())
+    assertThat(
+            names(
+                    selecting(List.of("📁 Privat"), List.of())
+                        .map(source.folders(), SLASH.with("INBOX")))
+                .keySet())
         .containsExactly("📁 Privat");
-    assertThat(names(selecting(List.of(), List.of("📁*")).map(source.folders(), SLASH.with("INBOX"))).keySet())
+    assertThat(
+            names(selecting(List.of(), List.of("📁*")).map(source.folders(), SLASH.with("INBOX")))
+                .keySet())
         .containsExactly("INBOX", "Work");
   }
 }

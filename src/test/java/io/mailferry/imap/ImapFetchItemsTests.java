@@ -1,9 +1,8 @@
 package io.mailferry.imap;
 
-import io.mailferry.mail.MessageFlags;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailferry.mail.MessageFlags;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +15,8 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
- * The FETCH response reader and flag parsing take whatever a server sends: any bytes give items
- * or a problem in words, never an exception; a listing built from them never throws either.
+ * The FETCH response reader and flag parsing take whatever a server sends: any bytes give items or
+ * a problem in words, never an exception; a listing built from them never throws either.
  */
 class ImapFetchItemsTests {
 
@@ -28,8 +27,10 @@ class ImapFetchItemsTests {
 
   @Test
   void a_well_formed_listing_response_is_read_item_by_item() {
-    var f = read("* 3 FETCH (UID 17 FLAGS (\\Seen \\flagged $Forwarded) RFC822.SIZE 1234 "
-        + "INTERNALDATE \" 7-Jul-2025 02:44:25 -0700\" BODY[HEADER.FIELDS (MESSAGE-ID)] {23}\r\nMessage-ID: <a@b.c>\r\n\r\n)");
+    var f =
+        read(
+            "* 3 FETCH (UID 17 FLAGS (\\Seen \\flagged $Forwarded) RFC822.SIZE 1234 "
+                + "INTERNALDATE \" 7-Jul-2025 02:44:25 -0700\" BODY[HEADER.FIELDS (MESSAGE-ID)] {23}\r\nMessage-ID: <a@b.c>\r\n\r\n)");
 
     assertThat(f.problem()).isNull();
     assertThat(f.number).isEqualTo(3);
@@ -51,8 +52,13 @@ class ImapFetchItemsTests {
 
   @Test
   void a_nil_a_nonsense_and_a_year_0000_date_are_unreadable_and_the_other_items_still_read() {
-    for (String date : List.of("NIL", "\"99-Foo-2024 99:99:99 +9999\"", "\"01-Jan-0000 00:00:00 +0000\"",
-        "\"31-Feb-2024 10:00:00 +0000\"", "\"01-Jan-2024 10:00:00 +0099\"")) {
+    for (String date :
+        List.of(
+            "NIL",
+            "\"99-Foo-2024 99:99:99 +9999\"",
+            "\"01-Jan-0000 00:00:00 +0000\"",
+            "\"31-Feb-2024 10:00:00 +0000\"",
+            "\"01-Jan-2024 10:00:00 +0099\"")) {
       var f = read("* 1 FETCH (UID 9 INTERNALDATE " + date + " RFC822.SIZE 5 FLAGS ())");
 
       assertThat(f.problem()).as(date).isNull();
@@ -84,18 +90,30 @@ class ImapFetchItemsTests {
   void a_listing_of_six_with_two_unreadable_answers_names_the_shortfall() {
     List<ImapFetchItems> fetches = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
-      fetches.add(read(i == 4 ? "* 4 FETCH (FLAGS (\\Seen) garbled"
-          : "* " + i + " FETCH (UID " + i + " FLAGS () RFC822.SIZE 3 INTERNALDATE \"01-Feb-2025 10:00:00 +0000\")"));
+      fetches.add(
+          read(
+              i == 4
+                  ? "* 4 FETCH (FLAGS (\\Seen) garbled"
+                  : "* "
+                      + i
+                      + " FETCH (UID "
+                      + i
+                      + " FLAGS () RFC822.SIZE 3 INTERNALDATE \"01-Feb-2025 10:00:00 +0000\")"));
     }
     fetches.remove(1); // message 2: no answer at all
 
     var listing = ImapListing.read(fetches, 1, 6, 0);
 
-    assertThat(listing.entries()).extracting(ImapListing.Entry::uid).containsExactly(1L, 3L, 5L, 6L);
-    assertThat(listing.unlisted()).singleElement().satisfies(u -> {
-      assertThat(u.count()).isEqualTo(2);
-      assertThat(u.reason()).startsWith("2 messages of the folder could not be listed");
-    });
+    assertThat(listing.entries())
+        .extracting(ImapListing.Entry::uid)
+        .containsExactly(1L, 3L, 5L, 6L);
+    assertThat(listing.unlisted())
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.count()).isEqualTo(2);
+              assertThat(u.reason()).startsWith("2 messages of the folder could not be listed");
+            });
   }
 
   @Property(tries = 3000)
@@ -116,7 +134,8 @@ class ImapFetchItemsTests {
   }
 
   @Property(tries = 3000)
-  void a_flag_is_kept_as_itself_or_dropped_never_turned_into_another(@ForAll("flagLike") String flag) {
+  void a_flag_is_kept_as_itself_or_dropped_never_turned_into_another(
+      @ForAll("flagLike") String flag) {
     String known = MessageFlags.known(flag);
     if (known != null) {
       assertThat(known).isEqualToIgnoringCase(flag);
@@ -139,22 +158,76 @@ class ImapFetchItemsTests {
 
   @Provide
   Arbitrary<String> fetchLike() {
-    Arbitrary<String> fragment = Arbitraries.of("* ", "1", "42", " ", "FETCH", " (", "(", ")", "UID ", "FLAGS ",
-        "\\Seen", "\\Foo", "$kw", "RFC822.SIZE ", "-5", "99999999999999999999", "INTERNALDATE ", "NIL",
-        "\"01-Jan-0000 00:00:00 +0000\"", "\"01-Feb-2025 10:00:00 +0000\"", "\"", "\\", "BODY[", "]", "<0>",
-        "BODY[HEADER.FIELDS (MESSAGE-ID)] ", "BODY[] ", "{5}\r\n", "{0}\r\n", "~{3}\r\n", "{999}\r\n", "{",
-        "}", "MODSEQ (12)", "X-GM-LABELS (\"a\" b)", "\r\n", "\u00ff", "\u0000");
-    Arbitrary<String> noise = Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(4);
-    return Arbitraries.oneOf(fragment, fragment, fragment, noise).list().ofMaxSize(30)
+    Arbitrary<String> fragment =
+        Arbitraries.of(
+            "* ",
+            "1",
+            "42",
+            " ",
+            "FETCH",
+            " (",
+            "(",
+            ")",
+            "UID ",
+            "FLAGS ",
+            "\\Seen",
+            "\\Foo",
+            "$kw",
+            "RFC822.SIZE ",
+            "-5",
+            "99999999999999999999",
+            "INTERNALDATE ",
+            "NIL",
+            "\"01-Jan-0000 00:00:00 +0000\"",
+            "\"01-Feb-2025 10:00:00 +0000\"",
+            "\"",
+            "\\",
+            "BODY[",
+            "]",
+            "<0>",
+            "BODY[HEADER.FIELDS (MESSAGE-ID)] ",
+            "BODY[] ",
+            "{5}\r\n",
+            "{0}\r\n",
+            "~{3}\r\n",
+            "{999}\r\n",
+            "{",
+            "}",
+            "MODSEQ (12)",
+            "X-GM-LABELS (\"a\" b)",
+            "\r\n",
+            "\u00ff",
+            "\u0000");
+    Arbitrary<String> noise =
+        Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(4);
+    return Arbitraries.oneOf(fragment, fragment, fragment, noise)
+        .list()
+        .ofMaxSize(30)
         .map(parts -> String.join("", parts));
   }
 
   @Provide
   Arbitrary<String> flagLike() {
-    Arbitrary<String> base = Arbitraries.of("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft", "\\Recent",
-        "\\Foo", "\\F", "\\S", "\\", "$Forwarded", "\\*", "Junk");
-    Arbitrary<String> noise = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(8);
-    return Arbitraries.oneOf(base, noise, Arbitraries.strings().withCharRange('!', '~').ofMaxLength(3)
-        .map(s -> "\\" + s));
+    Arbitrary<String> base =
+        Arbitraries.of(
+            "\\Seen",
+            "\\Answered",
+            "\\Flagged",
+            "\\Deleted",
+            "\\Draft",
+            "\\Recent",
+            "\\Foo",
+            "\\F",
+            "\\S",
+            "\\",
+            "$Forwarded",
+            "\\*",
+            "Junk");
+    Arbitrary<String> noise =
+        Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(8);
+    return Arbitraries.oneOf(
+        base,
+        noise,
+        Arbitraries.strings().withCharRange('!', '~').ofMaxLength(3).map(s -> "\\" + s));
   }
 }

@@ -19,26 +19,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The listing read straight from FETCH responses describes every message exactly as Jakarta
- * Mail's general path does (the one it replaced, and still falls back to), on the hard cases.
+ * The listing read straight from FETCH responses describes every message exactly as Jakarta Mail's
+ * general path does (the one it replaced, and still falls back to), on the hard cases.
  */
 class ImapListingIntegrationTests {
 
   @RegisterExtension
   static GreenMailExtension server =
-      new GreenMailExtension(new ServerSetup(3145, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+      new GreenMailExtension(
+          new ServerSetup(3145, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
 
   @Test
   void the_fast_listing_describes_every_message_as_the_general_path_does() throws Exception {
     server.setUser("list@example.org", "list", "pw");
     int port = server.getImap().getPort();
-    byte[] folded = ("From: a@example.org\r\nMessage-ID:\r\n  <folded@example.org>\r\nSubject: x\r\n\r\nbody\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] folded =
+        ("From: a@example.org\r\nMessage-ID:\r\n  <folded@example.org>\r\nSubject: x\r\n\r\nbody\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     try (TestMailbox mailbox = TestMailbox.connect("127.0.0.1", port, "list", "pw")) {
       for (HardCases.HardCase c : HardCases.all()) {
         mailbox.append("INBOX", c.raw(), c.flags(), c.internalDate());
       }
-      mailbox.append("INBOX", folded, Set.of("\\Seen", "$Forwarded"), Instant.parse("2025-01-02T03:04:05Z"));
+      mailbox.append(
+          "INBOX", folded, Set.of("\\Seen", "$Forwarded"), Instant.parse("2025-01-02T03:04:05Z"));
     }
 
     IMAPStore store = (IMAPStore) Session.getInstance(new Properties()).getStore("imap");
@@ -53,7 +56,8 @@ class ImapListingIntegrationTests {
       assertThat(listing.unlisted()).isEmpty();
       assertThat(listing.warnings()).isEmpty();
       assertThat(fast).hasSize(HardCases.all().size() + 1);
-      assertThat(fast).extracting(ImapListingIntegrationTests::described)
+      assertThat(fast)
+          .extracting(ImapListingIntegrationTests::described)
           .containsExactlyElementsOf(general);
       ImapListing.Entry last = fast.get(fast.size() - 1);
       assertThat(last.messageId()).isEqualTo("<folded@example.org>");
@@ -62,14 +66,23 @@ class ImapListingIntegrationTests {
       assertThat(fast).anyMatch(e -> e.messageId() == null); // HardCases has a message without one
       // "UID FETCH n:*" answers with the last message even when n is past it: nothing is new.
       assertThat(ImapListing.from(folder, last.uid() + 1).entries()).isEmpty();
-      assertThat(ImapListing.from(folder, last.uid()).entries()).extracting(ImapListing.Entry::uid).containsExactly(last.uid());
+      assertThat(ImapListing.from(folder, last.uid()).entries())
+          .extracting(ImapListing.Entry::uid)
+          .containsExactly(last.uid());
     } finally {
       store.close();
     }
   }
 
   private static String described(ImapListing.Entry e) {
-    return e.uid() + " " + e.size() + " " + e.internalDate() + " " + new java.util.TreeSet<>(e.flags()) + " "
+    return e.uid()
+        + " "
+        + e.size()
+        + " "
+        + e.internalDate()
+        + " "
+        + new java.util.TreeSet<>(e.flags())
+        + " "
         + e.messageId();
   }
 
@@ -85,8 +98,16 @@ class ImapListingIntegrationTests {
     folder.fetch(messages, profile);
     List<String> out = new java.util.ArrayList<>();
     for (jakarta.mail.Message m : messages) {
-      out.add(folder.getUID(m) + " " + m.getSize() + " " + m.getReceivedDate().toInstant() + " "
-          + new java.util.TreeSet<>(ImapFlags.toStrings(m.getFlags())) + " " + ImapFlags.messageId(m));
+      out.add(
+          folder.getUID(m)
+              + " "
+              + m.getSize()
+              + " "
+              + m.getReceivedDate().toInstant()
+              + " "
+              + new java.util.TreeSet<>(ImapFlags.toStrings(m.getFlags()))
+              + " "
+              + ImapFlags.messageId(m));
     }
     return out;
   }

@@ -19,7 +19,9 @@ class AccountProgressTests {
 
     assertThat(snapshot.total()).isEqualTo(250);
     assertThat(snapshot.done()).isZero();
-    assertThat(snapshot.bar()).contains("[........................]   0% 0/250 msgs").endsWith("ETA --:--");
+    assertThat(snapshot.bar())
+        .contains("[........................]   0% 0/250 msgs")
+        .endsWith("ETA --:--");
   }
 
   @Test
@@ -38,7 +40,8 @@ class AccountProgressTests {
     assertThat(snapshot.bytesNow()).isEqualTo(300_000);
     assertThat(snapshot.percent()).isEqualTo(70);
     assertThat(snapshot.bar()).contains("[################........]  70% 70/100 msgs");
-    assertThat(snapshot.line()).startsWith("progress a@old → a@new: 70 of 100 messages done (70%), 293 KiB copied, ");
+    assertThat(snapshot.line())
+        .startsWith("progress a@old → a@new: 70 of 100 messages done (70%), 293 KiB copied, ");
   }
 
   @Test

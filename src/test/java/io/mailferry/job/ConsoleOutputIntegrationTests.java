@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a real mailferry process prints on its console (child JVMs, so logback's console output is
- * seen as a user sees it): --verbose never shows a secret anywhere, the progress bar and lines,
- * and --quiet.
+ * seen as a user sees it): --verbose never shows a secret anywhere, the progress bar and lines, and
+ * --quiet.
  */
 class ConsoleOutputIntegrationTests {
 
@@ -39,8 +39,9 @@ class ConsoleOutputIntegrationTests {
   @TempDir Path state;
 
   @Test
-  void verbose_logs_debug_lines_but_the_password_is_nowhere_on_the_console_in_the_log_the_reports_or_the_job_store()
-      throws Exception {
+  void
+      verbose_logs_debug_lines_but_the_password_is_nowhere_on_the_console_in_the_log_the_reports_or_the_job_store()
+          throws Exception {
     Account source = account("vsrc", SOURCE_SECRET, 5);
     Account destination = account("vdst", DESTINATION_SECRET, 0);
 
@@ -49,30 +50,47 @@ class ConsoleOutputIntegrationTests {
     Path secrets = Files.createTempDirectory("mailferry-secrets");
     Path passwordFile = Files.writeString(secrets.resolve("dst.pw"), DESTINATION_SECRET + "\n");
     Path childEnv = state.resolve("password-command-env.txt");
-    Run run = mailferry(source, destination, Map.of("MAILFERRY_CHUNK_SIZE", "2", "MAILFERRY_DB_PASSWORD", DB_SECRET),
-        "--verbose", "--progress=lines", "--to-password-command", "env > " + childEnv + "; cat " + passwordFile);
+    Run run =
+        mailferry(
+            source,
+            destination,
+            Map.of("MAILFERRY_CHUNK_SIZE", "2", "MAILFERRY_DB_PASSWORD", DB_SECRET),
+            "--verbose",
+            "--progress=lines",
+            "--to-password-command",
+            "env > " + childEnv + "; cat " + passwordFile);
     Files.delete(passwordFile);
     Files.delete(secrets);
 
     assertThat(run.exit()).as(run.output()).isZero();
-    assertThat(Files.readString(childEnv)).contains("MAILFERRY_CHUNK_SIZE=2").doesNotContain(SOURCE_SECRET)
-        .doesNotContain(DESTINATION_SECRET).doesNotContain(DB_SECRET);
+    assertThat(Files.readString(childEnv))
+        .contains("MAILFERRY_CHUNK_SIZE=2")
+        .doesNotContain(SOURCE_SECRET)
+        .doesNotContain(DESTINATION_SECRET)
+        .doesNotContain(DB_SECRET);
     try (TestMailbox box = destination.open()) {
       assertThat(box.count("INBOX")).isEqualTo(5);
     }
     String log = Files.readString(state.resolve("mailferry.log"));
     assertThat(run.output()).contains("connecting to").contains("chunk committed");
     assertThat(log).contains("DEBUG").contains("as vsrc").contains("as vdst");
-    assertThat(run.output()).doesNotContain(SOURCE_SECRET).doesNotContain(DESTINATION_SECRET).doesNotContain(DB_SECRET);
+    assertThat(run.output())
+        .doesNotContain(SOURCE_SECRET)
+        .doesNotContain(DESTINATION_SECRET)
+        .doesNotContain(DB_SECRET);
     List<Path> files;
     try (Stream<Path> all = Files.walk(state)) {
       files = all.filter(Files::isRegularFile).toList();
     }
-    assertThat(files).contains(state.resolve("mailferry.log"), state.resolve("jobstore.mv.db"))
+    assertThat(files)
+        .contains(state.resolve("mailferry.log"), state.resolve("jobstore.mv.db"))
         .anyMatch(f -> f.getParent().equals(state.resolve("reports")));
     for (Path file : files) {
       String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-      assertThat(bytes).as(file.toString()).doesNotContain(SOURCE_SECRET).doesNotContain(DESTINATION_SECRET)
+      assertThat(bytes)
+          .as(file.toString())
+          .doesNotContain(SOURCE_SECRET)
+          .doesNotContain(DESTINATION_SECRET)
           .doesNotContain(DB_SECRET);
     }
   }
@@ -82,14 +100,23 @@ class ConsoleOutputIntegrationTests {
     Account source = account("barsrc", "pw-barsrc", 40);
     Account destination = account("bardst", "pw-bardst", 0);
 
-    Run run = mailferry(source, destination, Map.of("MAILFERRY_PROGRESS_EVERY_MS", "20", "MAILFERRY_CHUNK_SIZE", "5"),
-        "--progress=bar", "--max-connections", "1");
+    Run run =
+        mailferry(
+            source,
+            destination,
+            Map.of("MAILFERRY_PROGRESS_EVERY_MS", "20", "MAILFERRY_CHUNK_SIZE", "5"),
+            "--progress=bar",
+            "--max-connections",
+            "1");
 
     assertThat(run.exit()).as(run.output()).isZero();
     // Redrawn: each new drawing first moves up over the last one and clears it.
     assertThat(run.output()).contains("\033[1A\033[2K\r" + source.url());
-    String last = run.output().lines().filter(l -> l.contains("[#")).reduce((a, b) -> b).orElseThrow();
-    assertThat(last).contains(source.url()).contains("bardst@")
+    String last =
+        run.output().lines().filter(l -> l.contains("[#")).reduce((a, b) -> b).orElseThrow();
+    assertThat(last)
+        .contains(source.url())
+        .contains("bardst@")
         .contains("[" + "#".repeat(24) + "] 100% 40/40 msgs");
     assertThat(run.output()).doesNotContain("progress " + source.url());
   }
@@ -99,15 +126,23 @@ class ConsoleOutputIntegrationTests {
     Account source = account("linesrc", "pw-linesrc", 40);
     Account destination = account("linedst", "pw-linedst", 0);
 
-    Run run = mailferry(source, destination, Map.of("MAILFERRY_PROGRESS_EVERY_MS", "20", "MAILFERRY_CHUNK_SIZE", "5"),
-        "--max-connections", "1");
+    Run run =
+        mailferry(
+            source,
+            destination,
+            Map.of("MAILFERRY_PROGRESS_EVERY_MS", "20", "MAILFERRY_CHUNK_SIZE", "5"),
+            "--max-connections",
+            "1");
 
     assertThat(run.exit()).as(run.output()).isZero();
     String pair = source.url() + " → " + destination.url();
     assertThat(run.output()).doesNotContain("\033[").doesNotContain("[#");
     assertThat(run.output().lines().filter(l -> l.startsWith("progress " + pair + ": ")))
         .isNotEmpty()
-        .allMatch(l -> l.matches(".*: \\d+ of 40 messages done \\(\\d+%\\), .* copied, \\d+ messages/s, .*"));
+        .allMatch(
+            l ->
+                l.matches(
+                    ".*: \\d+ of 40 messages done \\(\\d+%\\), .* copied, \\d+ messages/s, .*"));
   }
 
   @Test
@@ -115,20 +150,37 @@ class ConsoleOutputIntegrationTests {
     Account source = account("quietsrc", "pw-quietsrc", 3);
     Account destination = account("quietdst", "pw-quietdst", 0);
 
-    Run run = mailferry(source, destination, Map.of("MAILFERRY_PROGRESS_EVERY_MS", "20"), "--quiet");
+    Run run =
+        mailferry(source, destination, Map.of("MAILFERRY_PROGRESS_EVERY_MS", "20"), "--quiet");
 
     assertThat(run.exit()).as(run.output()).isZero();
-    assertThat(run.output().lines().toList()).singleElement().asString()
-        .startsWith("mailferry: " + source.url()).endsWith("exit 0");
+    assertThat(run.output().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("mailferry: " + source.url())
+        .endsWith("exit 0");
   }
 
   private record Run(int exit, String output) {}
 
-  private Run mailferry(Account source, Account destination, Map<String, String> extraEnv, String... options)
+  private Run mailferry(
+      Account source, Account destination, Map<String, String> extraEnv, String... options)
       throws Exception {
     Path cert = dovecot.server().certificatePem();
-    List<String> args = new ArrayList<>(List.of("migrate", "--from", source.url(), "--to", destination.url(),
-        "--from-trust-cert", cert.toString(), "--to-trust-cert", cert.toString(), "--state-dir", state.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "migrate",
+                "--from",
+                source.url(),
+                "--to",
+                destination.url(),
+                "--from-trust-cert",
+                cert.toString(),
+                "--to-trust-cert",
+                cert.toString(),
+                "--state-dir",
+                state.toString()));
     args.addAll(List.of(options));
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("MAILFERRY_FROM_PASSWORD", source.password());
@@ -146,10 +198,15 @@ class ConsoleOutputIntegrationTests {
   private Account account(String user, String password, int messages) throws Exception {
     DovecotServer server = dovecot.server();
     server.addUser(user, password);
-    Account account = Account.imap(server.host(), server.imapPort(), user, password).trusting(server.certificatePem());
+    Account account =
+        Account.imap(server.host(), server.imapPort(), user, password)
+            .trusting(server.certificatePem());
     try (TestMailbox box = account.open()) {
       for (int i = 0; i < messages; i++) {
-        box.append("INBOX", LimitsIntegrationTests.message(user + i, 2_000), Set.of(),
+        box.append(
+            "INBOX",
+            LimitsIntegrationTests.message(user + i, 2_000),
+            Set.of(),
             Instant.parse("2025-02-01T00:00:00Z").plusSeconds(i));
       }
     }

@@ -6,7 +6,10 @@ import io.mailferry.report.FolderTally;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The end-of-folder check: the listing, the ledger and the summary agree, or the folder fails with the reason. */
+/**
+ * The end-of-folder check: the listing, the ledger and the summary agree, or the folder fails with
+ * the reason.
+ */
 class FolderPromiseTests {
 
   private static FolderTally tally(long atSource, long copied, long alreadyThere, long failed) {
@@ -35,7 +38,8 @@ class FolderPromiseTests {
     var promise = new FolderPromise(NOTHING, Set.of(1L, 2L, 3L), 0, true);
 
     assertThat(promise.disagreement(tally(3, 3, 0, 0), Set.of(1L, 3L)))
-        .isEqualTo("the summary counts 3 messages as copied or already there but the ledger holds 2 of them");
+        .isEqualTo(
+            "the summary counts 3 messages as copied or already there but the ledger holds 2 of them");
   }
 
   @Test

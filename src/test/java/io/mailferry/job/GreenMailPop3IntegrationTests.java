@@ -15,24 +15,29 @@ class GreenMailPop3IntegrationTests extends Pop3Contract {
   private static final AtomicInteger USERS = new AtomicInteger();
 
   @RegisterExtension
-  static GreenMailExtension sourceServer = new GreenMailExtension(new ServerSetup[] {
-      new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort(),
-      new ServerSetup(3110, "127.0.0.1", ServerSetup.PROTOCOL_POP3).dynamicPort()});
+  static GreenMailExtension sourceServer =
+      new GreenMailExtension(
+          new ServerSetup[] {
+            new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort(),
+            new ServerSetup(3110, "127.0.0.1", ServerSetup.PROTOCOL_POP3).dynamicPort()
+          });
 
   @RegisterExtension
   static GreenMailExtension destinationServer =
-      new GreenMailExtension(new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+      new GreenMailExtension(
+          new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
 
   /**
-   * GreenMail's POP3 RETR changes what its IMAP serves: it drops the blank line that ends a
-   * message of headers only, turns bare LF into CRLF, and adds a final CRLF while listing the
-   * size of the body alone, so those cases cannot arrive unchanged from it. Dovecot serves them
-   * (see DovecotPop3IntegrationTests), and ScriptedPop3IntegrationTests serves the exact bytes.
+   * GreenMail's POP3 RETR changes what its IMAP serves: it drops the blank line that ends a message
+   * of headers only, turns bare LF into CRLF, and adds a final CRLF while listing the size of the
+   * body alone, so those cases cannot arrive unchanged from it. Dovecot serves them (see
+   * DovecotPop3IntegrationTests), and ScriptedPop3IntegrationTests serves the exact bytes.
    */
   @Override
   protected List<HardCases.HardCase> servedUnchanged() {
-    Set<String> changedByGreenMail = Set.of("headers-only-blank-line", "headers-only-no-blank-line", "bare-lf",
-        "no-final-newline");
+    Set<String> changedByGreenMail =
+        Set.of(
+            "headers-only-blank-line", "headers-only-no-blank-line", "bare-lf", "no-final-newline");
     return HardCases.all().stream().filter(c -> !changedByGreenMail.contains(c.name())).toList();
   }
 

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A POP3 server that breaks the protocol: endless lines, a listing without end, a RETR far
- * longer than LIST said. Memory, spool and time stay bounded: a message too long fails alone
- * (exit 1, named in the summary); a server that cannot be talked to any more ends the run with
- * exit 76 and one sentence, never 75 (running again would meet the same server). The runs that
- * died of OutOfMemoryError run in a child JVM with a 256 MB heap.
+ * A POP3 server that breaks the protocol: endless lines, a listing without end, a RETR far longer
+ * than LIST said. Memory, spool and time stay bounded: a message too long fails alone (exit 1,
+ * named in the summary); a server that cannot be talked to any more ends the run with exit 76 and
+ * one sentence, never 75 (running again would meet the same server). The runs that died of
+ * OutOfMemoryError run in a child JVM with a 256 MB heap.
  */
 class HostilePop3IntegrationTests {
 
@@ -36,56 +36,73 @@ class HostilePop3IntegrationTests {
 
   @RegisterExtension
   static GreenMailExtension destinationServer =
-      new GreenMailExtension(new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+      new GreenMailExtension(
+          new ServerSetup(3144, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
 
   @TempDir Path state;
 
   @Test
-  void an_endless_status_line_is_exit_76_in_one_sentence_without_running_out_of_memory() throws Exception {
+  void an_endless_status_line_is_exit_76_in_one_sentence_without_running_out_of_memory()
+      throws Exception {
     try (var pop = new ScriptedPop3Server("secret", true)) {
       pop.add(Pop3Contract.received("one", null, null, "Mon, 9 Mar 2026 10:00:00 +0000"));
       pop.answer("LIST", ScriptedPop3Server.endless("+OK ", "x"));
 
       String log = runInChild(pop);
 
-      assertThat(log).contains("exit=76").contains("broke the POP3 protocol")
-          .contains("a status line longer than 8192 bytes").doesNotContain("OutOfMemoryError").doesNotContain("Exception");
+      assertThat(log)
+          .contains("exit=76")
+          .contains("broke the POP3 protocol")
+          .contains("a status line longer than 8192 bytes")
+          .doesNotContain("OutOfMemoryError")
+          .doesNotContain("Exception");
     }
   }
 
   @Test
-  void a_listing_without_end_is_exit_76_in_one_sentence_without_running_out_of_memory() throws Exception {
+  void a_listing_without_end_is_exit_76_in_one_sentence_without_running_out_of_memory()
+      throws Exception {
     try (var pop = new ScriptedPop3Server("secret", true)) {
       pop.add(Pop3Contract.received("one", null, null, "Mon, 9 Mar 2026 10:00:00 +0000"));
-      pop.answer("LIST", (words, out) -> {
-        out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
-        StringBuilder b = new StringBuilder();
-        for (long n = 1; ; n++) {
-          b.append(n).append(" 100\r\n");
-          if (b.length() > 8192) {
-            out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
-            b.setLength(0);
-          }
-        }
-      });
+      pop.answer(
+          "LIST",
+          (words, out) -> {
+            out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+            StringBuilder b = new StringBuilder();
+            for (long n = 1; ; n++) {
+              b.append(n).append(" 100\r\n");
+              if (b.length() > 8192) {
+                out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
+                b.setLength(0);
+              }
+            }
+          });
 
       String log = runInChild(pop);
 
-      assertThat(log).contains("exit=76").contains("broke the POP3 protocol").contains("more than")
-          .doesNotContain("OutOfMemoryError").doesNotContain("Exception");
+      assertThat(log)
+          .contains("exit=76")
+          .contains("broke the POP3 protocol")
+          .contains("more than")
+          .doesNotContain("OutOfMemoryError")
+          .doesNotContain("Exception");
     }
   }
 
   @Test
-  void an_endless_line_in_a_uidl_listing_is_exit_76_without_running_out_of_memory() throws Exception {
+  void an_endless_line_in_a_uidl_listing_is_exit_76_without_running_out_of_memory()
+      throws Exception {
     try (var pop = new ScriptedPop3Server("secret", true)) {
       pop.add(Pop3Contract.received("one", null, null, "Mon, 9 Mar 2026 10:00:00 +0000"));
       pop.answer("UIDL", ScriptedPop3Server.endless("+OK\r\n1 ", "y"));
 
       String log = runInChild(pop);
 
-      assertThat(log).contains("exit=76").contains("broke the POP3 protocol")
-          .doesNotContain("OutOfMemoryError").doesNotContain("Exception");
+      assertThat(log)
+          .contains("exit=76")
+          .contains("broke the POP3 protocol")
+          .doesNotContain("OutOfMemoryError")
+          .doesNotContain("Exception");
     }
   }
 
@@ -101,8 +118,11 @@ class HostilePop3IntegrationTests {
         assertThat(spool.peak()).as("peak spool bytes").isLessThan(1L << 20);
       }
 
-      assertThat(log).contains("exit=76").contains("broke the POP3 protocol")
-          .doesNotContain("OutOfMemoryError").doesNotContain("Exception");
+      assertThat(log)
+          .contains("exit=76")
+          .contains("broke the POP3 protocol")
+          .doesNotContain("OutOfMemoryError")
+          .doesNotContain("Exception");
     }
   }
 
@@ -124,13 +144,17 @@ class HostilePop3IntegrationTests {
         run = Mailferry.migrate(source(pop), destination, state);
         System.out.println(run);
         // The margin: an eighth of the listed size and 64 KiB.
-        assertThat(spool.peak()).as("peak spool bytes").isLessThanOrEqualTo(large.length + large.length / 8 + 65536);
+        assertThat(spool.peak())
+            .as("peak spool bytes")
+            .isLessThanOrEqualTo(large.length + large.length / 8 + 65536);
       }
 
       assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-      assertThat(run.out()).containsPattern("failed UID \\d+: .*message 2 .*more than")
+      assertThat(run.out())
+          .containsPattern("failed UID \\d+: .*message 2 .*more than")
           .doesNotContain("Exception");
-      assertThat(shas(destination)).containsExactlyInAnyOrder(TestMailbox.sha256(first), TestMailbox.sha256(last));
+      assertThat(shas(destination))
+          .containsExactlyInAnyOrder(TestMailbox.sha256(first), TestMailbox.sha256(last));
     }
   }
 
@@ -158,14 +182,25 @@ class HostilePop3IntegrationTests {
     Account from = source(pop);
     Account to = destination();
     Path log = state.resolve("child.log");
-    Process p = ChildMailferry.start(List.of("migrate", "--from", from.url(), "--to", to.url(),
-        "--state-dir", state.toString()), Map.of("MAILFERRY_FROM_PASSWORD", from.password(),
-        "MAILFERRY_TO_PASSWORD", to.password(), "MAILFERRY_RETRY_DELAY_MS", "50"), log);
+    Process p =
+        ChildMailferry.start(
+            List.of(
+                "migrate", "--from", from.url(), "--to", to.url(), "--state-dir", state.toString()),
+            Map.of(
+                "MAILFERRY_FROM_PASSWORD",
+                from.password(),
+                "MAILFERRY_TO_PASSWORD",
+                to.password(),
+                "MAILFERRY_RETRY_DELAY_MS",
+                "50"),
+            log);
     boolean ended = p.waitFor(3, TimeUnit.MINUTES);
     if (!ended) {
       p.destroyForcibly().waitFor();
     }
-    String output = Files.readString(log, StandardCharsets.UTF_8) + (ended ? "\nexit=" + p.exitValue() : "\nstill running");
+    String output =
+        Files.readString(log, StandardCharsets.UTF_8)
+            + (ended ? "\nexit=" + p.exitValue() : "\nstill running");
     System.out.println(output); // in the test's output file, for a failure's reader
     return output;
   }
@@ -190,7 +225,10 @@ class HostilePop3IntegrationTests {
 
   private static List<String> shas(Account account) throws Exception {
     try (TestMailbox box = account.open()) {
-      return box.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).sorted().toList();
+      return box.messages("INBOX").stream()
+          .map(TestMailbox.StoredMessage::sha256)
+          .sorted()
+          .toList();
     }
   }
 
@@ -201,12 +239,15 @@ class HostilePop3IntegrationTests {
     private volatile boolean running = true;
 
     SpoolWatch(Path dir) {
-      thread = new Thread(() -> {
-        while (running) {
-          peak.accumulateAndGet(size(dir), Math::max);
-          Thread.onSpinWait();
-        }
-      }, "spool-watch");
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  peak.accumulateAndGet(size(dir), Math::max);
+                  Thread.onSpinWait();
+                }
+              },
+              "spool-watch");
       thread.setDaemon(true);
       thread.start();
     }

@@ -11,25 +11,36 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 
-/** The job store's history read in pages: all of it, and the newest of a pair without reading further. */
+/**
+ * The job store's history read in pages: all of it, and the newest of a pair without reading
+ * further.
+ */
 class JobHistoryTests {
 
   /** 250 migrations, newest first: instance i has execution i, of the pair a{i % 3} → b. */
   private final List<JobInstance> instances = new ArrayList<>();
+
   private final List<Integer> pagesAsked = new ArrayList<>();
 
-  private final JobRepository repository = (JobRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
-      new Class<?>[] {JobRepository.class}, (proxy, method, args) -> switch (method.getName()) {
-        case "getJobInstances" -> {
-          int start = (int) args[1];
-          int count = (int) args[2];
-          pagesAsked.add(count);
-          yield instances.subList(Math.min(start, instances.size()), Math.min(start + count, instances.size()));
-        }
-        case "getJobExecutions" -> List.of(execution((JobInstance) args[0]));
-        case "getLastJobExecution" -> execution((JobInstance) args[0]);
-        default -> throw new UnsupportedOperationException(method.getName());
-      });
+  private final JobRepository repository =
+      (JobRepository)
+          Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {JobRepository.class},
+              (proxy, method, args) ->
+                  switch (method.getName()) {
+                    case "getJobInstances" -> {
+                      int start = (int) args[1];
+                      int count = (int) args[2];
+                      pagesAsked.add(count);
+                      yield instances.subList(
+                          Math.min(start, instances.size()),
+                          Math.min(start + count, instances.size()));
+                    }
+                    case "getJobExecutions" -> List.of(execution((JobInstance) args[0]));
+                    case "getLastJobExecution" -> execution((JobInstance) args[0]);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                  });
 
   JobHistoryTests() {
     for (long id = 250; id >= 1; id--) {
@@ -39,8 +50,11 @@ class JobHistoryTests {
 
   private static JobExecution execution(JobInstance instance) {
     long id = instance.getInstanceId();
-    var parameters = new JobParametersBuilder().addString(MigrationParameters.FROM, "imap://a" + id % 3)
-        .addString(MigrationParameters.TO, "imap://b").toJobParameters();
+    var parameters =
+        new JobParametersBuilder()
+            .addString(MigrationParameters.FROM, "imap://a" + id % 3)
+            .addString(MigrationParameters.TO, "imap://b")
+            .toJobParameters();
     return new JobExecution(id, instance, parameters);
   }
 

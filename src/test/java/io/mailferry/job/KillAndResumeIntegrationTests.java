@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line in a child JVM, killed at random moments, then run again: at the end the
- * destination holds every source message once, folder by folder (multisets of SHA-256).
- * The seed is printed so that a failure can be replayed.
+ * destination holds every source message once, folder by folder (multisets of SHA-256). The seed is
+ * printed so that a failure can be replayed.
  */
 class KillAndResumeIntegrationTests {
 
@@ -33,19 +33,24 @@ class KillAndResumeIntegrationTests {
   private static final int PER_FOLDER = 150;
   private static final int TOTAL = 3 * PER_FOLDER;
   private static final int PLANNED_KILLS = 3;
+
   /**
-   * Messages per second for runs that are to be stopped: about 5 s for the whole mailbox, so a signal sent at a
-   * chosen count lands before the end (unpaced, MULTIAPPEND may finish between two looks at the destination).
+   * Messages per second for runs that are to be stopped: about 5 s for the whole mailbox, so a
+   * signal sent at a chosen count lands before the end (unpaced, MULTIAPPEND may finish between two
+   * looks at the destination).
    */
   private static final String PACE = "90";
-  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+
+  @RegisterExtension
+  static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
 
   @TempDir protected Path state;
   private Path childLog;
   private int children;
 
   @Test
-  void killed_with_sigkill_at_random_moments_then_run_again_every_message_arrives_once() throws Exception {
+  void killed_with_sigkill_at_random_moments_then_run_again_every_message_arrives_once()
+      throws Exception {
     long seed = System.nanoTime();
     System.out.println("KillAndResume SIGKILL seed=" + seed);
     Random random = new Random(seed);
@@ -55,18 +60,30 @@ class KillAndResumeIntegrationTests {
     int kills = 0;
     for (int i = 0; i < PLANNED_KILLS; i++) {
       int before = copied(destination);
-      // A random moment after this run has copied something, within the first quarter of what is left, so
+      // A random moment after this run has copied something, within the first quarter of what is
+      // left, so
       // that chunks in flight at the kill (3 connections of 20) cannot finish the folders.
       int threshold = before + 1 + random.nextInt(Math.max(1, (TOTAL - before) / 4));
       Process run = start(source, destination, "migrate", "--max-messages-per-second", PACE);
-      assertThat(waitUntilCopied(run, destination, threshold)).as("seed " + seed + ": run " + i
-          + " still copying at " + threshold + " messages\n" + lastOutput()).isTrue();
+      assertThat(waitUntilCopied(run, destination, threshold))
+          .as(
+              "seed "
+                  + seed
+                  + ": run "
+                  + i
+                  + " still copying at "
+                  + threshold
+                  + " messages\n"
+                  + lastOutput())
+          .isTrue();
       ChildMailferry.kill(run); // SIGKILL: no chunk finishes, nothing is cleaned up
       kills++;
       int after = copied(destination);
-      System.out.println("KillAndResume killed run " + i + " at " + after + " of " + TOTAL + " messages");
-      assertThat(after).as("seed " + seed + ": killed mid-transfer, after copying some").isBetween(before + 1,
-          TOTAL - 1);
+      System.out.println(
+          "KillAndResume killed run " + i + " at " + after + " of " + TOTAL + " messages");
+      assertThat(after)
+          .as("seed " + seed + ": killed mid-transfer, after copying some")
+          .isBetween(before + 1, TOTAL - 1);
     }
     Process last = start(source, destination, "migrate");
     assertThat(last.waitFor(3, TimeUnit.MINUTES)).isTrue();
@@ -86,8 +103,9 @@ class KillAndResumeIntegrationTests {
     Account destination = account("termdst");
 
     Process run = start(source, destination, "migrate", "--max-messages-per-second", PACE);
-    assertThat(waitUntilCopied(run, destination, 1 + random.nextInt(TOTAL / 2))).as("seed " + seed
-        + ": still copying when signalled\n" + lastOutput()).isTrue();
+    assertThat(waitUntilCopied(run, destination, 1 + random.nextInt(TOTAL / 2)))
+        .as("seed " + seed + ": still copying when signalled\n" + lastOutput())
+        .isTrue();
     run.destroy(); // SIGTERM
     assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
     int exit = run.exitValue();
@@ -105,7 +123,8 @@ class KillAndResumeIntegrationTests {
   }
 
   @Test
-  void a_second_sigterm_quits_at_once_with_exit_75_and_the_run_is_still_resumable() throws Exception {
+  void a_second_sigterm_quits_at_once_with_exit_75_and_the_run_is_still_resumable()
+      throws Exception {
     Account source = filledSource("term2src");
     Account destination = account("term2dst");
 
@@ -133,7 +152,10 @@ class KillAndResumeIntegrationTests {
     Account source = account("locksrc");
     try (TestMailbox box = source.open()) {
       for (int i = 0; i < 3000; i++) {
-        box.append("INBOX", LimitsIntegrationTests.message("lock-" + i, 2_000), Set.of(),
+        box.append(
+            "INBOX",
+            LimitsIntegrationTests.message("lock-" + i, 2_000),
+            Set.of(),
             Instant.parse("2025-05-01T00:00:00Z").plusSeconds(i));
       }
     }
@@ -143,27 +165,49 @@ class KillAndResumeIntegrationTests {
     Process running = start(source, destination, "migrate", "--max-messages-per-second", "200");
     assertThat(waitUntilCopied(running, destination, 1)).as("the first run is copying").isTrue();
 
-    List<String> again = new ArrayList<>(List.of("migrate", "--from", source.url(), "--to", destination.url(),
-        "--from-trust-cert", dovecot.server().certificatePem().toString(),
-        "--to-trust-cert", dovecot.server().certificatePem().toString()));
+    List<String> again =
+        new ArrayList<>(
+            List.of(
+                "migrate",
+                "--from",
+                source.url(),
+                "--to",
+                destination.url(),
+                "--from-trust-cert",
+                dovecot.server().certificatePem().toString(),
+                "--to-trust-cert",
+                dovecot.server().certificatePem().toString()));
     again.addAll(storeArgs());
-    var second = io.mailferry.testsupport.Mailferry.run(env(source, destination), again.toArray(String[]::new));
+    var second =
+        io.mailferry.testsupport.Mailferry.run(
+            env(source, destination), again.toArray(String[]::new));
 
     assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.ALREADY_RUNNING);
     assertThat(second.err()).contains("already running").contains("process " + running.pid());
     assertThat(running.waitFor(3, TimeUnit.MINUTES)).isTrue();
     assertThat(running.exitValue()).as(lastOutput()).isZero();
-    try (TestMailbox from = source.open(); TestMailbox to = destination.open()) {
+    try (TestMailbox from = source.open();
+        TestMailbox to = destination.open()) {
       assertThat(to.count("INBOX")).isEqualTo(from.count("INBOX"));
     }
   }
 
-  private Process start(Account source, Account destination, String command, String... extra) throws Exception {
+  private Process start(Account source, Account destination, String command, String... extra)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of(command));
     if (command.equals("migrate")) {
-      args.addAll(List.of("--from", source.url(), "--to", destination.url(), "--max-connections", "3",
-          "--from-trust-cert", dovecot.server().certificatePem().toString(),
-          "--to-trust-cert", dovecot.server().certificatePem().toString()));
+      args.addAll(
+          List.of(
+              "--from",
+              source.url(),
+              "--to",
+              destination.url(),
+              "--max-connections",
+              "3",
+              "--from-trust-cert",
+              dovecot.server().certificatePem().toString(),
+              "--to-trust-cert",
+              dovecot.server().certificatePem().toString()));
     }
     args.addAll(List.of(extra));
     args.addAll(storeArgs());
@@ -177,8 +221,13 @@ class KillAndResumeIntegrationTests {
   }
 
   protected Map<String, String> env(Account source, Account destination) {
-    return Map.of("MAILFERRY_FROM_PASSWORD", source.password(), "MAILFERRY_TO_PASSWORD", destination.password(),
-        "MAILFERRY_CHUNK_SIZE", "20");
+    return Map.of(
+        "MAILFERRY_FROM_PASSWORD",
+        source.password(),
+        "MAILFERRY_TO_PASSWORD",
+        destination.password(),
+        "MAILFERRY_CHUNK_SIZE",
+        "20");
   }
 
   /**
@@ -215,10 +264,11 @@ class KillAndResumeIntegrationTests {
   }
 
   /**
-   * Fills the folders with {@code perFolder} messages of 6 to 12 kB each; every tenth message is
-   * an exact duplicate of the one before, and both must arrive.
+   * Fills the folders with {@code perFolder} messages of 6 to 12 kB each; every tenth message is an
+   * exact duplicate of the one before, and both must arrive.
    */
-  static Account fill(Account source, List<String> folders, int perFolder, String idPrefix) throws Exception {
+  static Account fill(Account source, List<String> folders, int perFolder, String idPrefix)
+      throws Exception {
     try (TestMailbox box = source.open()) {
       int n = 0;
       for (String folder : folders) {
@@ -227,8 +277,11 @@ class KillAndResumeIntegrationTests {
         }
         for (int i = 0; i < perFolder; i++, n++) {
           int id = i % 10 == 9 ? n - 1 : n;
-          box.append(folder, LimitsIntegrationTests.message(idPrefix + id, 6_000 + (id % 7) * 1_000),
-              Set.of("\\Seen"), Instant.parse("2025-04-01T00:00:00Z").plusSeconds(id));
+          box.append(
+              folder,
+              LimitsIntegrationTests.message(idPrefix + id, 6_000 + (id % 7) * 1_000),
+              Set.of("\\Seen"),
+              Instant.parse("2025-04-01T00:00:00Z").plusSeconds(id));
         }
       }
     }
@@ -239,13 +292,19 @@ class KillAndResumeIntegrationTests {
     return Account.onDovecot(dovecot.server(), user);
   }
 
-  private static void assertSameMessages(Account source, Account destination, long seed) throws Exception {
+  private static void assertSameMessages(Account source, Account destination, long seed)
+      throws Exception {
     Map<String, List<String>> from = new TreeMap<>();
     Map<String, List<String>> to = new TreeMap<>();
-    try (TestMailbox s = source.open(); TestMailbox d = destination.open()) {
+    try (TestMailbox s = source.open();
+        TestMailbox d = destination.open()) {
       for (String folder : FOLDERS) {
-        from.put(folder, s.messages(folder).stream().map(TestMailbox.StoredMessage::sha256).sorted().toList());
-        to.put(folder, d.messages(folder).stream().map(TestMailbox.StoredMessage::sha256).sorted().toList());
+        from.put(
+            folder,
+            s.messages(folder).stream().map(TestMailbox.StoredMessage::sha256).sorted().toList());
+        to.put(
+            folder,
+            d.messages(folder).stream().map(TestMailbox.StoredMessage::sha256).sorted().toList());
       }
     }
     assertThat(to).as("seed " + seed).isEqualTo(from);

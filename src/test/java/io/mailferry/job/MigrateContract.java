@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What `mailferry migrate` must do against any pair of IMAP servers. Each server kind runs it
- * once (GreenMail in-process, a real Dovecot); every assertion looks at what a user would see at
- * the destination: folders, bytes (SHA-256), flags, keywords and INTERNALDATE.
+ * What `mailferry migrate` must do against any pair of IMAP servers. Each server kind runs it once
+ * (GreenMail in-process, a real Dovecot); every assertion looks at what a user would see at the
+ * destination: folders, bytes (SHA-256), flags, keywords and INTERNALDATE.
  */
 abstract class MigrateContract {
 
@@ -71,7 +71,10 @@ abstract class MigrateContract {
     var run = Mailferry.migrate(source, destination, state);
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    List<Snap> expected = snapshot(source).get("Hard").stream().filter(s -> !s.flags().contains("\\Deleted")).toList();
+    List<Snap> expected =
+        snapshot(source).get("Hard").stream()
+            .filter(s -> !s.flags().contains("\\Deleted"))
+            .toList();
     assertThat(snapshot(destination).get("Hard")).isEqualTo(expected);
     assertThat(expected).hasSize(HardCases.all().size() - 1);
     assertThat(run.out()).contains("flagged \\Deleted");
@@ -89,19 +92,35 @@ abstract class MigrateContract {
     // Every folder is unchanged: the quota step's STATUS of each (one connection) is all it asks.
     assertThat(reportField(Files.readString(report), "peakSourceConnections")).isEqualTo(1);
 
-    append(source, "Work/Projects", HardCases.all().get(0).raw(), Set.of("\\Seen"), Instant.parse("2026-11-01T10:00:00Z"));
+    append(
+        source,
+        "Work/Projects",
+        HardCases.all().get(0).raw(),
+        Set.of("\\Seen"),
+        Instant.parse("2026-11-01T10:00:00Z"));
     var third = Mailferry.migrate(source, destination, state, "--report", report.toString());
     assertThat(third.exitCode()).as(third.toString()).isZero();
     assertThat(totalCopied(Files.readString(report))).isEqualTo(1);
-    assertThat(snapshot(destination).get("Work/Projects")).isEqualTo(snapshot(source).get("Work/Projects"));
+    assertThat(snapshot(destination).get("Work/Projects"))
+        .isEqualTo(snapshot(source).get("Work/Projects"));
   }
 
   @Test
   void a_message_skipped_as_deleted_is_copied_by_a_rerun_once_undeleted() throws Exception {
     // The first run skips one message, so the folder is not "all copied": the re-run, although
     // UIDNEXT and MESSAGES did not move, lists it again and finds the message.
-    append(source, "Later", HardCases.all().get(0).raw(), Set.of(), Instant.parse("2026-01-01T10:00:00Z"));
-    append(source, "Later", HardCases.all().get(1).raw(), Set.of("\\Deleted"), Instant.parse("2026-01-02T10:00:00Z"));
+    append(
+        source,
+        "Later",
+        HardCases.all().get(0).raw(),
+        Set.of(),
+        Instant.parse("2026-01-01T10:00:00Z"));
+    append(
+        source,
+        "Later",
+        HardCases.all().get(1).raw(),
+        Set.of("\\Deleted"),
+        Instant.parse("2026-01-02T10:00:00Z"));
     assertThat(Mailferry.migrate(source, destination, state).exitCode()).isZero();
     assertThat(snapshot(destination).get("Later")).hasSize(1);
     try (TestMailbox box = source.open()) {
@@ -118,7 +137,8 @@ abstract class MigrateContract {
 
   @Test
   void messages_already_at_the_destination_are_not_copied_again() throws Exception {
-    List<HardCases.HardCase> cases = HardCases.all().stream().filter(c -> !c.flags().contains("\\Deleted")).toList();
+    List<HardCases.HardCase> cases =
+        HardCases.all().stream().filter(c -> !c.flags().contains("\\Deleted")).toList();
     for (var c : cases) {
       append(source, "Hard", c.raw(), c.flags(), c.internalDate());
     }
@@ -148,8 +168,18 @@ abstract class MigrateContract {
 
   @Test
   void special_use_folders_map_onto_the_destinations_own_with_their_subfolders() throws Exception {
-    append(source, "Sent Items", raw("sent-1"), Set.of("\\Seen"), Instant.parse("2025-01-01T00:00:00Z"));
-    append(source, "Sent Items/2024", raw("sent-2"), Set.of("\\Seen"), Instant.parse("2024-01-01T00:00:00Z"));
+    append(
+        source,
+        "Sent Items",
+        raw("sent-1"),
+        Set.of("\\Seen"),
+        Instant.parse("2025-01-01T00:00:00Z"));
+    append(
+        source,
+        "Sent Items/2024",
+        raw("sent-2"),
+        Set.of("\\Seen"),
+        Instant.parse("2024-01-01T00:00:00Z"));
     append(source, "Work/Projects", raw("work"), Set.of(), Instant.parse("2025-02-01T00:00:00Z"));
 
     var run = Mailferry.migrate(source, destination, state);
@@ -174,7 +204,8 @@ abstract class MigrateContract {
     assertThat(Mailferry.migrate(source, destination, state).exitCode()).isZero();
 
     try (TestMailbox box = destination.open()) {
-      assertThat(box.subscribed()).contains(destination.serverName("Lists/dev"))
+      assertThat(box.subscribed())
+          .contains(destination.serverName("Lists/dev"))
           .doesNotContain(destination.serverName("Quiet"));
     }
   }
@@ -183,9 +214,19 @@ abstract class MigrateContract {
   void include_exclude_and_folder_map_select_and_rename_by_utf8_names() throws Exception {
     seedSample(source);
 
-    var run = Mailferry.migrate(source, destination, state,
-        "--include", "Work*", "--include", "Família", "--exclude", "Work/Projects/*",
-        "--folder-map", "Família=Famille/Família");
+    var run =
+        Mailferry.migrate(
+            source,
+            destination,
+            state,
+            "--include",
+            "Work*",
+            "--include",
+            "Família",
+            "--exclude",
+            "Work/Projects/*",
+            "--folder-map",
+            "Família=Famille/Família");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     var atDestination = snapshot(destination);
@@ -197,8 +238,10 @@ abstract class MigrateContract {
 
   @Test
   void a_changed_uidvalidity_at_the_source_causes_no_duplicates() throws Exception {
-    List<SampleMessage> work = SampleMailbox.messages().stream()
-        .filter(m -> String.join("/", m.folder()).equals("Work/Projects")).toList();
+    List<SampleMessage> work =
+        SampleMailbox.messages().stream()
+            .filter(m -> String.join("/", m.folder()).equals("Work/Projects"))
+            .toList();
     for (SampleMessage m : work) {
       append(source, "Re", m.raw(), m.flags(), m.internalDate());
     }
@@ -253,7 +296,9 @@ abstract class MigrateContract {
     }
   }
 
-  static void append(Account account, String path, byte[] raw, Collection<String> flags, Instant date) throws Exception {
+  static void append(
+      Account account, String path, byte[] raw, Collection<String> flags, Instant date)
+      throws Exception {
     String name = account.serverName(path);
     try (TestMailbox box = account.open()) {
       if (!name.equals("INBOX") && !box.folders().contains(name)) {
@@ -264,8 +309,14 @@ abstract class MigrateContract {
   }
 
   static byte[] raw(String subject) {
-    return ("From: a@example.org\r\nTo: b@example.org\r\nSubject: " + subject
-        + "\r\nMessage-ID: <" + subject + "@example.org>\r\n\r\nbody of " + subject + "\r\n").getBytes();
+    return ("From: a@example.org\r\nTo: b@example.org\r\nSubject: "
+            + subject
+            + "\r\nMessage-ID: <"
+            + subject
+            + "@example.org>\r\n\r\nbody of "
+            + subject
+            + "\r\n")
+        .getBytes();
   }
 
   /** Every folder by its '/'-written path without the namespace prefix → its messages, sorted. */
@@ -275,7 +326,8 @@ abstract class MigrateContract {
       String prefix = box.personalPrefix();
       char sep = box.separator();
       for (String name : box.folders()) {
-        String relative = name.startsWith(prefix) && !prefix.isEmpty() ? name.substring(prefix.length()) : name;
+        String relative =
+            name.startsWith(prefix) && !prefix.isEmpty() ? name.substring(prefix.length()) : name;
         String path = relative.replace(sep, '/');
         List<Snap> snaps = new ArrayList<>();
         try {
@@ -285,7 +337,8 @@ abstract class MigrateContract {
         } catch (jakarta.mail.MessagingException notSelectable) {
           continue; // a \Noselect parent
         }
-        snaps.sort(java.util.Comparator.comparing(Snap::sha256).thenComparing(s -> s.internalDate()));
+        snaps.sort(
+            java.util.Comparator.comparing(Snap::sha256).thenComparing(s -> s.internalDate()));
         out.put(path, snaps);
       }
     }
@@ -305,7 +358,11 @@ abstract class MigrateContract {
   }
 
   static long reportField(String reportJson, String field) {
-    return tools.jackson.databind.json.JsonMapper.builder().build().readTree(reportJson).get(field).asLong();
+    return tools.jackson.databind.json.JsonMapper.builder()
+        .build()
+        .readTree(reportJson)
+        .get(field)
+        .asLong();
   }
 
   static long totalCopied(String reportJson) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What `mailferry migrate --from pop3://…` must do against any POP3 server: every message in the
  * destination's INBOX (or --to-folder) with its bytes unchanged and its date from Received:,
- * exactly once however often it runs, and deleted at the source only when asked and only
- * after its copy is safe. The source is seeded and checked over IMAP (the same mailbox).
+ * exactly once however often it runs, and deleted at the source only when asked and only after its
+ * copy is safe. The source is seeded and checked over IMAP (the same mailbox).
  */
 abstract class Pop3Contract {
 
@@ -30,8 +30,10 @@ abstract class Pop3Contract {
 
   /** The POP3 mailbox reached over IMAP, for seeding and checking. */
   Account sourceMailbox;
+
   /** The same mailbox as mailferry reads it. */
   Account source;
+
   Account destination;
 
   protected abstract Account newSourceMailbox();
@@ -53,12 +55,17 @@ abstract class Pop3Contract {
   }
 
   @Test
-  void every_message_arrives_in_inbox_byte_for_byte_dated_by_its_newest_received_header() throws Exception {
+  void every_message_arrives_in_inbox_byte_for_byte_dated_by_its_newest_received_header()
+      throws Exception {
     for (var c : servedUnchanged()) {
       seed(c.raw());
     }
-    seed(received("relayed", "Mon, 2 Mar 2026 08:00:00 +0000", "Mon, 2 Mar 2026 09:30:00 +0100",
-        "Mon, 2 Mar 2026 07:59:00 +0000"));
+    seed(
+        received(
+            "relayed",
+            "Mon, 2 Mar 2026 08:00:00 +0000",
+            "Mon, 2 Mar 2026 09:30:00 +0100",
+            "Mon, 2 Mar 2026 07:59:00 +0000"));
     // Not 12:xx: GreenMail reads an APPEND date's hour on a 12-hour clock, so 12:00 becomes 00:00.
     seed(received("date-only", null, null, "Tue, 3 Mar 2026 11:00:00 +0000"));
 
@@ -70,7 +77,9 @@ abstract class Pop3Contract {
     // The newest of the two Received: dates is 08:30Z (09:30 +0100), not the Date: field.
     assertThat(dates.get("relayed")).isEqualTo(Instant.parse("2026-03-02T08:30:00Z"));
     assertThat(dates.get("date-only")).isEqualTo(Instant.parse("2026-03-03T11:00:00Z"));
-    assertThat(count(sourceMailbox, "INBOX")).as("leave on server is the default").isEqualTo(servedUnchanged().size() + 2);
+    assertThat(count(sourceMailbox, "INBOX"))
+        .as("leave on server is the default")
+        .isEqualTo(servedUnchanged().size() + 2);
   }
 
   @Test
@@ -94,7 +103,8 @@ abstract class Pop3Contract {
   }
 
   @Test
-  void delete_after_copy_empties_the_source_and_every_message_is_at_the_destination_once() throws Exception {
+  void delete_after_copy_empties_the_source_and_every_message_is_at_the_destination_once()
+      throws Exception {
     for (var c : HardCases.exactDuplicates()) {
       seed(c.raw());
     }
@@ -117,8 +127,9 @@ abstract class Pop3Contract {
   @Test
   void delete_older_than_deletes_only_copied_messages_that_old() throws Exception {
     seed(received("old", null, null, "Mon, 6 Jan 2020 10:00:00 +0000"));
-    String recent = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-        .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).minusDays(2));
+    String recent =
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).minusDays(2));
     seed(received("recent", null, null, recent));
     List<String> before = shas(sourceMailbox, "INBOX");
 
@@ -148,7 +159,14 @@ abstract class Pop3Contract {
     var run = Mailferry.migrate(source, destination, state, "--dry-run", "--delete-after-copy");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out().lines().filter(l -> l.startsWith("INBOX ")).findFirst().orElseThrow().trim().split("\\s+"))
+    assertThat(
+            run.out()
+                .lines()
+                .filter(l -> l.startsWith("INBOX "))
+                .findFirst()
+                .orElseThrow()
+                .trim()
+                .split("\\s+"))
         .contains("2");
     assertThat(count(destination, "INBOX")).isZero();
     assertThat(count(sourceMailbox, "INBOX")).isEqualTo(2);
@@ -158,8 +176,12 @@ abstract class Pop3Contract {
   void an_imap_only_option_or_a_pop3_destination_is_refused_in_one_line() {
     var toPop = Mailferry.migrate(destination, source, state);
     assertThat(toPop.exitCode()).isEqualTo(64);
-    assertThat(toPop.err()).contains("destination must be imap:// or imaps://").doesNotContain("Exception");
-    var both = Mailferry.migrate(source, destination, state, "--delete-after-copy", "--delete-older-than", "3");
+    assertThat(toPop.err())
+        .contains("destination must be imap:// or imaps://")
+        .doesNotContain("Exception");
+    var both =
+        Mailferry.migrate(
+            source, destination, state, "--delete-after-copy", "--delete-older-than", "3");
     assertThat(both.exitCode()).isEqualTo(64);
   }
 
@@ -177,27 +199,40 @@ abstract class Pop3Contract {
     }
   }
 
-  /** A message with up to two Received: fields (newest first, as relays prepend them) and a Date:. */
+  /**
+   * A message with up to two Received: fields (newest first, as relays prepend them) and a Date:.
+   */
   static byte[] received(String subject, String received1, String received2, String date) {
     StringBuilder b = new StringBuilder();
     if (received1 != null) {
-      b.append("Received: from mx.example.net by pop.example.org;\r\n\t").append(received1).append("\r\n");
+      b.append("Received: from mx.example.net by pop.example.org;\r\n\t")
+          .append(received1)
+          .append("\r\n");
     }
     if (received2 != null) {
-      b.append("Received: from relay.example.com by mx.example.net; ").append(received2).append("\r\n");
+      b.append("Received: from relay.example.com by mx.example.net; ")
+          .append(received2)
+          .append("\r\n");
     }
-    b.append("From: a@example.org\r\nTo: b@example.org\r\nSubject: ").append(subject)
-        .append("\r\nDate: ").append(date)
-        .append("\r\nMessage-ID: <").append(subject).append("@pop3.example.org>\r\n\r\nbody of ")
-        .append(subject).append("\r\n.hidden dot line\r\n");
+    b.append("From: a@example.org\r\nTo: b@example.org\r\nSubject: ")
+        .append(subject)
+        .append("\r\nDate: ")
+        .append(date)
+        .append("\r\nMessage-ID: <")
+        .append(subject)
+        .append("@pop3.example.org>\r\n\r\nbody of ")
+        .append(subject)
+        .append("\r\n.hidden dot line\r\n");
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   static List<String> shas(Account account, String path) throws Exception {
     try (TestMailbox box = account.open()) {
       // The Message-ID beside the hash only makes a failure readable.
-      return box.messages(account.serverName(path)).stream().map(m -> m.sha256() + " " + m.messageId())
-          .sorted().toList();
+      return box.messages(account.serverName(path)).stream()
+          .map(m -> m.sha256() + " " + m.messageId())
+          .sorted()
+          .toList();
     }
   }
 
@@ -207,14 +242,20 @@ abstract class Pop3Contract {
     }
   }
 
-  /** Subject → INTERNALDATE, for the messages made by {@link #received} (their Message-ID names the subject). */
+  /**
+   * Subject → INTERNALDATE, for the messages made by {@link #received} (their Message-ID names the
+   * subject).
+   */
   static Map<String, Instant> datesBySubject(Account account, String path) throws Exception {
     String suffix = "@pop3.example.org>";
     try (TestMailbox box = account.open()) {
       return box.messages(account.serverName(path)).stream()
           .filter(m -> m.messageId() != null && m.messageId().endsWith(suffix))
-          .collect(Collectors.toMap(m -> m.messageId().substring(1, m.messageId().length() - suffix.length()),
-              StoredMessage::internalDate, (a, b) -> a));
+          .collect(
+              Collectors.toMap(
+                  m -> m.messageId().substring(1, m.messageId().length() - suffix.length()),
+                  StoredMessage::internalDate,
+                  (a, b) -> a));
     }
   }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,18 +35,20 @@ import org.springframework.batch.core.step.StepExecution;
 
 /**
  * A manager running a bulk job file and worker JVMs on this machine, sharing one PostgreSQL job
- * store and one Dovecot:
- * the folders spread over the workers, the connection cap holds across them (sampled at the
- * server), and a worker killed with SIGKILL mid-run is replaced: every message arrives once.
+ * store and one Dovecot: the folders spread over the workers, the connection cap holds across them
+ * (sampled at the server), and a worker killed with SIGKILL mid-run is replaced: every message
+ * arrives once.
  */
 class RemoteWorkersIntegrationTests {
 
-  private static final List<String> FOLDERS = List.of("INBOX", "Work", "Lists/dev", "Archive/2024", "Archive/2025",
-      "Projects");
+  private static final List<String> FOLDERS =
+      List.of("INBOX", "Work", "Lists/dev", "Archive/2024", "Archive/2025", "Projects");
   private static final int PER_FOLDER = 100;
   private static final int CAP = 2;
 
-  @RegisterExtension static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+  @RegisterExtension
+  static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
+
   @RegisterExtension static PostgresExtension postgres = new PostgresExtension();
 
   @TempDir Path state;
@@ -62,11 +63,14 @@ class RemoteWorkersIntegrationTests {
   }
 
   @Test
-  void two_workers_share_the_folders_and_the_cap_and_a_killed_worker_is_replaced_exactly_once() throws Exception {
+  void two_workers_share_the_folders_and_the_cap_and_a_killed_worker_is_replaced_exactly_once()
+      throws Exception {
     // Two accounts migrated at once by two managers, sharing the workers and the host's cap.
     List<Account> sources = List.of(filledSource("rsrc1"), filledSource("rsrc2"));
-    List<Account> destinations = List.of(account("rdst1", "to-secret"), account("rdst2", "to-secret"));
-    // Workers take the secrets from their own environment, like the managers; never from the database.
+    List<Account> destinations =
+        List.of(account("rdst1", "to-secret"), account("rdst2", "to-secret"));
+    // Workers take the secrets from their own environment, like the managers; never from the
+    // database.
     Map<String, String> env = new HashMap<>();
     env.put("MAILFERRY_FROM_PASSWORD", "from-secret");
     env.put("MAILFERRY_TO_PASSWORD", "to-secret");
@@ -80,7 +84,10 @@ class RemoteWorkersIntegrationTests {
     ConnectionSampler sampler = new ConnectionSampler(sources, destinations);
     sampler.start();
     // One bulk job file of both accounts, its manager handing every folder to the workers.
-    Path job = Files.writeString(state.resolve("bulk.yml"), """
+    Path job =
+        Files.writeString(
+            state.resolve("bulk.yml"),
+            """
         kind: migrate
         from: imap://%1$s:%2$d
         to: imap://%1$s:%2$d
@@ -92,7 +99,12 @@ class RemoteWorkersIntegrationTests {
             to-user: rdst1
           - from-user: rsrc2
             to-user: rdst2
-        """.formatted(dovecot.server().host(), dovecot.server().imapPort(), dovecot.server().certificatePem(), CAP));
+        """
+                .formatted(
+                    dovecot.server().host(),
+                    dovecot.server().imapPort(),
+                    dovecot.server().certificatePem(),
+                    CAP));
     List<Process> managers = new ArrayList<>();
     managers.add(mailferry("manager", env, List.of("run", job.toString(), "--workers", "remote")));
 
@@ -103,7 +115,8 @@ class RemoteWorkersIntegrationTests {
     worker("w3", env);
     // The manager is still running for sure: the folder held by w1 waits for its lease to expire.
     String shown = statusWhileRunning(env, managers.get(0));
-    assertThat(shown).as("status --workers shows what a worker copies\n" + output())
+    assertThat(shown)
+        .as("status --workers shows what a worker copies\n" + output())
         .containsPattern("(?m)^w[23]@\\S+ .* job \\d+ \\S+ since ");
 
     for (Process manager : managers) {
@@ -115,8 +128,11 @@ class RemoteWorkersIntegrationTests {
     for (int i = 0; i < 2; i++) {
       assertSameMessages(sources.get(i), destinations.get(i));
     }
-    assertThat(sampler.peakSource()).as("source connections to the host seen by Dovecot at once").isBetween(1, CAP);
-    assertThat(sampler.peakDestination()).as("destination connections to the host seen by Dovecot at once")
+    assertThat(sampler.peakSource())
+        .as("source connections to the host seen by Dovecot at once")
+        .isBetween(1, CAP);
+    assertThat(sampler.peakDestination())
+        .as("destination connections to the host seen by Dovecot at once")
         .isBetween(1, CAP);
 
     Map<String, List<String>> ranBy = partitionWorkers(heldByKilled);
@@ -124,18 +140,30 @@ class RemoteWorkersIntegrationTests {
     // Our folders, and the special-use folders Dovecot creates for a new account, of both jobs.
     assertThat(ranBy.size()).isGreaterThanOrEqualTo(2 * FOLDERS.size());
     assertThat(ranBy.values().stream().map(w -> w.get(0).substring(0, 2)).distinct())
-        .as("the folders were spread over both workers").contains("w1", "w2");
-    assertThat(ranBy.values()).as("a folder w1 was copying went on on another worker")
-        .anyMatch(w -> w.size() > 1 && w.get(0).startsWith("w1@") && !w.get(w.size() - 1).startsWith("w1@"));
+        .as("the folders were spread over both workers")
+        .contains("w1", "w2");
+    assertThat(ranBy.values())
+        .as("a folder w1 was copying went on on another worker")
+        .anyMatch(
+            w ->
+                w.size() > 1
+                    && w.get(0).startsWith("w1@")
+                    && !w.get(w.size() - 1).startsWith("w1@"));
   }
 
   /** `status --workers` until it shows a worker copying, or the run ends; its last output. */
   private String statusWhileRunning(Map<String, String> env, Process manager) {
     String out = "";
     while (manager.isAlive()) {
-      var status = io.mailferry.testsupport.Mailferry.run(env, "status", "--workers",
-          "--db", postgres.server().jdbcUrl(),
-          "--state-dir", state.resolve("status").toString());
+      var status =
+          io.mailferry.testsupport.Mailferry.run(
+              env,
+              "status",
+              "--workers",
+              "--db",
+              postgres.server().jdbcUrl(),
+              "--state-dir",
+              state.resolve("status").toString());
       assertThat(status.exitCode()).as(status.toString()).isZero();
       out = status.out();
       if (out.contains(" since ")) {
@@ -158,22 +186,28 @@ class RemoteWorkersIntegrationTests {
     return p;
   }
 
-  private Process mailferry(String name, Map<String, String> env, List<String> args) throws Exception {
+  private Process mailferry(String name, Map<String, String> env, List<String> args)
+      throws Exception {
     List<String> all = new ArrayList<>(args);
     // Each process its own state dir (log file), as on separate machines; the job store is shared.
-    all.addAll(List.of("--db", postgres.server().jdbcUrl(), "--state-dir", state.resolve(name).toString()));
+    all.addAll(
+        List.of(
+            "--db", postgres.server().jdbcUrl(), "--state-dir", state.resolve(name).toString()));
     Path log = state.resolve(name + ".log");
     logs.put(name, log);
     return ChildMailferry.start(all, env, log);
   }
 
   /** The step executions a worker holds leases on, once it holds one and messages are arriving. */
-  private List<Long> waitUntilCopyingOn(String workerPrefix, List<Account> destinations, Process manager) throws Exception {
+  private List<Long> waitUntilCopyingOn(
+      String workerPrefix, List<Account> destinations, Process manager) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (manager.isAlive() && System.nanoTime() < deadline) {
       List<Long> held = new ArrayList<>();
-      try (Connection c = jdbc(); var st = c.prepareStatement(
-          "SELECT step_execution_id FROM mf_partition_lease WHERE worker_id LIKE ?")) {
+      try (Connection c = jdbc();
+          var st =
+              c.prepareStatement(
+                  "SELECT step_execution_id FROM mf_partition_lease WHERE worker_id LIKE ?")) {
         st.setString(1, workerPrefix + "%");
         try (var rs = st.executeQuery()) {
           while (rs.next()) {
@@ -212,19 +246,31 @@ class RemoteWorkersIntegrationTests {
   /** Partition (folder) → the workers that ran it, in order, read back from the job store. */
   private Map<String, List<String>> partitionWorkers(List<Long> heldByKilled) {
     Map<String, List<String>> out = new TreeMap<>();
-    try (var context = JobStore.open(state.resolve("reader"), postgres.server().jdbcUrl(), null,
-        PostgresServer.PASSWORD)) {
+    try (var context =
+        JobStore.open(
+            state.resolve("reader"), postgres.server().jdbcUrl(), null, PostgresServer.PASSWORD)) {
       JobRepository repository = context.getBean(JobRepository.class);
-      for (JobExecution job : repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, 0, 10).stream()
-          .flatMap(instance -> repository.getJobExecutions(instance).stream()).toList()) {
-        String account = job.getJobParameters().getString(MigrationParameters.FROM).replaceAll("^imap://|@.*$", "");
+      for (JobExecution job :
+          repository.getJobInstances(MigrateJobConfiguration.JOB_NAME, 0, 10).stream()
+              .flatMap(instance -> repository.getJobExecutions(instance).stream())
+              .toList()) {
+        String account =
+            job.getJobParameters()
+                .getString(MigrationParameters.FROM)
+                .replaceAll("^imap://|@.*$", "");
         assertThat(job.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         for (StepExecution step : job.getStepExecutions()) {
           if (step.getStepName().startsWith(MigrateJobConfiguration.FOLDER_STEP + ":")) {
             assertThat(step.getStatus()).as(step.getStepName()).isEqualTo(BatchStatus.COMPLETED);
-            String label = (heldByKilled.contains(step.getId()) ? "killed " : "")
-                + account + " " + step.getExecutionContext().getString("folder");
-            out.put(label, List.of(step.getExecutionContext().getString(PartitionLeases.WORKERS_KEY).split(",")));
+            String label =
+                (heldByKilled.contains(step.getId()) ? "killed " : "")
+                    + account
+                    + " "
+                    + step.getExecutionContext().getString("folder");
+            out.put(
+                label,
+                List.of(
+                    step.getExecutionContext().getString(PartitionLeases.WORKERS_KEY).split(",")));
           }
         }
       }
@@ -235,25 +281,40 @@ class RemoteWorkersIntegrationTests {
   private String output() throws Exception {
     StringBuilder out = new StringBuilder();
     for (var e : logs.entrySet()) {
-      out.append("--- ").append(e.getKey()).append('\n')
-          .append(Files.exists(e.getValue()) ? Files.readString(e.getValue(), StandardCharsets.UTF_8) : "");
+      out.append("--- ")
+          .append(e.getKey())
+          .append('\n')
+          .append(
+              Files.exists(e.getValue())
+                  ? Files.readString(e.getValue(), StandardCharsets.UTF_8)
+                  : "");
     }
     return out.toString();
   }
 
   private static Account filledSource(String user) throws Exception {
-    return KillAndResumeIntegrationTests.fill(account(user, "from-secret"), FOLDERS, PER_FOLDER, "remote-");
+    return KillAndResumeIntegrationTests.fill(
+        account(user, "from-secret"), FOLDERS, PER_FOLDER, "remote-");
   }
 
   private static void assertSameMessages(Account source, Account destination) throws Exception {
     Map<String, List<String>> from = new TreeMap<>();
     Map<String, List<String>> to = new TreeMap<>();
-    try (TestMailbox s = source.open(); TestMailbox d = destination.open()) {
+    try (TestMailbox s = source.open();
+        TestMailbox d = destination.open()) {
       for (String folder : FOLDERS) {
-        from.put(folder, s.messages(source.serverName(folder)).stream().map(TestMailbox.StoredMessage::sha256)
-            .sorted().toList());
-        to.put(folder, d.messages(destination.serverName(folder)).stream().map(TestMailbox.StoredMessage::sha256)
-            .sorted().toList());
+        from.put(
+            folder,
+            s.messages(source.serverName(folder)).stream()
+                .map(TestMailbox.StoredMessage::sha256)
+                .sorted()
+                .toList());
+        to.put(
+            folder,
+            d.messages(destination.serverName(folder)).stream()
+                .map(TestMailbox.StoredMessage::sha256)
+                .sorted()
+                .toList());
       }
     }
     assertThat(to).isEqualTo(from);
@@ -280,24 +341,27 @@ class RemoteWorkersIntegrationTests {
     }
 
     void start() {
-      thread = new Thread(() -> {
-        int lastSource = 0;
-        int lastDestination = 0;
-        while (running.get()) {
-          int source = connections(sources);
-          int destination = connections(destinations);
-          rawPeak.accumulateAndGet(Math.max(source, destination), Math::max);
-          peakSource.accumulateAndGet(Math.min(source, lastSource), Math::max);
-          peakDestination.accumulateAndGet(Math.min(destination, lastDestination), Math::max);
-          lastSource = source;
-          lastDestination = destination;
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      thread =
+          new Thread(
+              () -> {
+                int lastSource = 0;
+                int lastDestination = 0;
+                while (running.get()) {
+                  int source = connections(sources);
+                  int destination = connections(destinations);
+                  rawPeak.accumulateAndGet(Math.max(source, destination), Math::max);
+                  peakSource.accumulateAndGet(Math.min(source, lastSource), Math::max);
+                  peakDestination.accumulateAndGet(
+                      Math.min(destination, lastDestination), Math::max);
+                  lastSource = source;
+                  lastDestination = destination;
+                  try {
+                    Thread.sleep(200);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
       thread.setDaemon(true);
       thread.start();
     }
@@ -306,9 +370,18 @@ class RemoteWorkersIntegrationTests {
     private static int connections(List<Account> accounts) {
       try {
         // "doveadm who -1": a header, then one line per connection: username proto pid ip
-        Set<String> users = accounts.stream().map(Account::user).collect(java.util.stream.Collectors.toSet());
-        return (int) dovecot.server().doveadm("who", "-1").lines().skip(1).map(line -> line.trim().split("\\s+"))
-            .filter(cols -> cols.length >= 2 && users.contains(cols[0]) && cols[1].equals("imap")).count();
+        Set<String> users =
+            accounts.stream().map(Account::user).collect(java.util.stream.Collectors.toSet());
+        return (int)
+            dovecot
+                .server()
+                .doveadm("who", "-1")
+                .lines()
+                .skip(1)
+                .map(line -> line.trim().split("\\s+"))
+                .filter(
+                    cols -> cols.length >= 2 && users.contains(cols[0]) && cols[1].equals("imap"))
+                .count();
       } catch (RuntimeException busy) {
         return -1; // anvil did not answer this time (a loaded machine); the next sample counts
       }
@@ -317,8 +390,14 @@ class RemoteWorkersIntegrationTests {
     void stop() throws InterruptedException {
       running.set(false);
       thread.join();
-      System.out.println("RemoteWorkers connections at once: source " + peakSource + ", destination "
-          + peakDestination + " (single samples: " + rawPeak + ")");
+      System.out.println(
+          "RemoteWorkers connections at once: source "
+              + peakSource
+              + ", destination "
+              + peakDestination
+              + " (single samples: "
+              + rawPeak
+              + ")");
     }
 
     int peakSource() {

@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What an operator reads after and during a run, against a real Dovecot with a quota: the report
- * file every run leaves (valid against the shipped schema, failed runs included), mailferry
- * report, mailferry status (running now, last outcome per job), and --quiet.
+ * file every run leaves (valid against the shipped schema, failed runs included), mailferry report,
+ * mailferry status (running now, last outcome per job), and --quiet.
  */
 class ReportsAndStatusIntegrationTests {
 
@@ -48,13 +48,27 @@ class ReportsAndStatusIntegrationTests {
   }
 
   @Test
-  void a_run_leaves_a_report_file_that_follows_the_schema_with_reasons_quota_lines_and_exit_code() throws Exception {
+  void a_run_leaves_a_report_file_that_follows_the_schema_with_reasons_quota_lines_and_exit_code()
+      throws Exception {
     Account source = account("repsrc", 0, 0, 0);
-    Account destination = account("repdst", 1000, 0, 20); // 1000 KiB quota; messages over 20 KB are refused
+    Account destination =
+        account("repdst", 1000, 0, 20); // 1000 KiB quota; messages over 20 KB are refused
     try (TestMailbox box = source.open()) {
-      box.append("INBOX", LimitsIntegrationTests.message("small", 3_000), Set.of("\\Seen"), Instant.parse("2025-01-01T00:00:00Z"));
-      box.append("INBOX", LimitsIntegrationTests.message("large", 60_000), Set.of(), Instant.parse("2025-01-02T00:00:00Z"));
-      box.append("INBOX", LimitsIntegrationTests.message("gone", 2_000), Set.of("\\Deleted"), Instant.parse("2025-01-03T00:00:00Z"));
+      box.append(
+          "INBOX",
+          LimitsIntegrationTests.message("small", 3_000),
+          Set.of("\\Seen"),
+          Instant.parse("2025-01-01T00:00:00Z"));
+      box.append(
+          "INBOX",
+          LimitsIntegrationTests.message("large", 60_000),
+          Set.of(),
+          Instant.parse("2025-01-02T00:00:00Z"));
+      box.append(
+          "INBOX",
+          LimitsIntegrationTests.message("gone", 2_000),
+          Set.of("\\Deleted"),
+          Instant.parse("2025-01-03T00:00:00Z"));
     }
 
     var run = Mailferry.migrate(source, destination, state);
@@ -69,27 +83,45 @@ class ReportsAndStatusIntegrationTests {
     assertThat(report.get("reason").asString()).contains("1 messages failed");
     assertThat(report.get("from").asString()).isEqualTo(source.url()).doesNotContain("pw-");
     assertThat(report.get("copied").asLong()).isEqualTo(1);
-    JsonNode inbox = report.get("folders").valueStream()
-        .filter(f -> f.get("sourceFolder").asString().equals("INBOX")).findFirst().orElseThrow();
+    JsonNode inbox =
+        report
+            .get("folders")
+            .valueStream()
+            .filter(f -> f.get("sourceFolder").asString().equals("INBOX"))
+            .findFirst()
+            .orElseThrow();
     assertThat(inbox.get("state").asString()).isEqualTo("COMPLETED");
-    assertThat(inbox.get("skipped").propertyNames()).singleElement().asString().contains("\\Deleted");
+    assertThat(inbox.get("skipped").propertyNames())
+        .singleElement()
+        .asString()
+        .contains("\\Deleted");
     assertThat(inbox.get("failed").get(0).get("uid").asLong()).isEqualTo(2);
     assertThat(inbox.get("failed").get(0).get("reason").asString()).contains("refused");
     assertThat(inbox.get("elapsedSeconds").asDouble()).isGreaterThanOrEqualTo(0);
-    assertThat(report.get("quotaLines").get(0).asString()).startsWith("quota \"").contains("used of 1000 KiB");
+    assertThat(report.get("quotaLines").get(0).asString())
+        .startsWith("quota \"")
+        .contains("used of 1000 KiB");
     assertThat(run.err() + run.out()).contains(report.get("quotaLines").get(0).asString());
-    assertThat(Instant.parse(report.get("ended").asString())).isAfterOrEqualTo(Instant.parse(report.get("started").asString()));
+    assertThat(Instant.parse(report.get("ended").asString()))
+        .isAfterOrEqualTo(Instant.parse(report.get("started").asString()));
 
     var summary = Mailferry.run(Map.of(), "report", "--state-dir", state.toString());
     assertThat(summary.exitCode()).as(summary.toString()).isZero();
-    assertThat(summary.out()).contains("failed UID 2:").contains("skipped 1:").contains("used of 1000 KiB")
+    assertThat(summary.out())
+        .contains("failed UID 2:")
+        .contains("skipped 1:")
+        .contains("used of 1000 KiB")
         .contains("Exit code: 1: 1 messages failed");
 
     long id = report.get("jobExecutionId").asLong();
-    var asJson = Mailferry.run(Map.of(), "report", String.valueOf(id), "--json", "--state-dir", state.toString());
+    var asJson =
+        Mailferry.run(
+            Map.of(), "report", String.valueOf(id), "--json", "--state-dir", state.toString());
     assertThat(asJson.out()).isEqualTo(json);
 
-    var unknown = Mailferry.run(Map.of(), "report", String.valueOf(id + 100), "--state-dir", state.toString());
+    var unknown =
+        Mailferry.run(
+            Map.of(), "report", String.valueOf(id + 100), "--state-dir", state.toString());
     assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCodes.USAGE);
     assertThat(unknown.err()).contains("There is no execution " + (id + 100));
 
@@ -98,11 +130,14 @@ class ReportsAndStatusIntegrationTests {
   }
 
   @Test
-  void a_failed_run_leaves_its_exit_code_and_reason_in_its_report_and_status_shows_the_last_outcome() throws Exception {
+  void
+      a_failed_run_leaves_its_exit_code_and_reason_in_its_report_and_status_shows_the_last_outcome()
+          throws Exception {
     Account source = withMessages("failsrc", 1);
     Account destination = account("faildst", 0, 0, 0);
-    Account wrongPassword = Account.imap(destination.host(), destination.port(), "faildst", "not-the-password")
-        .trusting(dovecot.certificatePem());
+    Account wrongPassword =
+        Account.imap(destination.host(), destination.port(), "faildst", "not-the-password")
+            .trusting(dovecot.certificatePem());
 
     var refused = Mailferry.migrate(source, wrongPassword, state);
 
@@ -120,8 +155,14 @@ class ReportsAndStatusIntegrationTests {
     assertThat(status.exitCode()).as(status.toString()).isZero();
     String pair = source.url() + " → " + destination.url();
     assertThat(status.out()).contains("Nothing is running.").contains("Last outcome per job:");
-    String lastOutcome = status.out().lines().dropWhile(l -> !l.startsWith("Last outcome per job:"))
-        .filter(l -> l.startsWith(pair)).findFirst().orElseThrow();
+    String lastOutcome =
+        status
+            .out()
+            .lines()
+            .dropWhile(l -> !l.startsWith("Last outcome per job:"))
+            .filter(l -> l.startsWith(pair))
+            .findFirst()
+            .orElseThrow();
     assertThat(lastOutcome.split("\\s+")).contains("COMPLETED", "0", "1/1");
     assertThat(status.out()).contains("77: " + failed.get("reason").asString().substring(0, 30));
   }
@@ -134,9 +175,12 @@ class ReportsAndStatusIntegrationTests {
     var run = Mailferry.migrate(source, destination, state, "--quiet");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out().lines().toList()).singleElement().asString()
+    assertThat(run.out().lines().toList())
+        .singleElement()
+        .asString()
         .startsWith("mailferry: " + source.url() + " → " + destination.url())
-        .contains("completed, 2 copied, 0 already there, 0 skipped, 0 failed").endsWith("exit 0");
+        .contains("completed, 2 copied, 0 already there, 0 skipped, 0 failed")
+        .endsWith("exit 0");
     assertThat(run.err()).isEmpty();
   }
 
@@ -145,14 +189,19 @@ class ReportsAndStatusIntegrationTests {
     Account source = withMessages("livesrc", 3);
     account("livedst", 0, 0, 0);
     // The first APPEND gets no answer: the run waits for its --timeout, then retries and finishes.
-    try (var stall = new FaultyImapProxy(dovecot.host(), dovecot.imapPort(), "APPEND", 1, FaultyImapProxy.Fault.STALL)) {
+    try (var stall =
+        new FaultyImapProxy(
+            dovecot.host(), dovecot.imapPort(), "APPEND", 1, FaultyImapProxy.Fault.STALL)) {
       Account stalled = Account.imap("127.0.0.1", stall.port(), "livedst", "pw-livedst");
-      CompletableFuture<Mailferry.Result> run = CompletableFuture.supplyAsync(
-          () -> Mailferry.migrate(source, stalled, state, "--timeout", "8", "--allow-plaintext"));
+      CompletableFuture<Mailferry.Result> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Mailferry.migrate(source, stalled, state, "--timeout", "8", "--allow-plaintext"));
 
       String running = awaitRunning(run);
 
-      assertThat(running).contains(source.url() + " → " + stalled.url())
+      assertThat(running)
+          .contains(source.url() + " → " + stalled.url())
           .contains("process " + ProcessHandle.current().pid() + " on ");
       Mailferry.Result done = run.get(60, TimeUnit.SECONDS);
       assertThat(done.exitCode()).as(done.toString()).isZero();
@@ -167,13 +216,20 @@ class ReportsAndStatusIntegrationTests {
       if (Files.exists(state.resolve("jobstore.mv.db"))) {
         var status = Mailferry.run(Map.of(), "status", "--state-dir", state.toString());
         if (status.out().contains("Running now:")) {
-          return status.out().lines().dropWhile(l -> !l.equals("Running now:")).skip(1).findFirst().orElse("");
+          return status
+              .out()
+              .lines()
+              .dropWhile(l -> !l.equals("Running now:"))
+              .skip(1)
+              .findFirst()
+              .orElse("");
         }
       }
       Thread.sleep(300);
     }
-    throw new AssertionError("status never showed the run as running; the run: "
-        + (run.isDone() ? run.get().toString() : "still going"));
+    throw new AssertionError(
+        "status never showed the run as running; the run: "
+            + (run.isDone() ? run.get().toString() : "still going"));
   }
 
   private Path onlyReport() throws Exception {
@@ -184,10 +240,14 @@ class ReportsAndStatusIntegrationTests {
     }
   }
 
-  /** A Dovecot account (password pw-USER) with these quota limits (0: none) and maximal message size. */
+  /**
+   * A Dovecot account (password pw-USER) with these quota limits (0: none) and maximal message
+   * size.
+   */
   private Account account(String user, long storageKb, long messages, long maxMailKb) {
     dovecot.addUser(user, "pw-" + user, storageKb, messages, maxMailKb);
-    return Account.imap(dovecot.host(), dovecot.imapPort(), user, "pw-" + user).trusting(dovecot.certificatePem());
+    return Account.imap(dovecot.host(), dovecot.imapPort(), user, "pw-" + user)
+        .trusting(dovecot.certificatePem());
   }
 
   /** An account holding n small messages in its INBOX. */
@@ -195,7 +255,10 @@ class ReportsAndStatusIntegrationTests {
     Account account = account(user, 0, 0, 0);
     try (TestMailbox box = account.open()) {
       for (int i = 0; i < n; i++) {
-        box.append("INBOX", LimitsIntegrationTests.message(user + i, 1_000), Set.of(),
+        box.append(
+            "INBOX",
+            LimitsIntegrationTests.message(user + i, 1_000),
+            Set.of(),
             Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i));
       }
     }

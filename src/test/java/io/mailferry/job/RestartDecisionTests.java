@@ -13,11 +13,14 @@ class RestartDecisionTests {
   }
 
   @Test
-  void a_failed_or_stopped_run_with_the_same_options_is_continued_and_with_other_options_abandoned() {
+  void
+      a_failed_or_stopped_run_with_the_same_options_is_continued_and_with_other_options_abandoned() {
     assertThat(RestartDecision.of(RunState.FAILED, true)).isEqualTo(RestartDecision.RESTART);
     assertThat(RestartDecision.of(RunState.STOPPED, true)).isEqualTo(RestartDecision.RESTART);
-    assertThat(RestartDecision.of(RunState.FAILED, false)).isEqualTo(RestartDecision.ABANDON_AND_NEXT);
-    assertThat(RestartDecision.of(RunState.STOPPED, false)).isEqualTo(RestartDecision.ABANDON_AND_NEXT);
+    assertThat(RestartDecision.of(RunState.FAILED, false))
+        .isEqualTo(RestartDecision.ABANDON_AND_NEXT);
+    assertThat(RestartDecision.of(RunState.STOPPED, false))
+        .isEqualTo(RestartDecision.ABANDON_AND_NEXT);
   }
 
   @Test

@@ -23,10 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `mailferry schedule DIR` in a child JVM, on seconds-level cron expressions, signalled as systemd would. */
+/**
+ * `mailferry schedule DIR` in a child JVM, on seconds-level cron expressions, signalled as systemd
+ * would.
+ */
 class ScheduleIntegrationTests {
 
-  private static final Pattern ENDED = Pattern.compile("(\\w+): run ended: exit (\\d+) \\((\\S+)\\), (\\d+) messages");
+  private static final Pattern ENDED =
+      Pattern.compile("(\\w+): run ended: exit (\\d+) \\((\\S+)\\), (\\d+) messages");
 
   @RegisterExtension
   static DovecotExtension dovecot = new DovecotExtension(DovecotServer.Layout.SLASH);
@@ -35,8 +39,9 @@ class ScheduleIntegrationTests {
   private Path log;
 
   @Test
-  void a_job_runs_at_its_cron_times_the_second_run_copies_only_new_mail_and_missed_runs_are_reported()
-      throws Exception {
+  void
+      a_job_runs_at_its_cron_times_the_second_run_copies_only_new_mail_and_missed_runs_are_reported()
+          throws Exception {
     Account source = Account.onDovecot(dovecot.server(), "cronsrc");
     Account destination = Account.onDovecot(dovecot.server(), "crondst");
     fill(source, "first", 10);
@@ -53,8 +58,11 @@ class ScheduleIntegrationTests {
     }
     ends = awaitEnds(scheduler, ends.size() + 1);
     assertThat(ends).allSatisfy(m -> assertThat(m.group(2)).as(output()).isEqualTo("0"));
-    // Incremental: the later runs copied the 3 new messages (in one run, or two if a run began mid-append), never the 10.
-    assertThat(ends.stream().skip(1).mapToInt(m -> Integer.parseInt(m.group(4))).sum()).as(output()).isEqualTo(3);
+    // Incremental: the later runs copied the 3 new messages (in one run, or two if a run began
+    // mid-append), never the 10.
+    assertThat(ends.stream().skip(1).mapToInt(m -> Integer.parseInt(m.group(4))).sum())
+        .as(output())
+        .isEqualTo(3);
     assertThat(count(destination)).isEqualTo(13);
     assertThat(output()).contains("every5s: run started (migrate)");
 
@@ -70,15 +78,19 @@ class ScheduleIntegrationTests {
     again.destroy();
     assertThat(again.waitFor(1, TimeUnit.MINUTES)).isTrue();
     System.out.println("Scheduler started again:\n" + output());
-    Matcher missed = Pattern.compile("every5s: (\\d+) run\\(s\\) missed while no scheduler ran .* not run now")
-        .matcher(output());
+    Matcher missed =
+        Pattern.compile("every5s: (\\d+) run\\(s\\) missed while no scheduler ran .* not run now")
+            .matcher(output());
     assertThat(missed.find()).as(output()).isTrue();
-    assertThat(Integer.parseInt(missed.group(1))).as("11 s at least went by: two fire times").isGreaterThanOrEqualTo(2);
+    assertThat(Integer.parseInt(missed.group(1)))
+        .as("11 s at least went by: two fire times")
+        .isGreaterThanOrEqualTo(2);
     assertThat(count(destination)).isEqualTo(13);
   }
 
   @Test
-  void a_run_due_while_the_previous_one_goes_is_skipped_and_sigterm_leaves_the_run_resumable() throws Exception {
+  void a_run_due_while_the_previous_one_goes_is_skipped_and_sigterm_leaves_the_run_resumable()
+      throws Exception {
     Account source = Account.onDovecot(dovecot.server(), "slowsrc");
     Account destination = Account.onDovecot(dovecot.server(), "slowdst");
     int total = 2000;
@@ -95,25 +107,35 @@ class ScheduleIntegrationTests {
     String output = output();
     System.out.println("Scheduler stopped mid-run:\n" + output);
     assertThat(scheduler.exitValue()).as(output).isZero();
-    assertThat(output).containsOnlyOnce("everysecond: run started")
+    assertThat(output)
+        .containsOnlyOnce("everysecond: run started")
         .contains("everysecond: run ended: exit 75 (interrupted)")
         .contains("schedule: stopped");
     int stoppedAt = count(destination);
     assertThat(stoppedAt).as(output).isBetween(1, total - 1);
 
     // The job file run by hand continues the stopped run: every message arrives once.
-    Mailferry.Result resumed = Mailferry.run(env(source, destination), "run", jobs.resolve("everysecond.yml").toString(),
-        "--state-dir", dir.resolve("state").toString());
+    Mailferry.Result resumed =
+        Mailferry.run(
+            env(source, destination),
+            "run",
+            jobs.resolve("everysecond.yml").toString(),
+            "--state-dir",
+            dir.resolve("state").toString());
     assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCodes.OK);
     try (TestMailbox box = destination.open()) {
-      List<String> ids = box.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).toList();
+      List<String> ids =
+          box.messages("INBOX").stream().map(TestMailbox.StoredMessage::sha256).toList();
       assertThat(ids).hasSize(total).doesNotHaveDuplicates();
     }
   }
 
-  private Path jobsDir(String name, Account source, Account destination, String cron) throws Exception {
+  private Path jobsDir(String name, Account source, Account destination, String cron)
+      throws Exception {
     Path jobs = Files.createDirectories(dir.resolve("jobs"));
-    Files.writeString(jobs.resolve(name + ".yml"), """
+    Files.writeString(
+        jobs.resolve(name + ".yml"),
+        """
         kind: migrate
         from: %s
         to: %s
@@ -122,33 +144,49 @@ class ScheduleIntegrationTests {
         schedule:
           cron: "%s"
           zone: UTC
-        """.formatted(source.url(), destination.url(), dovecot.server().certificatePem(), cron));
+        """
+            .formatted(source.url(), destination.url(), dovecot.server().certificatePem(), cron));
     // A job without a schedule is left to mailferry run.
-    Files.writeString(jobs.resolve("by-hand.yml"), "kind: migrate\nfrom: " + source.url() + "\nto: "
-        + destination.url() + "\n");
+    Files.writeString(
+        jobs.resolve("by-hand.yml"),
+        "kind: migrate\nfrom: " + source.url() + "\nto: " + destination.url() + "\n");
     return jobs;
   }
 
-  private Process schedule(Path jobs, Account source, Account destination, String logName) throws Exception {
+  private Process schedule(Path jobs, Account source, Account destination, String logName)
+      throws Exception {
     log = dir.resolve(logName);
-    return ChildMailferry.start(List.of("schedule", jobs.toString(), "--state-dir", dir.resolve("state").toString()),
-        env(source, destination), log);
+    return ChildMailferry.start(
+        List.of("schedule", jobs.toString(), "--state-dir", dir.resolve("state").toString()),
+        env(source, destination),
+        log);
   }
 
   private static Map<String, String> env(Account source, Account destination) {
-    return Map.of("MAILFERRY_FROM_PASSWORD", source.password(), "MAILFERRY_TO_PASSWORD", destination.password(),
-        "MAILFERRY_CHUNK_SIZE", "20");
+    return Map.of(
+        "MAILFERRY_FROM_PASSWORD",
+        source.password(),
+        "MAILFERRY_TO_PASSWORD",
+        destination.password(),
+        "MAILFERRY_CHUNK_SIZE",
+        "20");
   }
 
   /** Waits until the log has {@code n} "run ended" lines; returns them. */
   private List<Matcher> awaitEnds(Process process, int n) throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;
     while (true) {
-      List<Matcher> ends = ENDED.matcher(output()).results().map(r -> {
-        Matcher m = ENDED.matcher(r.group());
-        m.find();
-        return m;
-      }).toList();
+      List<Matcher> ends =
+          ENDED
+              .matcher(output())
+              .results()
+              .map(
+                  r -> {
+                    Matcher m = ENDED.matcher(r.group());
+                    m.find();
+                    return m;
+                  })
+              .toList();
       if (ends.size() >= n) {
         return ends;
       }
@@ -174,8 +212,18 @@ class ScheduleIntegrationTests {
   private static void fill(Account account, String tag, int n) throws Exception {
     try (TestMailbox box = account.open()) {
       for (int i = 0; i < n; i++) {
-        byte[] raw = ("From: a@example.org\r\nSubject: " + tag + " " + i + "\r\nMessage-ID: <" + tag + "-" + i
-            + "@example.org>\r\n\r\n" + "body line\r\n".repeat(100)).getBytes(StandardCharsets.US_ASCII);
+        byte[] raw =
+            ("From: a@example.org\r\nSubject: "
+                    + tag
+                    + " "
+                    + i
+                    + "\r\nMessage-ID: <"
+                    + tag
+                    + "-"
+                    + i
+                    + "@example.org>\r\n\r\n"
+                    + "body line\r\n".repeat(100))
+                .getBytes(StandardCharsets.US_ASCII);
         box.append("INBOX", raw, Set.of(), Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i));
       }
     }

@@ -21,12 +21,14 @@ class EndpointTests {
 
   @ParameterizedTest
   @CsvSource({
-      "imap://alice@mail.example.org,   IMAP, false, 143, imap",
-      "imaps://alice@mail.example.org,  IMAP, true,  993, imaps",
-      "pop3://alice@mail.example.org,   POP3, false, 110, pop3",
-      "pop3s://alice@mail.example.org,  POP3, true,  995, pop3s",
-      "IMAPS://alice@mail.example.org,  IMAP, true,  993, imaps"})
-  void each_scheme_gets_its_default_port(String url, Endpoint.Protocol protocol, boolean tls, int port, String scheme) {
+    "imap://alice@mail.example.org,   IMAP, false, 143, imap",
+    "imaps://alice@mail.example.org,  IMAP, true,  993, imaps",
+    "pop3://alice@mail.example.org,   POP3, false, 110, pop3",
+    "pop3s://alice@mail.example.org,  POP3, true,  995, pop3s",
+    "IMAPS://alice@mail.example.org,  IMAP, true,  993, imaps"
+  })
+  void each_scheme_gets_its_default_port(
+      String url, Endpoint.Protocol protocol, boolean tls, int port, String scheme) {
     Endpoint e = Endpoint.parse(url, "source");
 
     assertThat(e.protocol()).isEqualTo(protocol);
@@ -76,35 +78,45 @@ class EndpointTests {
   void a_url_without_scheme_is_refused_with_the_schemes_it_accepts() {
     MailferryException.BadUsage e = refused("alice@mail.example.org", "source");
 
-    assertThat(e.getMessage()).isEqualTo(
-        "The source 'alice@mail.example.org' must start with imap://, imaps://, pop3:// or pop3s://.");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "The source 'alice@mail.example.org' must start with imap://, imaps://, pop3:// or pop3s://.");
   }
 
   @Test
   void an_http_url_is_refused_with_the_schemes_it_accepts() {
     MailferryException.BadUsage e = refused("http://alice@mail.example.org", "destination");
 
-    assertThat(e.getMessage()).isEqualTo(
-        "The destination 'http://alice@mail.example.org' must start with imap://, imaps://, pop3:// or pop3s://.");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "The destination 'http://alice@mail.example.org' must start with imap://, imaps://, pop3:// or pop3s://.");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"imaps://mail.example.org", "imaps://mail.example.org:993", "imaps://@mail.example.org"})
+  @ValueSource(
+      strings = {
+        "imaps://mail.example.org",
+        "imaps://mail.example.org:993",
+        "imaps://@mail.example.org"
+      })
   void a_url_without_user_is_refused(String url) {
     MailferryException.BadUsage e = refused(url, "source");
 
-    assertThat(e.getMessage()).isEqualTo("The source '" + url + "' needs a user and a host, like imaps://user@host.");
+    assertThat(e.getMessage())
+        .isEqualTo("The source '" + url + "' needs a user and a host, like imaps://user@host.");
   }
 
   @Test
   void a_password_in_the_url_is_refused_without_repeating_it() {
     MailferryException.BadUsage source = refused("imap://u:secret@h", "source");
-    MailferryException.BadUsage destination = refused("imaps://alice:hunter2@mail.example.org:993", "destination");
+    MailferryException.BadUsage destination =
+        refused("imaps://alice:hunter2@mail.example.org:993", "destination");
 
     assertThat(source.getMessage())
         .doesNotContain("secret")
-        .isEqualTo("Put no password in the source URL: use MAILFERRY_FROM_PASSWORD, a password file or a password"
-            + " command.");
+        .isEqualTo(
+            "Put no password in the source URL: use MAILFERRY_FROM_PASSWORD, a password file or a password"
+                + " command.");
     assertThat(destination.getMessage())
         .doesNotContain("hunter2")
         .contains("MAILFERRY_TO_PASSWORD");
@@ -112,9 +124,10 @@ class EndpointTests {
 
   @ParameterizedTest
   @CsvSource({
-      "imaps://alice:p@ss@mail.example.org,  p@ss",
-      "imaps://alice:50%off@mail.example.org, 50%off",
-      "http://alice:hunter2@mail.example.org, hunter2"})
+    "imaps://alice:p@ss@mail.example.org,  p@ss",
+    "imaps://alice:50%off@mail.example.org, 50%off",
+    "http://alice:hunter2@mail.example.org, hunter2"
+  })
   void a_password_in_an_otherwise_invalid_url_is_never_repeated(String url, String password) {
     MailferryException.BadUsage e = refused(url, "source");
 
@@ -122,12 +135,16 @@ class EndpointTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"imaps://alice@mail.example.org/INBOX", "imaps://alice@mail.example.org:993/Work/Projects"})
+  @ValueSource(
+      strings = {
+        "imaps://alice@mail.example.org/INBOX",
+        "imaps://alice@mail.example.org:993/Work/Projects"
+      })
   void a_url_with_a_path_is_refused(String url) {
     MailferryException.BadUsage e = refused(url, "source");
 
-    assertThat(e.getMessage()).isEqualTo(
-        "The source '" + url + "' must not have a path; select folders with --include.");
+    assertThat(e.getMessage())
+        .isEqualTo("The source '" + url + "' must not have a path; select folders with --include.");
   }
 
   @Test
@@ -138,7 +155,8 @@ class EndpointTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"imap://alice@127.0.0.1:3143", "imap://alice@localhost", "imap://alice@[::1]:143"})
+  @ValueSource(
+      strings = {"imap://alice@127.0.0.1:3143", "imap://alice@localhost", "imap://alice@[::1]:143"})
   void loopback_hosts_are_loopback(String url) {
     assertThat(Endpoint.parse(url, "source").isLoopback()).isTrue();
   }
@@ -164,17 +182,36 @@ class EndpointTests {
 
   @Test
   void restore_settings_round_trip_through_job_parameters() {
-    var settings = new io.mailferry.config.MigrationSettings(
-        Endpoint.archive(java.nio.file.Path.of("/srv/archive")), Endpoint.parse("imaps://bob@mx.example", "destination"),
-        ConnectionSettings.defaults(), ConnectionSettings.defaults(), java.util.List.of("Work/*"), java.util.List.of(),
-        java.util.Map.of(), false, 5, 100, io.mailferry.config.SourceDeletion.NONE,
-        io.mailferry.config.QuotaPolicy.DEFAULT, false,
-        new io.mailferry.config.DateWindow(java.time.LocalDate.parse("2024-01-01"), null),
-        new io.mailferry.config.Throttling("office365", 7, java.time.Duration.ofMillis(300), 500_000, 1_000_000, 1.5,
-            3, 35L << 20, java.time.Duration.ofSeconds(60)));
+    var settings =
+        new io.mailferry.config.MigrationSettings(
+            Endpoint.archive(java.nio.file.Path.of("/srv/archive")),
+            Endpoint.parse("imaps://bob@mx.example", "destination"),
+            ConnectionSettings.defaults(),
+            ConnectionSettings.defaults(),
+            java.util.List.of("Work/*"),
+            java.util.List.of(),
+            java.util.Map.of(),
+            false,
+            5,
+            100,
+            io.mailferry.config.SourceDeletion.NONE,
+            io.mailferry.config.QuotaPolicy.DEFAULT,
+            false,
+            new io.mailferry.config.DateWindow(java.time.LocalDate.parse("2024-01-01"), null),
+            new io.mailferry.config.Throttling(
+                "office365",
+                7,
+                java.time.Duration.ofMillis(300),
+                500_000,
+                1_000_000,
+                1.5,
+                3,
+                35L << 20,
+                java.time.Duration.ofSeconds(60)));
 
-    var back = io.mailferry.job.MigrationParameters.fromParameters(
-        io.mailferry.job.MigrationParameters.toParameters(settings, 1));
+    var back =
+        io.mailferry.job.MigrationParameters.fromParameters(
+            io.mailferry.job.MigrationParameters.toParameters(settings, 1));
 
     assertThat(back).isEqualTo(settings);
   }

@@ -30,8 +30,14 @@ class PrintableTests {
 
   @Test
   void a_log_line_that_names_a_hostile_folder_stays_one_line() {
-    LoggingEvent event = new LoggingEvent("test", new LoggerContext().getLogger("io.mailferry.test"), Level.WARN,
-        "{}: finished", null, new Object[] {"a\r\nmailferry: 0 failed\u001b[2J"});
+    LoggingEvent event =
+        new LoggingEvent(
+            "test",
+            new LoggerContext().getLogger("io.mailferry.test"),
+            Level.WARN,
+            "{}: finished",
+            null,
+            new Object[] {"a\r\nmailferry: 0 failed\u001b[2J"});
     SafeMessageConverter converter = new SafeMessageConverter();
 
     String line = converter.convert(event);

@@ -1,11 +1,10 @@
 package io.mailferry.net;
 
-import io.mailferry.mail.ConnectionSettings;
-import io.mailferry.imap.ImapBodies;
-import io.mailferry.mail.Endpoint;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailferry.imap.ImapBodies;
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
 import io.mailferry.testsupport.DovecotExtension;
 import io.mailferry.testsupport.DovecotServer;
 import io.mailferry.testsupport.TestMailbox;
@@ -17,9 +16,9 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The byte rates count what crosses the wire once: STARTTLS layers TLS on a socket Angus Mail has
@@ -41,10 +40,15 @@ class MeteredSocketIntegrationTests {
       mailbox.append("INBOX", raw, Set.of(), Instant.parse("2024-01-01T00:00:00Z"));
     }
     int port = scheme.equals("imap") ? server.imapPort() : server.imapsPort();
-    Endpoint endpoint = Endpoint.parse(scheme + "://" + user + "@" + server.host() + ":" + port, "source");
+    Endpoint endpoint =
+        Endpoint.parse(scheme + "://" + user + "@" + server.host() + ":" + port, "source");
     AtomicLong counted = new AtomicLong();
-    Store store = MailSessions.forEndpoint(endpoint,
-        ConnectionSettings.defaults().withTrustCert(server.certificatePem()), counted::addAndGet).getStore(scheme);
+    Store store =
+        MailSessions.forEndpoint(
+                endpoint,
+                ConnectionSettings.defaults().withTrustCert(server.certificatePem()),
+                counted::addAndGet)
+            .getStore(scheme);
     store.connect(server.host(), port, user, "pw");
     try {
       IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");

@@ -16,7 +16,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The schema shipped in the jar accepts what mailferry writes and rejects what it would not write. */
+/**
+ * The schema shipped in the jar accepts what mailferry writes and rejects what it would not write.
+ */
 class RunReportSchemaTests {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -27,7 +29,9 @@ class RunReportSchemaTests {
   void a_written_report_follows_the_schema_and_reads_back_the_same() {
     MigrationReport report = sample();
 
-    Path file = RunReports.write(state, report, 1, "1 messages failed; the summary and the report list them.");
+    Path file =
+        RunReports.write(
+            state, report, 1, "1 messages failed; the summary and the report list them.");
 
     assertThat(file).isEqualTo(state.resolve("reports").resolve("42.json"));
     String json = read(file);
@@ -37,9 +41,14 @@ class RunReportSchemaTests {
     assertThat(back.reason()).startsWith("1 messages failed");
     assertThat(back.copied()).isEqualTo(2);
     assertThat(back.folders().get(0).skipped).containsEntry("flagged \\Deleted", 1L);
-    assertThat(back.folders().get(0).failed).extracting(FolderTally.Failure::reason).containsExactly("too big");
+    assertThat(back.folders().get(0).failed)
+        .extracting(FolderTally.Failure::reason)
+        .containsExactly("too big");
     assertThat(back.quota().roots().get(0).storage().limit()).isEqualTo(250 * 1024);
-    assertThat(RunReports.latest(state)).get().extracting(MigrationReport::jobExecutionId).isEqualTo(42L);
+    assertThat(RunReports.latest(state))
+        .get()
+        .extracting(MigrationReport::jobExecutionId)
+        .isEqualTo(42L);
   }
 
   @Test
@@ -49,7 +58,8 @@ class RunReportSchemaTests {
 
     ObjectNode noExitCode = (ObjectNode) JSON.readTree(json);
     noExitCode.remove("exitCode");
-    assertThat(ReportSchema.violations(noExitCode.toString())).anyMatch(v -> v.contains("exitCode"));
+    assertThat(ReportSchema.violations(noExitCode.toString()))
+        .anyMatch(v -> v.contains("exitCode"));
 
     ObjectNode textCount = (ObjectNode) JSON.readTree(json);
     ((ObjectNode) textCount.get("folders").get(0)).put("copied", "two");
@@ -57,7 +67,8 @@ class RunReportSchemaTests {
 
     ObjectNode unknownField = (ObjectNode) JSON.readTree(json);
     unknownField.put("password", "x");
-    assertThat(ReportSchema.violations(unknownField.toString())).anyMatch(v -> v.contains("password"));
+    assertThat(ReportSchema.violations(unknownField.toString()))
+        .anyMatch(v -> v.contains("password"));
   }
 
   @Test
@@ -67,7 +78,8 @@ class RunReportSchemaTests {
     Set<String> fields = new TreeSet<>(schema.get("properties").propertyNames());
     fields.addAll(schema.get("$defs").get("folder").get("properties").propertyNames());
     assertThat(fields.stream().filter(field -> !readme.contains("`" + field + "`")).toList())
-        .as("report fields the README does not document").isEmpty();
+        .as("report fields the README does not document")
+        .isEmpty();
   }
 
   private static String read(Path file) {
@@ -91,10 +103,31 @@ class RunReportSchemaTests {
     inbox.started = Instant.parse("2026-01-01T10:00:00Z");
     inbox.ended = Instant.parse("2026-01-01T10:00:02Z");
     inbox.elapsedSeconds = 2.0;
-    var quota = new QuotaForecast(true, List.of(new QuotaForecast.Root("User quota",
-        new QuotaForecast.Resource(10 * 1024, 250 * 1024, 90_000), null)), 3, 90_000, 0, 0, null);
-    return new MigrationReport("imap://alice@old.example", "imap://alice@new.example", null, 42, "COMPLETED", null,
-        null, Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:00:03Z"), List.of(inbox), 2, 1,
-        quota, null);
+    var quota =
+        new QuotaForecast(
+            true,
+            List.of(
+                new QuotaForecast.Root(
+                    "User quota", new QuotaForecast.Resource(10 * 1024, 250 * 1024, 90_000), null)),
+            3,
+            90_000,
+            0,
+            0,
+            null);
+    return new MigrationReport(
+        "imap://alice@old.example",
+        "imap://alice@new.example",
+        null,
+        42,
+        "COMPLETED",
+        null,
+        null,
+        Instant.parse("2026-01-01T10:00:00Z"),
+        Instant.parse("2026-01-01T10:00:03Z"),
+        List.of(inbox),
+        2,
+        1,
+        quota,
+        null);
   }
 }

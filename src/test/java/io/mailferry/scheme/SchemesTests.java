@@ -33,14 +33,15 @@ class SchemesTests {
 
   @ParameterizedTest(name = "{0} reads with {1}")
   @CsvSource({
-      "imap://alice@mail.example.org, ImapSource",
-      "imaps://alice@mail.example.org, ImapSource",
-      "pop3://alice@mail.example.org, Pop3Source",
-      "pop3s://alice@mail.example.org, Pop3Source",
+    "imap://alice@mail.example.org, ImapSource",
+    "imaps://alice@mail.example.org, ImapSource",
+    "pop3://alice@mail.example.org, Pop3Source",
+    "pop3s://alice@mail.example.org, Pop3Source",
   })
   void each_server_scheme_builds_its_own_kind_of_source(String url, String kind) {
     Endpoint from = Endpoint.parse(url, "source");
-    try (MailSource source = Schemes.of(from).openSource(settings(from, archive()), credentials(from), dir)) {
+    try (MailSource source =
+        Schemes.of(from).openSource(settings(from, archive()), credentials(from), dir)) {
       assertThat(source.getClass().getSimpleName()).isEqualTo(kind);
     }
   }
@@ -71,26 +72,39 @@ class SchemesTests {
     Endpoint to = Endpoint.parse("pop3s://bob@pop.example.net", "destination");
 
     assertThatThrownBy(() -> Schemes.of(to).openSink(settings(archive(), to), credentials(to)))
-        .isInstanceOfSatisfying(MailferryException.BadUsage.class, e -> assertThat(e.exitCode()).isEqualTo(64))
-        .hasMessage("The destination 'pop3s://bob@pop.example.net:995' cannot be written to: pop3s:// is a "
-            + "source only.");
+        .isInstanceOfSatisfying(
+            MailferryException.BadUsage.class, e -> assertThat(e.exitCode()).isEqualTo(64))
+        .hasMessage(
+            "The destination 'pop3s://bob@pop.example.net:995' cannot be written to: pop3s:// is a "
+                + "source only.");
   }
 
   @ParameterizedTest(name = "{0}: secret {1}, host {2}")
-  @CsvSource({"imap, true, true", "imaps, true, true", "pop3, true, true", "pop3s, true, true", "file, false, false"})
-  void a_server_needs_a_secret_and_has_a_host_and_a_local_archive_neither(String scheme, boolean secret,
-      boolean host) {
-    Endpoint endpoint = scheme.equals("file") ? archive() : Endpoint.parse(scheme + "://u@mail.example.org", "source");
+  @CsvSource({
+    "imap, true, true",
+    "imaps, true, true",
+    "pop3, true, true",
+    "pop3s, true, true",
+    "file, false, false"
+  })
+  void a_server_needs_a_secret_and_has_a_host_and_a_local_archive_neither(
+      String scheme, boolean secret, boolean host) {
+    Endpoint endpoint =
+        scheme.equals("file")
+            ? archive()
+            : Endpoint.parse(scheme + "://u@mail.example.org", "source");
 
     assertThat(Schemes.of(endpoint).needsSecret()).as("needs a secret").isEqualTo(secret);
     assertThat(Schemes.of(endpoint).hasHost()).as("has a host").isEqualTo(host);
-    assertThat(Schemes.of(endpoint).throttledHost(endpoint)).isEqualTo(host ? "mail.example.org" : null);
+    assertThat(Schemes.of(endpoint).throttledHost(endpoint))
+        .isEqualTo(host ? "mail.example.org" : null);
   }
 
   @Test
   void only_the_archive_sink_follows_flag_changes_and_removals() {
     Endpoint imap = Endpoint.parse("imaps://bob@mail.example.org", "destination");
-    try (MailSink archive = Schemes.of(archive()).openSink(settings(imap, archive()), new Credentials());
+    try (MailSink archive =
+            Schemes.of(archive()).openSink(settings(imap, archive()), new Credentials());
         MailSink server = Schemes.of(imap).openSink(settings(archive(), imap), credentials(imap))) {
       assertThat(archive.followsFlagChanges()).isTrue();
       assertThat(archive.followsRemovals()).isTrue();
@@ -101,13 +115,22 @@ class SchemesTests {
 
   @Test
   void an_unknown_scheme_on_the_command_line_is_one_sentence_and_exit_64() throws Exception {
-    Mailferry.Result result = Mailferry.run(Map.of(), "migrate", "--from", "mbox://alice@mail.example.org",
-        "--to", "imaps://bob@mail.example.org", "--state-dir", Files.createDirectories(dir.resolve("state"))
-            .toString());
+    Mailferry.Result result =
+        Mailferry.run(
+            Map.of(),
+            "migrate",
+            "--from",
+            "mbox://alice@mail.example.org",
+            "--to",
+            "imaps://bob@mail.example.org",
+            "--state-dir",
+            Files.createDirectories(dir.resolve("state")).toString());
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(64);
-    assertThat(result.err().strip()).endsWith("The source 'mbox://alice@mail.example.org' must start with imap://, "
-        + "imaps://, pop3:// or pop3s://.");
+    assertThat(result.err().strip())
+        .endsWith(
+            "The source 'mbox://alice@mail.example.org' must start with imap://, "
+                + "imaps://, pop3:// or pop3s://.");
     assertThat(result.err().strip().lines()).hasSize(1);
   }
 
@@ -122,8 +145,21 @@ class SchemesTests {
   }
 
   private static MigrationSettings settings(Endpoint from, Endpoint to) {
-    return new MigrationSettings(from, to, ConnectionSettings.defaults(), ConnectionSettings.defaults(), List.of(),
-        List.of(), Map.of(), false, 2, MigrationSettings.DEFAULT_MAX_FAILURES, SourceDeletion.NONE,
-        QuotaPolicy.DEFAULT, false, DateWindow.ALL, null);
+    return new MigrationSettings(
+        from,
+        to,
+        ConnectionSettings.defaults(),
+        ConnectionSettings.defaults(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        false,
+        2,
+        MigrationSettings.DEFAULT_MAX_FAILURES,
+        SourceDeletion.NONE,
+        QuotaPolicy.DEFAULT,
+        false,
+        DateWindow.ALL,
+        null);
   }
 }

@@ -19,13 +19,12 @@ import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sink contract on an archive written by {@link ArchiveSink} and read back by
- * {@link ArchiveSource}, as restore reads it. One file per APPEND: no batches.
+ * The sink contract on an archive written by {@link ArchiveSink} and read back by {@link
+ * ArchiveSource}, as restore reads it. One file per APPEND: no batches.
  */
 class ArchiveSinkTests extends SinkContract {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path archive;
   private int n;
@@ -58,7 +57,8 @@ class ArchiveSinkTests extends SinkContract {
 
   @Override
   protected List<Seen> readBack(String folder) {
-    FolderPath path = folder.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.parse(folder);
+    FolderPath path =
+        folder.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.parse(folder);
     try (MailSource source = reader();
         SourceFolder open = source.open(new FolderInfo(path, path.toString(), null, true, true))) {
       List<MessageRef> refs = open.listAfter(0, uid -> false);

@@ -1,9 +1,9 @@
 package io.mailferry.sink;
 
-import io.mailferry.mail.ConnectionSettings;
-import io.mailferry.mail.Endpoint;
 import io.mailferry.imap.ImapConnector;
 import io.mailferry.imap.ImapStores;
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
 import io.mailferry.mail.FolderPath;
 import io.mailferry.sink.imap.ImapSink;
 import io.mailferry.testsupport.Account;
@@ -13,13 +13,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * The sink contract on an IMAP account written by {@link ImapSink} and read back by
- * {@link TestMailbox}, a client that shares none of mailferry's IMAP code.
+ * The sink contract on an IMAP account written by {@link ImapSink} and read back by {@link
+ * TestMailbox}, a client that shares none of mailferry's IMAP code.
  */
 abstract class ImapSinkContract extends SinkContract {
 
-  /** The account of the case running now, and a reader on it (one login per case: GreenMail's are slow). */
+  /**
+   * The account of the case running now, and a reader on it (one login per case: GreenMail's are
+   * slow).
+   */
   protected Account account;
+
   private TestMailbox box;
 
   /** A new, empty account on the class's server. */
@@ -40,8 +44,14 @@ abstract class ImapSinkContract extends SinkContract {
   @Override
   protected MailSink openSink() {
     Endpoint endpoint = Endpoint.parse(account.url(), "destination");
-    return new ImapSink(new ImapStores(new ImapConnector("destination", endpoint, account::password,
-        ConnectionSettings.defaults().withTrustCert(account.trustCert())), 2));
+    return new ImapSink(
+        new ImapStores(
+            new ImapConnector(
+                "destination",
+                endpoint,
+                account::password,
+                ConnectionSettings.defaults().withTrustCert(account.trustCert())),
+            2));
   }
 
   @Override
@@ -50,16 +60,22 @@ abstract class ImapSinkContract extends SinkContract {
     List<String> seen = new ArrayList<>();
     for (String name : box.folders()) {
       String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : name;
-      seen.add(name.equalsIgnoreCase("INBOX") ? "INBOX" : FolderPath.of(relative, box.separator()).toString());
+      seen.add(
+          name.equalsIgnoreCase("INBOX")
+              ? "INBOX"
+              : FolderPath.of(relative, box.separator()).toString());
     }
     return seen;
   }
 
   @Override
   protected List<Seen> readBack(String folder) throws Exception {
-    String name = folder.equalsIgnoreCase("INBOX") ? "INBOX"
-        : box.personalPrefix() + folder.replace('/', box.separator());
+    String name =
+        folder.equalsIgnoreCase("INBOX")
+            ? "INBOX"
+            : box.personalPrefix() + folder.replace('/', box.separator());
     return box.messages(name).stream()
-        .map(m -> new Seen(m.uid(), m.sha256(), m.size(), m.flags(), m.internalDate())).toList();
+        .map(m -> new Seen(m.uid(), m.sha256(), m.size(), m.flags(), m.internalDate()))
+        .toList();
   }
 }

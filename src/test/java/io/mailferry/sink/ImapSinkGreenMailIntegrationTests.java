@@ -15,7 +15,8 @@ class ImapSinkGreenMailIntegrationTests extends ImapSinkContract {
 
   @RegisterExtension
   static GreenMailExtension greenMail =
-      new GreenMailExtension(new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort())
+      new GreenMailExtension(
+              new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort())
           .withPerMethodLifecycle(false); // one server for the class: a restart per case took 0.6 s
 
   @Override

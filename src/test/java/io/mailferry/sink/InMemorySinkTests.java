@@ -37,7 +37,14 @@ class InMemorySinkTests extends SinkContract {
   @Override
   protected List<Seen> readBack(String folder) {
     return sink.messages(folder).stream()
-        .map(m -> new Seen(m.uid(), TestMailbox.sha256(m.raw()), m.raw().length, m.flags(), m.internalDate()))
+        .map(
+            m ->
+                new Seen(
+                    m.uid(),
+                    TestMailbox.sha256(m.raw()),
+                    m.raw().length,
+                    m.flags(),
+                    m.internalDate()))
         .toList();
   }
 }

@@ -14,23 +14,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The source contract on an archive written by {@link TestArchive} in backup's format. Its UIDs
- * are hashes of file names under a constant UIDVALIDITY, in the order of the names (the date
- * first): stable whatever happens to the folder, so a recreated folder keeps its UIDVALIDITY.
+ * The source contract on an archive written by {@link TestArchive} in backup's format. Its UIDs are
+ * hashes of file names under a constant UIDVALIDITY, in the order of the names (the date first):
+ * stable whatever happens to the folder, so a recreated folder keeps its UIDVALIDITY.
  */
 class ArchiveSourceTests extends SourceContract {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  @TempDir
-  Path spool;
+  @TempDir Path spool;
 
   private TestArchive archive;
 
   @Override
   protected Set<Capability> capabilities() {
-    return EnumSet.of(Capability.FOLDERS, Capability.FLAGS, Capability.KEYWORDS, Capability.SPOOLS_LARGE,
+    return EnumSet.of(
+        Capability.FOLDERS,
+        Capability.FLAGS,
+        Capability.KEYWORDS,
+        Capability.SPOOLS_LARGE,
         Capability.CONFIRMS_REMOVAL);
   }
 
@@ -52,7 +54,8 @@ class ArchiveSourceTests extends SourceContract {
   @Override
   protected void remove(String folder, int n) throws Exception {
     String path = folder.equalsIgnoreCase("INBOX") ? "INBOX" : folder;
-    List<TestArchive.Stored> inFolder = archive.messages().stream().filter(m -> m.folder().equals(path)).toList();
+    List<TestArchive.Stored> inFolder =
+        archive.messages().stream().filter(m -> m.folder().equals(path)).toList();
     Files.delete(inFolder.get(n).file());
   }
 

@@ -1,9 +1,9 @@
 package io.mailferry.source;
 
-import io.mailferry.mail.ConnectionSettings;
-import io.mailferry.mail.Endpoint;
 import io.mailferry.imap.ImapConnector;
 import io.mailferry.imap.ImapStores;
+import io.mailferry.mail.ConnectionSettings;
+import io.mailferry.mail.Endpoint;
 import io.mailferry.source.imap.ImapSource;
 import io.mailferry.testsupport.Account;
 import io.mailferry.testsupport.TestMailbox;
@@ -14,16 +14,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The source contract on a mailbox seeded over IMAP by {@link TestMailbox}: read by {@link ImapSource}, or by
- * another reader of the same mailbox (POP3).
+ * The source contract on a mailbox seeded over IMAP by {@link TestMailbox}: read by {@link
+ * ImapSource}, or by another reader of the same mailbox (POP3).
  */
 abstract class ImapSeededSourceContract extends SourceContract {
 
-  @TempDir
-  Path spool;
+  @TempDir Path spool;
 
-  /** The account of the case running now, and a client on it (one login per case: GreenMail's are slow). */
+  /**
+   * The account of the case running now, and a client on it (one login per case: GreenMail's are
+   * slow).
+   */
   protected Account account;
+
   private TestMailbox box;
 
   /** A new, empty account on the class's server. */
@@ -41,7 +44,8 @@ abstract class ImapSeededSourceContract extends SourceContract {
   }
 
   @Override
-  protected void put(String folder, byte[] raw, Set<String> flags, Instant internalDate) throws Exception {
+  protected void put(String folder, byte[] raw, Set<String> flags, Instant internalDate)
+      throws Exception {
     String name = serverName(folder);
     if (!box.folders().contains(name)) {
       box.createFolder(name);
@@ -62,7 +66,9 @@ abstract class ImapSeededSourceContract extends SourceContract {
   }
 
   private String serverName(String path) throws Exception {
-    return path.equalsIgnoreCase("INBOX") ? "INBOX" : box.personalPrefix() + path.replace('/', box.separator());
+    return path.equalsIgnoreCase("INBOX")
+        ? "INBOX"
+        : box.personalPrefix() + path.replace('/', box.separator());
   }
 
   @Override
@@ -73,7 +79,12 @@ abstract class ImapSeededSourceContract extends SourceContract {
   /** Two connections, as a run with --max-connections 2 has. */
   static ImapStores stores(Account account) {
     Endpoint endpoint = Endpoint.parse(account.url(), "source");
-    return new ImapStores(new ImapConnector("source", endpoint, account::password,
-        ConnectionSettings.defaults().withTrustCert(account.trustCert())), 2);
+    return new ImapStores(
+        new ImapConnector(
+            "source",
+            endpoint,
+            account::password,
+            ConnectionSettings.defaults().withTrustCert(account.trustCert())),
+        2);
   }
 }

@@ -15,7 +15,8 @@ class ImapSourceGreenMailIntegrationTests extends ImapSeededSourceContract {
 
   @RegisterExtension
   static GreenMailExtension greenMail =
-      new GreenMailExtension(new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort())
+      new GreenMailExtension(
+              new ServerSetup(3143, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort())
           .withPerMethodLifecycle(false); // one server for the class: a restart per case took 0.6 s
 
   @Override
@@ -25,7 +26,8 @@ class ImapSourceGreenMailIntegrationTests extends ImapSeededSourceContract {
 
   /**
    * GreenMail's UIDVALIDITY is the folder's creation time in seconds: a folder created again within
-   * the same second would keep it. The clock is let pass to the next second first (Dovecot needs no wait).
+   * the same second would keep it. The clock is let pass to the next second first (Dovecot needs no
+   * wait).
    */
   @Override
   protected void recreate(String folder) throws Exception {

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * The source contract on {@link InMemorySource}, the fake the {@code sync} tests read from: held to
- * what the real sources are held to, it cannot teach those tests anything a real source would not do.
+ * what the real sources are held to, it cannot teach those tests anything a real source would not
+ * do.
  */
 class InMemorySourceTests extends SourceContract {
 
@@ -15,8 +16,14 @@ class InMemorySourceTests extends SourceContract {
 
   @Override
   protected Set<Capability> capabilities() {
-    return EnumSet.of(Capability.FOLDERS, Capability.FLAGS, Capability.KEYWORDS, Capability.ASCENDING_UIDS,
-        Capability.RECREATE, Capability.STATUS, Capability.CONFIRMS_REMOVAL);
+    return EnumSet.of(
+        Capability.FOLDERS,
+        Capability.FLAGS,
+        Capability.KEYWORDS,
+        Capability.ASCENDING_UIDS,
+        Capability.RECREATE,
+        Capability.STATUS,
+        Capability.CONFIRMS_REMOVAL);
   }
 
   @Override

@@ -62,27 +62,43 @@ class DestinationMatcherTests {
   }
 
   private static MessageRef ref(long uid, String messageId, long size) {
-    return new MessageRef(FolderPath.INBOX, CURRENT_UIDVALIDITY, uid, size, DATE, Set.of("\\Seen"), messageId);
+    return new MessageRef(
+        FolderPath.INBOX, CURRENT_UIDVALIDITY, uid, size, DATE, Set.of("\\Seen"), messageId);
   }
 
   private static ContentKey key(String messageId, long size) {
     return new ContentKey(messageId, size, DATE.getEpochSecond());
   }
 
-  private static LedgerEntry claim(String sourceFolder, long uidValidity, long sourceUid, Long destUid, ContentKey key) {
-    return new LedgerEntry("alice@old.example.org:993", "alice@new.example.org:993", sourceFolder, uidValidity,
-        sourceUid, "INBOX", destUid == null ? null : 1L, destUid, null, key, LedgerEntry.Outcome.COPIED);
+  private static LedgerEntry claim(
+      String sourceFolder, long uidValidity, long sourceUid, Long destUid, ContentKey key) {
+    return new LedgerEntry(
+        "alice@old.example.org:993",
+        "alice@new.example.org:993",
+        sourceFolder,
+        uidValidity,
+        sourceUid,
+        "INBOX",
+        destUid == null ? null : 1L,
+        destUid,
+        null,
+        key,
+        LedgerEntry.Outcome.COPIED);
   }
 
-  private static DestinationMatcher matcher(FakeSinkFolder sink, List<LedgerEntry> claims, MessageRef... source) {
-    DestinationMatcher m = new DestinationMatcher(sink, sink.index(), claims, SOURCE_FOLDER, CURRENT_UIDVALIDITY);
+  private static DestinationMatcher matcher(
+      FakeSinkFolder sink, List<LedgerEntry> claims, MessageRef... source) {
+    DestinationMatcher m =
+        new DestinationMatcher(sink, sink.index(), claims, SOURCE_FOLDER, CURRENT_UIDVALIDITY);
     m.noteSource(List.of(source));
     return m;
   }
 
   @Test
-  void of_two_exact_duplicates_at_the_source_only_the_first_matches_the_single_copy_at_the_destination() {
-    FakeSinkFolder sink = new FakeSinkFolder().holding(41, key("<dup@example.org>", 1200), "sha-dup");
+  void
+      of_two_exact_duplicates_at_the_source_only_the_first_matches_the_single_copy_at_the_destination() {
+    FakeSinkFolder sink =
+        new FakeSinkFolder().holding(41, key("<dup@example.org>", 1200), "sha-dup");
     MessageRef first = ref(1, "<dup@example.org>", 1200);
     MessageRef second = ref(2, "<dup@example.org>", 1200);
     DestinationMatcher m = matcher(sink, List.of(), first, second);
@@ -99,9 +115,10 @@ class DestinationMatcherTests {
 
   @Test
   void a_unique_message_id_size_and_date_matches_by_key_without_computing_any_sha() {
-    FakeSinkFolder sink = new FakeSinkFolder()
-        .holding(41, key("<a@example.org>", 1200), "sha-a")
-        .holding(42, key("<b@example.org>", 800), "sha-b");
+    FakeSinkFolder sink =
+        new FakeSinkFolder()
+            .holding(41, key("<a@example.org>", 1200), "sha-a")
+            .holding(42, key("<b@example.org>", 800), "sha-b");
     MessageRef a = ref(1, "<a@example.org>", 1200);
     MessageRef b = ref(2, "<b@example.org>", 800);
     DestinationMatcher m = matcher(sink, List.of(), a, b);
@@ -109,15 +126,19 @@ class DestinationMatcherTests {
     assertThat(m.matchByKey(b)).isEqualTo(42L);
     assertThat(m.matchByKey(a)).isEqualTo(41L);
     assertThat(m.hasCandidates(a)).isFalse();
-    assertThat(m.matchByKey(a)).as("a destination message matches one source message only").isNull();
+    assertThat(m.matchByKey(a))
+        .as("a destination message matches one source message only")
+        .isNull();
     assertThat(sink.shaCalls).isEmpty();
   }
 
   @Test
   void a_different_size_or_date_is_no_candidate() {
-    FakeSinkFolder sink = new FakeSinkFolder()
-        .holding(41, key("<a@example.org>", 1200), "sha-a")
-        .holding(42, new ContentKey("<b@example.org>", 800, DATE.getEpochSecond() + 3600), "sha-b");
+    FakeSinkFolder sink =
+        new FakeSinkFolder()
+            .holding(41, key("<a@example.org>", 1200), "sha-a")
+            .holding(
+                42, new ContentKey("<b@example.org>", 800, DATE.getEpochSecond() + 3600), "sha-b");
     MessageRef resized = ref(1, "<a@example.org>", 1201);
     MessageRef redated = ref(2, "<b@example.org>", 800);
     DestinationMatcher m = matcher(sink, List.of(), resized, redated);
@@ -131,9 +152,10 @@ class DestinationMatcherTests {
 
   @Test
   void a_message_without_message_id_needs_its_sha_to_match() {
-    FakeSinkFolder sink = new FakeSinkFolder()
-        .holding(41, key(null, 640), "sha-other")
-        .holding(42, key(null, 640), "sha-mine");
+    FakeSinkFolder sink =
+        new FakeSinkFolder()
+            .holding(41, key(null, 640), "sha-other")
+            .holding(42, key(null, 640), "sha-mine");
     MessageRef noId = ref(1, null, 640);
     DestinationMatcher m = matcher(sink, List.of(), noId);
 
@@ -160,9 +182,10 @@ class DestinationMatcherTests {
 
   @Test
   void a_unique_source_key_with_two_destination_candidates_needs_its_sha() {
-    FakeSinkFolder sink = new FakeSinkFolder()
-        .holding(41, key("<a@example.org>", 1200), "sha-1")
-        .holding(42, key("<a@example.org>", 1200), "sha-2");
+    FakeSinkFolder sink =
+        new FakeSinkFolder()
+            .holding(41, key("<a@example.org>", 1200), "sha-1")
+            .holding(42, key("<a@example.org>", 1200), "sha-2");
     MessageRef a = ref(1, "<a@example.org>", 1200);
     DestinationMatcher m = matcher(sink, List.of(), a);
 
@@ -175,8 +198,7 @@ class DestinationMatcherTests {
     ContentKey k = key("<a@example.org>", 1200);
     FakeSinkFolder sink = new FakeSinkFolder().holding(41, k, "sha-a");
     MessageRef a = ref(9, "<a@example.org>", 1200);
-    List<LedgerEntry> claims = List.of(
-        claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY, 1, 41L, k));
+    List<LedgerEntry> claims = List.of(claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY, 1, 41L, k));
     DestinationMatcher m = matcher(sink, claims, a);
 
     assertThat(m.matchByKey(a)).isNull();
@@ -204,9 +226,10 @@ class DestinationMatcherTests {
     FakeSinkFolder sink = new FakeSinkFolder().holding(41, k, "sha-a").holding(42, noId, "sha-n");
     MessageRef a = ref(1, "<a@example.org>", 1200);
     MessageRef n = ref(2, null, 300);
-    List<LedgerEntry> oldClaims = List.of(
-        claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY - 1, 100, 41L, k),
-        claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY - 1, 101, null, noId));
+    List<LedgerEntry> oldClaims =
+        List.of(
+            claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY - 1, 100, 41L, k),
+            claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY - 1, 101, null, noId));
     DestinationMatcher m = matcher(sink, oldClaims, a, n);
 
     assertThat(m.matchByKey(a)).isEqualTo(41L);
@@ -217,14 +240,15 @@ class DestinationMatcherTests {
   @Test
   void claims_without_destination_uid_hide_that_many_messages_of_their_key() {
     ContentKey k = key(null, 500);
-    FakeSinkFolder sink = new FakeSinkFolder()
-        .holding(41, k, "sha-x")
-        .holding(42, k, "sha-x")
-        .holding(43, k, "sha-x")
-        .holding(44, key(null, 501), "sha-y");
-    List<LedgerEntry> twoClaims = List.of(
-        claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY, 1, null, k),
-        claim("Archive", 3, 1, null, k));
+    FakeSinkFolder sink =
+        new FakeSinkFolder()
+            .holding(41, k, "sha-x")
+            .holding(42, k, "sha-x")
+            .holding(43, k, "sha-x")
+            .holding(44, key(null, 501), "sha-y");
+    List<LedgerEntry> twoClaims =
+        List.of(
+            claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY, 1, null, k), claim("Archive", 3, 1, null, k));
     MessageRef first = ref(10, null, 500);
     MessageRef second = ref(11, null, 500);
     DestinationMatcher m = matcher(sink, twoClaims, first, second);
@@ -240,7 +264,8 @@ class DestinationMatcherTests {
     ContentKey k = key("<a@example.org>", 1200);
     FakeSinkFolder sink = new FakeSinkFolder().holding(41, k, "sha-a");
     MessageRef a = ref(9, "<a@example.org>", 1200);
-    DestinationMatcher m = matcher(sink, List.of(claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY, 1, null, k)), a);
+    DestinationMatcher m =
+        matcher(sink, List.of(claim(SOURCE_FOLDER, CURRENT_UIDVALIDITY, 1, null, k)), a);
 
     assertThat(m.matchByKey(a)).isNull();
     assertThat(m.hasCandidates(a)).isFalse();

@@ -24,8 +24,10 @@ class FolderSyncTests {
 
   private static final Instant DATE = Instant.parse("2024-03-01T09:30:00Z");
   private static final byte[] ONE = message("<one@example.org>", "one", DATE, 300);
-  private static final byte[] TWO = message("<two@example.org>", "two", DATE.plusSeconds(60), 2_000);
-  private static final byte[] NO_ID = message(null, "three, without Message-ID", DATE.plusSeconds(120), 40);
+  private static final byte[] TWO =
+      message("<two@example.org>", "two", DATE.plusSeconds(60), 2_000);
+  private static final byte[] NO_ID =
+      message(null, "three, without Message-ID", DATE.plusSeconds(120), 40);
 
   private final InMemorySource source = new InMemorySource(true);
 
@@ -43,9 +45,11 @@ class FolderSyncTests {
 
     assertThat(outcome.copied()).isEqualTo(2);
     assertThat(shas(sink)).containsExactly(TestMailbox.sha256(ONE), TestMailbox.sha256(NO_ID));
-    assertThat(sink.messages("INBOX")).extracting(InMemorySink.Message::flags)
+    assertThat(sink.messages("INBOX"))
+        .extracting(InMemorySink.Message::flags)
         .containsExactly(Set.of("\\Seen", "$Forwarded"), Set.of());
-    assertThat(sink.messages("INBOX")).extracting(InMemorySink.Message::internalDate)
+    assertThat(sink.messages("INBOX"))
+        .extracting(InMemorySink.Message::internalDate)
         .containsExactly(DATE, DATE.plusSeconds(120));
   }
 
@@ -59,14 +63,18 @@ class FolderSyncTests {
   }
 
   @Test
-  void a_re_run_copies_nothing_the_ledger_has_and_an_imap_destination_keeps_the_flags_it_was_given() {
+  void
+      a_re_run_copies_nothing_the_ledger_has_and_an_imap_destination_keeps_the_flags_it_was_given() {
     InMemorySink sink = InMemorySink.imapLike(); // it refuses refreshFlags, as IMAP does
 
     SyncRun.Outcome again = reRunAfterAFlagChange(sink);
 
     assertThat(again.known()).isEqualTo(1);
     assertThat(again.copied() + again.matched()).isZero();
-    assertThat(sink.messages("INBOX")).singleElement().extracting(InMemorySink.Message::flags).isEqualTo(Set.of());
+    assertThat(sink.messages("INBOX"))
+        .singleElement()
+        .extracting(InMemorySink.Message::flags)
+        .isEqualTo(Set.of());
   }
 
   @Test
@@ -76,7 +84,9 @@ class FolderSyncTests {
     SyncRun.Outcome again = reRunAfterAFlagChange(sink);
 
     assertThat(again.known()).isEqualTo(1);
-    assertThat(sink.messages("INBOX")).singleElement().extracting(InMemorySink.Message::flags)
+    assertThat(sink.messages("INBOX"))
+        .singleElement()
+        .extracting(InMemorySink.Message::flags)
         .isEqualTo(Set.of("\\Seen", "\\Flagged"));
   }
 
@@ -105,7 +115,8 @@ class FolderSyncTests {
 
     SyncRun.Outcome outcome = new SyncRun(source, sink).appendLimit(1_000).folder("INBOX");
 
-    assertThat(outcome.skipped()).containsExactly("larger than the destination accepts (APPENDLIMIT 1000 bytes)");
+    assertThat(outcome.skipped())
+        .containsExactly("larger than the destination accepts (APPENDLIMIT 1000 bytes)");
     assertThat(shas(sink)).containsExactly(TestMailbox.sha256(ONE));
   }
 
@@ -162,36 +173,50 @@ class FolderSyncTests {
     assertThat(again.known()).isZero();
     assertThat(again.matched()).isEqualTo(2);
     assertThat(again.copied()).isEqualTo(1);
-    assertThat(sink.messages("Work")).extracting(m -> TestMailbox.sha256(m.raw()))
-        .containsExactly(TestMailbox.sha256(ONE), TestMailbox.sha256(NO_ID), TestMailbox.sha256(TWO));
+    assertThat(sink.messages("Work"))
+        .extracting(m -> TestMailbox.sha256(m.raw()))
+        .containsExactly(
+            TestMailbox.sha256(ONE), TestMailbox.sha256(NO_ID), TestMailbox.sha256(TWO));
   }
 
   @Test
   void a_re_run_where_the_ledger_has_everything_asks_nothing_of_the_destination() {
     source.put("INBOX", ONE, Set.of(), DATE);
     MessageRef ref = listed(source).get(0);
-    FolderSync sync = new FolderSync(new FolderSync.Rules(false, false), uid -> true,
-        () -> { throw new AssertionError("asked the destination's limit"); },
-        () -> { throw new AssertionError("opened the destination's index"); });
+    FolderSync sync =
+        new FolderSync(
+            new FolderSync.Rules(false, false),
+            uid -> true,
+            () -> {
+              throw new AssertionError("asked the destination's limit");
+            },
+            () -> {
+              throw new AssertionError("opened the destination's index");
+            });
 
     assertThat(sync.decide(ref)).isEqualTo(new Decision.AlreadyKnown(false));
   }
 
   @Test
-  void a_folder_is_unchanged_when_its_status_is_and_for_a_destination_following_flags_when_highestmodseq_is() {
+  void
+      a_folder_is_unchanged_when_its_status_is_and_for_a_destination_following_flags_when_highestmodseq_is() {
     long uid = source.put("INBOX", ONE, Set.of(), DATE);
     FolderStatus copied = status(source);
     assertThat(UnchangedFolder.since(status(source), copied, false)).isTrue();
     assertThat(UnchangedFolder.since(status(source), copied, true)).isTrue();
 
     source.setFlags("INBOX", uid, Set.of("\\Seen"));
-    assertThat(UnchangedFolder.since(status(source), copied, false)).as("the same messages").isTrue();
+    assertThat(UnchangedFolder.since(status(source), copied, false))
+        .as("the same messages")
+        .isTrue();
     assertThat(UnchangedFolder.since(status(source), copied, true)).as("a flag changed").isFalse();
 
     source.put("INBOX", TWO, Set.of(), DATE.plusSeconds(60));
     assertThat(UnchangedFolder.since(status(source), copied, false)).as("a new message").isFalse();
     assertThat(UnchangedFolder.since(null, copied, false)).as("no STATUS").isFalse();
-    assertThat(UnchangedFolder.since(status(source), null, false)).as("never copied whole").isFalse();
+    assertThat(UnchangedFolder.since(status(source), null, false))
+        .as("never copied whole")
+        .isFalse();
   }
 
   @Test

@@ -25,7 +25,9 @@ final class SyncRun {
   /** What the ledger holds, across runs. */
   final List<LedgerEntry> ledger = new ArrayList<>();
 
-  /** What one run did: how many it copied, found at the destination, knew already; the skip reasons. */
+  /**
+   * What one run did: how many it copied, found at the destination, knew already; the skip reasons.
+   */
   record Outcome(int copied, int matched, int known, List<String> skipped) {}
 
   private final MailSource source;
@@ -50,10 +52,14 @@ final class SyncRun {
 
   /** One run over a source folder into the destination folder of the same name. */
   Outcome folder(String name) {
-    FolderInfo info = source.listFolders().stream().filter(f -> f.path().toString().equals(name)).findFirst()
-        .orElseThrow();
+    FolderInfo info =
+        source.listFolders().stream()
+            .filter(f -> f.path().toString().equals(name))
+            .findFirst()
+            .orElseThrow();
     sink.ensureFolder(name, false);
-    try (SourceFolder from = source.open(info); SinkFolder to = sink.open(name)) {
+    try (SourceFolder from = source.open(info);
+        SinkFolder to = sink.open(name)) {
       long uidValidity = from.uidValidity();
       Set<Long> known = new HashSet<>();
       for (LedgerEntry e : ledger) {
@@ -63,15 +69,20 @@ final class SyncRun {
       }
       List<MessageRef> refs = from.listAfter(0, known::contains);
       DestinationMatcher[] matcher = new DestinationMatcher[1];
-      FolderSync sync = new FolderSync(new FolderSync.Rules(includeDeleted, sink.followsFlagChanges()),
-          known::contains, () -> appendLimit, () -> {
-            if (matcher[0] == null) {
-              List<LedgerEntry> claims = ledger.stream().filter(e -> e.destFolder().equals(name)).toList();
-              matcher[0] = new DestinationMatcher(to, to.index(), claims, name, uidValidity);
-              matcher[0].noteSource(refs);
-            }
-            return matcher[0];
-          });
+      FolderSync sync =
+          new FolderSync(
+              new FolderSync.Rules(includeDeleted, sink.followsFlagChanges()),
+              known::contains,
+              () -> appendLimit,
+              () -> {
+                if (matcher[0] == null) {
+                  List<LedgerEntry> claims =
+                      ledger.stream().filter(e -> e.destFolder().equals(name)).toList();
+                  matcher[0] = new DestinationMatcher(to, to.index(), claims, name, uidValidity);
+                  matcher[0].noteSource(refs);
+                }
+                return matcher[0];
+              });
       int copied = 0;
       int matched = 0;
       int knownCount = 0;
@@ -109,8 +120,20 @@ final class SyncRun {
     }
   }
 
-  private void record(MessageRef ref, String destFolder, Long destUid, LedgerEntry.Outcome outcome) {
-    ledger.add(new LedgerEntry(SOURCE_ACCOUNT, DEST_ACCOUNT, ref.folder().toString(), ref.uidValidity(), ref.uid(),
-        destFolder, 1L, destUid, null, ref.contentKey(), outcome));
+  private void record(
+      MessageRef ref, String destFolder, Long destUid, LedgerEntry.Outcome outcome) {
+    ledger.add(
+        new LedgerEntry(
+            SOURCE_ACCOUNT,
+            DEST_ACCOUNT,
+            ref.folder().toString(),
+            ref.uidValidity(),
+            ref.uid(),
+            destFolder,
+            1L,
+            destUid,
+            null,
+            ref.contentKey(),
+            outcome));
   }
 }

@@ -5,7 +5,8 @@ import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 
 /** A test account on a running server: its URL for mailferry and a direct client for checks. */
-public record Account(String scheme, String host, int port, String user, String password, Path trustCert) {
+public record Account(
+    String scheme, String host, int port, String user, String password, Path trustCert) {
 
   public static Account imap(String host, int port, String user, String password) {
     return new Account("imap", host, port, user, password, null);
@@ -14,7 +15,8 @@ public record Account(String scheme, String host, int port, String user, String 
   /** A new user on a test Dovecot (password "pw-USER"), trusting its self-signed certificate. */
   public static Account onDovecot(DovecotServer server, String user) {
     server.addUser(user, "pw-" + user);
-    return imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
+    return imap(server.host(), server.imapPort(), user, "pw-" + user)
+        .trusting(server.certificatePem());
   }
 
   /** A new user on a test GreenMail (password "pw-USER"), reached over plain IMAP. */
@@ -25,10 +27,13 @@ public record Account(String scheme, String host, int port, String user, String 
 
   /** A user already added to a test Dovecot, reached directly. */
   public static Account onDovecotExisting(DovecotServer server, String user) {
-    return imap(server.host(), server.imapPort(), user, "pw-" + user).trusting(server.certificatePem());
+    return imap(server.host(), server.imapPort(), user, "pw-" + user)
+        .trusting(server.certificatePem());
   }
 
-  /** The same mailbox read over POP3 on {@code port} (for mailferry's URL; checks still use IMAP). */
+  /**
+   * The same mailbox read over POP3 on {@code port} (for mailferry's URL; checks still use IMAP).
+   */
   public Account viaPop3(int port) {
     return new Account("pop3", host, port, user, password, trustCert);
   }

@@ -41,8 +41,13 @@ public final class ChildProcesses implements AutoCloseable {
   public String output() throws IOException {
     StringBuilder out = new StringBuilder();
     for (var e : logs.entrySet()) {
-      out.append("--- ").append(e.getKey()).append('\n')
-          .append(Files.exists(e.getValue()) ? Files.readString(e.getValue(), StandardCharsets.UTF_8) : "");
+      out.append("--- ")
+          .append(e.getKey())
+          .append('\n')
+          .append(
+              Files.exists(e.getValue())
+                  ? Files.readString(e.getValue(), StandardCharsets.UTF_8)
+                  : "");
     }
     return out.toString();
   }

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback TCP proxy that cuts every connection once the client has sent a given number of
- * bytes, and refuses new ones until healed: a network cut in the middle of an APPEND literal.
+ * A loopback TCP proxy that cuts every connection once the client has sent a given number of bytes,
+ * and refuses new ones until healed: a network cut in the middle of an APPEND literal.
  */
 public final class CuttingProxy implements AutoCloseable {
 
@@ -27,7 +27,8 @@ public final class CuttingProxy implements AutoCloseable {
   private volatile boolean countServer;
   private volatile int cuts;
 
-  public CuttingProxy(String targetHost, int targetPort, long cutAfterClientBytes) throws IOException {
+  public CuttingProxy(String targetHost, int targetPort, long cutAfterClientBytes)
+      throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.cutAfter = cutAfterClientBytes;
@@ -76,7 +77,8 @@ public final class CuttingProxy implements AutoCloseable {
   private void pump(Socket from, Socket to, boolean fromServer) {
     boolean counted = fromServer == countServer;
     byte[] buf = new byte[8192];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buf)) > 0) {
         if (counted && sent.addAndGet(n) > cutAfter) {

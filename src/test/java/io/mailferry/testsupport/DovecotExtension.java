@@ -5,9 +5,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One private Dovecot per test class: {@code @RegisterExtension static DovecotExtension dovecot = ...}. Tests of a
- * class share it and keep apart by fresh users ({@link Account#onDovecot}); the only way a test class starts a
- * Dovecot (TestSupportRulesTests).
+ * One private Dovecot per test class: {@code @RegisterExtension static DovecotExtension dovecot =
+ * ...}. Tests of a class share it and keep apart by fresh users ({@link Account#onDovecot}); the
+ * only way a test class starts a Dovecot (TestSupportRulesTests).
  */
 public final class DovecotExtension implements BeforeAllCallback, AfterAllCallback {
 

@@ -14,15 +14,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An IMAP-aware loopback proxy that injects one fault at a chosen command: it swallows the
- * tagged answer of the n-th such command and cuts the connection (the command took effect but
- * the client never learns it), answers it with a BYE, or stalls: the server's answers stop
- * coming while the connection stays open, until the client times out. It hides STARTTLS so that it can read
- * the conversation; use it on loopback, where mailferry allows a password in clear.
+ * An IMAP-aware loopback proxy that injects one fault at a chosen command: it swallows the tagged
+ * answer of the n-th such command and cuts the connection (the command took effect but the client
+ * never learns it), answers it with a BYE, or stalls: the server's answers stop coming while the
+ * connection stays open, until the client times out. It hides STARTTLS so that it can read the
+ * conversation; use it on loopback, where mailferry allows a password in clear.
  */
 public final class FaultyImapProxy implements AutoCloseable {
 
-  public enum Fault { SWALLOW_TAGGED_ANSWER, BYE, STALL }
+  public enum Fault {
+    SWALLOW_TAGGED_ANSWER,
+    BYE,
+    STALL
+  }
 
   private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\+?}$");
 
@@ -35,7 +39,8 @@ public final class FaultyImapProxy implements AutoCloseable {
   private final AtomicInteger seen = new AtomicInteger();
   private volatile boolean injected;
 
-  public FaultyImapProxy(String targetHost, int targetPort, String verb, int nth, Fault fault) throws IOException {
+  public FaultyImapProxy(String targetHost, int targetPort, String verb, int nth, Fault fault)
+      throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.verb = verb.toUpperCase(Locale.ROOT);
@@ -89,7 +94,9 @@ public final class FaultyImapProxy implements AutoCloseable {
           String text = new String(line, StandardCharsets.ISO_8859_1).strip();
           if (commandStart) {
             String[] parts = text.split(" ", 3);
-            if (!injected && parts.length > 1 && parts[1].toUpperCase(Locale.ROOT).equals(verb)
+            if (!injected
+                && parts.length > 1
+                && parts[1].toUpperCase(Locale.ROOT).equals(verb)
                 && seen.incrementAndGet() == nth) {
               injected = true;
               if (fault == Fault.BYE) {

@@ -19,16 +19,20 @@ import java.util.List;
 public final class HostileArchive {
 
   /** The bytes a planted link points at: in no output, mailbox or mbox may they appear. */
-  public static final String SECRET = "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA-secret-4711";
+  public static final String SECRET =
+      "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA-secret-4711";
 
-  /** The links planted: one in INBOX's cur/ to a secret file, one folder "Leak" to a Maildir outside. */
+  /**
+   * The links planted: one in INBOX's cur/ to a secret file, one folder "Leak" to a Maildir
+   * outside.
+   */
   public record Planted(Path linkInCur, Path linkedFolder) {}
 
   private HostileArchive() {}
 
   /**
-   * Puts a secret file and a Maildir holding the secret as a message (with a cur/new/tmp that
-   * looks like a folder) in {@code outside}; links INBOX's cur/ entry and the folder Leak to them.
+   * Puts a secret file and a Maildir holding the secret as a message (with a cur/new/tmp that looks
+   * like a folder) in {@code outside}; links INBOX's cur/ entry and the folder Leak to them.
    */
   public static Planted plantLinks(Path archive, Path outside) {
     try {
@@ -38,10 +42,12 @@ public final class HostileArchive {
       for (String sub : List.of("cur", "new", "tmp")) {
         Files.createDirectories(maildir.resolve(sub));
       }
-      Files.writeString(maildir.resolve("cur").resolve("1700000001.M1U1.host,S=80:2,S"),
+      Files.writeString(
+          maildir.resolve("cur").resolve("1700000001.M1U1.host,S=80:2,S"),
           "Subject: leaked\r\n\r\n" + SECRET + "\r\n");
-      Path link = Files.createSymbolicLink(archive.resolve("cur").resolve("1700000000.M9U9.mailferry,S=80:2,S"),
-          secret);
+      Path link =
+          Files.createSymbolicLink(
+              archive.resolve("cur").resolve("1700000000.M9U9.mailferry,S=80:2,S"), secret);
       Path folder = Files.createSymbolicLink(archive.resolve("Leak"), maildir);
       return new Planted(link, folder);
     } catch (IOException e) {
@@ -52,9 +58,14 @@ public final class HostileArchive {
   /** Appends a manifest line whose folder is null (the rest of the line as backup writes it). */
   public static void appendNullFolderLine(Path archive) {
     try {
-      Files.writeString(archive.resolve("mailferry-manifest.jsonl"), "{\"folder\":null,\"base\":\"1.M1U1.mailferry\","
-          + "\"sha256\":\"" + "0".repeat(64) + "\",\"size\":3,\"flags\":[],\"atSource\":true}\n",
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          archive.resolve("mailferry-manifest.jsonl"),
+          "{\"folder\":null,\"base\":\"1.M1U1.mailferry\","
+              + "\"sha256\":\""
+              + "0".repeat(64)
+              + "\",\"size\":3,\"flags\":[],\"atSource\":true}\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -63,8 +74,11 @@ public final class HostileArchive {
   /** Appends {@code n} manifest lines that are not records (not JSON): each one a problem line. */
   public static void appendBadManifestLines(Path archive, int n) {
     try {
-      Files.writeString(archive.resolve("mailferry-manifest.jsonl"), "not a record\n".repeat(n),
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          archive.resolve("mailferry-manifest.jsonl"),
+          "not a record\n".repeat(n),
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -77,7 +91,9 @@ public final class HostileArchive {
       for (String sub : List.of("cur", "new", "tmp")) {
         Files.createDirectories(dir.resolve(sub));
       }
-      Files.writeString(dir.resolve("cur").resolve("1700000002.M1U2.host,S=30:2,"), "Subject: sale\r\n\r\n50% off\r\n");
+      Files.writeString(
+          dir.resolve("cur").resolve("1700000002.M1U2.host,S=30:2,"),
+          "Subject: sale\r\n\r\n50% off\r\n");
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -89,20 +105,23 @@ public final class HostileArchive {
     List<Path> out = new ArrayList<>();
     byte[] needle = SECRET.getBytes(StandardCharsets.US_ASCII);
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (attrs.isRegularFile() && contains(Files.readAllBytes(file), needle)) {
-            out.add(file);
-          }
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              if (attrs.isRegularFile() && contains(Files.readAllBytes(file), needle)) {
+                out.add(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) {
-          return FileVisitResult.CONTINUE; // a socket or a file of the server's own: not mail
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE; // a socket or a file of the server's own: not mail
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

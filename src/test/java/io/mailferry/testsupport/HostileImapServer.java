@@ -18,10 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An IMAP source that breaks the protocol in the one way a test picks (a {@link Scenario}):
- * enough IMAP for mailferry to log in, list, select and fetch (LOGIN, LIST, LSUB, SELECT/EXAMINE,
- * STATUS, UID FETCH, FETCH of pieces), and hostile where the scenario says. One INBOX of
- * {@code messages} messages of {@code size} bytes each, served exactly unless the scenario lies.
+ * An IMAP source that breaks the protocol in the one way a test picks (a {@link Scenario}): enough
+ * IMAP for mailferry to log in, list, select and fetch (LOGIN, LIST, LSUB, SELECT/EXAMINE, STATUS,
+ * UID FETCH, FETCH of pieces), and hostile where the scenario says. One INBOX of {@code messages}
+ * messages of {@code size} bytes each, served exactly unless the scenario lies.
  */
 public final class HostileImapServer implements AutoCloseable {
 
@@ -41,7 +41,10 @@ public final class HostileImapServer implements AutoCloseable {
     LYING_SIZE,
     /** Every partial FETCH is answered with a full piece, past the message's end, for ever. */
     ENDLESS_PARTIAL,
-    /** RFC822.SIZE is -1 (unreadable: the size is unknown), and partial FETCHes are answered as for ENDLESS_PARTIAL. */
+    /**
+     * RFC822.SIZE is -1 (unreadable: the size is unknown), and partial FETCHes are answered as for
+     * ENDLESS_PARTIAL.
+     */
     UNKNOWN_SIZE_ENDLESS,
     /** The answer to a body FETCH comes one byte a second. */
     DRIBBLE,
@@ -49,7 +52,8 @@ public final class HostileImapServer implements AutoCloseable {
     NO_STARTTLS
   }
 
-  private static final Pattern PIECE = Pattern.compile("(?i)FETCH (\\d+) \\(BODY\\.PEEK\\[\\]<(\\d+)\\.(\\d+)>\\)");
+  private static final Pattern PIECE =
+      Pattern.compile("(?i)FETCH (\\d+) \\(BODY\\.PEEK\\[\\]<(\\d+)\\.(\\d+)>\\)");
   private static final Pattern UIDS = Pattern.compile("(?i)UID FETCH ([0-9,:*]+) ");
 
   private final Scenario scenario;
@@ -61,8 +65,10 @@ public final class HostileImapServer implements AutoCloseable {
     this.scenario = scenario;
     this.messages = messages;
     this.size = size;
-    this.listener = scenario == Scenario.NO_STARTTLS
-        ? new ServerSocket(0, 50) : new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.listener =
+        scenario == Scenario.NO_STARTTLS
+            ? new ServerSocket(0, 50)
+            : new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     SessionThreads.acceptEach(listener, "hostile-imap", this::serve);
   }
 
@@ -70,9 +76,16 @@ public final class HostileImapServer implements AutoCloseable {
     return listener.getLocalPort();
   }
 
-  /** The account to give mailferry: on loopback, or on a non-loopback address of this machine for NO_STARTTLS. */
+  /**
+   * The account to give mailferry: on loopback, or on a non-loopback address of this machine for
+   * NO_STARTTLS.
+   */
   public Account account() throws IOException {
-    return Account.imap(scenario == Scenario.NO_STARTTLS ? nonLoopbackAddress() : "127.0.0.1", port(), "victim", "pw");
+    return Account.imap(
+        scenario == Scenario.NO_STARTTLS ? nonLoopbackAddress() : "127.0.0.1",
+        port(),
+        "victim",
+        "pw");
   }
 
   private static String nonLoopbackAddress() throws IOException {
@@ -88,12 +101,17 @@ public final class HostileImapServer implements AutoCloseable {
 
   /** The exact bytes of message {@code uid}: a small header, then lines up to the size. */
   public byte[] message(int uid) {
-    byte[] head = ("Message-ID: <" + uid + "@hostile.test>\r\nSubject: message " + uid + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] head =
+        ("Message-ID: <" + uid + "@hostile.test>\r\nSubject: message " + uid + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] bytes = new byte[Math.max(trueSize(uid), head.length)];
     System.arraycopy(head, 0, bytes, 0, head.length);
     for (int i = head.length; i < bytes.length; i++) {
-      bytes[i] = (byte) ((i - head.length) % 64 == 62 ? '\r' : (i - head.length) % 64 == 63 ? '\n' : 'a' + i % 26);
+      bytes[i] =
+          (byte)
+              ((i - head.length) % 64 == 62
+                  ? '\r'
+                  : (i - head.length) % 64 == 63 ? '\n' : 'a' + i % 26);
     }
     return bytes;
   }
@@ -115,7 +133,8 @@ public final class HostileImapServer implements AutoCloseable {
   }
 
   private void serve(Socket socket) {
-    try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
+    try (socket;
+        InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
       send(out, "* OK [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] hostile server ready");
       String line;
@@ -128,14 +147,29 @@ public final class HostileImapServer implements AutoCloseable {
         String command = line.substring(space + 1);
         String verb = command.split(" ", 2)[0].toUpperCase();
         switch (verb) {
-          case "CAPABILITY" -> send(out, "* CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS", tag + " OK done");
+          case "CAPABILITY" ->
+              send(out, "* CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS", tag + " OK done");
           case "LIST" -> list(tag, command, out);
           case "LSUB" -> send(out, "* LSUB () \"/\" INBOX", tag + " OK done");
-          case "STATUS" -> send(out, "* STATUS INBOX (MESSAGES " + messages + " UIDNEXT " + (messages + 1)
-              + " UIDVALIDITY 7 UNSEEN 0 RECENT 0)", tag + " OK done");
-          case "SELECT", "EXAMINE" -> send(out, "* FLAGS (\\Seen \\Flagged)", "* OK [PERMANENTFLAGS ()] none",
-              "* " + messages + " EXISTS", "* 0 RECENT", "* OK [UIDVALIDITY 7] ok",
-              "* OK [UIDNEXT " + (messages + 1) + "] ok", tag + " OK [READ-ONLY] selected");
+          case "STATUS" ->
+              send(
+                  out,
+                  "* STATUS INBOX (MESSAGES "
+                      + messages
+                      + " UIDNEXT "
+                      + (messages + 1)
+                      + " UIDVALIDITY 7 UNSEEN 0 RECENT 0)",
+                  tag + " OK done");
+          case "SELECT", "EXAMINE" ->
+              send(
+                  out,
+                  "* FLAGS (\\Seen \\Flagged)",
+                  "* OK [PERMANENTFLAGS ()] none",
+                  "* " + messages + " EXISTS",
+                  "* 0 RECENT",
+                  "* OK [UIDVALIDITY 7] ok",
+                  "* OK [UIDNEXT " + (messages + 1) + "] ok",
+                  tag + " OK [READ-ONLY] selected");
           case "UID" -> uidFetch(tag, command, out);
           case "FETCH" -> piece(tag, command, out);
           case "LOGOUT" -> {
@@ -192,17 +226,31 @@ public final class HostileImapServer implements AutoCloseable {
     if (scenario == Scenario.ENDLESS_FETCH_LISTING) {
       OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
       for (long uid = 1; ; uid++) {
-        buffered.write(("* " + uid + " FETCH (UID " + uid + " FLAGS (\\Seen) RFC822.SIZE 100 INTERNALDATE "
-            + "\"01-Jan-2024 10:00:00 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {4}\r\n\r\n\r\n)\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        buffered.write(
+            ("* "
+                    + uid
+                    + " FETCH (UID "
+                    + uid
+                    + " FLAGS (\\Seen) RFC822.SIZE 100 INTERNALDATE "
+                    + "\"01-Jan-2024 10:00:00 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {4}\r\n\r\n\r\n)\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
       }
     }
     ByteArrayOutputStream answer = new ByteArrayOutputStream();
     for (int uid : uids) {
-      byte[] header = ("Message-ID: <" + uid + "@hostile.test>\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-      answer.writeBytes(("* " + uid + " FETCH (UID " + uid + " FLAGS (\\Seen) RFC822.SIZE " + announcedSize(uid)
-          + " INTERNALDATE \"01-Jan-2024 10:00:00 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {" + header.length
-          + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] header =
+          ("Message-ID: <" + uid + "@hostile.test>\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      answer.writeBytes(
+          ("* "
+                  + uid
+                  + " FETCH (UID "
+                  + uid
+                  + " FLAGS (\\Seen) RFC822.SIZE "
+                  + announcedSize(uid)
+                  + " INTERNALDATE \"01-Jan-2024 10:00:00 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {"
+                  + header.length
+                  + "}\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       answer.writeBytes(header);
       answer.writeBytes(")\r\n".getBytes(StandardCharsets.US_ASCII));
     }
@@ -239,8 +287,9 @@ public final class HostileImapServer implements AutoCloseable {
 
   private void writeBody(int uid, OutputStream out) throws IOException {
     byte[] body = message(uid);
-    out.write(("* " + uid + " FETCH (UID " + uid + " BODY[] {" + body.length + "}\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("* " + uid + " FETCH (UID " + uid + " BODY[] {" + body.length + "}\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.write(")\r\n".getBytes(StandardCharsets.US_ASCII));
   }
@@ -267,10 +316,16 @@ public final class HostileImapServer implements AutoCloseable {
       endlessLiteral("* " + number + " FETCH (BODY[]<" + start + ">", out);
     }
     byte[] body = message(number);
-    byte[] slice = scenario == Scenario.ENDLESS_PARTIAL || scenario == Scenario.UNKNOWN_SIZE_ENDLESS ? filler(count)
-        : Arrays.copyOfRange(body, (int) Math.min(start, body.length), (int) Math.min(start + count, body.length));
-    out.write(("* " + number + " FETCH (BODY[]<" + start + "> {" + slice.length + "}\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    byte[] slice =
+        scenario == Scenario.ENDLESS_PARTIAL || scenario == Scenario.UNKNOWN_SIZE_ENDLESS
+            ? filler(count)
+            : Arrays.copyOfRange(
+                body,
+                (int) Math.min(start, body.length),
+                (int) Math.min(start + count, body.length));
+    out.write(
+        ("* " + number + " FETCH (BODY[]<" + start + "> {" + slice.length + "}\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(slice);
     out.write((")\r\n" + tag + " OK done\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
@@ -287,7 +342,8 @@ public final class HostileImapServer implements AutoCloseable {
     for (String part : set.split(",")) {
       String[] range = part.split(":");
       int from = Integer.parseInt(range[0]);
-      int to = range.length == 1 ? from : range[1].equals("*") ? messages : Integer.parseInt(range[1]);
+      int to =
+          range.length == 1 ? from : range[1].equals("*") ? messages : Integer.parseInt(range[1]);
       for (int uid = from; uid <= Math.min(to, messages); uid++) {
         uids.add(uid);
       }
@@ -310,7 +366,8 @@ public final class HostileImapServer implements AutoCloseable {
     while ((b = in.read()) != -1) {
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int n =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, n, StandardCharsets.UTF_8);
       }
       line.write(b);

@@ -32,8 +32,16 @@ import java.util.TreeMap;
  */
 public final class InMemorySink implements MailSink {
 
-  /** A message as stored, with the source message it came from (null when put there as by another tool). */
-  public record Message(long uid, byte[] raw, String sha256, Set<String> flags, Instant internalDate,
+  /**
+   * A message as stored, with the source message it came from (null when put there as by another
+   * tool).
+   */
+  public record Message(
+      long uid,
+      byte[] raw,
+      String sha256,
+      Set<String> flags,
+      Instant internalDate,
       MessageRef source) {}
 
   private static final int BATCH = 10;
@@ -49,7 +57,9 @@ public final class InMemorySink implements MailSink {
     folders.put("INBOX", new TreeMap<>());
   }
 
-  /** As an IMAP server with UIDPLUS and MULTIAPPEND: an earlier copy keeps the flags it was given. */
+  /**
+   * As an IMAP server with UIDPLUS and MULTIAPPEND: an earlier copy keeps the flags it was given.
+   */
   public static InMemorySink imapLike() {
     return new InMemorySink(false);
   }
@@ -140,8 +150,13 @@ public final class InMemorySink implements MailSink {
     public List<SinkFolder.Stored> index() {
       List<SinkFolder.Stored> out = new ArrayList<>();
       for (Message s : stored.values()) {
-        out.add(new SinkFolder.Stored(s.uid(), new ContentKey(MessageHeaders.parse(s.raw()).messageId(),
-            s.raw().length, s.internalDate().getEpochSecond())));
+        out.add(
+            new SinkFolder.Stored(
+                s.uid(),
+                new ContentKey(
+                    MessageHeaders.parse(s.raw()).messageId(),
+                    s.raw().length,
+                    s.internalDate().getEpochSecond())));
       }
       return out;
     }
@@ -173,9 +188,13 @@ public final class InMemorySink implements MailSink {
     }
 
     @Override
-    public Appended append(MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
+    public Appended append(
+        MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
       long uid = nextUid.merge(name, 1L, Long::sum);
-      stored.put(uid, new Message(uid, bytes(message), message.sha256(), Set.copyOf(flags), internalDate, source));
+      stored.put(
+          uid,
+          new Message(
+              uid, bytes(message), message.sha256(), Set.copyOf(flags), internalDate, source));
       return new Appended(1L, uid);
     }
 
@@ -200,9 +219,13 @@ public final class InMemorySink implements MailSink {
       }
       for (Message s : List.copyOf(stored.values())) {
         MessageRef from = s.source();
-        if (from != null && from.folder().equals(source.folder()) && from.uidValidity() == source.uidValidity()
+        if (from != null
+            && from.folder().equals(source.folder())
+            && from.uidValidity() == source.uidValidity()
             && from.uid() == source.uid()) {
-          stored.put(s.uid(), new Message(s.uid(), s.raw(), s.sha256(), Set.copyOf(flags), s.internalDate(), from));
+          stored.put(
+              s.uid(),
+              new Message(s.uid(), s.raw(), s.sha256(), Set.copyOf(flags), s.internalDate(), from));
         }
       }
     }

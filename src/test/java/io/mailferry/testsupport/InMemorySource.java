@@ -20,8 +20,8 @@ import java.util.function.LongPredicate;
 /**
  * A source held in memory, for the {@code sync} tests: folders of messages with UIDs that grow as
  * they are put, a UIDVALIDITY that changes when a folder is made again, and STATUS with or without
- * HIGHESTMODSEQ (CONDSTORE). It passes {@code source/SourceContract} (InMemorySourceTests), so
- * what the sync tests learn from it holds for the real sources. Not thread-safe.
+ * HIGHESTMODSEQ (CONDSTORE). It passes {@code source/SourceContract} (InMemorySourceTests), so what
+ * the sync tests learn from it holds for the real sources. Not thread-safe.
  */
 public final class InMemorySource implements MailSource {
 
@@ -31,7 +31,9 @@ public final class InMemorySource implements MailSource {
   private int open;
   private int peak;
 
-  /** @param condstore whether STATUS says HIGHESTMODSEQ (a flag change then shows there) */
+  /**
+   * @param condstore whether STATUS says HIGHESTMODSEQ (a flag change then shows there)
+   */
   public InMemorySource(boolean condstore) {
     this.condstore = condstore;
     folder("INBOX");
@@ -68,12 +70,16 @@ public final class InMemorySource implements MailSource {
     return f;
   }
 
-  /** Puts a message into a folder ('/'-written), creating the folder when missing; returns its UID. */
+  /**
+   * Puts a message into a folder ('/'-written), creating the folder when missing; returns its UID.
+   */
   public long put(String folder, byte[] raw, Set<String> flags, Instant internalDate) {
     Folder f = folder(folder);
     long uid = f.nextUid++;
-    f.messages.put(uid, new Message(raw.clone(), Set.copyOf(flags), internalDate,
-        MessageHeaders.parse(raw).messageId()));
+    f.messages.put(
+        uid,
+        new Message(
+            raw.clone(), Set.copyOf(flags), internalDate, MessageHeaders.parse(raw).messageId()));
     f.modSeq++;
     return uid;
   }
@@ -119,7 +125,8 @@ public final class InMemorySource implements MailSource {
   @Override
   public FolderStatus status(FolderInfo folder) {
     Folder f = existing(folder.path().toString());
-    return new FolderStatus(f.uidValidity, f.nextUid, f.messages.size(), condstore ? f.modSeq : null);
+    return new FolderStatus(
+        f.uidValidity, f.nextUid, f.messages.size(), condstore ? f.modSeq : null);
   }
 
   @Override
@@ -137,8 +144,19 @@ public final class InMemorySource implements MailSource {
       @Override
       public List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied) {
         List<MessageRef> refs = new ArrayList<>();
-        f.messages.tailMap(lastUid, false).forEach((uid, m) -> refs.add(new MessageRef(f.path, uidValidity, uid,
-            m.raw().length, m.internalDate(), m.flags(), m.messageId())));
+        f.messages
+            .tailMap(lastUid, false)
+            .forEach(
+                (uid, m) ->
+                    refs.add(
+                        new MessageRef(
+                            f.path,
+                            uidValidity,
+                            uid,
+                            m.raw().length,
+                            m.internalDate(),
+                            m.flags(),
+                            m.messageId())));
         return refs;
       }
 

@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 
 /**
- * A loopback TCP proxy in front of a server; bytes (and so STARTTLS) pass untouched. It counts the connections
- * open through it at the same moment, as the server behind it sees them: each accepted connection is one
- * connection to the server, from its first byte to its close. A cap is checked here rather than from the
- * client's own counters, which would pass along with a client that miscounts.
+ * A loopback TCP proxy in front of a server; bytes (and so STARTTLS) pass untouched. It counts the
+ * connections open through it at the same moment, as the server behind it sees them: each accepted
+ * connection is one connection to the server, from its first byte to its close. A cap is checked
+ * here rather than from the client's own counters, which would pass along with a client that
+ * miscounts.
  */
 public final class LoopbackProxy implements AutoCloseable {
 
@@ -33,7 +34,8 @@ public final class LoopbackProxy implements AutoCloseable {
     this(targetHost, targetPort, false);
   }
 
-  private LoopbackProxy(String targetHost, int targetPort, boolean acknowledgeAtOnce) throws IOException {
+  private LoopbackProxy(String targetHost, int targetPort, boolean acknowledgeAtOnce)
+      throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.acknowledgeAtOnce = acknowledgeAtOnce;
@@ -42,13 +44,15 @@ public final class LoopbackProxy implements AutoCloseable {
   }
 
   /**
-   * A proxy that acknowledges every byte from the server at once (TCP_QUICKACK after each read, Linux), for a
-   * server that writes one response in several small writes without TCP_NODELAY, as GreenMail does: there Nagle
-   * holds back the tagged line until the untagged ones before it are acknowledged, and a client's delayed ACK
-   * makes that about 40 ms for every command with an untagged answer (STATUS, LIST, FETCH, SELECT). Through this
-   * proxy the client sees the server answer at its own speed; where the option is missing it passes bytes only.
+   * A proxy that acknowledges every byte from the server at once (TCP_QUICKACK after each read,
+   * Linux), for a server that writes one response in several small writes without TCP_NODELAY, as
+   * GreenMail does: there Nagle holds back the tagged line until the untagged ones before it are
+   * acknowledged, and a client's delayed ACK makes that about 40 ms for every command with an
+   * untagged answer (STATUS, LIST, FETCH, SELECT). Through this proxy the client sees the server
+   * answer at its own speed; where the option is missing it passes bytes only.
    */
-  public static LoopbackProxy acknowledgingAtOnce(String targetHost, int targetPort) throws IOException {
+  public static LoopbackProxy acknowledgingAtOnce(String targetHost, int targetPort)
+      throws IOException {
     return new LoopbackProxy(targetHost, targetPort, true);
   }
 
@@ -78,15 +82,17 @@ public final class LoopbackProxy implements AutoCloseable {
         accepted.incrementAndGet();
         peak.accumulateAndGet(open.incrementAndGet(), Math::max);
         AtomicBoolean closed = new AtomicBoolean();
-        Runnable closeBoth = () -> {
-          if (closed.compareAndSet(false, true)) {
-            ProxyStreams.closeQuietly(client);
-            ProxyStreams.closeQuietly(server);
-            open.decrementAndGet();
-          }
-        };
+        Runnable closeBoth =
+            () -> {
+              if (closed.compareAndSet(false, true)) {
+                ProxyStreams.closeQuietly(client);
+                ProxyStreams.closeQuietly(server);
+                open.decrementAndGet();
+              }
+            };
         ProxyStreams.daemon("loopback-proxy", () -> pump(client, server, false, closeBoth));
-        ProxyStreams.daemon("loopback-proxy", () -> pump(server, client, acknowledgeAtOnce, closeBoth));
+        ProxyStreams.daemon(
+            "loopback-proxy", () -> pump(server, client, acknowledgeAtOnce, closeBoth));
       } catch (IOException e) {
         return;
       }
@@ -98,12 +104,14 @@ public final class LoopbackProxy implements AutoCloseable {
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
-      boolean canQuickAck = quickAck && from.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
+      boolean canQuickAck =
+          quickAck && from.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
       byte[] buf = new byte[8192];
       int n;
       while ((n = in.read(buf)) > 0) {
         if (canQuickAck) {
-          from.setOption(ExtendedSocketOptions.TCP_QUICKACK, true); // Linux falls back to delayed ACKs: again
+          from.setOption(
+              ExtendedSocketOptions.TCP_QUICKACK, true); // Linux falls back to delayed ACKs: again
         }
         out.write(buf, 0, n);
         out.flush();

@@ -24,8 +24,16 @@ public final class Mailferry {
 
   /** migrate from → to with passwords in the environment and a private state directory. */
   public static Result migrate(Account from, Account to, Path stateDir, String... extra) {
-    List<String> args = new ArrayList<>(List.of("migrate", "--from", from.url(), "--to", to.url(),
-        "--state-dir", stateDir.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "migrate",
+                "--from",
+                from.url(),
+                "--to",
+                to.url(),
+                "--state-dir",
+                stateDir.toString()));
     if (from.trustCert() != null) {
       args.addAll(List.of("--from-trust-cert", from.trustCert().toString()));
     }
@@ -33,7 +41,8 @@ public final class Mailferry {
       args.addAll(List.of("--to-trust-cert", to.trustCert().toString()));
     }
     args.addAll(List.of(extra));
-    return run(Map.of("MAILFERRY_FROM_PASSWORD", from.password(), "MAILFERRY_TO_PASSWORD", to.password()),
+    return run(
+        Map.of("MAILFERRY_FROM_PASSWORD", from.password(), "MAILFERRY_TO_PASSWORD", to.password()),
         args.toArray(String[]::new));
   }
 
@@ -45,6 +54,7 @@ public final class Mailferry {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = Main.run(args, new HashMap<>(env), o, e);
     }
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

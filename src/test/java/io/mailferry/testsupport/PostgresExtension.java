@@ -4,7 +4,10 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One private PostgreSQL per test class: {@code @RegisterExtension static PostgresExtension postgres = ...}. */
+/**
+ * One private PostgreSQL per test class: {@code @RegisterExtension static PostgresExtension
+ * postgres = ...}.
+ */
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
   private PostgresServer server;

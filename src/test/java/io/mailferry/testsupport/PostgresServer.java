@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A private PostgreSQL cluster from Debian's packages, started by the test on a free loopback
- * port and removed afterwards. PostgreSQL refuses to run as root, so when the tests run as root
- * (CI) the server runs as the "postgres" system user through runuser.
+ * A private PostgreSQL cluster from Debian's packages, started by the test on a free loopback port
+ * and removed afterwards. PostgreSQL refuses to run as root, so when the tests run as root (CI) the
+ * server runs as the "postgres" system user through runuser.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -55,11 +55,39 @@ public final class PostgresServer implements AutoCloseable {
     Path pwfile = dir.resolve("pwfile");
     Files.writeString(pwfile, PASSWORD + "\n");
     chownToPostgres(dir);
-    run(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--pwfile=" + pwfile,
-        "-A", "scram-sha-256", "-E", "UTF8", "--locale=C");
-    run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "30", "-l",
-        dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
-    run(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER, DATABASE);
+    run(
+        bin.resolve("initdb").toString(),
+        "-D",
+        data.toString(),
+        "-U",
+        USER,
+        "--pwfile=" + pwfile,
+        "-A",
+        "scram-sha-256",
+        "-E",
+        "UTF8",
+        "--locale=C");
+    run(
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        data.toString(),
+        "-w",
+        "-t",
+        "30",
+        "-l",
+        dir.resolve("log").toString(),
+        "-o",
+        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1",
+        "start");
+    run(
+        bin.resolve("createdb").toString(),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String.valueOf(port),
+        "-U",
+        USER,
+        DATABASE);
   }
 
   private void run(String... command) {
@@ -91,8 +119,18 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Starts it again on the same port, with the same data. */
   public void restart() {
-    run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "30", "-l",
-        dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start");
+    run(
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        data.toString(),
+        "-w",
+        "-t",
+        "30",
+        "-l",
+        dir.resolve("log").toString(),
+        "-o",
+        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1",
+        "start");
   }
 
   @Override
@@ -110,8 +148,11 @@ public final class PostgresServer implements AutoCloseable {
 
   private static Path findBin() {
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions.sorted(Comparator.reverseOrder()).map(v -> v.resolve("bin"))
-          .filter(b -> Files.isExecutable(b.resolve("initdb"))).findFirst()
+      return versions
+          .sorted(Comparator.reverseOrder())
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")))
+          .findFirst()
           .orElseThrow(() -> new IllegalStateException("no initdb"));
     } catch (IOException | IllegalStateException e) {
       throw new IllegalStateException(
@@ -126,7 +167,8 @@ public final class PostgresServer implements AutoCloseable {
   private static void chownToPostgres(Path path) throws IOException {
     if (isRoot()) {
       try (Stream<Path> files = Files.walk(path)) {
-        var postgres = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+        var postgres =
+            path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
         for (Path p : files.toList()) {
           Files.setOwner(p, postgres);
         }

@@ -11,7 +11,8 @@ import java.util.List;
 public final class ReportSchema {
 
   private static final Schema SCHEMA =
-      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(RunReports.schema());
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+          .getSchema(RunReports.schema());
 
   private ReportSchema() {}
 

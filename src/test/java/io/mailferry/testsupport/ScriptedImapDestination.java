@@ -43,16 +43,19 @@ public final class ScriptedImapDestination implements AutoCloseable {
     final List<Stored> messages = new ArrayList<>();
   }
 
-  private static final Pattern APPEND = Pattern.compile(
-      "(?i)^APPEND (\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)(?: \\(([^)]*)\\))?(?: \"([^\"]+)\")? \\{(\\d+)(\\+?)}$");
-  private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:[ \\t]*(<[^>\\r\\n]*>)");
+  private static final Pattern APPEND =
+      Pattern.compile(
+          "(?i)^APPEND (\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)(?: \\(([^)]*)\\))?(?: \"([^\"]+)\")? \\{(\\d+)(\\+?)}$");
+  private static final Pattern MESSAGE_ID =
+      Pattern.compile("(?im)^Message-ID:[ \\t]*(<[^>\\r\\n]*>)");
   private static final Pattern PARTIAL = Pattern.compile("BODY\\.PEEK\\[]<(\\d+)\\.(\\d+)>");
 
   private final ServerSocket listener;
   private final String permanentFlags;
   private final String capabilities;
   private final List<Appended> appended = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger readBacks = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger readBacks =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
   private final Map<String, String> refusedCreates = new LinkedHashMap<>();
   private volatile int quotaMessages = Integer.MAX_VALUE;
@@ -65,8 +68,11 @@ public final class ScriptedImapDestination implements AutoCloseable {
     this(permanentFlags, "");
   }
 
-  /** @param extraCapabilities advertised besides IMAP4rev1 LITERAL+ UIDPLUS, e.g. "APPENDLIMIT=5000" */
-  public ScriptedImapDestination(String permanentFlags, String extraCapabilities) throws IOException {
+  /**
+   * @param extraCapabilities advertised besides IMAP4rev1 LITERAL+ UIDPLUS, e.g. "APPENDLIMIT=5000"
+   */
+  public ScriptedImapDestination(String permanentFlags, String extraCapabilities)
+      throws IOException {
     this.permanentFlags = permanentFlags;
     this.capabilities = ("IMAP4rev1 LITERAL+ UIDPLUS " + extraCapabilities).strip();
     mailboxes.put("INBOX", new Mailbox());
@@ -88,7 +94,10 @@ public final class ScriptedImapDestination implements AutoCloseable {
     return box == null ? List.of() : box.messages.stream().map(Stored::bytes).toList();
   }
 
-  /** How many messages were read back whole (UID FETCH BODY.PEEK[]&lt;0.n&gt;), not counting listings. */
+  /**
+   * How many messages were read back whole (UID FETCH BODY.PEEK[]&lt;0.n&gt;), not counting
+   * listings.
+   */
   public int readBacks() {
     return readBacks.get();
   }
@@ -97,7 +106,10 @@ public final class ScriptedImapDestination implements AutoCloseable {
     return List.copyOf(mailboxes.keySet());
   }
 
-  /** Lists {@code name} \Noselect (as Courier lists a parent of a folder it has); CREATE cannot change it. */
+  /**
+   * Lists {@code name} \Noselect (as Courier lists a parent of a folder it has); CREATE cannot
+   * change it.
+   */
   public synchronized ScriptedImapDestination noselect(String name) {
     mailboxes.computeIfAbsent(name, n -> new Mailbox()).noselect = true;
     return this;
@@ -122,7 +134,10 @@ public final class ScriptedImapDestination implements AutoCloseable {
     return this;
   }
 
-  /** Stores each message as {@code alter} rewrites it (and serves that back), as Cyrus's munge8bit does. */
+  /**
+   * Stores each message as {@code alter} rewrites it (and serves that back), as Cyrus's munge8bit
+   * does.
+   */
   public ScriptedImapDestination storeAs(UnaryOperator<byte[]> alter) {
     this.storeAs = alter;
     return this;
@@ -139,7 +154,11 @@ public final class ScriptedImapDestination implements AutoCloseable {
   public static byte[] munge8bitHeader(byte[] raw) {
     byte[] out = raw.clone();
     for (int i = 0; i < out.length; i++) {
-      if (i >= 3 && out[i - 3] == '\r' && out[i - 2] == '\n' && out[i - 1] == '\r' && out[i] == '\n') {
+      if (i >= 3
+          && out[i - 3] == '\r'
+          && out[i - 2] == '\n'
+          && out[i - 1] == '\r'
+          && out[i] == '\n') {
         break;
       }
       if ((out[i] & 0xff) >= 0x80) {
@@ -160,7 +179,8 @@ public final class ScriptedImapDestination implements AutoCloseable {
   }
 
   private void serve(Socket socket) {
-    try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
+    try (socket;
+        InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
       send(out, "* OK [CAPABILITY " + capabilities + "] scripted server ready");
       String selected = null;
@@ -209,11 +229,18 @@ public final class ScriptedImapDestination implements AutoCloseable {
     } else {
       String regex = Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("%", "\\E[^/]*\\Q");
       synchronized (this) {
-        mailboxes.forEach((name, box) -> {
-          if (name.matches(regex)) {
-            lines.add("* " + verb + " (" + (box.noselect ? "\\Noselect" : "") + ") \"/\" " + quote(name));
-          }
-        });
+        mailboxes.forEach(
+            (name, box) -> {
+              if (name.matches(regex)) {
+                lines.add(
+                    "* "
+                        + verb
+                        + " ("
+                        + (box.noselect ? "\\Noselect" : "")
+                        + ") \"/\" "
+                        + quote(name));
+              }
+            });
       }
     }
     lines.add(tag + " OK done");
@@ -224,7 +251,8 @@ public final class ScriptedImapDestination implements AutoCloseable {
     synchronized (this) {
       String refusal = refusedCreates.get(name);
       if (refusal == null && mailboxes.containsKey(name)) {
-        refusal = "[ALREADYEXISTS] Mailbox exists"; // a \Noselect one too: it stays \Noselect (Courier)
+        refusal =
+            "[ALREADYEXISTS] Mailbox exists"; // a \Noselect one too: it stays \Noselect (Courier)
       }
       if (refusal != null) {
         send(out, tag + " NO " + refusal);
@@ -245,16 +273,23 @@ public final class ScriptedImapDestination implements AutoCloseable {
       }
       count = box.messages.size();
     }
-    send(out, "* FLAGS (" + permanentFlags + ")",
-        "* OK [PERMANENTFLAGS (" + permanentFlags + ")] limited", "* " + count + " EXISTS",
-        "* 0 RECENT", "* OK [UIDVALIDITY 7] ok", "* OK [UIDNEXT " + (count + 1) + "] ok",
+    send(
+        out,
+        "* FLAGS (" + permanentFlags + ")",
+        "* OK [PERMANENTFLAGS (" + permanentFlags + ")] limited",
+        "* " + count + " EXISTS",
+        "* 0 RECENT",
+        "* OK [UIDVALIDITY 7] ok",
+        "* OK [UIDNEXT " + (count + 1) + "] ok",
         tag + " OK [READ-WRITE] selected");
     return name;
   }
 
   private void status(String tag, String args, OutputStream out) throws IOException {
-    String name = args.startsWith("\"") ? unquote(args.substring(0, args.indexOf('"', 1) + 1))
-        : args.substring(0, args.indexOf(' '));
+    String name =
+        args.startsWith("\"")
+            ? unquote(args.substring(0, args.indexOf('"', 1) + 1))
+            : args.substring(0, args.indexOf(' '));
     int count;
     synchronized (this) {
       Mailbox box = mailboxes.get(name);
@@ -264,11 +299,20 @@ public final class ScriptedImapDestination implements AutoCloseable {
       }
       count = box.messages.size();
     }
-    send(out, "* STATUS " + quote(name) + " (MESSAGES " + count + " UIDNEXT " + (count + 1) + " UIDVALIDITY 7)",
+    send(
+        out,
+        "* STATUS "
+            + quote(name)
+            + " (MESSAGES "
+            + count
+            + " UIDNEXT "
+            + (count + 1)
+            + " UIDVALIDITY 7)",
         tag + " OK done");
   }
 
-  private void append(String tag, String command, InputStream in, OutputStream out) throws IOException {
+  private void append(String tag, String command, InputStream in, OutputStream out)
+      throws IOException {
     Matcher m = APPEND.matcher(command);
     if (!m.find()) {
       send(out, tag + " BAD cannot parse APPEND");
@@ -300,14 +344,22 @@ public final class ScriptedImapDestination implements AutoCloseable {
       }
       appended.add(new Appended(folder, flags, raw, m.group(3)));
       uid = box.messages.size() + 1;
-      box.messages.add(new Stored(uid, flags, m.group(3) == null ? "01-Jan-2025 00:00:00 +0000" : m.group(3),
-          storeAs.apply(raw)));
+      box.messages.add(
+          new Stored(
+              uid,
+              flags,
+              m.group(3) == null ? "01-Jan-2025 00:00:00 +0000" : m.group(3),
+              storeAs.apply(raw)));
     }
     send(out, tag + " OK [APPENDUID 7 " + uid + "] stored");
   }
 
-  /** UID FETCH of a UID, a range "a:b" or "a:*": the listing's items, or BODY.PEEK[]&lt;start.size&gt;. */
-  private void fetch(String tag, String selected, String args, OutputStream out) throws IOException {
+  /**
+   * UID FETCH of a UID, a range "a:b" or "a:*": the listing's items, or
+   * BODY.PEEK[]&lt;start.size&gt;.
+   */
+  private void fetch(String tag, String selected, String args, OutputStream out)
+      throws IOException {
     String set = args.substring(0, args.indexOf(' '));
     String items = args.substring(set.length() + 1).toUpperCase();
     List<Stored> messages;
@@ -319,7 +371,10 @@ public final class ScriptedImapDestination implements AutoCloseable {
     long last;
     int colon = set.indexOf(':');
     first = Long.parseLong(colon < 0 ? set : set.substring(0, colon));
-    last = colon < 0 ? first : set.endsWith("*") ? Long.MAX_VALUE : Long.parseLong(set.substring(colon + 1));
+    last =
+        colon < 0
+            ? first
+            : set.endsWith("*") ? Long.MAX_VALUE : Long.parseLong(set.substring(colon + 1));
     ByteArrayOutputStream response = new ByteArrayOutputStream();
     for (int i = 0; i < messages.size(); i++) {
       Stored s = messages.get(i);
@@ -338,12 +393,18 @@ public final class ScriptedImapDestination implements AutoCloseable {
         literal = Arrays.copyOfRange(s.bytes(), start, end);
         head.append(" BODY[]<").append(start).append("> {").append(literal.length).append("}\r\n");
       } else {
-        head.append(" FLAGS (").append(s.flags()).append(") RFC822.SIZE ").append(s.bytes().length)
-            .append(" INTERNALDATE \"").append(s.internalDate()).append('"');
+        head.append(" FLAGS (")
+            .append(s.flags())
+            .append(") RFC822.SIZE ")
+            .append(s.bytes().length)
+            .append(" INTERNALDATE \"")
+            .append(s.internalDate())
+            .append('"');
         if (items.contains("MESSAGE-ID")) {
           Matcher id = MESSAGE_ID.matcher(new String(s.bytes(), StandardCharsets.ISO_8859_1));
-          literal = (id.find() ? "Message-ID: " + id.group(1) + "\r\n\r\n" : "\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1);
+          literal =
+              (id.find() ? "Message-ID: " + id.group(1) + "\r\n\r\n" : "\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1);
           head.append(" BODY[HEADER.FIELDS (MESSAGE-ID)] {").append(literal.length).append("}\r\n");
         }
       }
@@ -377,7 +438,8 @@ public final class ScriptedImapDestination implements AutoCloseable {
     while ((b = in.read()) != -1) {
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int n =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, n, StandardCharsets.UTF_8);
       }
       line.write(b);

@@ -19,18 +19,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A scripted IMAP source with one INBOX, for listings no real server sends on demand: a test
- * adds messages (bytes, flags, INTERNALDATE as the server would write them, e.g. {@code NIL} or
- * {@code "99-Foo-2024 99:99:99 +9999"}) and may replace, per message, the raw bytes of its
- * answer to the listing FETCH or to the FETCH of its body (a literal longer than announced, a
- * garbled line, or nothing at all). Enough IMAP for mailferry's IMAP source: LOGIN, CAPABILITY,
- * LIST, LSUB, STATUS, SELECT/EXAMINE (and a folder refusing them, see {@link #refuseSelect}), FETCH and UID FETCH, UID SEARCH UID. It records every
- * command it was sent. Its answers to LIST, LSUB and NAMESPACE may be replaced by raw bytes (see
- * {@link #folderAnswers}), for folder listings no real server sends.
+ * A scripted IMAP source with one INBOX, for listings no real server sends on demand: a test adds
+ * messages (bytes, flags, INTERNALDATE as the server would write them, e.g. {@code NIL} or {@code
+ * "99-Foo-2024 99:99:99 +9999"}) and may replace, per message, the raw bytes of its answer to the
+ * listing FETCH or to the FETCH of its body (a literal longer than announced, a garbled line, or
+ * nothing at all). Enough IMAP for mailferry's IMAP source: LOGIN, CAPABILITY, LIST, LSUB, STATUS,
+ * SELECT/EXAMINE (and a folder refusing them, see {@link #refuseSelect}), FETCH and UID FETCH, UID
+ * SEARCH UID. It records every command it was sent. Its answers to LIST, LSUB and NAMESPACE may be
+ * replaced by raw bytes (see {@link #folderAnswers}), for folder listings no real server sends.
  */
 public final class ScriptedImapSource implements AutoCloseable {
 
-  /** One message; {@code listing} and {@code body}, when set, are sent instead of the well-formed answer. */
+  /**
+   * One message; {@code listing} and {@code body}, when set, are sent instead of the well-formed
+   * answer.
+   */
   public static final class Message {
     final long uid;
     final byte[] raw;
@@ -55,13 +58,18 @@ public final class ScriptedImapSource implements AutoCloseable {
       return this;
     }
 
-    /** The bytes sent instead of this message's answer to the listing FETCH ("" : no answer at all). */
+    /**
+     * The bytes sent instead of this message's answer to the listing FETCH ("" : no answer at all).
+     */
     public Message listing(String bytes) {
       this.listing = bytes.getBytes(StandardCharsets.ISO_8859_1);
       return this;
     }
 
-    /** The bytes sent instead of this message's answer to a FETCH of its UID alone (Angus's getMessageByUID). */
+    /**
+     * The bytes sent instead of this message's answer to a FETCH of its UID alone (Angus's
+     * getMessageByUID).
+     */
     public Message uidOnly(String bytes) {
       this.uidOnly = bytes.getBytes(StandardCharsets.ISO_8859_1);
       return this;
@@ -84,8 +92,10 @@ public final class ScriptedImapSource implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final Map<Long, Message> byUid = new ConcurrentHashMap<>();
   private final Map<String, String> refusedSelect = new ConcurrentHashMap<>();
+
   /** When set, the words after "NO" in the answer to every LOGIN. */
   private volatile String loginRefusal;
+
   /** Raw untagged answers to LIST, LSUB, NAMESPACE (null: the well-formed one), set together. */
   private volatile byte[][] folderAnswers;
 
@@ -134,13 +144,16 @@ public final class ScriptedImapSource implements AutoCloseable {
   }
 
   /**
-   * From the next connection on, answers every LIST (the separator query {@code LIST "" ""}
-   * too), every LSUB and every NAMESPACE with these bytes as sent, then the tagged OK on a line
-   * of its own; a non-null {@code namespace} also announces the NAMESPACE capability. Null for
-   * {@code list} and {@code lsub} restores the well-formed answers.
+   * From the next connection on, answers every LIST (the separator query {@code LIST "" ""} too),
+   * every LSUB and every NAMESPACE with these bytes as sent, then the tagged OK on a line of its
+   * own; a non-null {@code namespace} also announces the NAMESPACE capability. Null for {@code
+   * list} and {@code lsub} restores the well-formed answers.
    */
   public ScriptedImapSource folderAnswers(String list, String lsub, String namespace) {
-    folderAnswers = list == null && lsub == null ? null : new byte[][] {bytes(list), bytes(lsub), bytes(namespace)};
+    folderAnswers =
+        list == null && lsub == null
+            ? null
+            : new byte[][] {bytes(list), bytes(lsub), bytes(namespace)};
     return this;
   }
 
@@ -148,16 +161,22 @@ public final class ScriptedImapSource implements AutoCloseable {
     return s == null ? null : s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** Sends a raw answer, then the tagged OK alone on its line (a raw answer need not end its own). */
+  /**
+   * Sends a raw answer, then the tagged OK alone on its line (a raw answer need not end its own).
+   */
   private static void raw(OutputStream out, byte[] answer, String tag) throws IOException {
     out.write(answer);
     out.write(("\r\n" + tag + " OK done\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
-  /** The LIST or LSUB lines for the folders matching the command's pattern ('*' and '%'), then the tagged OK. */
+  /**
+   * The LIST or LSUB lines for the folders matching the command's pattern ('*' and '%'), then the
+   * tagged OK.
+   */
   private String[] listing(String verb, String command, String tag) {
-    String pattern = ScriptedImapDestination.unquote(command.substring(command.lastIndexOf(' ') + 1));
+    String pattern =
+        ScriptedImapDestination.unquote(command.substring(command.lastIndexOf(' ') + 1));
     String regex = Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("%", "\\E[^/]*\\Q");
     List<String> lines = new ArrayList<>();
     for (String name : names()) {
@@ -178,15 +197,19 @@ public final class ScriptedImapSource implements AutoCloseable {
   /** The mailbox a STATUS, SELECT or EXAMINE names. */
   private static String mailbox(String command) {
     String args = command.substring(command.indexOf(' ') + 1).strip();
-    return ScriptedImapDestination.unquote(args.startsWith("\"")
-        ? args.substring(0, args.indexOf('"', 1) + 1) : args.split(" ", 2)[0]);
+    return ScriptedImapDestination.unquote(
+        args.startsWith("\"")
+            ? args.substring(0, args.indexOf('"', 1) + 1)
+            : args.split(" ", 2)[0]);
   }
 
   private void serve(Socket socket) {
-    try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
+    try (socket;
+        InputStream in = new BufferedInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream()) {
       byte[][] scripted = folderAnswers;
-      String capabilities = scripted != null && scripted[2] != null ? "IMAP4rev1 NAMESPACE" : "IMAP4rev1";
+      String capabilities =
+          scripted != null && scripted[2] != null ? "IMAP4rev1 NAMESPACE" : "IMAP4rev1";
       send(out, "* OK [CAPABILITY " + capabilities + "] scripted source ready");
       String line;
       while ((line = readLine(in)) != null) {
@@ -202,7 +225,10 @@ public final class ScriptedImapSource implements AutoCloseable {
         switch (verb) {
           case "CAPABILITY" -> send(out, "* CAPABILITY " + capabilities, tag + " OK done");
           case "LIST", "LSUB", "NAMESPACE" -> {
-            byte[] answer = scripted == null ? null : scripted[List.of("LIST", "LSUB", "NAMESPACE").indexOf(verb)];
+            byte[] answer =
+                scripted == null
+                    ? null
+                    : scripted[List.of("LIST", "LSUB", "NAMESPACE").indexOf(verb)];
             if (answer != null) {
               raw(out, answer, tag);
             } else if (verb.equals("NAMESPACE")) {
@@ -210,19 +236,43 @@ public final class ScriptedImapSource implements AutoCloseable {
             } else if (verb.equals("LSUB")) {
               send(out, listing("LSUB", command, tag));
             } else {
-              send(out, command.endsWith("\"\"") ? new String[] {"* LIST (\\Noselect) \"/\" \"\"", tag + " OK done"}
-              : listing("LIST", command, tag));
+              send(
+                  out,
+                  command.endsWith("\"\"")
+                      ? new String[] {"* LIST (\\Noselect) \"/\" \"\"", tag + " OK done"}
+                      : listing("LIST", command, tag));
             }
           }
-          case "STATUS" -> send(out, refusedSelect.containsKey(mailbox(command))
-              ? "* STATUS " + mailbox(command) + " (MESSAGES 1 UIDNEXT 2 UIDVALIDITY " + UIDVALIDITY + ")"
-              : "* STATUS INBOX (MESSAGES " + messages.size() + " UIDNEXT " + uidNext()
-              + " UIDVALIDITY " + UIDVALIDITY + ")", tag + " OK done");
-          case "SELECT", "EXAMINE" -> send(out, refusedSelect.containsKey(mailbox(command))
-              ? new String[] {tag + " NO " + refusedSelect.get(mailbox(command))} : new String[] {
-              "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
-              "* " + messages.size() + " EXISTS", "* 0 RECENT", "* OK [UIDVALIDITY " + UIDVALIDITY + "] ok",
-              "* OK [UIDNEXT " + uidNext() + "] ok", tag + " OK [READ-ONLY] examined"});
+          case "STATUS" ->
+              send(
+                  out,
+                  refusedSelect.containsKey(mailbox(command))
+                      ? "* STATUS "
+                          + mailbox(command)
+                          + " (MESSAGES 1 UIDNEXT 2 UIDVALIDITY "
+                          + UIDVALIDITY
+                          + ")"
+                      : "* STATUS INBOX (MESSAGES "
+                          + messages.size()
+                          + " UIDNEXT "
+                          + uidNext()
+                          + " UIDVALIDITY "
+                          + UIDVALIDITY
+                          + ")",
+                  tag + " OK done");
+          case "SELECT", "EXAMINE" ->
+              send(
+                  out,
+                  refusedSelect.containsKey(mailbox(command))
+                      ? new String[] {tag + " NO " + refusedSelect.get(mailbox(command))}
+                      : new String[] {
+                        "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)",
+                        "* " + messages.size() + " EXISTS",
+                        "* 0 RECENT",
+                        "* OK [UIDVALIDITY " + UIDVALIDITY + "] ok",
+                        "* OK [UIDNEXT " + uidNext() + "] ok",
+                        tag + " OK [READ-ONLY] examined"
+                      });
           case "FETCH" -> fetch(tag, command, out);
           case "UID" -> {
             if (upper.startsWith("UID FETCH ")) {
@@ -241,7 +291,8 @@ public final class ScriptedImapSource implements AutoCloseable {
             send(out, "* BYE bye", tag + " OK done");
             return;
           }
-          case "LOGIN" -> send(out, loginRefusal == null ? tag + " OK done" : tag + " NO " + loginRefusal);
+          case "LOGIN" ->
+              send(out, loginRefusal == null ? tag + " OK done" : tag + " NO " + loginRefusal);
           default -> send(out, tag + " OK done");
         }
       }
@@ -273,7 +324,10 @@ public final class ScriptedImapSource implements AutoCloseable {
         }
         int from = (int) Math.min(msg.raw.length, Long.parseLong(partial.group(1)));
         int to = (int) Math.min(msg.raw.length, from + Long.parseLong(partial.group(2)));
-        literal(out, "* " + number + " FETCH (UID " + msg.uid + " BODY[]<" + from + "> ", slice(msg.raw, from, to));
+        literal(
+            out,
+            "* " + number + " FETCH (UID " + msg.uid + " BODY[]<" + from + "> ",
+            slice(msg.raw, from, to));
       } else if (items.contains("BODY.PEEK[]")) {
         if (msg.body != null) {
           out.write(msg.body);
@@ -285,11 +339,32 @@ public final class ScriptedImapSource implements AutoCloseable {
           out.write(msg.listing);
           continue;
         }
-        literal(out, "* " + number + " FETCH (UID " + msg.uid + " FLAGS (" + msg.flags + ") RFC822.SIZE " + msg.size
-            + " INTERNALDATE " + msg.internalDate + " BODY[HEADER.FIELDS (" + fields.group(1) + ")] ",
+        literal(
+            out,
+            "* "
+                + number
+                + " FETCH (UID "
+                + msg.uid
+                + " FLAGS ("
+                + msg.flags
+                + ") RFC822.SIZE "
+                + msg.size
+                + " INTERNALDATE "
+                + msg.internalDate
+                + " BODY[HEADER.FIELDS ("
+                + fields.group(1)
+                + ")] ",
             headerFields(msg.raw, fields.group(1)));
       } else if (fields.find()) {
-        literal(out, "* " + number + " FETCH (UID " + msg.uid + " BODY[HEADER.FIELDS (" + fields.group(1) + ")] ",
+        literal(
+            out,
+            "* "
+                + number
+                + " FETCH (UID "
+                + msg.uid
+                + " BODY[HEADER.FIELDS ("
+                + fields.group(1)
+                + ")] ",
             headerFields(msg.raw, fields.group(1)));
       } else if (msg.uidOnly != null && items.strip().equals("UID")) {
         out.write(msg.uidOnly);
@@ -310,7 +385,10 @@ public final class ScriptedImapSource implements AutoCloseable {
     send(out, tag + " OK done");
   }
 
-  /** The messages of a sequence set (by UID or by number); "n:*" always includes the last (RFC 9051 6.4.9). */
+  /**
+   * The messages of a sequence set (by UID or by number); "n:*" always includes the last (RFC 9051
+   * 6.4.9).
+   */
   private List<Message> select(String set, boolean byUid) {
     List<Message> out = new ArrayList<>();
     if (messages.isEmpty()) {
@@ -342,7 +420,8 @@ public final class ScriptedImapSource implements AutoCloseable {
     for (String line : (end < 0 ? text : text.substring(0, end)).split("\r\n")) {
       if (!line.startsWith(" ") && !line.startsWith("\t")) {
         int colon = line.indexOf(':');
-        keep = colon > 0 && wanted.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
+        keep =
+            colon > 0 && wanted.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
       }
       if (keep) {
         out.append(line).append("\r\n");

@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A POP3 server on loopback whose behaviour a test chooses: with or without UIDL, refusing the
- * first logins with "[IN-USE]", serving exactly the bytes it was given (dot-stuffed, and with
- * the CRLF that RFC 1939 requires before the final "." added only when a message lacks one).
- * Deletions take effect at QUIT, as in RFC 1939. A test may give a message a UIDL that an earlier
- * one had, or replace the answer to a command with one that breaks the protocol (endless lines,
- * a RETR longer than LIST said). Plaintext only: mailferry allows that on loopback.
+ * first logins with "[IN-USE]", serving exactly the bytes it was given (dot-stuffed, and with the
+ * CRLF that RFC 1939 requires before the final "." added only when a message lacks one). Deletions
+ * take effect at QUIT, as in RFC 1939. A test may give a message a UIDL that an earlier one had, or
+ * replace the answer to a command with one that breaks the protocol (endless lines, a RETR longer
+ * than LIST said). Plaintext only: mailferry allows that on loopback.
  */
 public final class ScriptedPop3Server implements AutoCloseable {
 
@@ -31,8 +31,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
   private final String password;
   private final boolean uidl;
   private final List<byte[]> messages = new CopyOnWriteArrayList<>();
+
   /** Each added message's unique id, by identity: equal bytes are still two messages. */
   private final Map<byte[], String> uids = new java.util.IdentityHashMap<>();
+
   private final AtomicInteger nextUid = new AtomicInteger();
   private final AtomicInteger refuseLogins = new AtomicInteger();
   private final AtomicInteger logins = new AtomicInteger();
@@ -74,22 +76,25 @@ public final class ScriptedPop3Server implements AutoCloseable {
   }
 
   /**
-   * From now on the server answers {@code verb} (in a logged-in session) with whatever
-   * {@code answer} writes, instead of the protocol's answer: a broken or hostile server.
+   * From now on the server answers {@code verb} (in a logged-in session) with whatever {@code
+   * answer} writes, instead of the protocol's answer: a broken or hostile server.
    */
   public void answer(String verb, Answer answer) {
     answers.put(verb.toUpperCase(java.util.Locale.ROOT), answer);
   }
 
-  /** What a misbehaving server writes for one command; it may write forever (until the client hangs up). */
+  /**
+   * What a misbehaving server writes for one command; it may write forever (until the client hangs
+   * up).
+   */
   @FunctionalInterface
   public interface Answer {
     void write(String[] words, OutputStream out) throws IOException;
   }
 
   /**
-   * RETR of message {@code number} (of each session) sends {@code extraBytes} more than LIST
-   * says, as filler lines before the final "."; {@code Long.MAX_VALUE}: a message without end.
+   * RETR of message {@code number} (of each session) sends {@code extraBytes} more than LIST says,
+   * as filler lines before the final "."; {@code Long.MAX_VALUE}: a message without end.
    */
   public void serveLonger(int number, long extraBytes) {
     longer.put(number, extraBytes);
@@ -107,7 +112,8 @@ public final class ScriptedPop3Server implements AutoCloseable {
   public static Answer endless(String head, String repeated) {
     return (words, out) -> {
       out.write(head.getBytes(StandardCharsets.UTF_8));
-      byte[] piece = repeated.repeat(Math.max(1, 8192 / repeated.length())).getBytes(StandardCharsets.UTF_8);
+      byte[] piece =
+          repeated.repeat(Math.max(1, 8192 / repeated.length())).getBytes(StandardCharsets.UTF_8);
       while (true) {
         out.write(piece); // ends with an IOException when the client hangs up
       }
@@ -118,7 +124,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
     return messages.size();
   }
 
-  /** The next {@code n} logins are refused with "-ERR [IN-USE]", as when another client holds the lock. */
+  /**
+   * The next {@code n} logins are refused with "-ERR [IN-USE]", as when another client holds the
+   * lock.
+   */
   public void refuseNextLogins(int n) {
     refuseLogins.set(n);
   }
@@ -193,8 +202,9 @@ public final class ScriptedPop3Server implements AutoCloseable {
     }
   }
 
-  private void transaction(OutputStream out, String verb, String[] words, List<byte[]> snapshot,
-      Set<Integer> deleted) throws IOException {
+  private void transaction(
+      OutputStream out, String verb, String[] words, List<byte[]> snapshot, Set<Integer> deleted)
+      throws IOException {
     Answer scripted = answers.get(verb);
     if (scripted != null) {
       scripted.write(words, out);
@@ -266,7 +276,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
     }
     for (long left = bytes; left > 0; left -= block.length) {
       long want = Math.min(left, block.length);
-      out.write(block, 0, (int) ((want + line.length - 1) / line.length * line.length)); // whole lines only
+      out.write(
+          block,
+          0,
+          (int) ((want + line.length - 1) / line.length * line.length)); // whole lines only
     }
   }
 
@@ -283,7 +296,9 @@ public final class ScriptedPop3Server implements AutoCloseable {
     return java.util.Arrays.copyOf(raw, cut);
   }
 
-  /** Dot-stuffs lines that start with '.', adds CRLF if the message does not end a line, then ".". */
+  /**
+   * Dot-stuffs lines that start with '.', adds CRLF if the message does not end a line, then ".".
+   */
   public static byte[] stuffed(byte[] raw) {
     ByteArrayOutputStream b = new ByteArrayOutputStream(raw.length + 16);
     boolean lineStart = true;

@@ -5,23 +5,30 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.function.Consumer;
 
-/** The accept loop of the scripted servers: each connection served on a daemon thread of its own. */
+/**
+ * The accept loop of the scripted servers: each connection served on a daemon thread of its own.
+ */
 final class SessionThreads {
 
   private SessionThreads() {}
 
-  /** Starts accepting at once, until {@code listener} is closed; threads are named {@code name} and name-session. */
+  /**
+   * Starts accepting at once, until {@code listener} is closed; threads are named {@code name} and
+   * name-session.
+   */
   static void acceptEach(ServerSocket listener, String name, Consumer<Socket> session) {
-    daemon(name, () -> {
-      while (!listener.isClosed()) {
-        try {
-          Socket s = listener.accept();
-          daemon(name + "-session", () -> session.accept(s));
-        } catch (IOException e) {
-          return; // closed
-        }
-      }
-    });
+    daemon(
+        name,
+        () -> {
+          while (!listener.isClosed()) {
+            try {
+              Socket s = listener.accept();
+              daemon(name + "-session", () -> session.accept(s));
+            } catch (IOException e) {
+              return; // closed
+            }
+          }
+        });
   }
 
   private static void daemon(String name, Runnable body) {

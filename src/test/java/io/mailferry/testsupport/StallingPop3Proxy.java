@@ -12,9 +12,9 @@ import java.util.Locale;
 
 /**
  * A loopback POP3 proxy that never passes on one command: from the moment the client sends it
- * (QUIT, say), nothing more reaches the server, and the connection stays open until the client
- * goes away. It hides STLS so that it can read the conversation; mailferry allows a password in
- * clear on loopback.
+ * (QUIT, say), nothing more reaches the server, and the connection stays open until the client goes
+ * away. It hides STLS so that it can read the conversation; mailferry allows a password in clear on
+ * loopback.
  */
 public final class StallingPop3Proxy implements AutoCloseable {
 
@@ -55,7 +55,8 @@ public final class StallingPop3Proxy implements AutoCloseable {
   }
 
   private void serverToClient(Socket server, Socket client) {
-    try (server; client) {
+    try (server;
+        client) {
       InputStream in = server.getInputStream();
       OutputStream out = client.getOutputStream();
       byte[] line;
@@ -71,13 +72,15 @@ public final class StallingPop3Proxy implements AutoCloseable {
   }
 
   private void clientToServer(Socket client, Socket server) {
-    try (client; server) {
+    try (client;
+        server) {
       InputStream in = client.getInputStream();
       OutputStream out = server.getOutputStream();
       boolean holding = false;
       byte[] line;
       while ((line = readLine(in)) != null) {
-        holding |= new String(line, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT).startsWith(verb);
+        holding |=
+            new String(line, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT).startsWith(verb);
         if (holding) {
           stalled = true; // swallowed: the server never learns of it
         } else {

@@ -19,14 +19,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Writes an archive in backup's format (Maildir LAYOUT=fs, flags and keyword letters in file
- * names, dovecot-keywords, one manifest line a message), as restore, verify and export read it,
- * without a server. Each message gets the next UID of one fake source folder.
+ * Writes an archive in backup's format (Maildir LAYOUT=fs, flags and keyword letters in file names,
+ * dovecot-keywords, one manifest line a message), as restore, verify and export read it, without a
+ * server. Each message gets the next UID of one fake source folder.
  */
 public final class TestArchive implements AutoCloseable {
 
   /** A message as the archive holds it: folder path ('/'), bytes, flags and keywords, date. */
-  public record Stored(String folder, Path file, byte[] raw, Set<String> flags, Instant internalDate) {}
+  public record Stored(
+      String folder, Path file, byte[] raw, Set<String> flags, Instant internalDate) {}
 
   private final ArchiveLayout layout;
   private final Manifest manifest;
@@ -57,8 +58,18 @@ public final class TestArchive implements AutoCloseable {
       Path file = dir.resolve("cur").resolve(name);
       Files.write(file, raw);
       Files.setLastModifiedTime(file, FileTime.from(internalDate));
-      manifest.put(new ManifestRecord(path.toString(), base, folder, "1:" + uid, TestMailbox.sha256(raw), raw.length,
-          List.copyOf(sorted), internalDate, MessageHeaders.parse(raw).messageId(), true));
+      manifest.put(
+          new ManifestRecord(
+              path.toString(),
+              base,
+              folder,
+              "1:" + uid,
+              TestMailbox.sha256(raw),
+              raw.length,
+              List.copyOf(sorted),
+              internalDate,
+              MessageHeaders.parse(raw).messageId(),
+              true));
       Stored s = new Stored(path.toString(), file, raw, Set.copyOf(sorted), internalDate);
       stored.add(s);
       return s;

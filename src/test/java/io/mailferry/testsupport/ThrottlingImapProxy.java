@@ -18,19 +18,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An IMAP-aware loopback proxy that plays a server asking to slow down: the n-th command of a
- * verb is not passed on but answered with a scripted line — a tagged {@code NO [THROTTLED] …},
- * or {@code * BYE …} after which the connection is closed. The refused command never reaches the
- * real server, so nothing is stored by it. The proxy also watches what a server would: how many
- * connections are open when each command arrives, and when each command of the verb arrives.
- * It hides STARTTLS so that it can read the conversation (loopback only).
+ * An IMAP-aware loopback proxy that plays a server asking to slow down: the n-th command of a verb
+ * is not passed on but answered with a scripted line — a tagged {@code NO [THROTTLED] …}, or {@code
+ * * BYE …} after which the connection is closed. The refused command never reaches the real server,
+ * so nothing is stored by it. The proxy also watches what a server would: how many connections are
+ * open when each command arrives, and when each command of the verb arrives. It hides STARTTLS so
+ * that it can read the conversation (loopback only).
  */
 public final class ThrottlingImapProxy implements AutoCloseable {
 
   /** One command as the server saw it: when, which verb, and how many connections were open. */
   public record Seen(long nanos, String verb, int openConnections, boolean refused) {}
 
-  /** The verb under which {@link #seen} lists literals (message bodies), once each has fully arrived. */
+  /**
+   * The verb under which {@link #seen} lists literals (message bodies), once each has fully
+   * arrived.
+   */
   public static final String LITERAL_ARRIVED = "(literal)";
 
   /**
@@ -38,6 +41,7 @@ public final class ThrottlingImapProxy implements AutoCloseable {
    * sent (message bodies fetched), once each has been passed on to the client.
    */
   public static final String LITERAL_SENT = "(literal sent)";
+
   public static final int BODY_BYTES = 1024;
 
   private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)(\\+?)}$");
@@ -59,12 +63,14 @@ public final class ThrottlingImapProxy implements AutoCloseable {
   }
 
   /**
-   * The n-th command of this verb (1-based, counted over all connections) is answered with
-   * {@code answer} instead of reaching the server: "NO [THROTTLED] …" (tagged for the command),
-   * or "* BYE …" (then the connection closes).
+   * The n-th command of this verb (1-based, counted over all connections) is answered with {@code
+   * answer} instead of reaching the server: "NO [THROTTLED] …" (tagged for the command), or "* BYE
+   * …" (then the connection closes).
    */
   public ThrottlingImapProxy answer(String verb, int nth, String answer) {
-    script.computeIfAbsent(verb.toUpperCase(Locale.ROOT), v -> new ConcurrentHashMap<>()).put(nth, answer);
+    script
+        .computeIfAbsent(verb.toUpperCase(Locale.ROOT), v -> new ConcurrentHashMap<>())
+        .put(nth, answer);
     return this;
   }
 
@@ -129,8 +135,9 @@ public final class ThrottlingImapProxy implements AutoCloseable {
           if (answer != null) {
             swallowLiterals(text, line, in, back);
             synchronized (back) {
-              back.write(((answer.startsWith("*") ? answer : parts[0] + " " + answer) + "\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
+              back.write(
+                  ((answer.startsWith("*") ? answer : parts[0] + " " + answer) + "\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
               back.flush();
             }
             if (answer.startsWith("* BYE")) {
@@ -148,7 +155,8 @@ public final class ThrottlingImapProxy implements AutoCloseable {
     }
 
     /** A command and its literals, up to the end of the command, to the server. */
-    private void forward(byte[] line, String text, InputStream in, OutputStream out) throws IOException {
+    private void forward(byte[] line, String text, InputStream in, OutputStream out)
+        throws IOException {
       while (true) {
         out.write(line);
         Matcher literal = LITERAL.matcher(text);
@@ -158,7 +166,9 @@ public final class ThrottlingImapProxy implements AutoCloseable {
         }
         out.flush();
         out.write(in.readNBytes(Integer.parseInt(literal.group(1))));
-        note(LITERAL_ARRIVED, false); // when a message's last byte arrived: what byte rates are measured by
+        note(
+            LITERAL_ARRIVED,
+            false); // when a message's last byte arrived: what byte rates are measured by
         line = readLine(in);
         if (line == null) {
           return;
@@ -168,7 +178,8 @@ public final class ThrottlingImapProxy implements AutoCloseable {
     }
 
     /** Reads a refused command's literals (asking for a synchronizing one as a server would). */
-    private void swallowLiterals(String text, byte[] line, InputStream in, OutputStream back) throws IOException {
+    private void swallowLiterals(String text, byte[] line, InputStream in, OutputStream back)
+        throws IOException {
       while (true) {
         Matcher literal = LITERAL.matcher(text);
         if (!literal.find()) {

@@ -68,35 +68,41 @@ class ConnectionPoolTests {
     AtomicInteger maxHeld = new AtomicInteger();
     AtomicInteger completed = new AtomicInteger();
 
-    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      ExecutorService threads = Executors.newFixedThreadPool(16);
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < 16; t++) {
-        futures.add(threads.submit(() -> {
-          start.await();
-          for (int i = 0; i < 50; i++) {
-            Conn c = pool.acquire();
-            try {
-              maxHeld.accumulateAndGet(heldNow.incrementAndGet(), Math::max);
-              assertThat(c.closeCalls.get()).as("a handed-out connection is open").isZero();
-              Thread.sleep(1 + (i % 3));
-              heldNow.decrementAndGet();
-            } finally {
-              pool.release(c);
-            }
-            completed.incrementAndGet();
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () -> {
+          ExecutorService threads = Executors.newFixedThreadPool(16);
+          CountDownLatch start = new CountDownLatch(1);
+          List<Future<?>> futures = new ArrayList<>();
+          for (int t = 0; t < 16; t++) {
+            futures.add(
+                threads.submit(
+                    () -> {
+                      start.await();
+                      for (int i = 0; i < 50; i++) {
+                        Conn c = pool.acquire();
+                        try {
+                          maxHeld.accumulateAndGet(heldNow.incrementAndGet(), Math::max);
+                          assertThat(c.closeCalls.get())
+                              .as("a handed-out connection is open")
+                              .isZero();
+                          Thread.sleep(1 + (i % 3));
+                          heldNow.decrementAndGet();
+                        } finally {
+                          pool.release(c);
+                        }
+                        completed.incrementAndGet();
+                      }
+                      return null;
+                    }));
           }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get();
-      }
-      threads.shutdown();
-      assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    });
+          start.countDown();
+          for (Future<?> f : futures) {
+            f.get();
+          }
+          threads.shutdown();
+          assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        });
 
     assertThat(completed.get()).isEqualTo(16 * 50);
     assertThat(server.maxOpenNow.get()).isLessThanOrEqualTo(3);
@@ -131,7 +137,8 @@ class ConnectionPoolTests {
   }
 
   @Test
-  void an_acquire_at_the_cap_waits_for_a_release_and_gets_the_released_connection() throws Exception {
+  void an_acquire_at_the_cap_waits_for_a_release_and_gets_the_released_connection()
+      throws Exception {
     Server server = new Server();
     ConnectionPool<Conn> pool = pool(1, server);
     Conn held = pool.acquire();
@@ -172,12 +179,13 @@ class ConnectionPoolTests {
   void an_opener_that_throws_does_not_leak_a_slot() {
     Server server = new Server();
     AtomicInteger attempts = new AtomicInteger();
-    Supplier<Conn> flaky = () -> {
-      if (attempts.incrementAndGet() <= 10) {
-        throw new IllegalStateException("connection refused #" + attempts.get());
-      }
-      return server.open();
-    };
+    Supplier<Conn> flaky =
+        () -> {
+          if (attempts.incrementAndGet() <= 10) {
+            throw new IllegalStateException("connection refused #" + attempts.get());
+          }
+          return server.open();
+        };
     ConnectionPool<Conn> pool = new ConnectionPool<>(1, flaky, c -> c.alive);
 
     for (int i = 1; i <= 10; i++) {
@@ -200,18 +208,19 @@ class ConnectionPoolTests {
     CountDownLatch opening = new CountDownLatch(1);
     CountDownLatch fail = new CountDownLatch(1);
     AtomicInteger attempts = new AtomicInteger();
-    Supplier<Conn> opener = () -> {
-      if (attempts.incrementAndGet() == 1) {
-        opening.countDown();
-        try {
-          fail.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        throw new IllegalStateException("handshake failed");
-      }
-      return server.open();
-    };
+    Supplier<Conn> opener =
+        () -> {
+          if (attempts.incrementAndGet() == 1) {
+            opening.countDown();
+            try {
+              fail.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("handshake failed");
+          }
+          return server.open();
+        };
     ConnectionPool<Conn> pool = new ConnectionPool<>(1, opener, c -> c.alive);
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
@@ -265,7 +274,9 @@ class ConnectionPoolTests {
     assertThat(b.closeCalls.get()).isEqualTo(1);
     assertThat(inUse.closeCalls.get()).isZero();
     assertThat(pool.openConnections()).isEqualTo(1);
-    assertThatThrownBy(pool::acquire).isInstanceOf(IllegalStateException.class).hasMessage("connection pool closed");
+    assertThatThrownBy(pool::acquire)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("connection pool closed");
 
     pool.release(inUse);
 

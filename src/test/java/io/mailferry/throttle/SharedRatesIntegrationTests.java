@@ -24,8 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Rates and login spacing held in PostgreSQL, taken by two "processes" at once (two job store
- * contexts, each with its own connection pool, as two workers would have): together they stay
- * at one rate, where buckets of their own would let through twice as much.
+ * contexts, each with its own connection pool, as two workers would have): together they stay at
+ * one rate, where buckets of their own would let through twice as much.
  */
 class SharedRatesIntegrationTests {
 
@@ -35,8 +35,12 @@ class SharedRatesIntegrationTests {
 
   @BeforeAll
   static void start(@TempDir Path state) {
-    first = JobStore.open(state.resolve("first"), postgres.server().jdbcUrl(), null, PostgresServer.PASSWORD);
-    second = JobStore.open(state.resolve("second"), postgres.server().jdbcUrl(), null, PostgresServer.PASSWORD);
+    first =
+        JobStore.open(
+            state.resolve("first"), postgres.server().jdbcUrl(), null, PostgresServer.PASSWORD);
+    second =
+        JobStore.open(
+            state.resolve("second"), postgres.server().jdbcUrl(), null, PostgresServer.PASSWORD);
   }
 
   @AfterAll
@@ -69,16 +73,22 @@ class SharedRatesIntegrationTests {
 
   @Test
   void a_taking_inside_a_chunk_transaction_does_not_hold_the_other_processes_until_it_commits() {
-    TransactionTemplate chunk = new TransactionTemplate(first.getBean(PlatformTransactionManager.class));
-    Rate mine = new DatabaseRates(first.getBean(JdbcTemplate.class)).rate("test-host tx bytes", 1_000_000);
-    Rate theirs = new DatabaseRates(second.getBean(JdbcTemplate.class)).rate("test-host tx bytes", 1_000_000);
-    chunk.executeWithoutResult(status -> {
-      new JdbcTemplate(first.getBean(javax.sql.DataSource.class)).queryForObject("SELECT 1", Integer.class);
-      mine.take(10);
-      // The chunk goes on writing (its transaction open) while the other worker takes.
-      assertThat(CompletableFuture.runAsync(() -> theirs.take(10)))
-          .as("the other process's taking").succeedsWithin(Duration.ofSeconds(3));
-    });
+    TransactionTemplate chunk =
+        new TransactionTemplate(first.getBean(PlatformTransactionManager.class));
+    Rate mine =
+        new DatabaseRates(first.getBean(JdbcTemplate.class)).rate("test-host tx bytes", 1_000_000);
+    Rate theirs =
+        new DatabaseRates(second.getBean(JdbcTemplate.class)).rate("test-host tx bytes", 1_000_000);
+    chunk.executeWithoutResult(
+        status -> {
+          new JdbcTemplate(first.getBean(javax.sql.DataSource.class))
+              .queryForObject("SELECT 1", Integer.class);
+          mine.take(10);
+          // The chunk goes on writing (its transaction open) while the other worker takes.
+          assertThat(CompletableFuture.runAsync(() -> theirs.take(10)))
+              .as("the other process's taking")
+              .succeedsWithin(Duration.ofSeconds(3));
+        });
   }
 
   @Test
@@ -87,14 +97,18 @@ class SharedRatesIntegrationTests {
     List<Long> at = Collections.synchronizedList(new ArrayList<>());
     List<CompletableFuture<Void>> takers = new ArrayList<>();
     for (ConfigurableApplicationContext process : List.of(first, second)) {
-      Logins logins = new DatabaseRates(process.getBean(JdbcTemplate.class)).logins("test-host logins", interval);
+      Logins logins =
+          new DatabaseRates(process.getBean(JdbcTemplate.class))
+              .logins("test-host logins", interval);
       for (int t = 0; t < 2; t++) {
-        takers.add(CompletableFuture.runAsync(() -> {
-          for (int i = 0; i < 5; i++) {
-            logins.awaitTurn();
-            at.add(System.nanoTime());
-          }
-        }));
+        takers.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < 5; i++) {
+                    logins.awaitTurn();
+                    at.add(System.nanoTime());
+                  }
+                }));
       }
     }
     CompletableFuture.allOf(takers.toArray(CompletableFuture[]::new)).join();
@@ -107,31 +121,40 @@ class SharedRatesIntegrationTests {
       shortGaps += gap / 1e6 < interval.toMillis() * 0.6 ? 1 : 0;
     }
     double seconds = (sorted.get(sorted.size() - 1) - sorted.get(0)) / 1e9;
-    System.out.printf("20 logins of two processes, 150 ms apart: closest %.1f ms, %.2f s in all%n", closest / 1e6,
-        seconds);
+    System.out.printf(
+        "20 logins of two processes, 150 ms apart: closest %.1f ms, %.2f s in all%n",
+        closest / 1e6, seconds);
     // The time is taken after the turn: a thread that ran late once it had its slot (a loaded
     // machine; seen in CI: one gap of 14 ms) makes that one gap short and the one before long.
     // A spacing per process lets the two processes' logins meet: about half the gaps near 0.
-    assertThat(shortGaps).as("gaps under 60%% of the interval (closest %.1f ms)", closest / 1e6).isLessThanOrEqualTo(2);
+    assertThat(shortGaps)
+        .as("gaps under 60%% of the interval (closest %.1f ms)", closest / 1e6)
+        .isLessThanOrEqualTo(2);
     assertThat(seconds).isBetween(19 * 0.150 - 0.05, 19 * 0.150 + 0.5);
   }
 
-  /** What two processes took together per second from one key over 4 s is within 10% of {@code expected}. */
-  private static void assertTogetherAt(double expected, String key, double firstRate, double secondRate, long chunk) {
+  /**
+   * What two processes took together per second from one key over 4 s is within 10% of {@code
+   * expected}.
+   */
+  private static void assertTogetherAt(
+      double expected, String key, double firstRate, double secondRate, long chunk) {
     double rate = taken(key, firstRate, secondRate, chunk, Duration.ofSeconds(4));
-    System.out.printf("%s, %.0f/s set by one process and %.0f/s by the other, taken %d at a time: %.1f/s together%n",
+    System.out.printf(
+        "%s, %.0f/s set by one process and %.0f/s by the other, taken %d at a time: %.1f/s together%n",
         key, firstRate, secondRate, chunk, rate);
     assertThat(rate).isBetween(0.9 * expected, 1.1 * expected);
   }
 
   /**
    * Two processes with two taking threads each, taking {@code chunk} at a time for {@code span}
-   * from the rate of {@code key}: the first process sets {@code firstRate}, the second
-   * {@code secondRate}.
+   * from the rate of {@code key}: the first process sets {@code firstRate}, the second {@code
+   * secondRate}.
    *
    * @return what they took together per second
    */
-  private static double taken(String key, double firstRate, double secondRate, long chunk, Duration span) {
+  private static double taken(
+      String key, double firstRate, double secondRate, long chunk, Duration span) {
     AtomicLong total = new AtomicLong();
     List<CompletableFuture<Void>> takers = new ArrayList<>();
     long start = System.nanoTime();
@@ -139,14 +162,17 @@ class SharedRatesIntegrationTests {
     double[] rates = {firstRate, secondRate};
     List<ConfigurableApplicationContext> processes = List.of(first, second);
     for (int p = 0; p < 2; p++) {
-      Rate shared = new DatabaseRates(processes.get(p).getBean(JdbcTemplate.class)).rate(key, rates[p]);
+      Rate shared =
+          new DatabaseRates(processes.get(p).getBean(JdbcTemplate.class)).rate(key, rates[p]);
       for (int t = 0; t < 2; t++) {
-        takers.add(CompletableFuture.runAsync(() -> {
-          while (System.nanoTime() < end) {
-            shared.take(chunk);
-            total.addAndGet(chunk);
-          }
-        }));
+        takers.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    shared.take(chunk);
+                    total.addAndGet(chunk);
+                  }
+                }));
       }
     }
     CompletableFuture.allOf(takers.toArray(CompletableFuture[]::new)).join();

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * The channel from the manager to the workers: a Spring Integration QueueChannel whose messages
  * (Spring Batch StepExecutionRequests) are rows in the job store's PostgreSQL. A worker takes one
  * with SELECT ... FOR UPDATE SKIP LOCKED, so two workers never take the same request, and inside
- * the caller's transaction, so a request is either still queued or leased, never lost.
- * Built on first use: a local run on H2 never touches it.
+ * the caller's transaction, so a request is either still queued or leased, never lost. Built on
+ * first use: a local run on H2 never touches it.
  */
 @Component
 public class PartitionQueue {
@@ -39,7 +39,8 @@ public class PartitionQueue {
 
   /** Puts a request (back) on the queue, e.g. a partition whose worker died. */
   void send(StepExecutionRequest request) {
-    template().send(org.springframework.integration.support.MessageBuilder.withPayload(request).build());
+    template()
+        .send(org.springframework.integration.support.MessageBuilder.withPayload(request).build());
   }
 
   /** The next request, or null when none is queued. Call inside a transaction. */
@@ -59,8 +60,12 @@ public class PartitionQueue {
           store.setRegion("mailferry");
           // Requests are deserialized only into these classes: a row someone slipped into the
           // table cannot make a worker instantiate anything else.
-          store.addAllowedPatterns("org.springframework.batch.integration.partition.StepExecutionRequest",
-              "org.springframework.messaging.*", "org.springframework.integration.*", "java.util.*", "java.lang.*");
+          store.addAllowedPatterns(
+              "org.springframework.batch.integration.partition.StepExecutionRequest",
+              "org.springframework.messaging.*",
+              "org.springframework.integration.*",
+              "java.util.*",
+              "java.lang.*");
           store.afterPropertiesSet();
           channel = new QueueChannel(new MessageGroupQueue(store, GROUP));
         }

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -19,8 +19,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The manager's side of remote partitioning: the transfer step splits the plan into one
- * partition per folder as before, but instead of running them on local threads it sends one
+ * The manager's side of remote partitioning: the transfer step splits the plan into one partition
+ * per folder as before, but instead of running them on local threads it sends one
  * StepExecutionRequest per partition on the database queue (Spring Batch's
  * MessageChannelPartitionHandler) and polls the job repository until every partition has ended.
  * While it waits it also sends again the partitions of workers that died.
@@ -34,7 +34,9 @@ public class RemoteTransfer implements FolderTransfer {
   private final PartitionLeases leases;
   private final long pollMs;
 
-  public RemoteTransfer(PartitionQueue queue, PartitionLeases leases,
+  public RemoteTransfer(
+      PartitionQueue queue,
+      PartitionLeases leases,
       @Value("${mailferry.remote-poll-ms:1000}") long pollMs) {
     this.queue = queue;
     this.leases = leases;
@@ -47,7 +49,8 @@ public class RemoteTransfer implements FolderTransfer {
   }
 
   @Override
-  public Step managerStep(String name, JobRepository repository, Partitioner partitioner, Runnable beforeSend)
+  public Step managerStep(
+      String name, JobRepository repository, Partitioner partitioner, Runnable beforeSend)
       throws Exception {
     MessageChannelPartitionHandler handler = new MessageChannelPartitionHandler();
     handler.setStepName(requestStepName());
@@ -74,20 +77,28 @@ public class RemoteTransfer implements FolderTransfer {
     @Override
     public void beforeStep(StepExecution step) {
       beforeSend.run();
-      progress.info("transfer: the folders go to the workers (mailferry worker --db ...); waiting for them");
-      timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mailferry-lease-reaper");
-        t.setDaemon(true);
-        return t;
-      });
+      progress.info(
+          "transfer: the folders go to the workers (mailferry worker --db ...); waiting for them");
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "mailferry-lease-reaper");
+                t.setDaemon(true);
+                return t;
+              });
       long every = Math.max(1000, leases.lease().toMillis() / 3);
-      timer.scheduleWithFixedDelay(() -> {
-        try {
-          leases.reapExpired();
-        } catch (RuntimeException e) {
-          LoggerFactory.getLogger(RemoteTransfer.class).warn("Could not check the workers' leases: {}", e.getMessage());
-        }
-      }, every, every, TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(
+          () -> {
+            try {
+              leases.reapExpired();
+            } catch (RuntimeException e) {
+              LoggerFactory.getLogger(RemoteTransfer.class)
+                  .warn("Could not check the workers' leases: {}", e.getMessage());
+            }
+          },
+          every,
+          every,
+          TimeUnit.MILLISECONDS);
     }
 
     @Override

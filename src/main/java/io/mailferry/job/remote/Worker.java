@@ -22,12 +22,12 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
- * `mailferry worker`: takes partitions (one folder of one migration each) from the database
- * queue and runs them with the same folder step as a local run, through Spring Batch's
- * StepExecutionRequestHandler. Each partition runs with its job execution registered as the
- * current job, so the job-scoped MigrationRuntime (connections, ledger) is created per job
- * execution on this worker, shared by that job's partitions here, and closed by Spring Batch's
- * job scope when the last of them ends.
+ * `mailferry worker`: takes partitions (one folder of one migration each) from the database queue
+ * and runs them with the same folder step as a local run, through Spring Batch's
+ * StepExecutionRequestHandler. Each partition runs with its job execution registered as the current
+ * job, so the job-scoped MigrationRuntime (connections, ledger) is created per job execution on
+ * this worker, shared by that job's partitions here, and closed by Spring Batch's job scope when
+ * the last of them ends.
  */
 @Component
 public class Worker {
@@ -43,31 +43,41 @@ public class Worker {
   private final WorkerJobScopes scopes = new WorkerJobScopes();
   private volatile boolean stopping;
 
-  public Worker(JobRepository repository, PartitionLeases leases, WorkerRegistry registry,
+  public Worker(
+      JobRepository repository,
+      PartitionLeases leases,
+      WorkerRegistry registry,
       @Qualifier("folderStep") Step folderStep) {
     this.repository = repository;
     this.leases = leases;
     this.registry = registry;
     handler.setJobRepository(repository);
-    handler.setStepLocator(name -> MigrateJobConfiguration.FOLDER_STEP.equals(name) ? folderStep : null);
+    handler.setStepLocator(
+        name -> MigrateJobConfiguration.FOLDER_STEP.equals(name) ? folderStep : null);
   }
 
   /**
    * Runs until {@link #stop()}: {@code partitions} partitions at once.
    *
-   * @param secrets called before a job's first partition with its settings; puts that job's
-   *     secrets (from this worker's own environment) into the credentials, or throws
+   * @param secrets called before a job's first partition with its settings; puts that job's secrets
+   *     (from this worker's own environment) into the credentials, or throws
    */
-  public void run(String workerId, int partitions, Consumer<MigrationSettings> secrets) throws InterruptedException {
+  public void run(String workerId, int partitions, Consumer<MigrationSettings> secrets)
+      throws InterruptedException {
     registry.register(workerId);
-    ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mailferry-worker-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "mailferry-worker-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
     long every = Math.max(1000, leases.lease().toMillis() / 3);
     heartbeat.scheduleWithFixedDelay(() -> beat(workerId), every, every, TimeUnit.MILLISECONDS);
-    progress.info("worker {} ready: {} partitions at once, lease {} s", workerId, partitions,
+    progress.info(
+        "worker {} ready: {} partitions at once, lease {} s",
+        workerId,
+        partitions,
         leases.lease().toSeconds());
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < partitions; i++) {
@@ -130,9 +140,12 @@ public class Worker {
     }
   }
 
-  private void runPartition(String workerId, StepExecutionRequest request, Consumer<MigrationSettings> secrets) {
+  private void runPartition(
+      String workerId, StepExecutionRequest request, Consumer<MigrationSettings> secrets) {
     StepExecution partition = repository.getStepExecution(request.getStepExecutionId());
-    if (partition == null || !partition.getStatus().isRunning() || !partition.getJobExecution().isRunning()) {
+    if (partition == null
+        || !partition.getStatus().isRunning()
+        || !partition.getJobExecution().isRunning()) {
       return; // its job ended (failed, stopped) while the request waited: nothing to do
     }
     JobExecution job = partition.getJobExecution();
@@ -149,7 +162,10 @@ public class Worker {
     scopes.enter(job);
     try {
       StepExecution done = handler.handle(request);
-      progress.info("{}: {} on worker {}", folder, done.getStatus().name().toLowerCase(java.util.Locale.ROOT),
+      progress.info(
+          "{}: {} on worker {}",
+          folder,
+          done.getStatus().name().toLowerCase(java.util.Locale.ROOT),
           workerId);
     } catch (RuntimeException e) {
       log.error("{}: the partition could not run: {}", folder, e.getMessage());
@@ -162,15 +178,19 @@ public class Worker {
   private void stamp(StepExecution partition, String workerId) {
     var context = partition.getExecutionContext();
     String before = context.getString(PartitionLeases.WORKERS_KEY, "");
-    context.putString(PartitionLeases.WORKERS_KEY, before.isEmpty() ? workerId : before + "," + workerId);
+    context.putString(
+        PartitionLeases.WORKERS_KEY, before.isEmpty() ? workerId : before + "," + workerId);
     repository.updateExecutionContext(partition);
   }
 
-  /** A partition this worker cannot run (no secret for its accounts): failed, so the manager stops. */
+  /**
+   * A partition this worker cannot run (no secret for its accounts): failed, so the manager stops.
+   */
   private void fail(StepExecution partition, RuntimeException e) {
     partition.addFailureException(e);
     partition.setStatus(BatchStatus.FAILED);
-    partition.setExitStatus(org.springframework.batch.core.ExitStatus.FAILED.addExitDescription(e.getMessage()));
+    partition.setExitStatus(
+        org.springframework.batch.core.ExitStatus.FAILED.addExitDescription(e.getMessage()));
     partition.setEndTime(java.time.LocalDateTime.now());
     repository.update(partition);
   }

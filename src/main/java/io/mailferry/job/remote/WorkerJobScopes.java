@@ -9,8 +9,8 @@ import org.springframework.batch.core.scope.context.JobSynchronizationManager;
  * The job scope on a worker, where no job runs: a partition's thread enters its job execution's
  * scope, so the job-scoped MigrationRuntime (connections, ledger, per-job counters) is built once
  * per job execution and shared by that job's partitions on this worker. When the last of them
- * leaves, the scope is closed and the runtime with it: an idle worker holds no connections.
- * (Spring Batch's release() always destroys the scope, so the counting is ours.)
+ * leaves, the scope is closed and the runtime with it: an idle worker holds no connections. (Spring
+ * Batch's release() always destroys the scope, so the counting is ours.)
  */
 final class WorkerJobScopes {
 

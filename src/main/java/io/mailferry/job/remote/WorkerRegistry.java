@@ -16,18 +16,22 @@ public class WorkerRegistry {
   }
 
   void register(String workerId) {
-    jdbc.update("INSERT INTO mf_worker (worker_id, started_at, heartbeat_at) VALUES (?, CURRENT_TIMESTAMP, "
-        + "CURRENT_TIMESTAMP) ON CONFLICT (worker_id) DO UPDATE SET started_at = CURRENT_TIMESTAMP, "
-        + "heartbeat_at = CURRENT_TIMESTAMP", workerId);
+    jdbc.update(
+        "INSERT INTO mf_worker (worker_id, started_at, heartbeat_at) VALUES (?, CURRENT_TIMESTAMP, "
+            + "CURRENT_TIMESTAMP) ON CONFLICT (worker_id) DO UPDATE SET started_at = CURRENT_TIMESTAMP, "
+            + "heartbeat_at = CURRENT_TIMESTAMP",
+        workerId);
   }
 
   void beat(String workerId) {
-    jdbc.update("UPDATE mf_worker SET heartbeat_at = CURRENT_TIMESTAMP WHERE worker_id = ?", workerId);
+    jdbc.update(
+        "UPDATE mf_worker SET heartbeat_at = CURRENT_TIMESTAMP WHERE worker_id = ?", workerId);
   }
 
   /** Forgets workers not heard of for this long (killed ones): status stops listing them. */
   void forgetSilent(java.time.Duration silence) {
-    jdbc.update("DELETE FROM mf_worker WHERE heartbeat_at < CURRENT_TIMESTAMP - make_interval(secs => ?)",
+    jdbc.update(
+        "DELETE FROM mf_worker WHERE heartbeat_at < CURRENT_TIMESTAMP - make_interval(secs => ?)",
         (double) silence.toSeconds());
   }
 
@@ -37,9 +41,11 @@ public class WorkerRegistry {
 
   /** Every registered worker, with how many seconds ago it was last heard of. */
   public List<Registered> workers() {
-    return jdbc.query("SELECT worker_id, started_at, EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - heartbeat_at)) "
+    return jdbc.query(
+        "SELECT worker_id, started_at, EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - heartbeat_at)) "
             + "FROM mf_worker ORDER BY worker_id",
-        (rs, i) -> new Registered(rs.getString(1), rs.getTimestamp(2).toLocalDateTime(), rs.getLong(3)));
+        (rs, i) ->
+            new Registered(rs.getString(1), rs.getTimestamp(2).toLocalDateTime(), rs.getLong(3)));
   }
 
   public record Registered(String workerId, LocalDateTime startedAt, long silentSeconds) {}

@@ -21,36 +21,39 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A local archive as a destination (see {@link ArchiveLayout}): folders are directories, each
- * message a file, the manifest beside them. Its "quota" is the free space of the file system
- * that holds it. Thread-safe: folders are written by several partitions at once.
+ * message a file, the manifest beside them. Its "quota" is the free space of the file system that
+ * holds it. Thread-safe: folders are written by several partitions at once.
  */
 public final class ArchiveSink implements MailSink {
 
   private final ArchiveLayout layout;
   private final Manifest manifest;
+
   /** One per folder directory, shared by the partitions writing to it (see FolderDirectory). */
   private final Map<Path, FolderDirectory> directories = new ConcurrentHashMap<>();
 
   public ArchiveSink(Path dir) {
     this.layout = new ArchiveLayout(dir);
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new MailferryException.BadConfiguration("The archive " + dir + " is a file, not a directory.");
+      throw new MailferryException.BadConfiguration(
+          "The archive " + dir + " is a file, not a directory.");
     }
     try {
       ArchiveLayout.createPrivateDirectories(dir);
       layout.ensureFolder(FolderPath.INBOX);
     } catch (UncheckedIOException e) {
-      throw new MailferryException.BadConfiguration("Cannot create the archive " + dir + ": "
-          + e.getCause().getMessage() + ".", e);
+      throw new MailferryException.BadConfiguration(
+          "Cannot create the archive " + dir + ": " + e.getCause().getMessage() + ".", e);
     }
     this.manifest = Manifest.open(layout);
   }
 
   @Override
   public Layout layout() {
-    List<FolderInfo> folders = layout.folders().stream()
-        .map(p -> new FolderInfo(p, String.join("/", p.segments()), null, true, true))
-        .toList();
+    List<FolderInfo> folders =
+        layout.folders().stream()
+            .map(p -> new FolderInfo(p, String.join("/", p.segments()), null, true, true))
+            .toList();
     return new Layout('/', "", folders);
   }
 
@@ -61,9 +64,11 @@ public final class ArchiveSink implements MailSink {
 
   @Override
   public SinkFolder open(String serverName) {
-    FolderPath path = serverName.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.parse(serverName);
+    FolderPath path =
+        serverName.equalsIgnoreCase("INBOX") ? FolderPath.INBOX : FolderPath.parse(serverName);
     Path dir = layout.ensureFolder(path);
-    return new ArchiveSinkFolder(path, dir, manifest, directories.computeIfAbsent(dir, FolderDirectory::new));
+    return new ArchiveSinkFolder(
+        path, dir, manifest, directories.computeIfAbsent(dir, FolderDirectory::new));
   }
 
   /** One root, the file system: STORAGE in KiB, used and total. */
@@ -73,8 +78,10 @@ public final class ArchiveSink implements MailSink {
       FileStore store = Files.getFileStore(layout.root());
       long total = store.getTotalSpace() / 1024;
       long free = store.getUsableSpace() / 1024;
-      QuotaRoot disk = new QuotaRoot("disk " + layout.root(),
-          Map.of(QuotaRoot.STORAGE, new QuotaRoot.Usage(total - free, total)));
+      QuotaRoot disk =
+          new QuotaRoot(
+              "disk " + layout.root(),
+              Map.of(QuotaRoot.STORAGE, new QuotaRoot.Usage(total - free, total)));
       Map<String, List<QuotaRoot>> roots = new LinkedHashMap<>();
       for (String folder : folders) {
         roots.put(folder, List.of(disk));
@@ -107,7 +114,10 @@ public final class ArchiveSink implements MailSink {
     return true;
   }
 
-  /** Rewrites the manifest with one line per message; its file is closed even when that fails (a full disk). */
+  /**
+   * Rewrites the manifest with one line per message; its file is closed even when that fails (a
+   * full disk).
+   */
   @Override
   public void close() {
     try {

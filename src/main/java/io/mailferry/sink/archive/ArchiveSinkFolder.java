@@ -40,9 +40,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One archive folder open for writing. A message is written to tmp/, forced to disk, given
- * its INTERNALDATE as modification time, then renamed into cur/ with its flags: a reader never
- * sees half a file, and a killed backup leaves at most a file in tmp/. Not thread-safe.
+ * One archive folder open for writing. A message is written to tmp/, forced to disk, given its
+ * INTERNALDATE as modification time, then renamed into cur/ with its flags: a reader never sees
+ * half a file, and a killed backup leaves at most a file in tmp/. Not thread-safe.
  */
 final class ArchiveSinkFolder implements SinkFolder {
 
@@ -74,7 +74,9 @@ final class ArchiveSinkFolder implements SinkFolder {
       if (files.contains(r.base())) {
         long uid = uidOf(r.base());
         byUid.put(uid, r);
-        stored.add(new Stored(uid, new ContentKey(r.messageId(), r.size(), r.internalDate().getEpochSecond())));
+        stored.add(
+            new Stored(
+                uid, new ContentKey(r.messageId(), r.size(), r.internalDate().getEpochSecond())));
       }
     }
     return stored;
@@ -88,15 +90,16 @@ final class ArchiveSinkFolder implements SinkFolder {
 
   /**
    * The system flags and every IMAP keyword (keywords beyond 26 per folder stay in the manifest
-   * only, as the README says). Anything else ({@code \Foo}, {@code a b}) no file name can carry: it is
-   * dropped and so reported, never kept and then lost.
+   * only, as the README says). Anything else ({@code \Foo}, {@code a b}) no file name can carry: it
+   * is dropped and so reported, never kept and then lost.
    */
   @Override
   public FlagFilter flagFilter() {
     return (flags, dropped) -> {
       Set<String> kept = new LinkedHashSet<>();
       for (String flag : flags) {
-        (MessageFlags.isSystem(flag) || MessageFlags.isValidKeyword(flag) ? kept : dropped).add(flag);
+        (MessageFlags.isSystem(flag) || MessageFlags.isValidKeyword(flag) ? kept : dropped)
+            .add(flag);
       }
       return kept;
     };
@@ -108,16 +111,29 @@ final class ArchiveSinkFolder implements SinkFolder {
   }
 
   @Override
-  public Appended append(MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
-    return write(source.uidValidity() + "U" + source.uid(), source, source.messageId(), message, flags,
+  public Appended append(
+      MessageRef source, RawMessage message, Set<String> flags, Instant internalDate) {
+    return write(
+        source.uidValidity() + "U" + source.uid(),
+        source,
+        source.messageId(),
+        message,
+        flags,
         internalDate);
   }
 
-  private Appended write(String key, MessageRef source, String messageId, RawMessage message,
-      Set<String> flags, Instant internalDate) {
+  private Appended write(
+      String key,
+      MessageRef source,
+      String messageId,
+      RawMessage message,
+      Set<String> flags,
+      Instant internalDate) {
     String base = MaildirNames.baseName(internalDate, key);
     Path existing = files.get(base);
-    if (existing != null && message.sha256().equals(sha256Of(existing)) && ownRecord(base, source)) {
+    if (existing != null
+        && message.sha256().equals(sha256Of(existing))
+        && ownRecord(base, source)) {
       // Written by a run that was killed before recording it: record it now, write nothing.
       record(base, source, messageId, message, flags, internalDate);
       return new Appended(UID_VALIDITY, uidOf(base));
@@ -125,20 +141,25 @@ final class ArchiveSinkFolder implements SinkFolder {
     Path tmp = null;
     try {
       for (int n = 2; ; n++) {
-        Path target = dir.resolve("cur").resolve(MaildirNames.fileName(base, message.size(), flags, keywords));
+        Path target =
+            dir.resolve("cur")
+                .resolve(MaildirNames.fileName(base, message.size(), flags, keywords));
         if (files.claim(base, target)) {
           tmp = tmp != null ? tmp : writeTmp(base, message, internalDate);
           if (placeNew(tmp, target)) {
             record(base, source, messageId, message, flags, internalDate);
             return new Appended(UID_VALIDITY, uidOf(base));
           }
-          files.remove(base); // a file of that name is there, not known when the folder was opened: leave it be
+          files.remove(
+              base); // a file of that name is there, not known when the folder was opened: leave it
+          // be
         }
         base = MaildirNames.baseName(internalDate, key + "_" + n);
       }
     } catch (IOException e) {
       if (String.valueOf(e.getMessage()).contains("No space left")) {
-        throw new MailferryException.DestinationFull("The archive's file system is full (" + dir + ").", e);
+        throw new MailferryException.DestinationFull(
+            "The archive's file system is full (" + dir + ").", e);
       }
       throw new UncheckedIOException("cannot write a message to " + dir.resolve("cur"), e);
     } finally {
@@ -149,8 +170,10 @@ final class ArchiveSinkFolder implements SinkFolder {
   /** No record names this file yet, or it names this very source message (not another folder's). */
   private boolean ownRecord(String base, MessageRef source) {
     ManifestRecord r = manifest.get(label, base);
-    return r == null || (source != null && Objects.equals(r.sourceFolder(), sourceFolderOf(source))
-        && Objects.equals(r.sourceKey(), sourceKey(source)));
+    return r == null
+        || (source != null
+            && Objects.equals(r.sourceFolder(), sourceFolderOf(source))
+            && Objects.equals(r.sourceKey(), sourceKey(source)));
   }
 
   private static String sourceFolderOf(MessageRef source) {
@@ -160,9 +183,14 @@ final class ArchiveSinkFolder implements SinkFolder {
   /** The message in tmp/, forced to disk and dated by its INTERNALDATE. */
   private Path writeTmp(String base, RawMessage message, Instant internalDate) throws IOException {
     Path tmp = dir.resolve("tmp").resolve(base + "." + ProcessHandle.current().pid());
-    try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------")))) {
+    try (FileChannel out =
+        FileChannel.open(
+            tmp,
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       OutputStream stream = Channels.newOutputStream(out);
       message.writeTo(stream);
       stream.flush();
@@ -175,8 +203,8 @@ final class ArchiveSinkFolder implements SinkFolder {
   /**
    * Gives the written file its name in cur/ only if no file has that name: link(2) fails on an
    * existing name, where rename(2) (an atomic move) would silently replace it (issue 16.2: two
-   * folders writing equal names overwrote each other). The Maildir way: link, then unlink tmp/.
-   * A file system without hard links gets a move that refuses an existing name (not atomic).
+   * folders writing equal names overwrote each other). The Maildir way: link, then unlink tmp/. A
+   * file system without hard links gets a move that refuses an existing name (not atomic).
    *
    * @return false when the name is taken
    */
@@ -196,11 +224,25 @@ final class ArchiveSinkFolder implements SinkFolder {
     }
   }
 
-  private void record(String base, MessageRef source, String messageId, RawMessage message, Set<String> flags,
+  private void record(
+      String base,
+      MessageRef source,
+      String messageId,
+      RawMessage message,
+      Set<String> flags,
       Instant internalDate) {
-    manifest.put(new ManifestRecord(label, base, source == null ? null : sourceFolderOf(source),
-        source == null ? null : sourceKey(source), message.sha256(), message.size(), sorted(flags), internalDate,
-        messageId, true));
+    manifest.put(
+        new ManifestRecord(
+            label,
+            base,
+            source == null ? null : sourceFolderOf(source),
+            source == null ? null : sourceKey(source),
+            message.sha256(),
+            message.size(),
+            sorted(flags),
+            internalDate,
+            messageId,
+            true));
   }
 
   @Override
@@ -210,8 +252,10 @@ final class ArchiveSinkFolder implements SinkFolder {
       return;
     }
     Path file = files.get(r.base());
-    // The base name is this message's own (claimed in FolderFiles), so the new name replaces nothing else.
-    Path renamed = dir.resolve("cur").resolve(MaildirNames.fileName(r.base(), r.size(), flags, keywords));
+    // The base name is this message's own (claimed in FolderFiles), so the new name replaces
+    // nothing else.
+    Path renamed =
+        dir.resolve("cur").resolve(MaildirNames.fileName(r.base(), r.size(), flags, keywords));
     try {
       Files.move(file, renamed, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -229,7 +273,8 @@ final class ArchiveSinkFolder implements SinkFolder {
     }
     int changed = 0;
     for (ManifestRecord r : manifest.inFolder(label)) {
-      // Never derived from the listing: an empty source folder has none to tell its name (issue 16.1).
+      // Never derived from the listing: an empty source folder has none to tell its name (issue
+      // 16.1).
       boolean fromThisFolder = sourceFolder.equals(r.sourceFolder());
       if (!fromThisFolder || r.sourceKey() == null || present.contains(r.sourceKey())) {
         continue;
@@ -247,8 +292,8 @@ final class ArchiveSinkFolder implements SinkFolder {
   }
 
   /**
-   * The archived record of a source message. Called for every known message of a nightly run,
-   * so the folder's records are indexed by source key once, not searched each time.
+   * The archived record of a source message. Called for every known message of a nightly run, so
+   * the folder's records are indexed by source key once, not searched each time.
    */
   private ManifestRecord recordOf(MessageRef source) {
     if (baseBySourceKey == null) {

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * The message files of one archive folder by base name, shared by every partition that writes to
  * that folder: two source folders merged into one archive folder (issue 16.1) are copied at once,
- * and a base name one of them takes must be taken for the other too, or both would record the
- * same manifest entry. Thread-safe.
+ * and a base name one of them takes must be taken for the other too, or both would record the same
+ * manifest entry. Thread-safe.
  */
 final class FolderFiles {
 

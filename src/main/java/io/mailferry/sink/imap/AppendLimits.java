@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.Locale;
 
 /**
- * APPENDLIMIT (RFC 7889): "APPENDLIMIT=n" in the capabilities is one limit for every folder; a
- * bare "APPENDLIMIT" means each folder has its own, read with STATUS (APPENDLIMIT).
+ * APPENDLIMIT (RFC 7889): "APPENDLIMIT=n" in the capabilities is one limit for every folder; a bare
+ * "APPENDLIMIT" means each folder has its own, read with STATUS (APPENDLIMIT).
  */
 final class AppendLimits {
 
@@ -33,7 +33,10 @@ final class AppendLimits {
     return capabilities.stream().anyMatch(c -> c.equalsIgnoreCase(NAME));
   }
 
-  /** STATUS gives the folder's limit, NIL (none), or nothing: Angus reports the last two as negative. */
+  /**
+   * STATUS gives the folder's limit, NIL (none), or nothing: Angus reports the last two as
+   * negative.
+   */
   static Long fromStatus(long value) {
     return value < 0 ? null : value;
   }

@@ -1,12 +1,12 @@
 package io.mailferry.sink.imap;
 
-import io.mailferry.mail.ContentKey;
-import io.mailferry.imap.LeasedFolder;
 import io.mailferry.imap.ImapFlags;
 import io.mailferry.imap.ImapListing;
-import io.mailferry.net.MailSessions;
+import io.mailferry.imap.LeasedFolder;
+import io.mailferry.mail.ContentKey;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.RawMessage;
+import io.mailferry.net.MailSessions;
 import io.mailferry.net.ServerRefusal;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.throttle.ThrottleSignal;
@@ -21,8 +21,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.angus.mail.iap.BadCommandException;
-import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.Literal;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
@@ -33,14 +33,15 @@ import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.UID;
 
 /**
- * A destination folder open read-write. APPEND sends the exact bytes as a literal: Angus Mail's
- * own appendMessages re-serialises a MimeMessage and turns bare LF into CRLF, which would change
- * the message.
+ * A destination folder open read-write. APPEND sends the exact bytes as a literal: Angus Mail's own
+ * appendMessages re-serialises a MimeMessage and turns bare LF into CRLF, which would change the
+ * message.
  */
 final class ImapSinkFolder implements SinkFolder {
 
   private final LeasedFolder lease;
   private final IMAPFolder folder;
+
   /** Whether the server takes MULTIAPPEND (RFC 3502); asked on first use. */
   private Boolean multiAppend;
 
@@ -55,7 +56,10 @@ final class ImapSinkFolder implements SinkFolder {
       List<ImapListing.Entry> listed = ImapListing.from(folder, 1).entries();
       List<Stored> stored = new ArrayList<>(listed.size());
       for (ImapListing.Entry e : listed) {
-        stored.add(new Stored(e.uid(), new ContentKey(e.messageId(), e.size(), e.internalDate().getEpochSecond())));
+        stored.add(
+            new Stored(
+                e.uid(),
+                new ContentKey(e.messageId(), e.size(), e.internalDate().getEpochSecond())));
       }
       return stored;
     } catch (MessagingException e) {
@@ -64,9 +68,9 @@ final class ImapSinkFolder implements SinkFolder {
   }
 
   /**
-   * Reads the stored message back by its UID (UID FETCH BODY.PEEK[], in pieces of
-   * {@link MailSessions#FETCH_SIZE}): by UID, not by message number, so a message just appended
-   * is found even when the server has not announced it with EXISTS yet.
+   * Reads the stored message back by its UID (UID FETCH BODY.PEEK[], in pieces of {@link
+   * MailSessions#FETCH_SIZE}): by UID, not by message number, so a message just appended is found
+   * even when the server has not announced it with EXISTS yet.
    */
   @Override
   public String sha256(long uid) {
@@ -84,8 +88,13 @@ final class ImapSinkFolder implements SinkFolder {
         }
         if (offset > Integer.MAX_VALUE - MailSessions.FETCH_SIZE) {
           // a partial FETCH cannot address more; a destination sending on for ever is not followed
-          throw new MailferryException.ProtocolViolation("The destination server broke the protocol reading back UID "
-              + uid + ": it sent more than " + offset + " bytes.", null);
+          throw new MailferryException.ProtocolViolation(
+              "The destination server broke the protocol reading back UID "
+                  + uid
+                  + ": it sent more than "
+                  + offset
+                  + " bytes.",
+              null);
         }
       }
     } catch (MessagingException e) {
@@ -101,32 +110,53 @@ final class ImapSinkFolder implements SinkFolder {
     }
   }
 
-  /** The bytes of message {@code uid} from {@code offset} on (at most FETCH_SIZE); null: no such message. */
+  /**
+   * The bytes of message {@code uid} from {@code offset} on (at most FETCH_SIZE); null: no such
+   * message.
+   */
   private byte[] pieceOf(long uid, long offset) throws MessagingException {
-    return (byte[]) folder.doCommand(p -> {
-      Response[] responses = p.command("UID FETCH " + uid + " (BODY.PEEK[]<" + offset + "."
-          + MailSessions.FETCH_SIZE + ">)", null);
-      byte[] found = null;
-      List<Response> others = new ArrayList<>();
-      for (int i = 0; i < responses.length - 1; i++) {
-        Response r = responses[i];
-        UID u = r instanceof FetchResponse f ? f.getItem(UID.class) : null;
-        BODY body = r instanceof FetchResponse f ? f.getItem(BODY.class) : null;
-        if (body != null && (u == null || u.uid == uid) && found == null) {
-          ByteArray data = body.getByteArray();
-          found = data == null ? new byte[0] : java.util.Arrays.copyOfRange(data.getBytes(), data.getStart(),
-              data.getStart() + data.getCount());
-        } else {
-          others.add(r); // EXISTS, a flag change of another message: the folder's handlers see them
-        }
-      }
-      p.notifyResponseHandlers(others.toArray(new Response[0]));
-      p.handleResult(responses[responses.length - 1]);
-      return found;
-    });
+    return (byte[])
+        folder.doCommand(
+            p -> {
+              Response[] responses =
+                  p.command(
+                      "UID FETCH "
+                          + uid
+                          + " (BODY.PEEK[]<"
+                          + offset
+                          + "."
+                          + MailSessions.FETCH_SIZE
+                          + ">)",
+                      null);
+              byte[] found = null;
+              List<Response> others = new ArrayList<>();
+              for (int i = 0; i < responses.length - 1; i++) {
+                Response r = responses[i];
+                UID u = r instanceof FetchResponse f ? f.getItem(UID.class) : null;
+                BODY body = r instanceof FetchResponse f ? f.getItem(BODY.class) : null;
+                if (body != null && (u == null || u.uid == uid) && found == null) {
+                  ByteArray data = body.getByteArray();
+                  found =
+                      data == null
+                          ? new byte[0]
+                          : java.util.Arrays.copyOfRange(
+                              data.getBytes(), data.getStart(), data.getStart() + data.getCount());
+                } else {
+                  others.add(
+                      r); // EXISTS, a flag change of another message: the folder's handlers see
+                  // them
+                }
+              }
+              p.notifyResponseHandlers(others.toArray(new Response[0]));
+              p.handleResult(responses[responses.length - 1]);
+              return found;
+            });
   }
 
-  /** An IMAP server may store other bytes than it was sent (Cyrus's munge8bit rewrites 8-bit headers). */
+  /**
+   * An IMAP server may store other bytes than it was sent (Cyrus's munge8bit rewrites 8-bit
+   * headers).
+   */
   @Override
   public boolean mayAlter() {
     return true;
@@ -137,7 +167,9 @@ final class ImapSinkFolder implements SinkFolder {
     return new PermanentFlagsFilter(folder.getPermanentFlags());
   }
 
-  /** Messages per MULTIAPPEND: enough to save most round trips and per-command work of the server. */
+  /**
+   * Messages per MULTIAPPEND: enough to save most round trips and per-command work of the server.
+   */
   static final int MULTIAPPEND_BATCH = 64;
 
   @Override
@@ -161,7 +193,8 @@ final class ImapSinkFolder implements SinkFolder {
       tagged = sendAll(messages);
     }
     if (tagged.isBAD()) {
-      multiAppend = false; // the server does not take it after all: one message per command from now on
+      multiAppend =
+          false; // the server does not take it after all: one message per command from now on
     }
     if (!tagged.isOK()) {
       throw new BatchRefused(tagged.toString(), null);
@@ -171,19 +204,22 @@ final class ImapSinkFolder implements SinkFolder {
 
   private Response sendAll(List<Outgoing> messages) {
     try {
-      return (Response) folder.doCommand(p -> {
-        try {
-          Response r = MultiAppend.send(p, folder.getFullName(), messages);
-          if (r.isBYE()) {
-            p.handleResult(r); // the connection is gone: thrown as such, and the chunk is retried
-          }
-          return r;
-        } catch (ProtocolException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new ProtocolException(e.getMessage(), e);
-        }
-      });
+      return (Response)
+          folder.doCommand(
+              p -> {
+                try {
+                  Response r = MultiAppend.send(p, folder.getFullName(), messages);
+                  if (r.isBYE()) {
+                    p.handleResult(
+                        r); // the connection is gone: thrown as such, and the chunk is retried
+                  }
+                  return r;
+                } catch (ProtocolException e) {
+                  throw e;
+                } catch (Exception e) {
+                  throw new ProtocolException(e.getMessage(), e);
+                }
+              });
     } catch (MessagingException e) {
       throw failure(e);
     }
@@ -194,8 +230,15 @@ final class ImapSinkFolder implements SinkFolder {
     Literal literal = MultiAppend.literal(message);
     while (true) {
       try {
-        AppendUID uid = (AppendUID) folder.doCommand(p ->
-            p.appenduid(folder.getFullName(), ImapFlags.toFlags(flags), Date.from(internalDate), literal));
+        AppendUID uid =
+            (AppendUID)
+                folder.doCommand(
+                    p ->
+                        p.appenduid(
+                            folder.getFullName(),
+                            ImapFlags.toFlags(flags),
+                            Date.from(internalDate),
+                            literal));
         return uid == null ? new Appended(null, null) : new Appended(uid.uidvalidity, uid.uid);
       } catch (MessagingException e) {
         // A NO asking to slow down stored nothing: wait as asked, then send the same message again.
@@ -211,7 +254,8 @@ final class ImapSinkFolder implements SinkFolder {
     if (cause instanceof CommandFailedException || cause instanceof BadCommandException) {
       String reason = ServerRefusal.strip(cause.getMessage());
       if (isQuotaRefusal(reason)) {
-        return new MailferryException.DestinationFull("The destination is full: " + reason + ".", e);
+        return new MailferryException.DestinationFull(
+            "The destination is full: " + reason + ".", e);
       }
       return new MessageRefused(reason, e);
     }
@@ -227,18 +271,24 @@ final class ImapSinkFolder implements SinkFolder {
    */
   static boolean isQuotaRefusal(String reason) {
     String r = reason.toLowerCase(Locale.ROOT);
-    // Gmail's "[OVERQUOTA] Account exceeded command or bandwidth limits" is a rate limit, not a full mailbox.
+    // Gmail's "[OVERQUOTA] Account exceeded command or bandwidth limits" is a rate limit, not a
+    // full mailbox.
     if (ThrottleSignal.isBandwidthLimit(r) || r.contains("bandwidth")) {
       return false;
     }
-    return r.contains("[overquota]") || QUOTA_WORDS.matcher(r).find()
-        || r.contains("mailbox is full") || r.contains("mailbox full");
+    return r.contains("[overquota]")
+        || QUOTA_WORDS.matcher(r).find()
+        || r.contains("mailbox is full")
+        || r.contains("mailbox full");
   }
 
-  /** "quota exceeded", "over quota", "exceeded your mail quota", "quota is full", "quota reached". */
-  private static final Pattern QUOTA_WORDS = Pattern.compile(
-      "\\bquota (exceeded|is full|full|reached)|\\bover (the |your )?(mail |storage )?quota\\b"
-          + "|\\bexceeded (the |your )?(mail |storage |mailbox )?quota\\b");
+  /**
+   * "quota exceeded", "over quota", "exceeded your mail quota", "quota is full", "quota reached".
+   */
+  private static final Pattern QUOTA_WORDS =
+      Pattern.compile(
+          "\\bquota (exceeded|is full|full|reached)|\\bover (the |your )?(mail |storage )?quota\\b"
+              + "|\\bexceeded (the |your )?(mail |storage |mailbox )?quota\\b");
 
   private RuntimeException failure(MessagingException e) {
     return lease.failure(e);
@@ -248,5 +298,4 @@ final class ImapSinkFolder implements SinkFolder {
   public void close() {
     lease.close();
   }
-
 }

@@ -19,13 +19,13 @@ import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 
 /**
  * MULTIAPPEND (RFC 3502), which Angus Mail lacks: one APPEND command carrying several messages,
- * each with its flags, INTERNALDATE and exact bytes as a literal (non-synchronising with
- * LITERAL+, which Angus uses when the server offers it). The server stores all of them or none.
+ * each with its flags, INTERNALDATE and exact bytes as a literal (non-synchronising with LITERAL+,
+ * which Angus uses when the server offers it). The server stores all of them or none.
  */
 final class MultiAppend {
 
-  private static final Pattern APPENDUID = Pattern.compile("\\[APPENDUID (\\d+) ([0-9:,]+)\\]",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern APPENDUID =
+      Pattern.compile("\\[APPENDUID (\\d+) ([0-9:,]+)\\]", Pattern.CASE_INSENSITIVE);
 
   private MultiAppend() {}
 
@@ -33,7 +33,8 @@ final class MultiAppend {
    * Sends the command and returns the tagged response; the caller checks it. Untagged responses
    * (EXISTS, …) go to the folder's handlers as for any command.
    */
-  static Response send(IMAPProtocol p, String mailbox, List<SinkFolder.Outgoing> messages) throws Exception {
+  static Response send(IMAPProtocol p, String mailbox, List<SinkFolder.Outgoing> messages)
+      throws Exception {
     Argument args = new Argument();
     if (p.supportsUtf8()) {
       args.writeString(mailbox, StandardCharsets.UTF_8);
@@ -77,8 +78,10 @@ final class MultiAppend {
     Matcher m = APPENDUID.matcher(taggedLine == null ? "" : taggedLine);
     List<Long> uids = m.find() ? uids(m.group(2), count) : null;
     for (int i = 0; i < count; i++) {
-      result.add(uids == null ? new SinkFolder.Appended(null, null)
-          : new SinkFolder.Appended(Long.parseLong(m.group(1)), uids.get(i)));
+      result.add(
+          uids == null
+              ? new SinkFolder.Appended(null, null)
+              : new SinkFolder.Appended(Long.parseLong(m.group(1)), uids.get(i)));
     }
     return result;
   }

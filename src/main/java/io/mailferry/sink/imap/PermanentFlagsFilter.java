@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * Keeps what the folder's PERMANENTFLAGS allow (RFC 9051 7.1): the system flags it lists, any
- * keyword when it lists \*, otherwise only the keywords it names. An invalid flag (a backslash
- * name that is no system flag, such as \$NOTJUNK, or a keyword with forbidden characters) would
- * make the server refuse the whole APPEND, so it is dropped instead.
+ * keyword when it lists \*, otherwise only the keywords it names. An invalid flag (a backslash name
+ * that is no system flag, such as \$NOTJUNK, or a keyword with forbidden characters) would make the
+ * server refuse the whole APPEND, so it is dropped instead.
  */
 final class PermanentFlagsFilter implements SinkFolder.FlagFilter {
 

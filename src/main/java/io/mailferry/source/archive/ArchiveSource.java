@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A mailferry archive (see {@link ArchiveLayout}) read as a source, so that restore is the
- * migrate job with this on the reading side. No connections: files are read directly, any number
- * of folders at once. The manifest gives each message its INTERNALDATE and Message-ID; a file it
- * does not list is still restored, dated by its mtime. An archive may come from someone else:
- * only its regular files are read, never through a link, and what is skipped is a failure (a
- * file or folder not restored) or a warning (a manifest or keyword line) of the folder holding it.
+ * A mailferry archive (see {@link ArchiveLayout}) read as a source, so that restore is the migrate
+ * job with this on the reading side. No connections: files are read directly, any number of folders
+ * at once. The manifest gives each message its INTERNALDATE and Message-ID; a file it does not list
+ * is still restored, dated by its mtime. An archive may come from someone else: only its regular
+ * files are read, never through a link, and what is skipped is a failure (a file or folder not
+ * restored) or a warning (a manifest or keyword line) of the folder holding it.
  */
 public final class ArchiveSource implements MailSource {
 
@@ -31,7 +31,10 @@ public final class ArchiveSource implements MailSource {
   private final long maxMessageSize;
   private Read read;
 
-  /** @param maxMessageSize --max-message-size, or 0 when not set (see {@link ArchiveSourceFolder#LARGEST}) */
+  /**
+   * @param maxMessageSize --max-message-size, or 0 when not set (see {@link
+   *     ArchiveSourceFolder#LARGEST})
+   */
   public ArchiveSource(ArchiveLayout layout, DateWindow dates, Path spoolDir, long maxMessageSize) {
     this.layout = layout;
     this.dates = dates;
@@ -52,12 +55,22 @@ public final class ArchiveSource implements MailSource {
   @Override
   public SourceFolder open(FolderInfo folder) {
     Read read = read();
-    return new ArchiveSourceFolder(layout, folder.path(), read.manifest().records(),
-        read.problemsOf().getOrDefault(folder.path(), List.of()), dates, spoolDir, maxMessageSize);
+    return new ArchiveSourceFolder(
+        layout,
+        folder.path(),
+        read.manifest().records(),
+        read.problemsOf().getOrDefault(folder.path(), List.of()),
+        dates,
+        spoolDir,
+        maxMessageSize);
   }
 
-  /** The archive as read once per run: its folders, its manifest, and what was skipped, by folder. */
-  private record Read(ArchiveLayout.Scan scan, Manifest.Loaded manifest,
+  /**
+   * The archive as read once per run: its folders, its manifest, and what was skipped, by folder.
+   */
+  private record Read(
+      ArchiveLayout.Scan scan,
+      Manifest.Loaded manifest,
       Map<FolderPath, List<ArchiveProblem>> problemsOf) {}
 
   private synchronized Read read() {
@@ -79,9 +92,9 @@ public final class ArchiveSource implements MailSource {
   }
 
   /**
-   * The folder whose listing reports a problem outside any folder's own files (a skipped
-   * directory, a manifest line): the nearest folder above it, INBOX for the archive's top, else
-   * the first folder. Reported there, it is a failure or warning of the run, not lost in a log.
+   * The folder whose listing reports a problem outside any folder's own files (a skipped directory,
+   * a manifest line): the nearest folder above it, INBOX for the archive's top, else the first
+   * folder. Reported there, it is a failure or warning of the run, not lost in a log.
    */
   private FolderPath owner(List<FolderPath> folders, String where) {
     Path at = layout.root().resolve(where).normalize().getParent();

@@ -32,19 +32,22 @@ import org.slf4j.LoggerFactory;
 /**
  * One archive folder as a source folder. Its messages are its files in cur/ and new/, in order of
  * base name; a message's "UID" is a 63-bit hash of its base name, which never changes (a flag
- * change renames the file after the base only), under a constant UIDVALIDITY. Flags and
- * keywords come from the file name and the folder's dovecot-keywords, the date from the manifest,
- * else the file's mtime.
+ * change renames the file after the base only), under a constant UIDVALIDITY. Flags and keywords
+ * come from the file name and the folder's dovecot-keywords, the date from the manifest, else the
+ * file's mtime.
  */
 final class ArchiveSourceFolder implements SourceFolder {
 
   private static final Logger log = LoggerFactory.getLogger(ArchiveSourceFolder.class);
 
   static final long UIDVALIDITY = 1;
+
   /** Larger messages are copied to a spool file rather than held in memory. */
   private static final int IN_MEMORY = 1 << 20;
+
   /** Enough of a file to read its header section for a Message-ID. */
   private static final int HEADER_BYTES = 64 * 1024;
+
   /** The largest file read as a message when --max-message-size is not set. */
   static final long LARGEST = ArchiveFiles.LARGEST_MESSAGE;
 
@@ -54,19 +57,32 @@ final class ArchiveSourceFolder implements SourceFolder {
   private final FolderPath path;
   private final Path dir;
   private final Map<String, ManifestRecord> manifest;
-  /** What the archive skipped outside this folder's files that this folder reports (see ArchiveSource). */
+
+  /**
+   * What the archive skipped outside this folder's files that this folder reports (see
+   * ArchiveSource).
+   */
   private final List<ArchiveProblem> reported;
+
   private final DateWindow dates;
   private final Path spoolDir;
+
   /** --max-message-size, or 0: then {@link #LARGEST}. */
   private final long maxMessageSize;
+
   private List<Entry> entries;
   private List<ArchiveProblem> skipped;
   private final Map<Long, Entry> byUid = new HashMap<>();
   private ListingNotes notes = ListingNotes.NONE;
 
-  ArchiveSourceFolder(ArchiveLayout layout, FolderPath path, Map<String, ManifestRecord> manifest,
-      List<ArchiveProblem> reported, DateWindow dates, Path spoolDir, long maxMessageSize) {
+  ArchiveSourceFolder(
+      ArchiveLayout layout,
+      FolderPath path,
+      Map<String, ManifestRecord> manifest,
+      List<ArchiveProblem> reported,
+      DateWindow dates,
+      Path spoolDir,
+      long maxMessageSize) {
     this.layout = layout;
     this.path = path;
     this.dir = layout.folderDir(path);
@@ -95,20 +111,27 @@ final class ArchiveSourceFolder implements SourceFolder {
       try {
         attrs = ArchiveFiles.attributes(file);
       } catch (IOException unreadable) {
-        skipped.add(new ArchiveProblem(layout.relative(file), "cannot be read (" + unreadable.getMessage()
-            + "): skipped", true));
+        skipped.add(
+            new ArchiveProblem(
+                layout.relative(file),
+                "cannot be read (" + unreadable.getMessage() + "): skipped",
+                true));
         continue;
       }
       if (attrs == null || !attrs.isRegularFile()) {
         continue; // gone, or swapped for a link, since it was listed: not a message any more
       }
       ManifestRecord record = record(e.getKey());
-      Instant date = record != null && record.internalDate() != null ? record.internalDate()
-          : attrs.lastModifiedTime().toInstant();
+      Instant date =
+          record != null && record.internalDate() != null
+              ? record.internalDate()
+              : attrs.lastModifiedTime().toInstant();
       if (dates.contains(date) && maxMessageSize <= 0 && attrs.size() > LARGEST) {
-        // A failure, never read. Under --max-message-size it is listed: skipped then, as from any source.
-        skipped.add(new ArchiveProblem(layout.relative(file), attrs.size() + " bytes, " + tooLarge() + ": skipped",
-            true));
+        // A failure, never read. Under --max-message-size it is listed: skipped then, as from any
+        // source.
+        skipped.add(
+            new ArchiveProblem(
+                layout.relative(file), attrs.size() + " bytes, " + tooLarge() + ": skipped", true));
       } else if (dates.contains(date)) {
         Entry entry = new Entry(e.getKey(), file, StableUid.of(e.getKey()), attrs.size(), date);
         entries.add(entry);
@@ -131,8 +154,15 @@ final class ArchiveSourceFolder implements SourceFolder {
     List<MessageRef> refs = new ArrayList<>();
     for (Entry e : entries.subList(start, entries.size())) {
       String messageId = alreadyCopied.test(e.uid()) ? null : messageId(e);
-      refs.add(new MessageRef(path, UIDVALIDITY, e.uid(), e.size(), e.date(),
-          MaildirNames.flagsOf(e.file().getFileName().toString(), keywords), messageId));
+      refs.add(
+          new MessageRef(
+              path,
+              UIDVALIDITY,
+              e.uid(),
+              e.size(),
+              e.date(),
+              MaildirNames.flagsOf(e.file().getFileName().toString(), keywords),
+              messageId));
     }
     return refs;
   }
@@ -183,11 +213,13 @@ final class ArchiveSourceFolder implements SourceFolder {
       try {
         raw = e == null ? null : read(e.file());
       } catch (TooLarge grown) {
-        handler.unreadable(ref, layout.relative(e.file()) + ": " + tooLarge() + " since it was listed: skipped");
+        handler.unreadable(
+            ref, layout.relative(e.file()) + ": " + tooLarge() + " since it was listed: skipped");
         continue;
       } catch (IOException unreadable) {
         // e.g. swapped for a link since it was listed (O_NOFOLLOW refuses it): a failed message
-        handler.unreadable(ref, layout.relative(e.file()) + " cannot be read (" + unreadable.getMessage() + ")");
+        handler.unreadable(
+            ref, layout.relative(e.file()) + " cannot be read (" + unreadable.getMessage() + ")");
         continue;
       }
       if (raw == null) {
@@ -195,8 +227,16 @@ final class ArchiveSourceFolder implements SourceFolder {
         continue;
       }
       try (raw) {
-        handler.accept(new MessageRef(ref.folder(), ref.uidValidity(), ref.uid(), raw.size(), ref.internalDate(),
-            ref.flags(), ref.messageId()), raw);
+        handler.accept(
+            new MessageRef(
+                ref.folder(),
+                ref.uidValidity(),
+                ref.uid(),
+                raw.size(),
+                ref.internalDate(),
+                ref.flags(),
+                ref.messageId()),
+            raw);
       }
     }
   }
@@ -206,8 +246,11 @@ final class ArchiveSourceFolder implements SourceFolder {
   }
 
   private String tooLarge() {
-    return maxMessageSize > 0 ? "more than --max-message-size (" + maxMessageSize + " bytes)"
-        : "more than mailferry reads of one message (" + LARGEST + " bytes; --max-message-size allows more)";
+    return maxMessageSize > 0
+        ? "more than --max-message-size (" + maxMessageSize + " bytes)"
+        : "more than mailferry reads of one message ("
+            + LARGEST
+            + " bytes; --max-message-size allows more)";
   }
 
   /** A file that grew past {@link #largest()} since it was listed: no byte beyond that is read. */
@@ -217,8 +260,8 @@ final class ArchiveSourceFolder implements SourceFolder {
 
   /**
    * The file's exact bytes, or null when it is gone since the folder was listed. Opened without
-   * following a link; small files are held in memory, larger ones spooled; at most one byte
-   * beyond {@link #largest()} is read.
+   * following a link; small files are held in memory, larger ones spooled; at most one byte beyond
+   * {@link #largest()} is read.
    */
   private RawMessage read(Path file) throws IOException {
     long largest = largest();

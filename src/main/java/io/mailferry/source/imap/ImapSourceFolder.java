@@ -1,18 +1,18 @@
 package io.mailferry.source.imap;
 
-import io.mailferry.mail.AnnouncedSize;
-import io.mailferry.net.ConnectionFailures;
-import io.mailferry.mail.FolderInfo;
-import io.mailferry.mail.FolderPath;
 import io.mailferry.imap.ImapBodies;
-import io.mailferry.imap.LeasedFolder;
 import io.mailferry.imap.ImapFetchCommand;
 import io.mailferry.imap.ImapFetchItems;
 import io.mailferry.imap.ImapListing;
 import io.mailferry.imap.ImapStores;
-import io.mailferry.mail.Printable;
+import io.mailferry.imap.LeasedFolder;
+import io.mailferry.mail.AnnouncedSize;
+import io.mailferry.mail.FolderInfo;
+import io.mailferry.mail.FolderPath;
 import io.mailferry.mail.MessageRef;
+import io.mailferry.mail.Printable;
 import io.mailferry.mail.RawMessage;
+import io.mailferry.net.ConnectionFailures;
 import io.mailferry.source.SourceFolder;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -21,11 +21,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongPredicate;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
@@ -33,15 +33,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A source folder open read-only. Small messages are fetched many per command (one round trip
- * per batch); a message above {@link #IN_MEMORY_LIMIT} is fetched in partial FETCHes into a
- * temporary file, so heap use never depends on message size.
+ * A source folder open read-only. Small messages are fetched many per command (one round trip per
+ * batch); a message above {@link #IN_MEMORY_LIMIT} is fetched in partial FETCHes into a temporary
+ * file, so heap use never depends on message size.
  */
 final class ImapSourceFolder implements SourceFolder {
 
   private static final Logger log = LoggerFactory.getLogger(ImapSourceFolder.class);
 
   static final long IN_MEMORY_LIMIT = 4L << 20;
+
   /**
    * Bytes of small messages per UID FETCH: few round trips, and little heap per open folder. The
    * whole answer sits in memory until the command ends, for every folder copied at once; at 8 MiB
@@ -59,11 +60,18 @@ final class ImapSourceFolder implements SourceFolder {
   private IMAPFolder folder;
   private final Path spoolDir;
   private final long maxMessageSize;
+
   /** Messages whose RFC822.SIZE could not be read (shared by every folder of the source). */
   private final Set<MessageKey> unknownSize;
+
   private ListingNotes notes = ListingNotes.NONE;
 
-  ImapSourceFolder(FolderInfo info, ImapStores stores, Path spoolDir, long maxMessageSize, Set<MessageKey> unknownSize) {
+  ImapSourceFolder(
+      FolderInfo info,
+      ImapStores stores,
+      Path spoolDir,
+      long maxMessageSize,
+      Set<MessageKey> unknownSize) {
     this.path = info.path();
     this.serverName = info.serverName();
     this.stores = stores;
@@ -76,8 +84,8 @@ final class ImapSourceFolder implements SourceFolder {
   }
 
   /**
-   * After a breach the connection is out of step with the server (a literal was not read to
-   * its end): a new one takes its place, on the same folder.
+   * After a breach the connection is out of step with the server (a literal was not read to its
+   * end): a new one takes its place, on the same folder.
    */
   private void reopen(MessagingException breach) {
     lease.failure(breach); // discarded, not given back
@@ -97,32 +105,44 @@ final class ImapSourceFolder implements SourceFolder {
 
   @Override
   public List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied) {
-    return guarded(() -> {
-      long uidValidity = folder.getUIDValidity();
-      ImapListing.Listing listing = ImapListing.from(folder, lastUid + 1);
-      List<MessageRef> refs = new ArrayList<>(listing.entries().size());
-      for (ImapListing.Entry e : listing.entries()) {
-        if (e.size() < 0) {
-          // fetched on its own in pieces: its size cannot set a batch's
-          unknownSize.add(new MessageKey(serverName, uidValidity, e.uid()));
-        }
-        refs.add(new MessageRef(path, uidValidity, e.uid(), Math.max(0, e.size()), e.internalDate(),
-            e.flags(), e.messageId()));
-      }
-      List<String> warnings = new ArrayList<>();
-      for (ImapListing.Warning w : listing.warnings()) {
-        log.warn("{} UID {}: {} (the server sent: {})", Printable.escape(path.toString()), w.uid(), w.text(),
-            Printable.escape(w.detail()));
-        warnings.add(w.text());
-      }
-      List<ListingNotes.Unlisted> unlisted = new ArrayList<>();
-      for (ImapListing.Unlisted u : listing.unlisted()) {
-        log.warn("{}: {}", Printable.escape(path.toString()), u.reason());
-        unlisted.add(new ListingNotes.Unlisted(u.uid(), u.reason(), u.count()));
-      }
-      notes = new ListingNotes(warnings, unlisted, lastUid == 0 ? listing.exists() : -1);
-      return refs;
-    });
+    return guarded(
+        () -> {
+          long uidValidity = folder.getUIDValidity();
+          ImapListing.Listing listing = ImapListing.from(folder, lastUid + 1);
+          List<MessageRef> refs = new ArrayList<>(listing.entries().size());
+          for (ImapListing.Entry e : listing.entries()) {
+            if (e.size() < 0) {
+              // fetched on its own in pieces: its size cannot set a batch's
+              unknownSize.add(new MessageKey(serverName, uidValidity, e.uid()));
+            }
+            refs.add(
+                new MessageRef(
+                    path,
+                    uidValidity,
+                    e.uid(),
+                    Math.max(0, e.size()),
+                    e.internalDate(),
+                    e.flags(),
+                    e.messageId()));
+          }
+          List<String> warnings = new ArrayList<>();
+          for (ImapListing.Warning w : listing.warnings()) {
+            log.warn(
+                "{} UID {}: {} (the server sent: {})",
+                Printable.escape(path.toString()),
+                w.uid(),
+                w.text(),
+                Printable.escape(w.detail()));
+            warnings.add(w.text());
+          }
+          List<ListingNotes.Unlisted> unlisted = new ArrayList<>();
+          for (ImapListing.Unlisted u : listing.unlisted()) {
+            log.warn("{}: {}", Printable.escape(path.toString()), u.reason());
+            unlisted.add(new ListingNotes.Unlisted(u.uid(), u.reason(), u.count()));
+          }
+          notes = new ListingNotes(warnings, unlisted, lastUid == 0 ? listing.exists() : -1);
+          return refs;
+        });
   }
 
   @Override
@@ -168,8 +188,11 @@ final class ImapSourceFolder implements SourceFolder {
       // A body larger than its RFC822.SIZE said: which one is not known (the guard cut the
       // answer off before Angus read it), so each message of the batch is asked for alone, in
       // pieces, held to its own announced size; the liar fails alone, named.
-      log.warn("{}: the source server {}; these {} messages are fetched again one at a time",
-          Printable.escape(path.toString()), serverSays(oversized), batch.size());
+      log.warn(
+          "{}: the source server {}; these {} messages are fetched again one at a time",
+          Printable.escape(path.toString()),
+          serverSays(oversized),
+          batch.size());
       reopen(e);
       for (MessageRef ref : batch) {
         fetchLarge(ref, handler);
@@ -185,7 +208,8 @@ final class ImapSourceFolder implements SourceFolder {
     }
     // "Gone from the source" only when the server no longer lists the UID; a message it still
     // lists whose answer could not be read is a failed message, named with the reason.
-    Set<Long> stillListed = withoutBody.isEmpty() ? Set.of() : guarded(() -> stillListed(withoutBody));
+    Set<Long> stillListed =
+        withoutBody.isEmpty() ? Set.of() : guarded(() -> stillListed(withoutBody));
     for (MessageRef ref : batch) {
       ImapFetchItems f = bodies.remove(ref.uid());
       if (f != null && f.problem() == null && f.bodyStart >= 0) {
@@ -193,9 +217,12 @@ final class ImapSourceFolder implements SourceFolder {
           handler.accept(ref, raw);
         }
       } else if (stillListed.contains(ref.uid())) {
-        String reason = f == null ? "the server answered FETCH BODY[] without it"
-            : f.problem() != null ? "the server's answer to FETCH BODY[] could not be read: " + f.problem()
-            : "the server's answer to FETCH BODY[] held no body";
+        String reason =
+            f == null
+                ? "the server answered FETCH BODY[] without it"
+                : f.problem() != null
+                    ? "the server's answer to FETCH BODY[] could not be read: " + f.problem()
+                    : "the server's answer to FETCH BODY[] held no body";
         handler.unreadable(ref, reason);
       } else {
         handler.accept(ref, null);
@@ -203,12 +230,16 @@ final class ImapSourceFolder implements SourceFolder {
     }
   }
 
-  /** The bodies stay in the buffers of their FETCH responses: one copy of each message in memory, not two. */
+  /**
+   * The bodies stay in the buffers of their FETCH responses: one copy of each message in memory,
+   * not two.
+   */
   private Map<Long, ImapFetchItems> fetchBodies(List<MessageRef> batch) throws MessagingException {
     Map<Long, ImapFetchItems> bodies = new HashMap<>();
     List<Long> sizes = batch.stream().map(MessageRef::size).toList();
-    var answer = ImapFetchCommand.runForBodies(folder, "UID FETCH " + uidSet(batch) + " (UID BODY.PEEK[])", sizes,
-        maxMessageSize);
+    var answer =
+        ImapFetchCommand.runForBodies(
+            folder, "UID FETCH " + uidSet(batch) + " (UID BODY.PEEK[])", sizes, maxMessageSize);
     for (ImapFetchItems f : answer.fetches()) {
       boolean wholeBody = f.bodySection == null || f.bodySection.equalsIgnoreCase("BODY[]");
       if (f.uid > 0 && wholeBody && (f.bodyStart >= 0 || f.problem() != null)) {
@@ -221,22 +252,23 @@ final class ImapSourceFolder implements SourceFolder {
   /** Which of these UIDs the server still lists (UID SEARCH UID, RFC 9051 6.4.4). */
   private Set<Long> stillListed(List<MessageRef> refs) throws MessagingException {
     Set<Long> listed = new HashSet<>();
-    folder.doCommand(p -> {
-      Response[] responses = p.command("UID SEARCH UID " + uidSet(refs), null);
-      List<Response> others = new ArrayList<>();
-      for (Response r : responses) {
-        if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("SEARCH")) {
-          for (long uid = ir.readLong(); uid > 0; uid = ir.readLong()) {
-            listed.add(uid);
+    folder.doCommand(
+        p -> {
+          Response[] responses = p.command("UID SEARCH UID " + uidSet(refs), null);
+          List<Response> others = new ArrayList<>();
+          for (Response r : responses) {
+            if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("SEARCH")) {
+              for (long uid = ir.readLong(); uid > 0; uid = ir.readLong()) {
+                listed.add(uid);
+              }
+            } else {
+              others.add(r);
+            }
           }
-        } else {
-          others.add(r);
-        }
-      }
-      p.notifyResponseHandlers(others.toArray(Response[]::new));
-      p.handleResult(responses[responses.length - 1]);
-      return null;
-    });
+          p.notifyResponseHandlers(others.toArray(Response[]::new));
+          p.handleResult(responses[responses.length - 1]);
+          return null;
+        });
     return listed;
   }
 
@@ -248,19 +280,31 @@ final class ImapSourceFolder implements SourceFolder {
     return set.toString();
   }
 
-  /** The largest message this run spools when the server did not say its size, unless --max-message-size says. */
+  /**
+   * The largest message this run spools when the server did not say its size, unless
+   * --max-message-size says.
+   */
   static final long UNKNOWN_SIZE_LIMIT = 512L << 20;
 
   private void fetchLarge(MessageRef ref, BodyHandler handler) {
     boolean sizeUnknown = unknownSize.contains(key(ref));
     // A size the listing could not read bounds nothing: then --max-message-size, or a ceiling.
-    long limit = sizeUnknown
-        ? (maxMessageSize > 0 ? maxMessageSize : UNKNOWN_SIZE_LIMIT)
-        : AnnouncedSize.allowed(ref.size(), maxMessageSize);
-    String limitWords = sizeUnknown ? " for a message whose size it did not say"
-        + (maxMessageSize > 0 ? " (--max-message-size " + maxMessageSize + ")" : " (--max-message-size allows more)")
-        : " for a message it listed as " + ref.size() + " bytes"
-        + (maxMessageSize > 0 && limit == maxMessageSize ? " (--max-message-size " + maxMessageSize + ")" : "");
+    long limit =
+        sizeUnknown
+            ? (maxMessageSize > 0 ? maxMessageSize : UNKNOWN_SIZE_LIMIT)
+            : AnnouncedSize.allowed(ref.size(), maxMessageSize);
+    String limitWords =
+        sizeUnknown
+            ? " for a message whose size it did not say"
+                + (maxMessageSize > 0
+                    ? " (--max-message-size " + maxMessageSize + ")"
+                    : " (--max-message-size allows more)")
+            : " for a message it listed as "
+                + ref.size()
+                + " bytes"
+                + (maxMessageSize > 0 && limit == maxMessageSize
+                    ? " (--max-message-size " + maxMessageSize + ")"
+                    : "");
     RawMessage raw;
     try {
       raw = spool(ref, limit);
@@ -292,8 +336,11 @@ final class ImapSourceFolder implements SourceFolder {
     }
   }
 
-  /** The message's bytes in the spool (null when it is gone from the source), at most {@code limit}. */
-  private RawMessage spool(MessageRef ref, long limit) throws MessagingException, ImapBodies.TooLong {
+  /**
+   * The message's bytes in the spool (null when it is gone from the source), at most {@code limit}.
+   */
+  private RawMessage spool(MessageRef ref, long limit)
+      throws MessagingException, ImapBodies.TooLong {
     Message message = folder.getMessageByUID(ref.uid());
     if (message == null) {
       return null;
@@ -308,7 +355,8 @@ final class ImapSourceFolder implements SourceFolder {
 
   /** The guard's words ("it sent ...", "its answer ...") about the source server. */
   private static String serverSays(String guardWords) {
-    return guardWords.startsWith("its ") ? "the server's " + guardWords.substring(4)
+    return guardWords.startsWith("its ")
+        ? "the server's " + guardWords.substring(4)
         : guardWords.startsWith("it ") ? "the server " + guardWords.substring(3) : guardWords;
   }
 
@@ -329,5 +377,4 @@ final class ImapSourceFolder implements SourceFolder {
   public void close() {
     lease.close();
   }
-
 }

@@ -8,8 +8,8 @@ import java.util.HexFormat;
 
 /**
  * One TOP n 0 answer: the SHA-256 of the whole header section (the key of a message on a server
- * without UIDL) and its first {@link #KEPT} bytes, from which the date and Message-ID are read.
- * A header section longer than its whole message's bound is a broken server.
+ * without UIDL) and its first {@link #KEPT} bytes, from which the date and Message-ID are read. A
+ * header section longer than its whole message's bound is a broken server.
  */
 final class HeaderSection implements Pop3Input.Sink {
 
@@ -41,14 +41,15 @@ final class HeaderSection implements Pop3Input.Sink {
   }
 
   /**
-   * One RETR answer read the same way: the SHA-256 of all of the message's bytes, and its
-   * start (the header section) kept. For a server without UIDL or TOP, that hash is the key.
+   * One RETR answer read the same way: the SHA-256 of all of the message's bytes, and its start
+   * (the header section) kept. For a server without UIDL or TOP, that hash is the key.
    */
   static HeaderSection readWhole(Pop3Input body, long listedSize) throws IOException {
     return read(body, listedSize, "a message (RETR)");
   }
 
-  private static HeaderSection read(Pop3Input body, long listedSize, String what) throws IOException {
+  private static HeaderSection read(Pop3Input body, long listedSize, String what)
+      throws IOException {
     HeaderSection section = new HeaderSection(listedSize, what);
     body.readBody(section);
     return section;
@@ -58,8 +59,14 @@ final class HeaderSection implements Pop3Input.Sink {
   public void write(byte[] buf, int off, int len) throws IOException {
     total += len;
     if (total > bound) {
-      throw new Pop3Violation("sent " + what + " of more than " + bound
-          + " bytes for a message it listed as " + listedSize + " bytes");
+      throw new Pop3Violation(
+          "sent "
+              + what
+              + " of more than "
+              + bound
+              + " bytes for a message it listed as "
+              + listedSize
+              + " bytes");
     }
     digest.update(buf, off, len);
     kept.write(buf, off, (int) Math.max(0, Math.min(len, KEPT - (total - len))));

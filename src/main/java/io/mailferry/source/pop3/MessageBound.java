@@ -20,15 +20,22 @@ record MessageBound(long keep, long drain, long maxMessageSize) {
 
   static MessageBound of(long listedSize, long maxMessageSize) {
     long keep = AnnouncedSize.allowed(listedSize, maxMessageSize);
-    return new MessageBound(keep, saturatedAdd(AnnouncedSize.allowed(listedSize), DRAIN), maxMessageSize);
+    return new MessageBound(
+        keep, saturatedAdd(AnnouncedSize.allowed(listedSize), DRAIN), maxMessageSize);
   }
 
   /** Why a message beyond {@link #keep} was refused. */
   String reason(long listedSize) {
     return maxMessageSize > 0 && keep == maxMessageSize
-        ? "larger than --max-message-size (" + maxMessageSize + " bytes) though the server listed it as "
-            + listedSize + " bytes: not copied"
-        : "the server sent more than " + keep + " bytes for a message it listed as " + listedSize
+        ? "larger than --max-message-size ("
+            + maxMessageSize
+            + " bytes) though the server listed it as "
+            + listedSize
+            + " bytes: not copied"
+        : "the server sent more than "
+            + keep
+            + " bytes for a message it listed as "
+            + listedSize
             + " bytes: not copied";
   }
 }

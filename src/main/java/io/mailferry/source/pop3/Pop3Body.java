@@ -6,16 +6,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Collects one RETR answer into a RawMessage: in memory when the listed size is small, else in
- * a private spool file. A POP3 server must end a message with CRLF before the final "." even
- * when the stored message has no final line end; such a server lists the message's own size,
- * so when exactly two bytes more arrived and they are that CRLF, they are the server's, and are
- * dropped. The last two bytes are therefore held back until the end.
+ * Collects one RETR answer into a RawMessage: in memory when the listed size is small, else in a
+ * private spool file. A POP3 server must end a message with CRLF before the final "." even when the
+ * stored message has no final line end; such a server lists the message's own size, so when exactly
+ * two bytes more arrived and they are that CRLF, they are the server's, and are dropped. The last
+ * two bytes are therefore held back until the end.
  *
  * <p>What it keeps is bounded by what LIST announced (see {@link MessageBound}): a message that
- * grows beyond is refused — nothing more is kept, its spool file is deleted at once — and the
- * rest of it is read and dropped so the session can go on with the next message, up to a
- * drain bound past which the server is taken to be broken ({@link Pop3Violation}).
+ * grows beyond is refused — nothing more is kept, its spool file is deleted at once — and the rest
+ * of it is read and dropped so the session can go on with the next message, up to a drain bound
+ * past which the server is taken to be broken ({@link Pop3Violation}).
  */
 final class Pop3Body implements Pop3Input.Sink {
 
@@ -48,8 +48,12 @@ final class Pop3Body implements Pop3Input.Sink {
     if (total > bound.keep()) {
       refuse();
       if (total > bound.drain()) {
-        throw new Pop3Violation("sent more than " + bound.drain() + " bytes for a message it listed as "
-            + listedSize + " bytes");
+        throw new Pop3Violation(
+            "sent more than "
+                + bound.drain()
+                + " bytes for a message it listed as "
+                + listedSize
+                + " bytes");
       }
       return;
     }
@@ -71,7 +75,9 @@ final class Pop3Body implements Pop3Input.Sink {
     }
   }
 
-  /** Whether the message grew beyond its bound: then it was not kept, and {@link #reason} says why. */
+  /**
+   * Whether the message grew beyond its bound: then it was not kept, and {@link #reason} says why.
+   */
   boolean refused() {
     return refused;
   }
@@ -85,7 +91,8 @@ final class Pop3Body implements Pop3Input.Sink {
     if (refused) {
       throw new IllegalStateException("a refused message has no bytes");
     }
-    boolean serverAddedLineEnd = total == listedSize + 2 && heldCount == 2 && held[0] == '\r' && held[1] == '\n';
+    boolean serverAddedLineEnd =
+        total == listedSize + 2 && heldCount == 2 && held[0] == '\r' && held[1] == '\n';
     if (!serverAddedLineEnd && heldCount > 0) {
       emit(held, 0, heldCount);
     }

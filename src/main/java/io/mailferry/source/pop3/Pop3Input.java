@@ -7,11 +7,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The server's side of a POP3 session: status lines, and multi-line answers with their
- * dot-stuffing undone byte for byte (RFC 1939 section 3). Lines are copied as they came, so
- * a bare LF, a CR inside a line or 8-bit bytes survive; only the leading dot of a stuffed
- * line and the terminating "." line are removed. Uses its own buffer and scans it for line
- * ends, so a 30 MB message costs a few thousand copies, not 30 million single-byte reads.
+ * The server's side of a POP3 session: status lines, and multi-line answers with their dot-stuffing
+ * undone byte for byte (RFC 1939 section 3). Lines are copied as they came, so a bare LF, a CR
+ * inside a line or 8-bit bytes survive; only the leading dot of a stuffed line and the terminating
+ * "." line are removed. Uses its own buffer and scans it for line ends, so a 30 MB message costs a
+ * few thousand copies, not 30 million single-byte reads.
  */
 final class Pop3Input {
 
@@ -34,7 +34,11 @@ final class Pop3Input {
    * nothing needs more than this. Bounds the memory one answer can take.
    */
   static final int MAX_STATUS_LINE = 8 * 1024;
-  /** A line of LIST, UIDL or CAPA: a number and a size, or a UIDL of at most 70 characters (RFC 1939). */
+
+  /**
+   * A line of LIST, UIDL or CAPA: a number and a size, or a UIDL of at most 70 characters (RFC
+   * 1939).
+   */
   static final int MAX_LISTING_LINE = 1024;
 
   /** One status line without its line end, decoded as UTF-8. */
@@ -70,7 +74,8 @@ final class Pop3Input {
       if (nl >= 0) {
         pos = nl + 1;
         byte[] bytes = line.toByteArray();
-        int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int len =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return len == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, len);
       }
       pos = limit;

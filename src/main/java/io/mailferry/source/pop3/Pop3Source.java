@@ -8,8 +8,8 @@ import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.Secret;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
-import java.nio.file.Path;
 import io.mailferry.throttle.SideThrottle;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A POP3 mailbox: one folder (INBOX), one connection. Most servers lock the maildrop for one
- * session, so the connection that lists the mailbox while planning is the one that copies it,
- * and a second is never opened while the first lives.
+ * session, so the connection that lists the mailbox while planning is the one that copies it, and a
+ * second is never opened while the first lives.
  */
 public final class Pop3Source implements MailSource {
 
@@ -28,19 +28,27 @@ public final class Pop3Source implements MailSource {
   private final Secret secret;
   private final ConnectionSettings settings;
   private final Path spoolDir;
+
   /** --max-message-size, or 0: a message that turns out larger when read is refused. */
   private final long maxMessageSize;
+
   private final AtomicBoolean warnedNoUidl = new AtomicBoolean();
   private Pop3Client client;
   private boolean folderOpen;
   private int peak;
 
   private final SideThrottle throttle;
+
   /** Whether our one connection holds a slot of the host's budget (--max-host-connections). */
   private boolean hostSlot;
 
-  public Pop3Source(Endpoint endpoint, Secret secret, ConnectionSettings settings, Path spoolDir,
-      SideThrottle throttle, long maxMessageSize) {
+  public Pop3Source(
+      Endpoint endpoint,
+      Secret secret,
+      ConnectionSettings settings,
+      Path spoolDir,
+      SideThrottle throttle,
+      long maxMessageSize) {
     this.maxMessageSize = maxMessageSize;
     this.throttle = throttle;
     this.endpoint = endpoint;
@@ -86,9 +94,9 @@ public final class Pop3Source implements MailSource {
   }
 
   /**
-   * The folder is done with the session. A healthy session stays open for the next use (the
-   * same run lists the mailbox to plan, then copies it); one with deletions marked ends with
-   * QUIT, which commits them; a broken one is hung up.
+   * The folder is done with the session. A healthy session stays open for the next use (the same
+   * run lists the mailbox to plan, then copies it); one with deletions marked ends with QUIT, which
+   * commits them; a broken one is hung up.
    */
   synchronized void release(boolean healthy, boolean commitDeletions) {
     folderOpen = false;
@@ -101,8 +109,11 @@ public final class Pop3Source implements MailSource {
       }
     } catch (MailferryException e) {
       // The deletions were not committed; the next run deletes them, having nothing to copy.
-      log.warn("The source POP3 session of {} did not end cleanly: {}; messages marked for deletion stay"
-          + " on the server until the next run.", endpoint.user(), e.getMessage());
+      log.warn(
+          "The source POP3 session of {} did not end cleanly: {}; messages marked for deletion stay"
+              + " on the server until the next run.",
+          endpoint.user(),
+          e.getMessage());
     } finally {
       client.close();
       client = null;
@@ -110,7 +121,10 @@ public final class Pop3Source implements MailSource {
     }
   }
 
-  /** Waits while the host has as many connections as its budget allows (a bulk run's other accounts). */
+  /**
+   * Waits while the host has as many connections as its budget allows (a bulk run's other
+   * accounts).
+   */
   private void takeHostSlot() {
     if (hostSlot) {
       return;
@@ -119,8 +133,8 @@ public final class Pop3Source implements MailSource {
       throttle.host().budget().acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MailferryException.Temporary("Interrupted while waiting for a connection to " + endpoint.host()
-          + ".", e);
+      throw new MailferryException.Temporary(
+          "Interrupted while waiting for a connection to " + endpoint.host() + ".", e);
     }
     hostSlot = true;
   }
@@ -135,8 +149,10 @@ public final class Pop3Source implements MailSource {
   /** Logs the missing UIDL once per run, not once per reconnection. */
   void warnNoUidl() {
     if (warnedNoUidl.compareAndSet(false, true)) {
-      log.warn("The source POP3 server {} has no UIDL: messages are told apart by a hash of their headers,"
-          + " so a message whose headers the server changes would be copied again.", endpoint.host());
+      log.warn(
+          "The source POP3 server {} has no UIDL: messages are told apart by a hash of their headers,"
+              + " so a message whose headers the server changes would be copied again.",
+          endpoint.host());
     }
   }
 
@@ -157,5 +173,4 @@ public final class Pop3Source implements MailSource {
   Endpoint endpoint() {
     return endpoint;
   }
-
 }

@@ -39,7 +39,8 @@ class ArchiveWritesTests {
   @TempDir Path tmp;
 
   @Test
-  void two_source_folders_writing_equal_file_names_into_one_archive_folder_keep_both_messages() throws Exception {
+  void two_source_folders_writing_equal_file_names_into_one_archive_folder_keep_both_messages()
+      throws Exception {
     Path dir = tmp.resolve("archive");
     ArchiveSink sink = new ArchiveSink(dir);
     // Merged folders, copied at once; one UIDVALIDITY, UID and date in both: equal base names.
@@ -53,8 +54,11 @@ class ArchiveWritesTests {
 
     ArchiveLayout layout = new ArchiveLayout(dir);
     Collection<ManifestRecord> records = Manifest.read(layout.manifest()).values();
-    assertThat(records).extracting(ManifestRecord::sourceFolder).containsExactlyInAnyOrder("Sent", "Sent Items");
-    assertThat(ArchiveLayout.filesByBase(dir.resolve("Sent")).values()).extracting(Files::readString)
+    assertThat(records)
+        .extracting(ManifestRecord::sourceFolder)
+        .containsExactlyInAnyOrder("Sent", "Sent Items");
+    assertThat(ArchiveLayout.filesByBase(dir.resolve("Sent")).values())
+        .extracting(Files::readString)
         .containsExactlyInAnyOrder(text("from Sent"), text("from Sent Items"));
     ArchiveCheck.Result check = ArchiveCheck.run(layout);
     assertThat(check.problems()).isEmpty();
@@ -62,30 +66,37 @@ class ArchiveWritesTests {
   }
 
   @Test
-  void two_source_folders_merged_into_one_archive_folder_each_keep_their_own_keywords_when_read_back() {
+  void
+      two_source_folders_merged_into_one_archive_folder_each_keep_their_own_keywords_when_read_back() {
     Path dir = tmp.resolve("archive");
     ArchiveSink sink = new ArchiveSink(dir);
-    // Both partitions open the folder before either writes a keyword, as they do when copied at once.
+    // Both partitions open the folder before either writes a keyword, as they do when copied at
+    // once.
     SinkFolder sent = sink.open("Sent");
     SinkFolder sentItems = sink.open("Sent");
     sent.append(ref("Sent"), message("from Sent"), Set.of("$Work"), DATE);
-    sentItems.append(ref("Sent Items"), message("from Sent Items"), Set.of("$Private", "\\Seen"), DATE);
+    sentItems.append(
+        ref("Sent Items"), message("from Sent Items"), Set.of("$Private", "\\Seen"), DATE);
     sent.close();
     sentItems.close();
     sink.close();
 
-    assertThat(readBack(dir, "Sent")).containsExactlyInAnyOrderEntriesOf(Map.of(
-        text("from Sent"), Set.of("$Work"),
-        text("from Sent Items"), Set.of("$Private", "\\Seen")));
+    assertThat(readBack(dir, "Sent"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                text("from Sent"), Set.of("$Work"),
+                text("from Sent Items"), Set.of("$Private", "\\Seen")));
   }
 
   @Test
-  void a_partition_opening_a_merged_folder_leaves_the_message_the_other_partition_is_writing_in_tmp()
-      throws Exception {
+  void
+      a_partition_opening_a_merged_folder_leaves_the_message_the_other_partition_is_writing_in_tmp()
+          throws Exception {
     Path dir = tmp.resolve("archive");
     ArchiveSink sink = new ArchiveSink(dir);
     SinkFolder sent = sink.open("Sent");
-    // A spooled message whose spool file is a pipe: its write waits in tmp/ until the test feeds it.
+    // A spooled message whose spool file is a pipe: its write waits in tmp/ until the test feeds
+    // it.
     byte[] bytes = text("in flight").getBytes();
     RawMessage inFlight;
     try (RawMessage.Spool spool = RawMessage.spool(tmp.resolve("spool"))) {
@@ -102,7 +113,8 @@ class ArchiveWritesTests {
         CompletableFuture.supplyAsync(() -> sent.append(ref("Sent"), inFlight, Set.of(), DATE));
     awaitFileIn(dir.resolve("Sent").resolve("tmp"));
 
-    SinkFolder sentItems = sink.open("Sent"); // the merged folder's other partition starts meanwhile
+    SinkFolder sentItems =
+        sink.open("Sent"); // the merged folder's other partition starts meanwhile
     try (var feed = Files.newOutputStream(pipe)) {
       feed.write(bytes);
     }
@@ -111,7 +123,8 @@ class ArchiveWritesTests {
     sentItems.close();
     sink.close();
 
-    assertThat(ArchiveLayout.filesByBase(dir.resolve("Sent")).values()).extracting(Files::readString)
+    assertThat(ArchiveLayout.filesByBase(dir.resolve("Sent")).values())
+        .extracting(Files::readString)
         .containsExactly(text("in flight"));
     assertThat(ArchiveCheck.run(new ArchiveLayout(dir)).problems()).isEmpty();
   }
@@ -130,12 +143,14 @@ class ArchiveWritesTests {
   }
 
   @Test
-  void a_file_that_appeared_under_the_name_a_message_would_take_is_left_as_it_is() throws Exception {
+  void a_file_that_appeared_under_the_name_a_message_would_take_is_left_as_it_is()
+      throws Exception {
     Path dir = tmp.resolve("archive");
     ArchiveSink sink = new ArchiveSink(dir);
     SinkFolder inbox = sink.open("INBOX");
     // Written after the folder was opened, by something else: the name the message would take.
-    Path stranger = dir.resolve("cur").resolve("1746093600.M7U1.mailferry,S=" + message("mine").size() + ":2,");
+    Path stranger =
+        dir.resolve("cur").resolve("1746093600.M7U1.mailferry,S=" + message("mine").size() + ":2,");
     Files.writeString(stranger, text("strange"));
 
     inbox.append(ref("INBOX"), message("mine"), Set.of(), DATE);
@@ -143,7 +158,8 @@ class ArchiveWritesTests {
     sink.close();
 
     assertThat(Files.readString(stranger)).isEqualTo(text("strange"));
-    assertThat(ArchiveLayout.filesByBase(dir).values()).extracting(Files::readString)
+    assertThat(ArchiveLayout.filesByBase(dir).values())
+        .extracting(Files::readString)
         .contains(text("mine"));
   }
 
@@ -154,13 +170,15 @@ class ArchiveWritesTests {
     SinkFolder inbox = sink.open("INBOX");
     inbox.append(ref("INBOX"), message("kept"), Set.of(), DATE);
     inbox.close();
-    // The rewrite's temporary file cannot be written (as on a full disk): here a directory is in its place.
+    // The rewrite's temporary file cannot be written (as on a full disk): here a directory is in
+    // its place.
     Path tmpCopy = dir.resolve(ArchiveLayout.MANIFEST + ".tmp");
     Files.createDirectories(tmpCopy.resolve("cur"));
 
     assertThatThrownBy(sink::close).hasMessageContaining("cannot rewrite the manifest");
 
-    // An open file would keep a full file system busy (it could not be unmounted) until the JVM exits.
+    // An open file would keep a full file system busy (it could not be unmounted) until the JVM
+    // exits.
     assertThat(openFiles()).noneMatch(f -> f.startsWith(dir));
     assertThat(Manifest.read(new ArchiveLayout(dir).manifest())).hasSize(1);
   }
@@ -168,18 +186,24 @@ class ArchiveWritesTests {
   /** Each message of the folder as restore reads it: its text and its flags and keywords. */
   private Map<String, Set<String>> readBack(Path dir, String folder) {
     Map<String, Set<String>> out = new HashMap<>();
-    ArchiveSource source = new ArchiveSource(new ArchiveLayout(dir), DateWindow.ALL, tmp.resolve("spool"), 0);
-    FolderInfo info = source.listFolders().stream().filter(f -> f.path().toString().equals(folder)).findFirst()
-        .orElseThrow();
+    ArchiveSource source =
+        new ArchiveSource(new ArchiveLayout(dir), DateWindow.ALL, tmp.resolve("spool"), 0);
+    FolderInfo info =
+        source.listFolders().stream()
+            .filter(f -> f.path().toString().equals(folder))
+            .findFirst()
+            .orElseThrow();
     try (SourceFolder read = source.open(info)) {
       List<MessageRef> refs = read.listAfter(0, uid -> false);
-      read.fetch(refs, (ref, raw) -> {
-        try (var in = raw.open()) {
-          out.put(new String(in.readAllBytes()), ref.flags());
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      read.fetch(
+          refs,
+          (ref, raw) -> {
+            try (var in = raw.open()) {
+              out.put(new String(in.readAllBytes()), ref.flags());
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
     }
     return out;
   }

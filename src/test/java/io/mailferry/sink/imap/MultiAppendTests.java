@@ -10,7 +10,9 @@ class MultiAppendTests {
   @Test
   void appenduid_with_a_range_gives_each_message_its_uid_in_order() {
     assertThat(MultiAppend.appended("A7 OK [APPENDUID 38505 3955:3957] MULTIAPPEND completed", 3))
-        .containsExactly(new SinkFolder.Appended(38505L, 3955L), new SinkFolder.Appended(38505L, 3956L),
+        .containsExactly(
+            new SinkFolder.Appended(38505L, 3955L),
+            new SinkFolder.Appended(38505L, 3956L),
             new SinkFolder.Appended(38505L, 3957L));
   }
 

@@ -49,16 +49,34 @@ class PermanentFlagsFilterTests {
 
   @Test
   void with_backslash_star_any_valid_keyword_is_kept() {
-    Result r = filter(anyKeyword(), "\\Seen", "$Forwarded", "$label1", "NonJunk", "Projekt-Alpha_2024", "$MDNSent");
+    Result r =
+        filter(
+            anyKeyword(),
+            "\\Seen",
+            "$Forwarded",
+            "$label1",
+            "NonJunk",
+            "Projekt-Alpha_2024",
+            "$MDNSent");
 
-    assertThat(r.kept()).containsExactly("\\Seen", "$Forwarded", "$label1", "NonJunk", "Projekt-Alpha_2024", "$MDNSent");
+    assertThat(r.kept())
+        .containsExactly(
+            "\\Seen", "$Forwarded", "$label1", "NonJunk", "Projekt-Alpha_2024", "$MDNSent");
     assertThat(r.dropped()).isEmpty();
   }
 
   @Test
-  void without_backslash_star_only_the_listed_keywords_are_kept_and_the_others_reported_as_dropped() {
-    Result r = filter(onlyKeywords("$Forwarded", "$MDNSent"),
-        "\\Seen", "$Forwarded", "$label1", "\\Flagged", "Work", "$MDNSent");
+  void
+      without_backslash_star_only_the_listed_keywords_are_kept_and_the_others_reported_as_dropped() {
+    Result r =
+        filter(
+            onlyKeywords("$Forwarded", "$MDNSent"),
+            "\\Seen",
+            "$Forwarded",
+            "$label1",
+            "\\Flagged",
+            "Work",
+            "$MDNSent");
 
     assertThat(r.kept()).containsExactly("\\Seen", "$Forwarded", "\\Flagged", "$MDNSent");
     assertThat(r.dropped()).containsExactly("$label1", "Work");
@@ -73,8 +91,24 @@ class PermanentFlagsFilterTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"\\$NOTJUNK", "bad keyword", "a(b", "a)b", "a{b", "50%", "star*", "quote\"d", "back\\slash",
-      "a]b", "tab\tbed", "Ünicode", "\\Recent", "\\Important", ""})
+  @ValueSource(
+      strings = {
+        "\\$NOTJUNK",
+        "bad keyword",
+        "a(b",
+        "a)b",
+        "a{b",
+        "50%",
+        "star*",
+        "quote\"d",
+        "back\\slash",
+        "a]b",
+        "tab\tbed",
+        "Ünicode",
+        "\\Recent",
+        "\\Important",
+        ""
+      })
   void an_invalid_flag_is_dropped_even_when_any_keyword_is_allowed(String flag) {
     Result withStar = filter(anyKeyword(), "\\Seen", flag);
     Result listed = filter(onlyKeywords(flag), "\\Seen", flag);

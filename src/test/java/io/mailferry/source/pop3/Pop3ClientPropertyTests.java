@@ -26,13 +26,14 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Whatever bytes a POP3 server sends, each of the client's exchanges ends with a result or with
- * one of mailferry's own exceptions (a lost connection, a broken protocol), never another
- * exception; and a server that never stops sending is cut off after a bounded number of bytes.
+ * Whatever bytes a POP3 server sends, each of the client's exchanges ends with a result or with one
+ * of mailferry's own exceptions (a lost connection, a broken protocol), never another exception;
+ * and a server that never stops sending is cut off after a bounded number of bytes.
  */
 class Pop3ClientPropertyTests {
 
-  private static final Endpoint SERVER = new Endpoint(Endpoint.Protocol.POP3, true, "popper", "127.0.0.1", 995);
+  private static final Endpoint SERVER =
+      new Endpoint(Endpoint.Protocol.POP3, true, "popper", "127.0.0.1", 995);
 
   private static Path spool;
 
@@ -51,13 +52,22 @@ class Pop3ClientPropertyTests {
 
   /** The client's exchanges, each as the source folder runs it. */
   enum Exchange {
-    GREET_AND_LOGIN, LIST, UIDL, TOP, RETR, DELE, QUIT
+    GREET_AND_LOGIN,
+    LIST,
+    UIDL,
+    TOP,
+    RETR,
+    DELE,
+    QUIT
   }
 
   @Property(tries = 2000)
-  void any_answer_gives_a_result_or_our_own_exception(@ForAll("answers") byte[] answer, @ForAll Exchange exchange,
+  void any_answer_gives_a_result_or_our_own_exception(
+      @ForAll("answers") byte[] answer,
+      @ForAll Exchange exchange,
       @ForAll @LongRange(min = 0, max = 10_000_000) long listedSize) {
-    Pop3Client client = Pop3Client.over(SERVER, new ByteArrayInputStream(answer), new ByteArrayOutputStream());
+    Pop3Client client =
+        Pop3Client.over(SERVER, new ByteArrayInputStream(answer), new ByteArrayOutputStream());
     try {
       run(client, exchange, listedSize);
     } catch (MailferryException expected) {
@@ -68,7 +78,8 @@ class Pop3ClientPropertyTests {
 
   @Property(tries = 40)
   void a_server_that_never_stops_sending_is_cut_off_after_a_bounded_number_of_bytes(
-      @ForAll("answers") byte[] pattern, @ForAll Exchange exchange,
+      @ForAll("answers") byte[] pattern,
+      @ForAll Exchange exchange,
       @ForAll @LongRange(min = 0, max = 100_000) long listedSize) {
     Endless server = new Endless(pattern);
     Pop3Client client = Pop3Client.over(SERVER, server, OutputStream.nullOutputStream());
@@ -78,7 +89,9 @@ class Pop3ClientPropertyTests {
       assertThat(expected.getMessage()).isNotBlank();
     }
     // The largest answer read at all: a listing at its cap, or a message drained to its bound.
-    long listing = (long) Pop3Client.MAX_MESSAGES * (Pop3Input.MAX_LISTING_LINE + 2) + Pop3Input.MAX_STATUS_LINE;
+    long listing =
+        (long) Pop3Client.MAX_MESSAGES * (Pop3Input.MAX_LISTING_LINE + 2)
+            + Pop3Input.MAX_STATUS_LINE;
     long message = MessageBound.of(listedSize, 0).drain() + Pop3Input.MAX_STATUS_LINE + 64 * 1024;
     assertThat(server.served).isLessThanOrEqualTo(Math.max(listing, message) + 64 * 1024);
   }
@@ -88,20 +101,26 @@ class Pop3ClientPropertyTests {
       case GREET_AND_LOGIN -> client.greetAndLogin(() -> "secret", ConnectionSettings.defaults());
       case LIST -> client.list();
       case UIDL -> client.uidl();
-      case TOP -> client.headers(List.of(1, 2), (n, body) -> HeaderSection.read(body, listedSize).sha256());
-      case RETR -> client.retrieve(List.of(1, 2), (n, body) -> {
-        Pop3Body collector = new Pop3Body(listedSize, MessageBound.of(listedSize, 0), spool);
-        try {
-          body.readBody(collector);
-          if (!collector.refused()) {
-            try (RawMessage raw = collector.finish()) {
-              assertThat(raw.size()).isLessThanOrEqualTo(MessageBound.of(listedSize, 0).keep());
-            }
-          }
-        } finally {
-          collector.discard();
-        }
-      });
+      case TOP ->
+          client.headers(List.of(1, 2), (n, body) -> HeaderSection.read(body, listedSize).sha256());
+      case RETR ->
+          client.retrieve(
+              List.of(1, 2),
+              (n, body) -> {
+                Pop3Body collector =
+                    new Pop3Body(listedSize, MessageBound.of(listedSize, 0), spool);
+                try {
+                  body.readBody(collector);
+                  if (!collector.refused()) {
+                    try (RawMessage raw = collector.finish()) {
+                      assertThat(raw.size())
+                          .isLessThanOrEqualTo(MessageBound.of(listedSize, 0).keep());
+                    }
+                  }
+                } finally {
+                  collector.discard();
+                }
+              });
       case DELE -> client.delete(List.of(1));
       case QUIT -> client.quit();
     }
@@ -110,16 +129,49 @@ class Pop3ClientPropertyTests {
   /** Server answers from pieces that matter to a POP3 reader, mixed with arbitrary bytes. */
   @Provide
   Arbitrary<byte[]> answers() {
-    Arbitrary<byte[]> tokens = Arbitraries.of("+OK", "+OK ", "+OK\r\n", "-ERR [IN-USE] locked\r\n", "+ ", "\r\n",
-        "\n", "\r", ".", ".\r\n", "..", " ", "\t", "1", "2", " 100", "1 100\r\n", "2 5\r\n", "1 uid-1\r\n", "0",
-        "-1", "99999999999999999999", "4294967296", "STLS\r\n", "PIPELINING\r\n", "UIDL\r\n", "é", "\0",
-        "\uFFFD").map(s -> s.getBytes(StandardCharsets.UTF_8));
+    Arbitrary<byte[]> tokens =
+        Arbitraries.of(
+                "+OK",
+                "+OK ",
+                "+OK\r\n",
+                "-ERR [IN-USE] locked\r\n",
+                "+ ",
+                "\r\n",
+                "\n",
+                "\r",
+                ".",
+                ".\r\n",
+                "..",
+                " ",
+                "\t",
+                "1",
+                "2",
+                " 100",
+                "1 100\r\n",
+                "2 5\r\n",
+                "1 uid-1\r\n",
+                "0",
+                "-1",
+                "99999999999999999999",
+                "4294967296",
+                "STLS\r\n",
+                "PIPELINING\r\n",
+                "UIDL\r\n",
+                "é",
+                "\0",
+                "\uFFFD")
+            .map(s -> s.getBytes(StandardCharsets.UTF_8));
     Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(16);
-    Arbitrary<byte[]> longRun = Arbitraries.integers().between(1, 20_000)
-        .map(n -> "x".repeat(n).getBytes(StandardCharsets.US_ASCII));
+    Arbitrary<byte[]> longRun =
+        Arbitraries.integers()
+            .between(1, 20_000)
+            .map(n -> "x".repeat(n).getBytes(StandardCharsets.US_ASCII));
     return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(10, tokens), net.jqwik.api.Tuple.of(3, raw), net.jqwik.api.Tuple.of(1, longRun))
-        .list().ofMaxSize(60)
+            net.jqwik.api.Tuple.of(10, tokens),
+            net.jqwik.api.Tuple.of(3, raw),
+            net.jqwik.api.Tuple.of(1, longRun))
+        .list()
+        .ofMaxSize(60)
         .map(Pop3ClientPropertyTests::concat);
   }
 
@@ -129,7 +181,10 @@ class Pop3ClientPropertyTests {
     return b.toByteArray();
   }
 
-  /** Repeats a pattern for ever, counting what it served; a blocked read would hang the test, so none blocks. */
+  /**
+   * Repeats a pattern for ever, counting what it served; a blocked read would hang the test, so
+   * none blocks.
+   */
   private static final class Endless extends InputStream {
     private final byte[] pattern;
     private int at;

@@ -36,8 +36,10 @@ class Pop3InputTests {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes("Subject: dots\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     while (b.size() < Pop3Body.IN_MEMORY_LIMIT + 100_000) {
-      b.writeBytes((random.nextInt(4) == 0 ? "." : "") .getBytes(StandardCharsets.US_ASCII));
-      b.writeBytes((random.nextInt(3) == 0 ? ".." : "line " + random.nextInt()).getBytes(StandardCharsets.US_ASCII));
+      b.writeBytes((random.nextInt(4) == 0 ? "." : "").getBytes(StandardCharsets.US_ASCII));
+      b.writeBytes(
+          (random.nextInt(3) == 0 ? ".." : "line " + random.nextInt())
+              .getBytes(StandardCharsets.US_ASCII));
       b.writeBytes((random.nextBoolean() ? "\r\n" : "\n").getBytes(StandardCharsets.US_ASCII));
     }
     b.writeBytes("no final line end.".getBytes(StandardCharsets.US_ASCII));
@@ -50,9 +52,10 @@ class Pop3InputTests {
   void two_answers_back_to_back_are_told_apart() throws IOException {
     byte[] first = "A: 1\r\n\r\n.starts with a dot\r\n".getBytes(StandardCharsets.US_ASCII);
     byte[] second = "B: 2\r\n\r\nlast".getBytes(StandardCharsets.US_ASCII);
-    InputStream wire = new SequenceInputStream(
-        new java.io.ByteArrayInputStream(ScriptedPop3Server.stuffed(first)),
-        new java.io.ByteArrayInputStream(ScriptedPop3Server.stuffed(second)));
+    InputStream wire =
+        new SequenceInputStream(
+            new java.io.ByteArrayInputStream(ScriptedPop3Server.stuffed(first)),
+            new java.io.ByteArrayInputStream(ScriptedPop3Server.stuffed(second)));
     Pop3Input in = new Pop3Input(new Dribble(wire, new Random(5)));
 
     assertThat(read(in, first.length)).isEqualTo(first);
@@ -60,15 +63,19 @@ class Pop3InputTests {
   }
 
   private byte[] roundTrip(byte[] raw, long seed) throws IOException {
-    Pop3Input in = new Pop3Input(new Dribble(new java.io.ByteArrayInputStream(ScriptedPop3Server.stuffed(raw)),
-        new Random(seed)));
+    Pop3Input in =
+        new Pop3Input(
+            new Dribble(
+                new java.io.ByteArrayInputStream(ScriptedPop3Server.stuffed(raw)),
+                new Random(seed)));
     return read(in, raw.length);
   }
 
   private byte[] read(Pop3Input in, long listedSize) throws IOException {
     Pop3Body body = new Pop3Body(listedSize, spool);
     in.readBody(body);
-    try (RawMessage message = body.finish(); InputStream bytes = message.open()) {
+    try (RawMessage message = body.finish();
+        InputStream bytes = message.open()) {
       return bytes.readAllBytes();
     }
   }
@@ -84,7 +91,8 @@ class Pop3InputTests {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      return super.read(b, off, Math.min(len, 1 + random.nextInt(random.nextBoolean() ? 3 : 70_000)));
+      return super.read(
+          b, off, Math.min(len, 1 + random.nextInt(random.nextBoolean() ? 3 : 70_000)));
     }
   }
 }
