@@ -6,6 +6,7 @@ import io.mailferry.mail.RawMessage;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** One open destination folder. Not thread-safe: one partition uses it. */
@@ -100,6 +101,58 @@ public interface SinkFolder extends AutoCloseable {
    */
   default int sweep(String sourceFolder, Collection<MessageRef> atSource, boolean mirror) {
     throw new UnsupportedOperationException("this destination does not follow removals");
+  }
+
+  /**
+   * Whether this folder can address what it holds by destination UID: read and change the flags of
+   * a message it stored earlier, move it to another folder and expunge it, touching nothing else
+   * (IMAP with UIDPLUS, RFC 4315). The flag merge, moves and expunges of a re-run (issue 19) need
+   * it; without it a re-run leaves earlier copies as they are and says so.
+   */
+  default boolean editsByUid() {
+    return false;
+  }
+
+  /** The folder's UIDVALIDITY now: a UID the ledger recorded under another one names nothing. */
+  default long uidValidity() {
+    throw new UnsupportedOperationException("this destination does not address messages by UID");
+  }
+
+  /**
+   * The flags (system flags with their backslash, keywords as they are; never \Recent) of the
+   * messages of these UIDs, read now. A UID that is not in the folder any more is not in the map.
+   */
+  default Map<Long, Set<String>> flagsOf(Collection<Long> uids) {
+    throw new UnsupportedOperationException("this destination does not address messages by UID");
+  }
+
+  /**
+   * Adds and removes flags of one message (UID STORE +FLAGS.SILENT / -FLAGS.SILENT), leaving its
+   * other flags as they are. A UID no longer in the folder is no error.
+   */
+  default void storeFlags(long uid, Set<String> add, Set<String> remove) {
+    throw new UnsupportedOperationException("this destination does not address messages by UID");
+  }
+
+  /**
+   * Removes these messages from the folder and only these (UID STORE +FLAGS.SILENT (\Deleted), then
+   * UID EXPUNGE of the same UIDs, RFC 4315): another message flagged \Deleted by the user stays.
+   * UIDs no longer in the folder are no error.
+   */
+  default void expunge(Collection<Long> uids) {
+    throw new UnsupportedOperationException("this destination does not address messages by UID");
+  }
+
+  /**
+   * Moves these messages into another folder of the same destination, with their flags (UID MOVE,
+   * RFC 6851; without MOVE: UID COPY, then the originals expunged as in {@link #expunge}).
+   *
+   * @param serverName the other folder, as {@link MailSink#open} takes it; it exists
+   * @return for each UID moved, its UID in the other folder (COPYUID), or null where the server did
+   *     not say; a UID no longer in this folder is not in the map
+   */
+  default Map<Long, Long> moveTo(Collection<Long> uids, String serverName) {
+    throw new UnsupportedOperationException("this destination does not address messages by UID");
   }
 
   @Override
