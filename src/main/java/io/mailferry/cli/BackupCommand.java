@@ -5,7 +5,6 @@ import io.mailferry.mail.MailferryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * migrate into a local archive: the same job, options and exactly-once rules, with a Maildir
@@ -20,9 +19,6 @@ import picocli.CommandLine.Option;
             + "tools can open. Re-running writes only what is new and follows flag changes; nothing is ever lost.")
 final class BackupCommand extends MigrateCommand {
 
-  @Option(names = "--mirror", description = "remove from the archive what is gone from the source")
-  boolean mirror;
-
   @Override
   Endpoint destination() {
     if (to.contains("://")) {
@@ -35,10 +31,5 @@ final class BackupCommand extends MigrateCommand {
           "The archive " + dir + " is a file, not a directory.");
     }
     return Endpoint.archive(dir);
-  }
-
-  @Override
-  boolean mirror() {
-    return mirror;
   }
 }

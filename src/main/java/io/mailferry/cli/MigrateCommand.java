@@ -184,7 +184,7 @@ class MigrateCommand implements Callable<Integer> {
         run.maxFailures(),
         sourceDeletion(),
         run.quota(),
-        mirror(),
+        run.following(),
         dates,
         run.throttle.throttling());
   }
@@ -200,10 +200,6 @@ class MigrateCommand implements Callable<Integer> {
               + "://.");
     }
     return destination;
-  }
-
-  boolean mirror() {
-    return false;
   }
 
   private SourceDeletion sourceDeletion() {

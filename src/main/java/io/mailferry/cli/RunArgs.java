@@ -1,5 +1,6 @@
 package io.mailferry.cli;
 
+import io.mailferry.config.Following;
 import io.mailferry.config.QuotaPolicy;
 import io.mailferry.mail.MailferryException;
 import java.nio.file.Path;
@@ -16,6 +17,28 @@ final class RunArgs {
 
   @Option(names = "--include-deleted", description = "also copy messages flagged \\Deleted")
   boolean includeDeleted;
+
+  @Option(
+      names = "--no-flag-sync",
+      description =
+          "leave the flags of earlier copies as they are (by default a re-run carries the source's"
+              + " flag changes over, and keeps what was changed at the destination)")
+  boolean noFlagSync;
+
+  @Option(
+      names = "--mirror",
+      description =
+          "follow expunges and moves at the source: remove from the destination what this job"
+              + " copied and the source no longer has (never anything else), move what moved")
+  boolean mirror;
+
+  @Option(
+      names = "--mirror-max-delete",
+      paramLabel = "PERCENT",
+      description =
+          "with --mirror, leave a folder as it is when it would lose more than PERCENT of its"
+              + " messages in one run (default 20)")
+  Integer mirrorMaxDelete;
 
   @Option(
       names = "--max-connections",
@@ -63,6 +86,18 @@ final class RunArgs {
   Path report;
 
   @Mixin ThrottleArgs throttle = new ThrottleArgs();
+
+  Following following() {
+    if (mirrorMaxDelete != null && !mirror) {
+      throw new MailferryException.BadUsage("--mirror-max-delete goes with --mirror.");
+    }
+    int maxDelete =
+        mirrorMaxDelete == null ? Following.DEFAULT_MAX_DELETE_PERCENT : mirrorMaxDelete;
+    if (maxDelete < 0 || maxDelete > 100) {
+      throw new MailferryException.BadUsage("--mirror-max-delete must be a percentage, 0 to 100.");
+    }
+    return new Following(!noFlagSync, mirror, maxDelete);
+  }
 
   int maxConnections() {
     Integer preset = throttle.presetMaxConnections();

@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param folderMap user renames, source path → destination path, as typed ('/'-separated)
  * @param sourceDeletion what a POP3 source deletes once copied (nothing by default)
- * @param mirror a backup removes from the archive what is gone from the source
+ * @param following how the destination follows the source's flag changes, expunges and moves
  * @param quota what to do with the destination's quota before writing
  * @param dates an archive source: only messages of these dates (restore --since/--before)
  * @param throttling host caps, rates and backoff; not part of the migration's identity
@@ -29,7 +29,7 @@ public record MigrationSettings(
     long maxFailures,
     SourceDeletion sourceDeletion,
     QuotaPolicy quota,
-    boolean mirror,
+    Following following,
     DateWindow dates,
     Throttling throttling) {
 
@@ -60,9 +60,14 @@ public record MigrationSettings(
         maxFailures,
         sourceDeletion,
         quota,
-        mirror,
+        following,
         dates,
         throttling);
+  }
+
+  /** --mirror: expunges and moves at the source are followed at the destination. */
+  public boolean mirror() {
+    return following.mirror();
   }
 
   public FolderMapper folderMapper() {

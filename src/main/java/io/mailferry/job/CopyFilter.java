@@ -9,7 +9,8 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 /**
  * Drops what must not be copied, as {@link io.mailferry.sync.FolderSync#decide} says: \Deleted
  * messages (unless asked), what the ledger has, and what the destination would refuse for its size
- * (above its APPENDLIMIT, RFC 7889). Carries the decision out: counts it, refreshes flags.
+ * (above its APPENDLIMIT, RFC 7889). Carries the decision out: counts it, refreshes an archive's
+ * flags. A known message whose flags changed at the source goes on to the writer, which merges.
  */
 class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
 
@@ -39,6 +40,8 @@ class CopyFilter implements ItemProcessor<MessageRef, MessageRef> {
       session.drop(ref, skip.reason());
       return null;
     }
-    return ref; // to copy: the writer asks the destination first
+    // To copy (the writer asks the destination first), or known with flags changed at the source:
+    // the writer merges those of the whole chunk in one go.
+    return ref;
   }
 }

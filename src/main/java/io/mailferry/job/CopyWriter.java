@@ -9,10 +9,14 @@ import io.mailferry.report.FolderTally;
 import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
 import io.mailferry.sync.Decision;
+import io.mailferry.sync.FlagMerge;
+import io.mailferry.sync.FlagUpdates;
 import io.mailferry.sync.FolderSync;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,13 +79,20 @@ class CopyWriter implements ItemWriter<MessageRef> {
     FolderSync sync = session.sync();
     List<LedgerEntry> entries = new ArrayList<>();
     List<MessageRef> toFetch = new ArrayList<>();
+    List<FlagUpdates.Pending> flagChanges = new ArrayList<>();
     for (MessageRef ref : chunk) {
-      if (sync.atDestination(ref) instanceof Decision.Matched found) {
-        entries.add(entry(ref, null, found.destUid(), null, LedgerEntry.Outcome.FOUND));
+      if (sync.decide(ref) instanceof Decision.FlagsChanged changed) {
+        flagChanges.add(new FlagUpdates.Pending(ref, changed));
+      } else if (sync.atDestination(ref) instanceof Decision.Matched found) {
+        entries.add(entry(ref, null, found.destUid(), null, LedgerEntry.Outcome.FOUND, null));
         session.tally().alreadyThere++;
       } else {
         toFetch.add(ref);
       }
+    }
+    if (toFetch.isEmpty() && entries.isEmpty()) {
+      followFlags(flagChanges);
+      return;
     }
     SinkFolder destination = session.destination();
     SinkFolder.FlagFilter flagFilter = destination.flagFilter();
@@ -112,8 +123,39 @@ class CopyWriter implements ItemWriter<MessageRef> {
       long stop = session.stoppedAt();
       session.tally().alreadyThere -= entries.stream().filter(e -> e.sourceUid() >= stop).count();
       entries.removeIf(e -> e.sourceUid() >= stop);
+      flagChanges.clear(); // left for the next run, which finds them as changed as now
     }
     session.runtime().ledger().record(entries);
+    followFlags(flagChanges);
+  }
+
+  /**
+   * Merges the flags of earlier copies that changed at the source (see FlagUpdates), counts them as
+   * already there, and records what the destination now has, in the chunk's transaction.
+   */
+  private void followFlags(List<FlagUpdates.Pending> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    FlagUpdates.Outcome outcome = FlagUpdates.apply(session.destination(), pending);
+    FolderTally tally = session.tally();
+    tally.alreadyThere += pending.size();
+    tally.flagsUpdated += outcome.updated;
+    tally.flagsKept += outcome.kept;
+    outcome.warnings.forEach(tally::warn);
+    Map<Long, Set<String>> written = new HashMap<>();
+    for (FlagUpdates.Written w : outcome.written) {
+      written.put(w.source().uid(), w.flags());
+    }
+    MigrationRuntime runtime = session.runtime();
+    runtime
+        .ledger()
+        .recordFlags(
+            runtime.sourceAccount(),
+            runtime.destAccount(),
+            session.plan().ledgerKey(),
+            pending.get(0).source().uidValidity(),
+            written);
   }
 
   private void copyOne(
@@ -136,7 +178,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
       return;
     }
     if (sync.atDestination(ref, raw) instanceof Decision.Matched found) {
-      entries.add(entry(ref, raw.sha256(), found.destUid(), null, LedgerEntry.Outcome.FOUND));
+      entries.add(entry(ref, raw.sha256(), found.destUid(), null, LedgerEntry.Outcome.FOUND, null));
       tally.alreadyThere++;
       return;
     }
@@ -232,7 +274,8 @@ class CopyWriter implements ItemWriter<MessageRef> {
               m.message().sha256(),
               appended.uid(),
               appended.uidValidity(),
-              LedgerEntry.Outcome.COPIED));
+              LedgerEntry.Outcome.COPIED,
+              FlagMerge.carried(m.flags())));
       session.tally().copied++;
       session.tally().bytesCopied += m.message().size();
       readBack(m, appended);
@@ -302,7 +345,8 @@ class CopyWriter implements ItemWriter<MessageRef> {
       String sha256,
       Long destUid,
       Long destUidValidity,
-      LedgerEntry.Outcome outcome) {
+      LedgerEntry.Outcome outcome,
+      Set<String> destFlags) {
     MigrationRuntime runtime = session.runtime();
     return new LedgerEntry(
         runtime.sourceAccount(),
@@ -315,6 +359,7 @@ class CopyWriter implements ItemWriter<MessageRef> {
         destUid,
         sha256,
         ref.contentKey(),
-        outcome);
+        outcome,
+        destFlags);
   }
 }

@@ -2,6 +2,7 @@ package io.mailferry.job;
 
 import io.mailferry.config.SourceDeletion;
 import io.mailferry.ledger.Ledger;
+import io.mailferry.ledger.LedgerEntry;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
@@ -48,7 +49,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
   private final FolderPlan plan;
   private SourceFolder source;
   private SinkFolder destination;
-  private Set<Long> knownUids;
+  private Map<Long, LedgerEntry> known;
   private DestinationMatcher matcher;
   private FolderSync sync;
   private List<MessageRef> sourceRefs = List.of();
@@ -357,28 +358,43 @@ class FolderSession implements ItemStream, StepExecutionListener {
    */
   FolderSync sync() {
     if (sync == null) {
-      var rules =
-          new FolderSync.Rules(
-              runtime.settings().includeDeleted(), runtime.sink().followsFlagChanges());
-      sync =
-          new FolderSync(rules, uid -> knownUids().contains(uid), this::appendLimit, this::matcher);
+      var rules = new FolderSync.Rules(runtime.settings().includeDeleted(), flagSync(runtime));
+      sync = new FolderSync(rules, uid -> known().get(uid), this::appendLimit, this::matcher);
     }
     return sync;
   }
 
+  /**
+   * How earlier copies' flags follow the source: an archive takes them as they are (nobody works
+   * there); an IMAP destination merges them, unless --no-flag-sync.
+   */
+  static FolderSync.FlagSync flagSync(MigrationRuntime runtime) {
+    if (runtime.sink().followsFlagChanges()) {
+      return FolderSync.FlagSync.REFRESH;
+    }
+    return runtime.settings().following().flags()
+        ? FolderSync.FlagSync.MERGE
+        : FolderSync.FlagSync.NONE;
+  }
+
   /** Source UIDs under the current UIDVALIDITY that the ledger already has. */
   Set<Long> knownUids() {
-    if (knownUids == null) {
-      knownUids =
+    return known().keySet();
+  }
+
+  /** What the ledger has of this folder under its current UIDVALIDITY, by source UID. */
+  private Map<Long, LedgerEntry> known() {
+    if (known == null) {
+      known =
           runtime
               .ledger()
-              .knownUids(
+              .entriesFrom(
                   runtime.sourceAccount(),
                   runtime.destAccount(),
                   plan.ledgerKey(),
                   source().uidValidity());
     }
-    return knownUids;
+    return known;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.mailferry.job;
 
 import io.mailferry.config.DateWindow;
+import io.mailferry.config.Following;
 import io.mailferry.config.MigrationSettings;
 import io.mailferry.config.QuotaPolicy;
 import io.mailferry.config.SourceDeletion;
@@ -50,7 +51,7 @@ public final class MigrationParameters {
         .addString("toConnection", connection(s.toConnection()), false)
         .addString("sourceDeletion", s.sourceDeletion().toString(), false)
         .addString("quotaPolicy", s.quota().toString(), false)
-        .addString("mirror", String.valueOf(s.mirror()), false)
+        .addString("following", s.following().toString(), false)
         .addString("dates", s.dates().toString(), false)
         .addString(THROTTLING, s.throttling().toString(), false)
         .toJobParameters();
@@ -70,9 +71,20 @@ public final class MigrationParameters {
         Long.parseLong(p.getString("maxFailures")),
         SourceDeletion.parse(p.getString("sourceDeletion")),
         QuotaPolicy.parse(p.getString("quotaPolicy")),
-        Boolean.parseBoolean(p.getString("mirror")),
+        following(p),
         DateWindow.parse(p.getString("dates")),
         Throttling.parse(p.getString(THROTTLING)));
+  }
+
+  /** A job stored before issue 19 has "mirror" alone: it followed flags only into an archive. */
+  private static Following following(JobParameters p) {
+    String stored = p.getString("following");
+    if (stored != null) {
+      return Following.parse(stored);
+    }
+    Following d = Following.defaults();
+    return new Following(
+        d.flags(), Boolean.parseBoolean(p.getString("mirror")), d.maxDeletePercent());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.mailferry.job;
 import io.mailferry.ledger.Ledger;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
+import io.mailferry.sync.FolderSync;
 import io.mailferry.sync.UnchangedFolder;
 
 /**
@@ -47,7 +48,8 @@ final class UnchangedFolders {
             .ledger()
             .completeFolder(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey());
     return then != null
-            && UnchangedFolder.since(now, then.status(), runtime.sink().followsFlagChanges())
+            && UnchangedFolder.since(
+                now, then.status(), FolderSession.flagSync(runtime) != FolderSync.FlagSync.NONE)
         ? then
         : null;
   }

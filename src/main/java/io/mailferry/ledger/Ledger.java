@@ -2,6 +2,8 @@ package io.mailferry.ledger;
 
 import io.mailferry.mail.ContentKey;
 import io.mailferry.mail.FolderStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
@@ -9,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -60,25 +63,109 @@ public class Ledger {
   /** Every entry that placed a message in one destination folder. */
   public List<LedgerEntry> entriesIn(String sourceAccount, String destAccount, String destFolder) {
     return jdbc.query(
-        "SELECT source_folder, source_uidvalidity, source_uid, dest_uidvalidity, dest_uid, sha256,"
-            + " message_id, size_bytes, internal_date, outcome FROM mf_ledger"
-            + " WHERE source_account = ? AND dest_account = ? AND dest_folder = ?",
-        (rs, i) ->
-            new LedgerEntry(
-                sourceAccount,
-                destAccount,
-                rs.getString(1),
-                rs.getLong(2),
-                rs.getLong(3),
-                destFolder,
-                rs.getObject(4, Long.class),
-                rs.getObject(5, Long.class),
-                rs.getString(6),
-                new ContentKey(rs.getString(7), rs.getLong(8), rs.getLong(9)),
-                LedgerEntry.Outcome.valueOf(rs.getString(10))),
+        SELECT_ENTRY + " WHERE source_account = ? AND dest_account = ? AND dest_folder = ?",
+        (rs, i) -> entry(sourceAccount, destAccount, rs),
         sourceAccount,
         destAccount,
         destFolder);
+  }
+
+  /**
+   * What the ledger holds of one source folder under one UIDVALIDITY, by source UID: where each
+   * message went and the flags last written there, for a re-run's flag merge.
+   */
+  public Map<Long, LedgerEntry> entriesFrom(
+      String sourceAccount, String destAccount, String sourceFolder, long uidValidity) {
+    Map<Long, LedgerEntry> entries = new HashMap<>();
+    jdbc.query(
+        SELECT_ENTRY
+            + " WHERE source_account = ? AND dest_account = ? AND source_folder = ?"
+            + " AND source_uidvalidity = ?",
+        rs -> {
+          LedgerEntry e = entry(sourceAccount, destAccount, rs);
+          entries.put(e.sourceUid(), e);
+        },
+        sourceAccount,
+        destAccount,
+        sourceFolder,
+        uidValidity);
+    return entries;
+  }
+
+  private static final String SELECT_ENTRY =
+      "SELECT source_folder, source_uidvalidity, source_uid, dest_folder, dest_uidvalidity,"
+          + " dest_uid, sha256, message_id, size_bytes, internal_date, outcome, dest_flags"
+          + " FROM mf_ledger";
+
+  private static LedgerEntry entry(String sourceAccount, String destAccount, ResultSet rs)
+      throws SQLException {
+    return new LedgerEntry(
+        sourceAccount,
+        destAccount,
+        rs.getString(1),
+        rs.getLong(2),
+        rs.getLong(3),
+        rs.getString(4),
+        rs.getObject(5, Long.class),
+        rs.getObject(6, Long.class),
+        rs.getString(7),
+        new ContentKey(rs.getString(8), rs.getLong(9), rs.getLong(10)),
+        LedgerEntry.Outcome.valueOf(rs.getString(11)),
+        flagsRead(rs.getString(12)));
+  }
+
+  /**
+   * After a re-run's flag merge: what is now written at the destination for these messages of one
+   * source folder, by source UID. Joins the caller's transaction, like {@link #record}.
+   */
+  public void recordFlags(
+      String sourceAccount,
+      String destAccount,
+      String sourceFolder,
+      long uidValidity,
+      Map<Long, Set<String>> flagsByUid) {
+    if (flagsByUid.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<Long, Set<String>>> rows = List.copyOf(flagsByUid.entrySet());
+    jdbc.batchUpdate(
+        "UPDATE mf_ledger SET dest_flags = ? WHERE source_account = ? AND dest_account = ?"
+            + " AND source_folder = ? AND source_uidvalidity = ? AND source_uid = ?",
+        rows,
+        rows.size(),
+        (ps, row) -> {
+          ps.setString(1, flagsWritten(row.getValue()));
+          ps.setString(2, sourceAccount);
+          ps.setString(3, destAccount);
+          ps.setString(4, sourceFolder);
+          ps.setLong(5, uidValidity);
+          ps.setLong(6, row.getKey());
+        });
+  }
+
+  /** The column holds this much; a longer set of flags is kept as "not known". */
+  static final int MAX_FLAGS_TEXT = 4000;
+
+  /** Space-separated in a fixed order; null for null or for a set too long to keep. */
+  static String flagsWritten(Set<String> flags) {
+    if (flags == null) {
+      return null;
+    }
+    String text = String.join(" ", new TreeSet<>(flags));
+    return text.length() > MAX_FLAGS_TEXT ? null : text;
+  }
+
+  static Set<String> flagsRead(String text) {
+    if (text == null) {
+      return null;
+    }
+    Set<String> flags = new HashSet<>();
+    for (String f : text.split(" ")) {
+      if (!f.isEmpty()) {
+        flags.add(f);
+      }
+    }
+    return flags;
   }
 
   public void record(List<LedgerEntry> entries) {
@@ -89,7 +176,7 @@ public class Ledger {
     jdbc.batchUpdate(
         "INSERT INTO mf_ledger (source_account, dest_account, source_folder, source_uidvalidity, source_uid,"
             + " dest_folder, dest_uidvalidity, dest_uid, sha256, size_bytes, internal_date, message_id, outcome,"
-            + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " recorded_at, dest_flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entries,
         entries.size(),
         (ps, e) -> {
@@ -107,6 +194,7 @@ public class Ledger {
           ps.setString(12, e.key().messageId());
           ps.setString(13, e.outcome().name());
           ps.setTimestamp(14, now);
+          ps.setString(15, flagsWritten(e.destFlags()));
         });
   }
 

@@ -1,12 +1,15 @@
 package io.mailferry.ledger;
 
 import io.mailferry.mail.ContentKey;
+import java.util.Set;
 
 /**
  * One source message known to be at the destination.
  *
  * @param destUid null when the destination lacks UIDPLUS
  * @param sha256 null when the message was matched by Message-ID, size and date without fetching
+ * @param destFlags the flags mailferry last wrote at the destination (system flags and keywords,
+ *     never \Deleted or \Recent), the base of a re-run's flag merge; null when not known
  */
 public record LedgerEntry(
     String sourceAccount,
@@ -19,7 +22,12 @@ public record LedgerEntry(
     Long destUid,
     String sha256,
     ContentKey key,
-    Outcome outcome) {
+    Outcome outcome,
+    Set<String> destFlags) {
+
+  public LedgerEntry {
+    destFlags = destFlags == null ? null : Set.copyOf(destFlags);
+  }
 
   public enum Outcome {
     /** mailferry appended it. */

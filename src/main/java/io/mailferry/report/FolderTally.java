@@ -27,6 +27,32 @@ public final class FolderTally {
   public List<Failure> failed = new ArrayList<>();
   public Map<String, Long> warnings = new TreeMap<>();
 
+  // What a re-run changed of earlier copies (issue 19); counted in alreadyThere too.
+  /** Earlier copies whose flags took the source's changes. */
+  public long flagsUpdated;
+
+  /** Earlier copies whose flags were changed at the destination too, and kept so in the merge. */
+  public long flagsKept;
+
+  /** Earlier copies moved into this folder at the destination, as at the source (--mirror). */
+  public long moved;
+
+  /** Earlier copies expunged at the destination, gone from the source (--mirror). */
+  public long expunged;
+
+  /**
+   * Messages that appear to have been moved here at the source, copied again because --mirror was
+   * not given (the old copy stays where it was).
+   */
+  public long movesSeen;
+
+  /**
+   * Why --mirror left this folder's destination as it was (the guard: it would have expunged too
+   * large a share); null when it did not.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public String mirrorHeld;
+
   /**
    * Why the whole folder failed (it could not be created at the destination, or the source refused
    * to open it), with the server's words; null when it did not. Its messages were not copied.
@@ -69,6 +95,12 @@ public final class FolderTally {
     c.failed = new ArrayList<>(failed);
     c.warnings = new TreeMap<>(warnings);
     c.folderFailure = folderFailure;
+    c.flagsUpdated = flagsUpdated;
+    c.flagsKept = flagsKept;
+    c.moved = moved;
+    c.expunged = expunged;
+    c.movesSeen = movesSeen;
+    c.mirrorHeld = mirrorHeld;
     return c;
   }
 

@@ -1,5 +1,7 @@
 package io.mailferry.sync;
 
+import java.util.Set;
+
 /**
  * What {@link FolderSync} decided for one source message. The caller carries it out: appends,
  * counts, writes the ledger row, refreshes flags.
@@ -16,6 +18,18 @@ public sealed interface Decision {
    *     date
    */
   record AlreadyKnown(boolean refreshFlags) implements Decision {}
+
+  /**
+   * The ledger has it from an earlier run, and its flags at the source are not what mailferry last
+   * wrote at the destination: a flag merge decides what the destination gets (see {@link
+   * FlagMerge}, carried out by {@link FlagUpdates}).
+   *
+   * @param destUid where it was stored; null when the destination gave no UID (no UIDPLUS)
+   * @param destUidValidity the destination folder's UIDVALIDITY then; null when not known
+   * @param lastWritten the flags mailferry last wrote there; null when not known
+   */
+  record FlagsChanged(Long destUid, Long destUidValidity, Set<String> lastWritten)
+      implements Decision {}
 
   /** Not copied, for a reason the user reads in the summary. */
   record Skip(Why why, String reason) implements Decision {}

@@ -1,8 +1,9 @@
 package io.mailferry.sync;
 
+import io.mailferry.ledger.LedgerEntry;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
-import java.util.function.LongPredicate;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -23,24 +24,35 @@ public final class FolderSync {
    * What the run was asked to do and what the destination can.
    *
    * @param includeDeleted --include-deleted: copy messages flagged \Deleted too
-   * @param followsFlagChanges the destination brings flags of earlier copies up to date (an
-   *     archive)
    */
-  public record Rules(boolean includeDeleted, boolean followsFlagChanges) {}
+  public record Rules(boolean includeDeleted, FlagSync flagSync) {}
+
+  /** How a re-run treats the flags of messages copied earlier. */
+  public enum FlagSync {
+    /** Left as they are (--no-flag-sync, or a destination that cannot change them). */
+    NONE,
+    /**
+     * The destination takes the source's flags as they are now (an archive: nobody works there).
+     */
+    REFRESH,
+    /** The three-way merge of {@link FlagMerge} (an IMAP destination, where its user may work). */
+    MERGE
+  }
 
   private final Rules rules;
-  private final LongPredicate inLedger;
+  private final LongFunction<LedgerEntry> inLedger;
   private final Supplier<Long> appendLimit;
   private final Supplier<DestinationMatcher> matcher;
 
   /**
-   * @param inLedger whether the ledger has the source UID (under the folder's UIDVALIDITY now)
+   * @param inLedger what the ledger has of the source UID (under the folder's UIDVALIDITY now), or
+   *     null
    * @param appendLimit the largest message the destination folder accepts, or null: no limit known
    * @param matcher the destination folder's index against the ledger's claims
    */
   public FolderSync(
       Rules rules,
-      LongPredicate inLedger,
+      LongFunction<LedgerEntry> inLedger,
       Supplier<Long> appendLimit,
       Supplier<DestinationMatcher> matcher) {
     this.rules = rules;
@@ -51,16 +63,25 @@ public final class FolderSync {
 
   /**
    * What the listing alone decides, before the destination folder is opened: skipped (\Deleted, too
-   * large), already known to the ledger, or a candidate to copy ({@link Decision#COPY}); the
-   * destination may still hold it (see {@link #atDestination(MessageRef)}).
+   * large), already known to the ledger (its flags changed at the source or not), or a candidate to
+   * copy ({@link Decision#COPY}); the destination may still hold it (see {@link
+   * #atDestination(MessageRef)}).
    */
   public Decision decide(MessageRef ref) {
     if (ref.isDeleted() && !rules.includeDeleted()) {
       return new Decision.Skip(Decision.Why.DELETED, DELETED);
     }
-    if (inLedger.test(ref.uid())) {
-      return new Decision.AlreadyKnown(
-          rules.followsFlagChanges()); // a nightly backup follows flag changes
+    LedgerEntry known = inLedger.apply(ref.uid());
+    if (known != null) {
+      return switch (rules.flagSync()) {
+        case NONE -> new Decision.AlreadyKnown(false);
+        case REFRESH -> new Decision.AlreadyKnown(true); // a nightly backup follows flag changes
+        case MERGE ->
+            FlagMerge.unchanged(ref.flags(), known.destFlags())
+                ? new Decision.AlreadyKnown(false)
+                : new Decision.FlagsChanged(
+                    known.destUid(), known.destUidValidity(), known.destFlags());
+      };
     }
     Long limit = appendLimit.get();
     if (limit != null && ref.size() > limit) {

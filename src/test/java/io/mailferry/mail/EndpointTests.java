@@ -196,7 +196,7 @@ class EndpointTests {
             100,
             io.mailferry.config.SourceDeletion.NONE,
             io.mailferry.config.QuotaPolicy.DEFAULT,
-            false,
+            new io.mailferry.config.Following(false, true, 35),
             new io.mailferry.config.DateWindow(java.time.LocalDate.parse("2024-01-01"), null),
             new io.mailferry.config.Throttling(
                 "office365",

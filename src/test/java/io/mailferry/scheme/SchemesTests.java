@@ -158,7 +158,7 @@ class SchemesTests {
         MigrationSettings.DEFAULT_MAX_FAILURES,
         SourceDeletion.NONE,
         QuotaPolicy.DEFAULT,
-        false,
+        io.mailferry.config.Following.defaults(),
         DateWindow.ALL,
         null);
   }

@@ -83,7 +83,8 @@ class DestinationMatcherTests {
         destUid,
         null,
         key,
-        LedgerEntry.Outcome.COPIED);
+        LedgerEntry.Outcome.COPIED,
+        null);
   }
 
   private static DestinationMatcher matcher(

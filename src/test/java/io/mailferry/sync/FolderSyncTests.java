@@ -63,11 +63,14 @@ class FolderSyncTests {
   }
 
   @Test
-  void
-      a_re_run_copies_nothing_the_ledger_has_and_an_imap_destination_keeps_the_flags_it_was_given() {
-    InMemorySink sink = InMemorySink.imapLike(); // it refuses refreshFlags, as IMAP does
+  void with_no_flag_sync_a_re_run_copies_nothing_the_ledger_has_and_leaves_the_flags_it_gave() {
+    InMemorySink sink = InMemorySink.imapLike();
+    long uid = source.put("INBOX", ONE, Set.of(), DATE);
+    SyncRun run = new SyncRun(source, sink).noFlagSync();
+    run.folder("INBOX");
+    source.setFlags("INBOX", uid, Set.of("\\Seen", "\\Flagged"));
 
-    SyncRun.Outcome again = reRunAfterAFlagChange(sink);
+    SyncRun.Outcome again = run.folder("INBOX");
 
     assertThat(again.known()).isEqualTo(1);
     assertThat(again.copied() + again.matched()).isZero();
@@ -185,8 +188,8 @@ class FolderSyncTests {
     MessageRef ref = listed(source).get(0);
     FolderSync sync =
         new FolderSync(
-            new FolderSync.Rules(false, false),
-            uid -> true,
+            new FolderSync.Rules(false, FolderSync.FlagSync.MERGE),
+            uid -> knownWithFlags(ref, ref.flags()),
             () -> {
               throw new AssertionError("asked the destination's limit");
             },
@@ -227,6 +230,22 @@ class FolderSyncTests {
 
     assertThat(UnchangedFolder.since(status(noCondstore), copied, false)).isTrue();
     assertThat(UnchangedFolder.since(status(noCondstore), copied, true)).isFalse();
+  }
+
+  private static io.mailferry.ledger.LedgerEntry knownWithFlags(MessageRef ref, Set<String> flags) {
+    return new io.mailferry.ledger.LedgerEntry(
+        SyncRun.SOURCE_ACCOUNT,
+        SyncRun.DEST_ACCOUNT,
+        "INBOX",
+        ref.uidValidity(),
+        ref.uid(),
+        "INBOX",
+        1L,
+        1L,
+        null,
+        ref.contentKey(),
+        io.mailferry.ledger.LedgerEntry.Outcome.COPIED,
+        flags);
   }
 
   private static FolderStatus status(InMemorySource source) {

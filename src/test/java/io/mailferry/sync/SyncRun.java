@@ -9,8 +9,9 @@ import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.MailSource;
 import io.mailferry.source.SourceFolder;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,11 +29,13 @@ final class SyncRun {
   /**
    * What one run did: how many it copied, found at the destination, knew already; the skip reasons.
    */
-  record Outcome(int copied, int matched, int known, List<String> skipped) {}
+  record Outcome(
+      int copied, int matched, int known, List<String> skipped, int flagsUpdated, int flagsKept) {}
 
   private final MailSource source;
   private final MailSink sink;
   private boolean includeDeleted;
+  private boolean noFlagSync;
   private Long appendLimit;
 
   SyncRun(MailSource source, MailSink sink) {
@@ -42,6 +45,11 @@ final class SyncRun {
 
   SyncRun includeDeleted() {
     includeDeleted = true;
+    return this;
+  }
+
+  SyncRun noFlagSync() {
+    noFlagSync = true;
     return this;
   }
 
@@ -61,18 +69,18 @@ final class SyncRun {
     try (SourceFolder from = source.open(info);
         SinkFolder to = sink.open(name)) {
       long uidValidity = from.uidValidity();
-      Set<Long> known = new HashSet<>();
+      Map<Long, LedgerEntry> known = new HashMap<>();
       for (LedgerEntry e : ledger) {
         if (e.sourceFolder().equals(name) && e.sourceUidValidity() == uidValidity) {
-          known.add(e.sourceUid());
+          known.put(e.sourceUid(), e);
         }
       }
-      List<MessageRef> refs = from.listAfter(0, known::contains);
+      List<MessageRef> refs = from.listAfter(0, known::containsKey);
       DestinationMatcher[] matcher = new DestinationMatcher[1];
       FolderSync sync =
           new FolderSync(
-              new FolderSync.Rules(includeDeleted, sink.followsFlagChanges()),
-              known::contains,
+              new FolderSync.Rules(includeDeleted, flagSync()),
+              known::get,
               () -> appendLimit,
               () -> {
                 if (matcher[0] == null) {
@@ -87,8 +95,14 @@ final class SyncRun {
       int matched = 0;
       int knownCount = 0;
       List<String> skipped = new ArrayList<>();
+      List<FlagUpdates.Pending> flagChanges = new ArrayList<>();
       for (MessageRef ref : refs) {
         Decision d = sync.decide(ref);
+        if (d instanceof Decision.FlagsChanged changed) {
+          flagChanges.add(new FlagUpdates.Pending(ref, changed));
+          knownCount++;
+          continue;
+        }
         if (d instanceof Decision.AlreadyKnown k) {
           if (k.refreshFlags()) {
             to.refreshFlags(ref, ref.flags());
@@ -101,27 +115,59 @@ final class SyncRun {
           continue;
         }
         if (sync.atDestination(ref) instanceof Decision.Matched m) {
-          record(ref, name, m.destUid(), LedgerEntry.Outcome.FOUND);
+          record(ref, name, m.destUid(), LedgerEntry.Outcome.FOUND, null);
           matched++;
           continue;
         }
         RawMessage[] body = new RawMessage[1];
         from.fetch(List.of(ref), (r, raw) -> body[0] = raw);
         if (sync.atDestination(ref, body[0]) instanceof Decision.Matched m) {
-          record(ref, name, m.destUid(), LedgerEntry.Outcome.FOUND);
+          record(ref, name, m.destUid(), LedgerEntry.Outcome.FOUND, null);
           matched++;
           continue;
         }
         SinkFolder.Appended appended = to.append(ref, body[0], ref.flags(), ref.internalDate());
-        record(ref, name, appended.uid(), LedgerEntry.Outcome.COPIED);
+        record(ref, name, appended.uid(), LedgerEntry.Outcome.COPIED, ref.flags());
         copied++;
       }
-      return new Outcome(copied, matched, knownCount, skipped);
+      FlagUpdates.Outcome flags = FlagUpdates.apply(to, flagChanges);
+      for (FlagUpdates.Written w : flags.written) {
+        LedgerEntry e = known.get(w.source().uid());
+        ledger.set(ledger.indexOf(e), withFlags(e, w.flags()));
+      }
+      return new Outcome(copied, matched, knownCount, skipped, flags.updated, flags.kept);
     }
   }
 
+  private FolderSync.FlagSync flagSync() {
+    if (sink.followsFlagChanges()) {
+      return FolderSync.FlagSync.REFRESH;
+    }
+    return noFlagSync ? FolderSync.FlagSync.NONE : FolderSync.FlagSync.MERGE;
+  }
+
+  private static LedgerEntry withFlags(LedgerEntry e, Set<String> flags) {
+    return new LedgerEntry(
+        e.sourceAccount(),
+        e.destAccount(),
+        e.sourceFolder(),
+        e.sourceUidValidity(),
+        e.sourceUid(),
+        e.destFolder(),
+        e.destUidValidity(),
+        e.destUid(),
+        e.sha256(),
+        e.key(),
+        e.outcome(),
+        flags);
+  }
+
   private void record(
-      MessageRef ref, String destFolder, Long destUid, LedgerEntry.Outcome outcome) {
+      MessageRef ref,
+      String destFolder,
+      Long destUid,
+      LedgerEntry.Outcome outcome,
+      Set<String> flags) {
     ledger.add(
         new LedgerEntry(
             SOURCE_ACCOUNT,
@@ -134,6 +180,7 @@ final class SyncRun {
             destUid,
             null,
             ref.contentKey(),
-            outcome));
+            outcome,
+            flags == null ? null : FlagMerge.carried(flags)));
   }
 }
