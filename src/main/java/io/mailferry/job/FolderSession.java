@@ -68,6 +68,9 @@ class FolderSession implements ItemStream, StepExecutionListener {
    */
   private FolderStatus listedAt;
 
+  /** What the --mirror pass did to this folder's copies (the job's context), or null. */
+  private MirrorCounts mirrored;
+
   private FolderPromise promise;
   private long promiseUidValidity;
 
@@ -79,6 +82,15 @@ class FolderSession implements ItemStream, StepExecutionListener {
   FolderSession(MigrationRuntime runtime, FolderPlan plan) {
     this.runtime = runtime;
     this.plan = plan;
+  }
+
+  @Override
+  public void beforeStep(StepExecution step) {
+    var job = step.getJobExecution().getExecutionContext();
+    if (job.containsKey(MirrorTasklet.MIRROR_KEY)) {
+      mirrored =
+          MirrorCounts.fromJson(job.getString(MirrorTasklet.MIRROR_KEY)).get(plan.ledgerKey());
+    }
   }
 
   @Override
@@ -98,6 +110,11 @@ class FolderSession implements ItemStream, StepExecutionListener {
     FolderTally t = new FolderTally(plan.sourceLabel(), plan.destLabel());
     if (plan.note() != null) {
       t.warn(plan.note());
+    }
+    if (mirrored != null) {
+      t.moved = mirrored.moved;
+      t.expunged = mirrored.expunged;
+      t.mirrorHeld = mirrored.held;
     }
     if (plan.fallbackFrom() != null) {
       t.warn(

@@ -49,6 +49,7 @@ public class MigrateJobConfiguration {
       JobRepository repository,
       Step quotaStep,
       Step planStep,
+      Step mirrorStep,
       Step transferStep,
       MigrationRuntime runtime,
       LocalExecutions localExecutions,
@@ -56,6 +57,7 @@ public class MigrateJobConfiguration {
     return new JobBuilder(JOB_NAME, repository)
         .start(quotaStep)
         .next(planStep)
+        .next(mirrorStep)
         .next(transferStep)
         .listener(localExecutions)
         .listener(progressBoard)
@@ -89,6 +91,22 @@ public class MigrateJobConfiguration {
       @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
     return new StepBuilder("plan", repository)
         .tasklet(new PlanTasklet(runtime, lostConnection(retries, retryDelayMs)), tm)
+        .build();
+  }
+
+  /**
+   * --mirror into an IMAP destination: the moves and expunges at the source, made at the
+   * destination before anything is copied (a no-op without --mirror).
+   */
+  @Bean
+  Step mirrorStep(
+      JobRepository repository,
+      PlatformTransactionManager tm,
+      MigrationRuntime runtime,
+      @Value("${mailferry.retries:4}") int retries,
+      @Value("${mailferry.retry-delay-ms:1000}") long retryDelayMs) {
+    return new StepBuilder("mirror", repository)
+        .tasklet(new MirrorTasklet(runtime, lostConnection(retries, retryDelayMs), tm), tm)
         .build();
   }
 

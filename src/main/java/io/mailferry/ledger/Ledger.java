@@ -143,6 +143,90 @@ public class Ledger {
         });
   }
 
+  /** A --mirror decision written before the destination is touched (see sql/common/V5). */
+  public enum MirrorState {
+    /** Gone from the source: being expunged at the destination. */
+    GONE,
+    /** Moved at the source: being moved at the destination. */
+    MOVING
+  }
+
+  private static final String BY_SOURCE_KEY =
+      " WHERE source_account = ? AND dest_account = ? AND source_folder = ?"
+          + " AND source_uidvalidity = ? AND source_uid = ?";
+
+  /** Writes a --mirror decision on these rows; commit it before acting on it. */
+  public void markMirror(List<LedgerEntry> rows, MirrorState state) {
+    bySourceKey("UPDATE mf_ledger SET mirror_state = '" + state.name() + "'", rows);
+  }
+
+  /** The rows a --mirror pass left in this state (a run killed half-way). */
+  public List<LedgerEntry> inMirrorState(
+      String sourceAccount, String destAccount, MirrorState state) {
+    return jdbc.query(
+        SELECT_ENTRY + " WHERE source_account = ? AND dest_account = ? AND mirror_state = ?",
+        (rs, i) -> entry(sourceAccount, destAccount, rs),
+        sourceAccount,
+        destAccount,
+        state.name());
+  }
+
+  /** The messages of these rows are no longer at the destination: the ledger forgets them. */
+  public void forget(List<LedgerEntry> rows) {
+    bySourceKey("DELETE FROM mf_ledger", rows);
+  }
+
+  /** A --mirror decision given up: the rows are plain rows again. */
+  public void clearMirror(List<LedgerEntry> rows) {
+    bySourceKey("UPDATE mf_ledger SET mirror_state = NULL", rows);
+  }
+
+  /**
+   * A message moved at the source and then at the destination: its row now names where it is at
+   * both, keeping the flags last written (the move kept them), and no --mirror state.
+   */
+  public void moved(
+      LedgerEntry from,
+      String toSourceFolder,
+      long toUidValidity,
+      long toUid,
+      String toDestFolder,
+      Long destUidValidity,
+      Long destUid) {
+    jdbc.update(
+        "UPDATE mf_ledger SET source_folder = ?, source_uidvalidity = ?, source_uid = ?,"
+            + " dest_folder = ?, dest_uidvalidity = ?, dest_uid = ?, mirror_state = NULL"
+            + BY_SOURCE_KEY,
+        toSourceFolder,
+        toUidValidity,
+        toUid,
+        toDestFolder,
+        destUidValidity,
+        destUid,
+        from.sourceAccount(),
+        from.destAccount(),
+        from.sourceFolder(),
+        from.sourceUidValidity(),
+        from.sourceUid());
+  }
+
+  private void bySourceKey(String statement, List<LedgerEntry> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    jdbc.batchUpdate(
+        statement + BY_SOURCE_KEY,
+        rows,
+        rows.size(),
+        (ps, e) -> {
+          ps.setString(1, e.sourceAccount());
+          ps.setString(2, e.destAccount());
+          ps.setString(3, e.sourceFolder());
+          ps.setLong(4, e.sourceUidValidity());
+          ps.setLong(5, e.sourceUid());
+        });
+  }
+
   /** The column holds this much; a longer set of flags is kept as "not known". */
   static final int MAX_FLAGS_TEXT = 4000;
 

@@ -253,6 +253,27 @@ public final class TestMailbox implements AutoCloseable {
     }
   }
 
+  /** Takes flags (system flags and keywords) off message number {@code n} (1-based) of a folder. */
+  public void removeFlags(String folderName, int n, Set<String> flags) throws MessagingException {
+    Folder folder = store.getFolder(folderName);
+    folder.open(Folder.READ_WRITE);
+    try {
+      jakarta.mail.Flags f = new jakarta.mail.Flags();
+      for (String flag : flags) {
+        switch (flag) {
+          case "\\Seen" -> f.add(jakarta.mail.Flags.Flag.SEEN);
+          case "\\Flagged" -> f.add(jakarta.mail.Flags.Flag.FLAGGED);
+          case "\\Answered" -> f.add(jakarta.mail.Flags.Flag.ANSWERED);
+          case "\\Draft" -> f.add(jakarta.mail.Flags.Flag.DRAFT);
+          default -> f.add(flag);
+        }
+      }
+      folder.getMessage(n).setFlags(f, false);
+    } finally {
+      folder.close(false);
+    }
+  }
+
   /** Takes \Deleted off message number {@code n} (1-based) of a folder. */
   public void undelete(String folderName, int n) throws MessagingException {
     markDeleted(folderName, n, false);
