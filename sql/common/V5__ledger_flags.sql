@@ -10,3 +10,7 @@ ALTER TABLE mf_ledger ADD COLUMN dest_flags VARCHAR(4000);
 -- moved at the destination). Written and committed before the destination is touched, so a run
 -- killed half-way finishes the same decision on its next start and never another one.
 ALTER TABLE mf_ledger ADD COLUMN mirror_state VARCHAR(16);
+
+-- A message copied into one folder that the ledger holds from another source folder of the same
+-- pair was moved (or copied) there at the source: found by its Message-ID.
+CREATE INDEX mf_ledger_message_id ON mf_ledger (source_account, dest_account, message_id);

@@ -2,6 +2,7 @@ package io.mailferry.job;
 
 import io.mailferry.ledger.LedgerEntry;
 import io.mailferry.mail.AlterationRisk;
+import io.mailferry.mail.ContentKey;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
@@ -125,8 +126,34 @@ class CopyWriter implements ItemWriter<MessageRef> {
       entries.removeIf(e -> e.sourceUid() >= stop);
       flagChanges.clear(); // left for the next run, which finds them as changed as now
     }
+    countMovesSeen(entries);
     session.runtime().ledger().record(entries);
     followFlags(flagChanges);
+  }
+
+  /**
+   * Without --mirror, a message copied here that the ledger holds from another source folder was
+   * moved (or copied) here at the source: the old copy stays, and the summary says how many.
+   */
+  private void countMovesSeen(List<LedgerEntry> entries) {
+    MigrationRuntime runtime = session.runtime();
+    if (runtime.settings().mirror()) {
+      return;
+    }
+    List<ContentKey> copied =
+        entries.stream()
+            .filter(e -> e.outcome() == LedgerEntry.Outcome.COPIED)
+            .map(LedgerEntry::key)
+            .toList();
+    if (copied.isEmpty()) {
+      return;
+    }
+    Set<ContentKey> elsewhere =
+        runtime
+            .ledger()
+            .copiedFromElsewhere(
+                runtime.sourceAccount(), runtime.destAccount(), session.plan().ledgerKey(), copied);
+    session.tally().movesSeen += copied.stream().filter(elsewhere::contains).count();
   }
 
   /**

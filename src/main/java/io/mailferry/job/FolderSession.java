@@ -115,6 +115,9 @@ class FolderSession implements ItemStream, StepExecutionListener {
       t.moved = mirrored.moved;
       t.expunged = mirrored.expunged;
       t.mirrorHeld = mirrored.held;
+      if (mirrored.held != null) {
+        t.warn(mirrored.held);
+      }
     }
     if (plan.fallbackFrom() != null) {
       t.warn(

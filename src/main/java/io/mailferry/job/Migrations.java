@@ -7,6 +7,7 @@ import io.mailferry.ledger.Ledger;
 import io.mailferry.quota.QuotaForecast;
 import io.mailferry.quota.QuotaPreflight;
 import io.mailferry.report.MigrationReport;
+import io.mailferry.sync.MirrorPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -108,18 +109,24 @@ public class Migrations {
   public Preview preview(MigrationSettings settings, Credentials credentials) {
     Path spool = Path.of(environment.getProperty("mailferry.state-dir"), "spool");
     try (MigrationRuntime runtime = new MigrationRuntime(settings, credentials, ledger, spool)) {
-      PendingWork work = PendingWork.of(runtime, MigrationPlanner.plan(runtime));
+      List<FolderPlan> plan = MigrationPlanner.plan(runtime);
+      PendingWork work = PendingWork.of(runtime, plan);
       QuotaForecast forecast =
           settings.quota().action() == QuotaPolicy.Action.IGNORE
               ? null
               : QuotaPreflight.forecast(runtime.sink(), work.folders());
-      return new Preview(work, forecast);
+      MirrorPlan.Result mirror =
+          settings.mirror() && !runtime.sink().followsRemovals()
+              ? MirrorPlan.decide(
+                  MirrorSurvey.of(runtime, plan), settings.following().maxDeletePercent())
+              : null;
+      return new Preview(work, forecast, mirror);
     }
   }
 
   /**
-   * What a dry run found: the work left, and the quota forecast (null when the policy ignores
-   * quota).
+   * What a dry run found: the work left, the quota forecast (null when the policy ignores quota),
+   * and with --mirror into IMAP the moves and expunges the run would make (else null).
    */
-  public record Preview(PendingWork work, QuotaForecast forecast) {}
+  public record Preview(PendingWork work, QuotaForecast forecast, MirrorPlan.Result mirror) {}
 }

@@ -2,11 +2,8 @@ package io.mailferry.job;
 
 import io.mailferry.ledger.Ledger;
 import io.mailferry.ledger.LedgerEntry;
-import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.Printable;
-import io.mailferry.net.ServerRefusal;
 import io.mailferry.sink.SinkFolder;
-import io.mailferry.source.SourceFolder;
 import io.mailferry.sync.MirrorPlan;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,7 +68,8 @@ final class MirrorTasklet implements Tasklet {
     }
     Folders folders = new Folders(FolderPlan.listFromJson(job.getString(PlanTasklet.PLAN_KEY)));
     reconnect.invoke(() -> finishInterrupted(folders));
-    List<MirrorPlan.Folder> seen = reconnect.invoke(() -> look(folders));
+    List<MirrorPlan.Folder> seen =
+        reconnect.invoke(() -> MirrorSurvey.of(runtime, folders.byKey.values()));
     MirrorPlan.Result result =
         MirrorPlan.decide(seen, runtime.settings().following().maxDeletePercent());
     result
@@ -105,50 +103,6 @@ final class MirrorTasklet implements Tasklet {
       FolderPlan f = byKey.get(key);
       return f == null ? key : f.sourceLabel();
     }
-  }
-
-  /** What each source folder holds now against what the ledger has of it. */
-  private List<MirrorPlan.Folder> look(Folders folders) {
-    List<MirrorPlan.Folder> seen = new ArrayList<>();
-    for (FolderPlan f : folders.byKey.values()) {
-      try (SourceFolder source = runtime.source().open(f.source())) {
-        Map<Long, LedgerEntry> known =
-            ledger()
-                .entriesFrom(
-                    runtime.sourceAccount(),
-                    runtime.destAccount(),
-                    f.ledgerKey(),
-                    source.uidValidity());
-        List<MessageRef> listed = source.listAfter(0, known::containsKey);
-        SourceFolder.ListingNotes notes = source.listingNotes();
-        // What an incomplete listing missed is not gone (issue 16.4).
-        boolean complete = notes.unlisted().isEmpty() && listed.size() >= notes.held();
-        Set<Long> uids = new HashSet<>();
-        List<MessageRef> fresh = new ArrayList<>();
-        for (MessageRef ref : listed) {
-          uids.add(ref.uid());
-          if (!known.containsKey(ref.uid())) {
-            fresh.add(ref);
-          }
-        }
-        List<LedgerEntry> gone = new ArrayList<>();
-        if (complete) {
-          for (LedgerEntry e : known.values()) {
-            // Only copies in this folder's destination now: a changed --folder-map is not a loss.
-            if (!uids.contains(e.sourceUid()) && e.destFolder().equals(f.destLabel())) {
-              gone.add(e);
-            }
-          }
-        }
-        seen.add(new MirrorPlan.Folder(f.ledgerKey(), known.size(), gone, fresh));
-      } catch (RuntimeException e) {
-        if (ServerRefusal.words(e) == null) {
-          throw e;
-        }
-        // The source refuses this folder: its copy step fails it alone, and says why.
-      }
-    }
-    return seen;
   }
 
   private void move(Folders folders, List<MirrorPlan.Move> moves) {

@@ -143,6 +143,38 @@ public class Ledger {
         });
   }
 
+  /**
+   * Of these content keys (each with a Message-ID), those the ledger holds from another source
+   * folder of the pair: a message copied now that was copied before from elsewhere, so moved (or
+   * copied) here at the source.
+   */
+  public Set<ContentKey> copiedFromElsewhere(
+      String sourceAccount, String destAccount, String sourceFolder, List<ContentKey> keys) {
+    List<ContentKey> withId = keys.stream().filter(ContentKey::hasMessageId).toList();
+    if (withId.isEmpty()) {
+      return Set.of();
+    }
+    Set<ContentKey> wanted = new HashSet<>(withId);
+    Set<ContentKey> found = new HashSet<>();
+    String marks = String.join(",", java.util.Collections.nCopies(withId.size(), "?"));
+    List<Object> args =
+        new java.util.ArrayList<>(List.of(sourceAccount, destAccount, sourceFolder));
+    withId.forEach(k -> args.add(k.messageId()));
+    jdbc.query(
+        "SELECT message_id, size_bytes, internal_date FROM mf_ledger WHERE source_account = ?"
+            + " AND dest_account = ? AND source_folder <> ? AND message_id IN ("
+            + marks
+            + ")",
+        rs -> {
+          ContentKey k = new ContentKey(rs.getString(1), rs.getLong(2), rs.getLong(3));
+          if (wanted.contains(k)) {
+            found.add(k);
+          }
+        },
+        args.toArray());
+    return found;
+  }
+
   /** A --mirror decision written before the destination is touched (see sql/common/V5). */
   public enum MirrorState {
     /** Gone from the source: being expunged at the destination. */

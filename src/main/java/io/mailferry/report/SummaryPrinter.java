@@ -57,6 +57,32 @@ public final class SummaryPrinter {
     }
   }
 
+  /** What a re-run changed of the folder's earlier copies, one line each (issue 19). */
+  static java.util.List<String> followed(FolderTally f) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    if (f.flagsUpdated > 0 || f.flagsKept > 0) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "flags: %d updated from the source, %d kept as changed at the destination",
+              f.flagsUpdated,
+              f.flagsKept));
+    }
+    if (f.moved > 0) {
+      lines.add(f.moved + " moved here at the destination, as at the source (--mirror)");
+    }
+    if (f.expunged > 0) {
+      lines.add(f.expunged + " expunged at the destination, gone from the source (--mirror)");
+    }
+    if (f.movesSeen > 0) {
+      lines.add(
+          f.movesSeen
+              + " copied here that were copied before from another folder: moved (or copied)"
+              + " at the source; the old copies stay (--mirror moves them)");
+    }
+    return lines;
+  }
+
   public static void print(MigrationReport r, PrintStream out) {
     String job = r.jobName() == null ? "" : "job " + r.jobName() + ": ";
     out.printf(
@@ -80,6 +106,7 @@ public final class SummaryPrinter {
       if (f.folderFailure != null) {
         out.printf("    folder failed: %s%n", Printable.escape(f.folderFailure));
       }
+      followed(f).forEach(line -> out.printf("    %s%n", line));
       f.warnings.forEach(
           (warning, n) -> out.printf("    warning ×%d: %s%n", n, Printable.escape(warning)));
       for (FolderTally.Failure failure : f.failed) {

@@ -437,16 +437,16 @@ class JobFileTests {
   }
 
   @Test
-  void a_job_with_an_option_for_the_other_kind_is_refused_with_the_commands_message()
+  void a_job_with_an_option_its_command_lacks_is_refused_with_the_commands_message()
       throws Exception {
     Path job =
         write(
             "mirror.yml",
             MIGRATE_ALICE
                 + """
-        mirror: true
+        mirrors: true
         """);
-    assertThat(catchLoad(job).getMessage()).startsWith(job + ":4: mirror: unknown key");
+    assertThat(catchLoad(job).getMessage()).startsWith(job + ":4: mirrors: unknown key");
     Path backup =
         write(
             "backup.yml",
