@@ -6,9 +6,12 @@ import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
 /**
@@ -87,6 +90,16 @@ public final class ImapFetchCommand {
   }
 
   public static Answer run(IMAPFolder folder, String command) throws MessagingException {
+    return run(folder, command, fetch -> true);
+  }
+
+  /**
+   * As {@link #run(IMAPFolder, String)}, keeping only the FETCH responses that {@code answers}
+   * accepts: the others (a flag change of another message, which a server may send at any time) go
+   * to the folder's handlers, as Angus's own FetchResponse, as for any command.
+   */
+  public static Answer run(IMAPFolder folder, String command, Predicate<ImapFetchItems> answers)
+      throws MessagingException {
     List<ImapFetchItems> fetches = new ArrayList<>();
     int[] unreadable = {0};
     folder.doCommand(
@@ -121,7 +134,12 @@ public final class ImapFetchCommand {
                 done = r;
               } else if (r.isUnTagged() && r.keyEquals("FETCH")) {
                 Raw raw = new Raw(r);
-                fetches.add(ImapFetchItems.read(raw.bytes(), 0, raw.length()));
+                ImapFetchItems items = ImapFetchItems.read(raw.bytes(), 0, raw.length());
+                if (answers.test(items)) {
+                  fetches.add(items);
+                } else {
+                  unsolicited(p, r, others);
+                }
               } else {
                 others.add(r);
               }
@@ -139,6 +157,15 @@ public final class ImapFetchCommand {
           }
         });
     return new Answer(fetches, unreadable[0], folder.getMessageCount());
+  }
+
+  /** Hands an unsolicited FETCH on as Angus reads it; one it cannot read it drops, as it does. */
+  private static void unsolicited(IMAPProtocol p, IMAPResponse r, List<Response> others) {
+    try {
+      others.add(new FetchResponse(r, p.getFetchItems(), p));
+    } catch (IOException | ProtocolException e) {
+      // not the command's answer, and no handler could use it
+    }
   }
 
   /** Reaches the response's bytes (protected in Angus's Response). */

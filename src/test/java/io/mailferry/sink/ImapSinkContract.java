@@ -40,17 +40,23 @@ abstract class ImapSinkContract extends SinkContract {
     box.close();
   }
 
+  /** Where the sink connects: the account itself, or a proxy in front of it. */
+  protected Account sinkAccount() {
+    return account;
+  }
+
   /** Two connections, as a run with --max-connections 2 has. */
   @Override
   protected MailSink openSink() {
-    Endpoint endpoint = Endpoint.parse(account.url(), "destination");
+    Account to = sinkAccount();
+    Endpoint endpoint = Endpoint.parse(to.url(), "destination");
     return new ImapSink(
         new ImapStores(
             new ImapConnector(
                 "destination",
                 endpoint,
-                account::password,
-                ConnectionSettings.defaults().withTrustCert(account.trustCert())),
+                to::password,
+                ConnectionSettings.defaults().withTrustCert(to.trustCert())),
             2));
   }
 

@@ -16,7 +16,8 @@ class InMemorySinkTests extends SinkContract {
 
   @Override
   protected Set<Capability> capabilities() {
-    return EnumSet.of(Capability.KEYWORDS, Capability.UIDPLUS, Capability.MULTIAPPEND);
+    return EnumSet.of(
+        Capability.KEYWORDS, Capability.UIDPLUS, Capability.MULTIAPPEND, Capability.UID_EDITS);
   }
 
   @Override

@@ -40,7 +40,12 @@ public abstract class SinkContract {
     /** {@code append} says where it stored the message (IMAP: UIDPLUS, RFC 4315). */
     UIDPLUS,
     /** Several messages in one command ({@code batchLimit() > 1}; IMAP: MULTIAPPEND, RFC 3502). */
-    MULTIAPPEND
+    MULTIAPPEND,
+    /**
+     * Messages stored earlier are read, changed, moved and expunged by UID ({@code editsByUid()};
+     * IMAP: UIDPLUS, RFC 4315, with MOVE, RFC 6851, or COPY in its place).
+     */
+    UID_EDITS
   }
 
   /** A message as the independent reader sees it at the destination. */
@@ -316,6 +321,159 @@ public abstract class SinkContract {
       assertThat(readBack("INBOX"))
           .extracting(Seen::uid)
           .containsExactlyElementsOf(appended.stream().map(SinkFolder.Appended::uid).toList());
+    }
+  }
+
+  /** Stores the messages as the job does and returns their UIDs, in order. */
+  private static List<Long> stored(SinkFolder folder, List<Set<String>> flags) {
+    List<Long> uids = new ArrayList<>();
+    for (int i = 0; i < flags.size(); i++) {
+      String id = "<edit" + i + "@example.org>";
+      Instant date = FIRST.plusSeconds(60L * i);
+      uids.add(
+          append(
+                  folder,
+                  RawMessage.of(message(id, "edit " + i, date, 300 + 50 * i)),
+                  id,
+                  flags.get(i),
+                  date)
+              .uid());
+    }
+    return uids;
+  }
+
+  private Set<String> keywords(String... keywords) {
+    return has(Capability.KEYWORDS) ? Set.of(keywords) : Set.of();
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new HashSet<>(a);
+    u.addAll(b);
+    return u;
+  }
+
+  private static Map<Long, Set<String>> flagsByUid(List<Seen> seen) {
+    return seen.stream().collect(Collectors.toMap(Seen::uid, Seen::flags));
+  }
+
+  /** A UID the folder does not hold: past every one it does. */
+  private static long absent(List<Long> uids) {
+    return uids.stream().mapToLong(Long::longValue).max().orElse(0) + 1_000;
+  }
+
+  @Test
+  void flags_of_stored_messages_are_read_by_uid_with_their_keywords_and_an_unknown_uid_is_left_out()
+      throws Exception {
+    try (MailSink sink = openSink()) {
+      List<Long> uids;
+      try (SinkFolder folder = sink.open("INBOX")) {
+        assertThat(folder.editsByUid())
+            .as("editsByUid(), as its capabilities say")
+            .isEqualTo(has(Capability.UID_EDITS));
+        assumeCapability(Capability.UID_EDITS);
+        uids =
+            stored(
+                folder,
+                List.of(
+                    union(Set.of("\\Seen", "\\Answered"), keywords("$Forwarded", "Work")),
+                    Set.of(),
+                    Set.of("\\Flagged", "\\Deleted", "\\Draft")));
+      }
+
+      try (SinkFolder folder = sink.open("INBOX")) {
+        List<Long> asked = new ArrayList<>(uids);
+        asked.add(absent(uids));
+        // Read in a session that did not store them, where they are \Recent (never reported).
+        assertThat(folder.flagsOf(asked)).isEqualTo(flagsByUid(readBack("INBOX")));
+        assertThat(folder.flagsOf(List.of(uids.get(1)))).containsOnlyKeys(uids.get(1));
+        assertThat(folder.flagsOf(List.of())).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void store_flags_adds_and_removes_exactly_what_it_is_told_and_leaves_the_other_flags()
+      throws Exception {
+    assumeCapability(Capability.UID_EDITS);
+    try (MailSink sink = openSink();
+        SinkFolder folder = sink.open("INBOX")) {
+      Set<String> mine = union(Set.of("\\Seen", "\\Deleted"), keywords("Old"));
+      List<Long> uids = stored(folder, List.of(mine, Set.of("\\Answered")));
+
+      folder.storeFlags(
+          uids.get(0),
+          union(Set.of("\\Flagged"), keywords("$Forwarded")),
+          union(Set.of("\\Seen"), keywords("Old")));
+      folder.storeFlags(uids.get(1), Set.of(), Set.of("\\Flagged")); // not set: nothing changes
+      folder.storeFlags(absent(uids), Set.of("\\Seen"), Set.of("\\Answered"));
+
+      assertThat(flagsByUid(readBack("INBOX")))
+          .containsOnly(
+              Map.entry(
+                  uids.get(0), union(Set.of("\\Deleted", "\\Flagged"), keywords("$Forwarded"))),
+              Map.entry(uids.get(1), Set.of("\\Answered")));
+    }
+  }
+
+  @Test
+  void expunge_removes_exactly_the_named_messages_and_one_the_user_flagged_deleted_stays()
+      throws Exception {
+    assumeCapability(Capability.UID_EDITS);
+    try (MailSink sink = openSink();
+        SinkFolder folder = sink.open("INBOX")) {
+      List<Long> uids =
+          stored(
+              folder,
+              List.of(Set.of("\\Seen"), Set.of("\\Deleted"), Set.of(), Set.of("\\Flagged")));
+
+      folder.expunge(List.of(uids.get(0), uids.get(2), absent(uids)));
+
+      assertThat(flagsByUid(readBack("INBOX")))
+          .as("the user's \\Deleted message is not expunged with them")
+          .containsOnly(
+              Map.entry(uids.get(1), Set.of("\\Deleted")),
+              Map.entry(uids.get(3), Set.of("\\Flagged")));
+      assertThat(folder.flagsOf(uids)).containsOnlyKeys(uids.get(1), uids.get(3));
+      folder.expunge(List.of());
+    }
+  }
+
+  @Test
+  void move_to_puts_the_messages_with_their_flags_in_the_other_folder_and_says_their_new_uids()
+      throws Exception {
+    assumeCapability(Capability.UID_EDITS);
+    String other = "Ablage für Kunden"; // a space and a non-ASCII letter: quoted, modified UTF-7
+    try (MailSink sink = openSink()) {
+      String otherName = serverName(sink, other);
+      sink.ensureFolder(otherName, false);
+      try (SinkFolder folder = sink.open("INBOX")) {
+        List<Set<String>> flags =
+            List.of(
+                union(Set.of("\\Seen"), keywords("$Forwarded")),
+                Set.of("\\Flagged", "\\Answered"),
+                Set.of(),
+                Set.of("\\Seen"));
+        List<Long> uids = stored(folder, flags);
+        Map<Long, String> shaByUid =
+            readBack("INBOX").stream().collect(Collectors.toMap(Seen::uid, Seen::sha256));
+
+        Map<Long, Long> moved =
+            folder.moveTo(List.of(uids.get(0), uids.get(1), uids.get(3), absent(uids)), otherName);
+
+        assertThat(moved).containsOnlyKeys(uids.get(0), uids.get(1), uids.get(3));
+        List<Seen> there = readBack(other);
+        assertThat(there).extracting(Seen::uid).containsExactlyInAnyOrderElementsOf(moved.values());
+        for (long uid : moved.keySet()) {
+          Seen arrived =
+              there.stream().filter(m -> m.uid() == moved.get(uid)).findFirst().orElseThrow();
+          assertThat(arrived.sha256()).as("UID %d's bytes", uid).isEqualTo(shaByUid.get(uid));
+          assertThat(arrived.flags())
+              .as("UID %d's flags", uid)
+              .isEqualTo(flags.get(uids.indexOf(uid)));
+        }
+        assertThat(readBack("INBOX")).extracting(Seen::uid).containsExactly(uids.get(2));
+        assertThat(folder.flagsOf(uids)).containsOnlyKeys(uids.get(2));
+      }
     }
   }
 }

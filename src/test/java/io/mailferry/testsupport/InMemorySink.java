@@ -16,19 +16,23 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A destination held in memory, for the {@code sync} tests: it stores the exact bytes, flags and
  * date of each message appended and returns its UID (as UIDPLUS does), batches up to ten messages
  * (MULTIAPPEND), and, when made {@link #followingFlagChanges()}, brings the flags of an earlier
- * copy up to date (as an archive does). It passes {@code sink/SinkContract} (InMemorySinkTests).
- * Not thread-safe.
+ * copy up to date (as an archive does); else it reads, changes, moves and expunges messages by UID
+ * (as IMAP with UIDPLUS and MOVE). It passes {@code sink/SinkContract} (InMemorySinkTests). Not
+ * thread-safe.
  */
 public final class InMemorySink implements MailSink {
 
@@ -223,17 +227,88 @@ public final class InMemorySink implements MailSink {
             && from.folder().equals(source.folder())
             && from.uidValidity() == source.uidValidity()
             && from.uid() == source.uid()) {
-          stored.put(
-              s.uid(),
-              new Message(s.uid(), s.raw(), s.sha256(), Set.copyOf(flags), s.internalDate(), from));
+          stored.put(s.uid(), withFlags(s, flags));
         }
       }
+    }
+
+    /** As IMAP with UIDPLUS; the archive-like flavour, as an archive, addresses files instead. */
+    @Override
+    public boolean editsByUid() {
+      return !followsFlagChanges;
+    }
+
+    private void requireEditsByUid() {
+      if (!editsByUid()) {
+        SinkFolder.super.uidValidity(); // refuses, as an archive does
+      }
+    }
+
+    @Override
+    public long uidValidity() {
+      requireEditsByUid();
+      return 1L; // as append says
+    }
+
+    @Override
+    public Map<Long, Set<String>> flagsOf(Collection<Long> uids) {
+      requireEditsByUid();
+      Map<Long, Set<String>> flags = new HashMap<>();
+      for (long uid : uids) {
+        Message m = stored.get(uid);
+        if (m != null) {
+          flags.put(uid, m.flags());
+        }
+      }
+      return flags;
+    }
+
+    @Override
+    public void storeFlags(long uid, Set<String> add, Set<String> remove) {
+      requireEditsByUid();
+      Message m = stored.get(uid);
+      if (m == null) {
+        return;
+      }
+      Set<String> flags = new LinkedHashSet<>(m.flags());
+      flags.addAll(flagFilter().keep(add, new HashSet<>()));
+      flags.removeAll(remove);
+      stored.put(uid, withFlags(m, flags));
+    }
+
+    @Override
+    public void expunge(Collection<Long> uids) {
+      requireEditsByUid();
+      stored.keySet().removeAll(Set.copyOf(uids));
+    }
+
+    @Override
+    public Map<Long, Long> moveTo(Collection<Long> uids, String serverName) {
+      requireEditsByUid();
+      TreeMap<Long, Message> target = existing(serverName);
+      Map<Long, Long> moved = new HashMap<>();
+      for (long uid : new TreeSet<>(uids)) {
+        Message m = stored.remove(uid);
+        if (m != null) {
+          long newUid = nextUid.merge(serverName, 1L, Long::sum);
+          target.put(
+              newUid,
+              new Message(newUid, m.raw(), m.sha256(), m.flags(), m.internalDate(), m.source()));
+          moved.put(uid, newUid);
+        }
+      }
+      return moved;
     }
 
     @Override
     public void close() {
       open--;
     }
+  }
+
+  private static Message withFlags(Message m, Set<String> flags) {
+    return new Message(
+        m.uid(), m.raw(), m.sha256(), Set.copyOf(flags), m.internalDate(), m.source());
   }
 
   private static byte[] bytes(RawMessage message) {

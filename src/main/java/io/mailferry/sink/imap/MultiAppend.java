@@ -35,12 +35,7 @@ final class MultiAppend {
    */
   static Response send(IMAPProtocol p, String mailbox, List<SinkFolder.Outgoing> messages)
       throws Exception {
-    Argument args = new Argument();
-    if (p.supportsUtf8()) {
-      args.writeString(mailbox, StandardCharsets.UTF_8);
-    } else {
-      args.writeString(BASE64MailboxEncoder.encode(mailbox));
-    }
+    Argument args = mailboxArgument(p, mailbox);
     for (SinkFolder.Outgoing m : messages) {
       if (!m.flags().isEmpty()) {
         args.writeAtom("(" + String.join(" ", m.flags()) + ")");
@@ -53,6 +48,20 @@ final class MultiAppend {
     System.arraycopy(responses, 0, untagged, 0, untagged.length);
     p.notifyResponseHandlers(untagged);
     return responses[responses.length - 1];
+  }
+
+  /**
+   * A folder name as a command's argument: quoted, or a literal where it must be; in modified UTF-7
+   * (RFC 3501 5.1.3) unless UTF8=ACCEPT is enabled, as Angus names folders itself.
+   */
+  static Argument mailboxArgument(IMAPProtocol p, String mailbox) {
+    Argument args = new Argument();
+    if (p.supportsUtf8()) {
+      args.writeString(mailbox, StandardCharsets.UTF_8);
+    } else {
+      args.writeString(BASE64MailboxEncoder.encode(mailbox));
+    }
+    return args;
   }
 
   static Literal literal(RawMessage message) {
@@ -88,19 +97,7 @@ final class MultiAppend {
 
   /** Expands "5,7:9" to [5, 7, 8, 9]; null when it does not name exactly {@code count} UIDs. */
   static List<Long> uids(String set, int count) {
-    List<Long> uids = new ArrayList<>(count);
-    for (String part : set.split(",")) {
-      int colon = part.indexOf(':');
-      long a = Long.parseLong(colon < 0 ? part : part.substring(0, colon));
-      long b = colon < 0 ? a : Long.parseLong(part.substring(colon + 1));
-      // "4:2" is the same range as "2:4" (RFC 4315 uid-range); new UIDs only ever rise.
-      for (long uid = Math.min(a, b); uid <= Math.max(a, b); uid++) {
-        if (uids.size() == count) {
-          return null;
-        }
-        uids.add(uid);
-      }
-    }
-    return uids.size() == count ? uids : null;
+    List<Long> uids = UidSets.expand(set, count);
+    return uids != null && uids.size() == count ? uids : null;
   }
 }
