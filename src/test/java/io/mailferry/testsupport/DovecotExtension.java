@@ -13,6 +13,7 @@ public final class DovecotExtension implements BeforeAllCallback, AfterAllCallba
 
   private final DovecotServer.Layout layout;
   private final int maxUserIpConnections;
+  private final boolean condstore;
   private DovecotServer server;
 
   public DovecotExtension(DovecotServer.Layout layout) {
@@ -21,8 +22,23 @@ public final class DovecotExtension implements BeforeAllCallback, AfterAllCallba
 
   /** A Dovecot that refuses a user's connection beyond {@code maxUserIpConnections} from one IP. */
   public DovecotExtension(DovecotServer.Layout layout, int maxUserIpConnections) {
+    this(layout, maxUserIpConnections, true);
+  }
+
+  private DovecotExtension(
+      DovecotServer.Layout layout, int maxUserIpConnections, boolean condstore) {
     this.layout = layout;
     this.maxUserIpConnections = maxUserIpConnections;
+    this.condstore = condstore;
+  }
+
+  /**
+   * The same Dovecot without CONDSTORE and QRESYNC on its IMAP port ({@link
+   * DovecotServer#startWithoutCondstore}): {@code new DovecotExtension(SLASH).withoutCondstore()},
+   * for a test class that runs with them off.
+   */
+  public DovecotExtension withoutCondstore() {
+    return new DovecotExtension(layout, maxUserIpConnections, false);
   }
 
   public DovecotServer server() {
@@ -31,7 +47,10 @@ public final class DovecotExtension implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    server = DovecotServer.start(layout, maxUserIpConnections);
+    server =
+        condstore
+            ? DovecotServer.start(layout, maxUserIpConnections)
+            : DovecotServer.startWithoutCondstore(layout, maxUserIpConnections);
   }
 
   @Override

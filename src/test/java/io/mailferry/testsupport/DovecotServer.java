@@ -88,6 +88,7 @@ public final class DovecotServer implements AutoCloseable {
   private Process process;
   private List<ProcessHandle> processTree = List.of();
   private Thread shutdownHook;
+  private NoCondstoreProxy noCondstore; // null: Dovecot's own IMAP port, with CONDSTORE and QRESYNC
 
   private DovecotServer(Layout layout, Path root, Path doveadmBinary) {
     this.layout = layout;
@@ -149,15 +150,58 @@ public final class DovecotServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A Dovecot that, on its IMAP port, neither offers nor honours CONDSTORE and QRESYNC (RFC 7162):
+   * for tests of what a client does without them. STARTTLS is not offered either (the port is plain
+   * text on loopback), and {@link #imapsPort()} is refused: behind it Dovecot still has both.
+   *
+   * <p>Why a proxy ({@link NoCondstoreProxy}) rather than a setting, as tried with Dovecot 2.3.19:
+   *
+   * <ul>
+   *   <li>{@code imap_capability} set to the default list without CONDSTORE and QRESYNC changes
+   *       only what is advertised: {@code ENABLE QRESYNC} still answers "* ENABLED QRESYNC", {@code
+   *       SELECT INBOX (CONDSTORE)} still answers [HIGHESTMODSEQ n], and {@code STATUS INBOX
+   *       (HIGHESTMODSEQ)} still answers. A client that ignores the capability list would not be
+   *       caught.
+   *   <li>{@code mail_location ...:INDEX=MEMORY} (no permanent mod-sequences) makes SELECT answer
+   *       [NOMODSEQ] and FETCH MODSEQ / CHANGEDSINCE a BAD, but STATUS (HIGHESTMODSEQ) still
+   *       answers, with a number that does not move when flags change: worse than no answer.
+   *   <li>There is no setting that turns the extension off.
+   * </ul>
+   *
+   * So the IMAP port of this server is a proxy that takes them out of every capability list and
+   * answers what uses them as a server without them would: ENABLE leaves them out, the rest is BAD.
+   */
+  public static DovecotServer startWithoutCondstore(Layout layout, int maxUserIpConnections) {
+    DovecotServer server = start(layout, maxUserIpConnections);
+    try {
+      server.noCondstore = new NoCondstoreProxy(HOST, server.ports[0]);
+      return server;
+    } catch (IOException e) {
+      server.close();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** False for a server from {@link #startWithoutCondstore}. */
+  public boolean offersCondstore() {
+    return noCondstore == null;
+  }
+
   public String host() {
     return HOST;
   }
 
+  /** Plain IMAP (STARTTLS offered, unless the server is {@link #startWithoutCondstore}). */
   public int imapPort() {
-    return ports[0];
+    return noCondstore != null ? noCondstore.port() : ports[0];
   }
 
   public int imapsPort() {
+    if (noCondstore != null) {
+      throw new IllegalStateException(
+          "a Dovecot without CONDSTORE has no IMAPS port: behind it Dovecot still offers both");
+    }
     return ports[1];
   }
 
@@ -344,6 +388,13 @@ public final class DovecotServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (noCondstore != null) {
+      try {
+        noCondstore.close();
+      } catch (IOException ignored) {
+        // best effort: the listener is closed either way
+      }
+    }
     stopProcess();
     releasePorts();
     deleteRecursively(root);

@@ -7,11 +7,18 @@ import io.mailferry.testsupport.DovecotServer.Layout;
 import io.mailferry.testsupport.TestMailbox.StoredMessage;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,6 +30,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,6 +43,10 @@ class DovecotServerIntegrationTests {
   private static final Map<Layout, DovecotServer> SERVERS = new EnumMap<>(Layout.class);
   private static final AtomicInteger USERS = new AtomicInteger();
   private static final Instant INTERNAL_DATE = Instant.parse("2021-03-04T05:06:07Z");
+
+  @RegisterExtension
+  static final DovecotExtension WITHOUT_CONDSTORE =
+      new DovecotExtension(Layout.SLASH).withoutCondstore();
 
   @BeforeAll
   static void startBothLayoutsAtOnce() {
@@ -204,6 +216,150 @@ class DovecotServerIntegrationTests {
         assertThatThrownBy(() -> login(server, "limited").close())
             .hasMessageContaining("Maximum number of connections");
       }
+    }
+  }
+
+  @Test
+  void theDefaultServerOffersCondstoreAndQresyncAndAnswersHighestModseq() throws Exception {
+    DovecotServer server = SERVERS.get(Layout.SLASH);
+    String user = newUser(server);
+    try (RawImap imap = RawImap.login(server, user, "secret")) {
+      assertThat(capabilities(imap.command("CAPABILITY"))).contains("CONDSTORE", "QRESYNC");
+      assertThat(imap.command("STATUS INBOX (MESSAGES HIGHESTMODSEQ)"))
+          .anySatisfy(
+              l -> assertThat(l).matches("\\* STATUS INBOX \\(MESSAGES 0 HIGHESTMODSEQ \\d+\\)"))
+          .last()
+          .asString()
+          .contains(" OK ");
+    }
+  }
+
+  @Test
+  void aServerWithoutCondstoreNeitherOffersNorHonoursCondstoreOrQresync() throws Exception {
+    DovecotServer server = WITHOUT_CONDSTORE.server();
+    assertThat(server.offersCondstore()).isFalse();
+    String user = newUser(server);
+    byte[] raw = message("\r\n", "<no-condstore@test>");
+    try (TestMailbox mailbox = login(server, user)) {
+      mailbox.append("INBOX", raw, List.of("\\Flagged", "custom1"), INTERNAL_DATE);
+    }
+    try (RawImap imap = RawImap.login(server, user, "secret")) {
+      assertThat(capabilities(imap.loginAnswer()))
+          .contains("IMAP4rev1", "MOVE", "UIDPLUS", "ENABLE")
+          .doesNotContain("CONDSTORE", "QRESYNC", "STARTTLS");
+      assertThat(capabilities(imap.command("CAPABILITY")))
+          .contains("IMAP4rev1", "MOVE", "UIDPLUS")
+          .doesNotContain("CONDSTORE", "QRESYNC", "STARTTLS");
+      // Not answered: no untagged STATUS, a tagged BAD.
+      assertThat(imap.command("STATUS INBOX (MESSAGES HIGHESTMODSEQ)"))
+          .singleElement()
+          .asString()
+          .startsWith(imap.lastTag() + " BAD ");
+      assertThat(imap.command("STATUS INBOX (MESSAGES UIDNEXT)"))
+          .contains("* STATUS INBOX (MESSAGES 1 UIDNEXT 2)");
+      // ENABLE leaves out what the server does not know (RFC 5161).
+      assertThat(imap.command("ENABLE QRESYNC CONDSTORE"))
+          .containsExactly("* ENABLED", imap.lastTag() + " OK Enabled");
+      assertThat(imap.command("SELECT INBOX (CONDSTORE)"))
+          .singleElement()
+          .asString()
+          .startsWith(imap.lastTag() + " BAD ");
+      // Had the ENABLE reached Dovecot, this SELECT would report a HIGHESTMODSEQ.
+      assertThat(imap.command("SELECT INBOX"))
+          .contains("* 1 EXISTS")
+          .noneSatisfy(l -> assertThat(l).contains("MODSEQ"))
+          .last()
+          .asString()
+          .startsWith(imap.lastTag() + " OK ");
+      assertThat(imap.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1)"))
+          .singleElement()
+          .asString()
+          .startsWith(imap.lastTag() + " BAD ");
+      assertThat(imap.command("UID FETCH 1:* (MODSEQ)"))
+          .singleElement()
+          .asString()
+          .startsWith(imap.lastTag() + " BAD ");
+    }
+    // The message and its literal pass through both ways, byte for byte.
+    try (TestMailbox mailbox = login(server, user)) {
+      assertThat(mailbox.messages("INBOX"))
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.sha256()).isEqualTo(TestMailbox.sha256(raw));
+                assertThat(m.flags()).containsExactlyInAnyOrder("\\Flagged", "custom1");
+              });
+    }
+    assertThatThrownBy(server::imapsPort).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** The capability names in a CAPABILITY response or a [CAPABILITY ...] response code. */
+  private static List<String> capabilities(List<String> lines) {
+    return lines.stream()
+        .flatMap(
+            l -> {
+              int at = l.indexOf("CAPABILITY ");
+              if (at < 0) {
+                return Stream.empty();
+              }
+              String rest = l.substring(at + "CAPABILITY ".length());
+              int end = rest.indexOf(']');
+              return Arrays.stream((end < 0 ? rest : rest.substring(0, end)).split(" "));
+            })
+        .toList();
+  }
+
+  /** IMAP by hand on the plain port: sends commands the test names, returns the answer's lines. */
+  private static final class RawImap implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader in;
+    private final Writer out;
+    private int tags;
+    private List<String> loginAnswer;
+
+    private RawImap(Socket socket) throws IOException {
+      this.socket = socket;
+      socket.setSoTimeout(10_000);
+      this.in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      this.out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.ISO_8859_1);
+    }
+
+    static RawImap login(DovecotServer server, String user, String password) throws IOException {
+      RawImap imap = new RawImap(new Socket(server.host(), server.imapPort()));
+      assertThat(imap.in.readLine()).startsWith("* OK ");
+      imap.loginAnswer = imap.command("LOGIN " + user + " " + password);
+      assertThat(imap.loginAnswer).last().asString().startsWith(imap.lastTag() + " OK ");
+      return imap;
+    }
+
+    List<String> loginAnswer() {
+      return loginAnswer;
+    }
+
+    String lastTag() {
+      return "t" + tags;
+    }
+
+    /** The untagged lines and the tagged one, last. */
+    List<String> command(String command) throws IOException {
+      tags++;
+      out.write(lastTag() + " " + command + "\r\n");
+      out.flush();
+      List<String> lines = new ArrayList<>();
+      String line;
+      do {
+        line = in.readLine();
+        assertThat(line).as("answer to " + command).isNotNull();
+        lines.add(line);
+      } while (!line.startsWith(lastTag() + " "));
+      return lines;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 
