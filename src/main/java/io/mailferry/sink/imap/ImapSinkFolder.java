@@ -5,6 +5,7 @@ import io.mailferry.imap.ImapFetchItems;
 import io.mailferry.imap.ImapFlags;
 import io.mailferry.imap.ImapListing;
 import io.mailferry.imap.LeasedFolder;
+import io.mailferry.imap.UidSets;
 import io.mailferry.mail.ContentKey;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageFlags;

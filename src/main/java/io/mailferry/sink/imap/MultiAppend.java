@@ -1,5 +1,6 @@
 package io.mailferry.sink.imap;
 
+import io.mailferry.imap.UidSets;
 import io.mailferry.mail.RawMessage;
 import io.mailferry.sink.SinkFolder;
 import java.io.IOException;

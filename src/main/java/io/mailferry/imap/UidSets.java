@@ -1,4 +1,4 @@
-package io.mailferry.sink.imap;
+package io.mailferry.imap;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,13 +11,13 @@ import java.util.TreeSet;
  * UIDs written as IMAP sets ("1:5,7,9:12", RFC 9051 sequence-set), and read back from a server's
  * response codes (COPYUID, APPENDUID).
  */
-final class UidSets {
+public final class UidSets {
 
   /**
    * UIDs one command names at most: a FETCH of them is answered in bounded memory, and a server
    * that limits the length of a command line (Courier 8 KB, Exchange 16 KB) takes the command.
    */
-  static final int MAX_UIDS = 500;
+  public static final int MAX_UIDS = 500;
 
   /** Characters of one set at most (the rest of the command fits in the 8 KB of the strictest). */
   static final int MAX_CHARS = 4000;
@@ -26,12 +26,20 @@ final class UidSets {
   private static final int WIDEST_RANGE = 22;
 
   /** One command's share: its set as sent, and the UIDs it names. */
-  record Piece(String set, Set<Long> uids) {}
+  public record Piece(String set, Set<Long> uids) {}
 
   private UidSets() {}
 
   /** The UIDs, ascending and each once, in pieces of at most MAX_UIDS UIDs and MAX_CHARS. */
-  static List<Piece> pieces(Collection<Long> uids) {
+  public static List<Piece> pieces(Collection<Long> uids) {
+    return pieces(uids, MAX_UIDS);
+  }
+
+  /**
+   * As {@link #pieces(Collection)}, with at most {@code maxUids} UIDs a piece: a command whose
+   * answer is one line per piece (UID SEARCH) can name more than a FETCH.
+   */
+  public static List<Piece> pieces(Collection<Long> uids, int maxUids) {
     List<Piece> pieces = new ArrayList<>();
     StringBuilder set = new StringBuilder();
     Set<Long> named = new LinkedHashSet<>();
@@ -41,7 +49,7 @@ final class UidSets {
       if (uid < 1) {
         continue; // no message has it
       }
-      if (named.size() == MAX_UIDS) {
+      if (named.size() == maxUids) {
         close(set, start, end);
         pieces.add(new Piece(set.toString(), named));
         set = new StringBuilder();
@@ -85,7 +93,7 @@ final class UidSets {
    * Expands "5,7:9" to [5, 7, 8, 9] in the order written; null when it names more than {@code max}
    * UIDs (a server's "1:4294967295" is not expanded) or is no UID set.
    */
-  static List<Long> expand(String set, int max) {
+  public static List<Long> expand(String set, int max) {
     List<Long> uids = new ArrayList<>();
     try {
       for (String part : set.split(",", -1)) {
