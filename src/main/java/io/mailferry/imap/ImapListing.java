@@ -84,6 +84,25 @@ public final class ImapListing {
   }
 
   /**
+   * The messages whose flags changed since the folder's HIGHESTMODSEQ was {@code modSeq}, and every
+   * message that arrived since (a new message's MODSEQ is higher than any before, RFC 7162 3.1.1),
+   * in one {@code UID FETCH 1:* (...) (CHANGEDSINCE modSeq)}. Needs CONDSTORE. The listing is not
+   * held against EXISTS (it names only what changed), but {@code exists} is the folder's count.
+   */
+  public static Listing changedSince(IMAPFolder folder, long modSeq) throws MessagingException {
+    int exists = folder.getMessageCount();
+    if (exists == 0) {
+      return Listing.empty();
+    }
+    ImapFetchCommand.Answer answer =
+        ImapFetchCommand.runForHeaders(
+            folder, "UID FETCH 1:* " + ITEMS + " (CHANGEDSINCE " + modSeq + ")", exists);
+    Listing listing =
+        read(answer.fetches(), 1, answer.exists(), answer.unreadableResponses(), false);
+    return withFallbackDates(folder, listing);
+  }
+
+  /**
    * Builds the listing from what the server answered: pure, so any bytes can be tried on it.
    * Entries without a readable date have a null {@code internalDate}, to be filled by {@link
    * #withFallbackDates}.
@@ -92,6 +111,19 @@ public final class ImapListing {
    */
   public static Listing read(
       List<ImapFetchItems> fetches, long first, int exists, int unreadableResponses) {
+    return read(fetches, first, exists, unreadableResponses, first <= 1);
+  }
+
+  /**
+   * @param whole the answer should name every message of the folder (a listing from UID 1 without
+   *     CHANGEDSINCE), so it is held against {@code exists}
+   */
+  private static Listing read(
+      List<ImapFetchItems> fetches,
+      long first,
+      int exists,
+      int unreadableResponses,
+      boolean whole) {
     // A server may split one message's items over several FETCH responses: merge them by number.
     Map<Long, Merged> byNumber = new LinkedHashMap<>();
     List<Merged> withoutNumber = new ArrayList<>();
@@ -167,7 +199,7 @@ public final class ImapListing {
     List<Unlisted> missing = new ArrayList<>();
     // Held against EXISTS: from UID 1, every message the folder holds must be accounted for.
     long accounted = entries.size() + belowFirst;
-    long shortfall = first <= 1 ? exists - accounted : nameless.size() + unreadableResponses;
+    long shortfall = whole ? exists - accounted : nameless.size() + unreadableResponses;
     if (shortfall > 0) {
       String why =
           !nameless.isEmpty()

@@ -1,16 +1,19 @@
 package io.mailferry.job;
 
 import io.mailferry.ledger.Ledger;
+import io.mailferry.ledger.LedgerEntry;
 import io.mailferry.mail.FolderStatus;
 import io.mailferry.mail.MailferryException;
 import io.mailferry.mail.MessageRef;
 import io.mailferry.net.ServerRefusal;
 import io.mailferry.report.FolderTally;
 import io.mailferry.source.SourceFolder;
+import io.mailferry.sync.ChangedSince;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -104,8 +107,16 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     lastUid = sameFolder ? context.getLong(LAST_UID_KEY) : 0;
     session.listing(
         lastUid == 0 && status != null && status.uidValidity() == uidValidity ? status : null);
-    List<MessageRef> all = session.source().listAfter(lastUid, session.knownUids()::contains);
+    Changes changes = lastUid == 0 ? changesOnly(status) : null;
+    List<MessageRef> all =
+        changes != null
+            ? changes.listed()
+            : session.source().listAfter(lastUid, session.knownUids()::contains);
     FolderTally tally = session.tally();
+    if (changes != null) {
+      // Not listed, so not counted by the copy: each is in the ledger, as it was last time.
+      tally.alreadyThere += changes.unchangedKnown();
+    }
     FolderPromise.Counts atListing = FolderPromise.Counts.of(tally);
     SourceFolder.ListingNotes notes = session.source().listingNotes();
     long unlisted = 0;
@@ -115,7 +126,10 @@ class FolderReader implements ItemStreamReader<MessageRef> {
       tally.failedCount += u.count() - 1; // one line stands for them all
       unlisted += u.count();
     }
-    if (lastUid == 0) {
+    if (changes != null) {
+      tally.atSource = notes.held();
+      tally.bytesAtSource = changes.bytes();
+    } else if (lastUid == 0) {
       // Held against what the source says it holds (its EXISTS), not only against what it listed.
       tally.atSource = Math.max(all.size() + unlisted, notes.held());
       tally.bytesAtSource = all.stream().mapToLong(MessageRef::size).sum();
@@ -129,7 +143,9 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     Set<Long> uids = new HashSet<>();
     all.forEach(ref -> uids.add(ref.uid()));
     session.promise(new FolderPromise(atListing, uids, unlisted, lastUid == 0), uidValidity);
-    if (lastUid == 0 && session.runtime().sink().followsRemovals()) {
+    // A listing of changes only is taken for a destination that follows removals only when nothing
+    // left the folder since its last complete listing: there is nothing to sweep.
+    if (lastUid == 0 && changes == null && session.runtime().sink().followsRemovals()) {
       if (unlisted == 0 && all.size() >= notes.held()) {
         session.sweep(all);
       } else {
@@ -140,6 +156,64 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     }
     session.noteSourceRefs(all);
     refs = all.iterator();
+  }
+
+  /**
+   * A re-run's listing of what changed since the folder's last complete listing (see {@link
+   * ChangedSince}).
+   *
+   * @param listed the messages whose flags changed and those that came since
+   * @param unchangedKnown the folder's other messages: each in the ledger, flags as last time
+   * @param bytes what the whole folder holds
+   */
+  private record Changes(List<MessageRef> listed, long unchangedKnown, long bytes) {}
+
+  /**
+   * The listing of changes only, where the source offers it and the ledger remembers the folder's
+   * last complete listing; null to list the folder whole. Each of the folder's messages is then
+   * accounted for, as by a whole listing: what the listing names, the ledger's messages the folder
+   * still holds, and (counted, and found by UID SEARCH when there are any) those gone since.
+   */
+  private Changes changesOnly(FolderStatus status) {
+    Ledger.CompleteFolder then = UnchangedFolders.lastComplete(session.runtime(), session.plan());
+    if (then == null
+        || !ChangedSince.usable(status, then.status())
+        || status.uidValidity() != uidValidity) {
+      return null;
+    }
+    SourceFolder source = session.source();
+    List<MessageRef> listed = source.listChangedSince(then.status().highestModSeq());
+    if (listed == null) {
+      return null;
+    }
+    long exists = source.listingNotes().held();
+    long unreadable =
+        source.listingNotes().unlisted().stream()
+            .mapToLong(SourceFolder.ListingNotes.Unlisted::count)
+            .sum();
+    long unchangedKnown = exists - listed.size() - unreadable;
+    long vanished = ChangedSince.vanished(then.status(), exists, listed);
+    if (vanished == 0 && unchangedKnown >= 0) {
+      return new Changes(
+          listed,
+          unchangedKnown,
+          then.bytes() + ChangedSince.bytesCameSince(then.status(), listed));
+    }
+    if (vanished < 0 || session.runtime().sink().followsRemovals()) {
+      return null; // counts that do not add up, or a sweep to do: the whole listing settles it
+    }
+    Map<Long, LedgerEntry> known = session.known();
+    Set<Long> notListed = new HashSet<>(known.keySet());
+    listed.forEach(ref -> notListed.remove(ref.uid()));
+    Set<Long> held = source.stillHeld(notListed);
+    if (held == null || held.size() != unchangedKnown) {
+      return null;
+    }
+    long bytes = listed.stream().mapToLong(MessageRef::size).sum();
+    for (long uid : held) {
+      bytes += known.get(uid).key().size();
+    }
+    return new Changes(listed, unchangedKnown, bytes);
   }
 
   /**

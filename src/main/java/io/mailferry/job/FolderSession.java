@@ -403,7 +403,7 @@ class FolderSession implements ItemStream, StepExecutionListener {
   }
 
   /** What the ledger has of this folder under its current UIDVALIDITY, by source UID. */
-  private Map<Long, LedgerEntry> known() {
+  Map<Long, LedgerEntry> known() {
     if (known == null) {
       known =
           runtime

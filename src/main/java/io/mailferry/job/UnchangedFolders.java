@@ -21,9 +21,10 @@ final class UnchangedFolders {
   static FolderStatus status(MigrationRuntime runtime, FolderPlan plan) {
     if (!plan.selectable()
         || runtime.settings().sourceDeletion().enabled()
-        || runtime.settings().mirror()) {
-      // Deletions at the source are decided while the folder is open; --mirror may have archived
-      // messages to remove that an earlier run without it only marked.
+        || (runtime.settings().mirror() && runtime.sink().followsRemovals())) {
+      // Deletions at the source are decided while the folder is open; an archive's --mirror may
+      // have messages to remove that an earlier run without it only marked. (Into IMAP, the
+      // mirror step before the copy compares the ledger with the source itself.)
       return null;
     }
     FolderStatus asked = runtime.takeStatus(plan.source());
@@ -37,16 +38,20 @@ final class UnchangedFolders {
     }
   }
 
+  /** What the ledger remembers of the folder's last complete copy, or null. */
+  static Ledger.CompleteFolder lastComplete(MigrationRuntime runtime, FolderPlan plan) {
+    return runtime
+        .ledger()
+        .completeFolder(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey());
+  }
+
   /** What the ledger remembers of the folder when it is unchanged since then; otherwise null. */
   static Ledger.CompleteFolder unchanged(
       MigrationRuntime runtime, FolderPlan plan, FolderStatus now) {
     if (now == null) {
       return null;
     }
-    Ledger.CompleteFolder then =
-        runtime
-            .ledger()
-            .completeFolder(runtime.sourceAccount(), runtime.destAccount(), plan.ledgerKey());
+    Ledger.CompleteFolder then = lastComplete(runtime, plan);
     return then != null
             && UnchangedFolder.since(
                 now, then.status(), FolderSession.flagSync(runtime) != FolderSync.FlagSync.NONE)

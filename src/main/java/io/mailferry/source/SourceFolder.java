@@ -5,6 +5,7 @@ import io.mailferry.mail.MessageRef;
 import io.mailferry.mail.RawMessage;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongPredicate;
 
 /** One open source folder. Not thread-safe: one partition uses it. */
@@ -19,6 +20,27 @@ public interface SourceFolder extends AutoCloseable {
    * skips that work for messages the job will drop anyway.
    */
   List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied);
+
+  /**
+   * A re-run's cheap listing (CONDSTORE, RFC 7162): the messages whose flags changed since the
+   * folder's HIGHESTMODSEQ was {@code modSeq}, and every message that came since, in UID order and
+   * described as {@link #listAfter} describes them. The folder's other messages are as they were
+   * then, or gone. {@link #listingNotes} then holds the folder's message count as {@code held}.
+   *
+   * @return null when this source cannot say: then it is listed whole
+   */
+  default List<MessageRef> listChangedSince(long modSeq) {
+    return null;
+  }
+
+  /**
+   * Which of these UIDs the folder still holds, asked without listing the messages.
+   *
+   * @return null when this source cannot say
+   */
+  default Set<Long> stillHeld(Collection<Long> uids) {
+    return null;
+  }
 
   /**
    * Reads the exact bytes of each message and hands them to {@code handler} in order; the handler

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -27,6 +28,7 @@ public final class LoopbackProxy implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicLong fromServer = new AtomicLong();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final boolean acknowledgeAtOnce;
 
@@ -65,6 +67,11 @@ public final class LoopbackProxy implements AutoCloseable {
     return peak.get();
   }
 
+  /** Bytes the server sent through this proxy so far, TLS records included. */
+  public long bytesFromServer() {
+    return fromServer.get();
+  }
+
   /** All connections accepted so far. */
   public int accepted() {
     return accepted.get();
@@ -90,9 +97,10 @@ public final class LoopbackProxy implements AutoCloseable {
                 open.decrementAndGet();
               }
             };
-        ProxyStreams.daemon("loopback-proxy", () -> pump(client, server, false, closeBoth));
         ProxyStreams.daemon(
-            "loopback-proxy", () -> pump(server, client, acknowledgeAtOnce, closeBoth));
+            "loopback-proxy", () -> pump(client, server, false, closeBoth, new AtomicLong()));
+        ProxyStreams.daemon(
+            "loopback-proxy", () -> pump(server, client, acknowledgeAtOnce, closeBoth, fromServer));
       } catch (IOException e) {
         return;
       }
@@ -100,7 +108,8 @@ public final class LoopbackProxy implements AutoCloseable {
   }
 
   /** Copies one direction until either side ends; the first direction to end closes the pair. */
-  private static void pump(Socket from, Socket to, boolean quickAck, Runnable closeBoth) {
+  private static void pump(
+      Socket from, Socket to, boolean quickAck, Runnable closeBoth, AtomicLong bytes) {
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
@@ -115,6 +124,7 @@ public final class LoopbackProxy implements AutoCloseable {
         }
         out.write(buf, 0, n);
         out.flush();
+        bytes.addAndGet(n);
       }
     } catch (IOException ignored) {
       // the other side went away

@@ -6,6 +6,7 @@ import io.mailferry.imap.ImapFetchItems;
 import io.mailferry.imap.ImapListing;
 import io.mailferry.imap.ImapStores;
 import io.mailferry.imap.LeasedFolder;
+import io.mailferry.imap.UidSets;
 import io.mailferry.mail.AnnouncedSize;
 import io.mailferry.mail.FolderInfo;
 import io.mailferry.mail.FolderPath;
@@ -20,6 +21,7 @@ import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.function.LongPredicate;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,43 +109,64 @@ final class ImapSourceFolder implements SourceFolder {
   @Override
   public List<MessageRef> listAfter(long lastUid, LongPredicate alreadyCopied) {
     return guarded(
+        () -> described(ImapListing.from(folder, lastUid + 1), lastUid == 0 ? null : -1));
+  }
+
+  @Override
+  public List<MessageRef> listChangedSince(long modSeq) {
+    return guarded(
         () -> {
-          long uidValidity = folder.getUIDValidity();
-          ImapListing.Listing listing = ImapListing.from(folder, lastUid + 1);
-          List<MessageRef> refs = new ArrayList<>(listing.entries().size());
-          for (ImapListing.Entry e : listing.entries()) {
-            if (e.size() < 0) {
-              // fetched on its own in pieces: its size cannot set a batch's
-              unknownSize.add(new MessageKey(serverName, uidValidity, e.uid()));
-            }
-            refs.add(
-                new MessageRef(
-                    path,
-                    uidValidity,
-                    e.uid(),
-                    Math.max(0, e.size()),
-                    e.internalDate(),
-                    e.flags(),
-                    e.messageId()));
+          if (!((IMAPStore) folder.getStore()).hasCapability("CONDSTORE")) {
+            return null;
           }
-          List<String> warnings = new ArrayList<>();
-          for (ImapListing.Warning w : listing.warnings()) {
-            log.warn(
-                "{} UID {}: {} (the server sent: {})",
-                Printable.escape(path.toString()),
-                w.uid(),
-                w.text(),
-                Printable.escape(w.detail()));
-            warnings.add(w.text());
-          }
-          List<ListingNotes.Unlisted> unlisted = new ArrayList<>();
-          for (ImapListing.Unlisted u : listing.unlisted()) {
-            log.warn("{}: {}", Printable.escape(path.toString()), u.reason());
-            unlisted.add(new ListingNotes.Unlisted(u.uid(), u.reason(), u.count()));
-          }
-          notes = new ListingNotes(warnings, unlisted, lastUid == 0 ? listing.exists() : -1);
-          return refs;
+          ImapListing.Listing listing = ImapListing.changedSince(folder, modSeq);
+          return described(listing, listing.exists());
         });
+  }
+
+  /**
+   * The listing as message references, its warnings logged with their UIDs and kept as the
+   * listing's notes.
+   *
+   * @param held the message count to note: null for the listing's own EXISTS (a whole listing), -1
+   *     for none
+   */
+  private List<MessageRef> described(ImapListing.Listing listing, Integer held)
+      throws MessagingException {
+    long uidValidity = folder.getUIDValidity();
+    List<MessageRef> refs = new ArrayList<>(listing.entries().size());
+    for (ImapListing.Entry e : listing.entries()) {
+      if (e.size() < 0) {
+        // fetched on its own in pieces: its size cannot set a batch's
+        unknownSize.add(new MessageKey(serverName, uidValidity, e.uid()));
+      }
+      refs.add(
+          new MessageRef(
+              path,
+              uidValidity,
+              e.uid(),
+              Math.max(0, e.size()),
+              e.internalDate(),
+              e.flags(),
+              e.messageId()));
+    }
+    List<String> warnings = new ArrayList<>();
+    for (ImapListing.Warning w : listing.warnings()) {
+      log.warn(
+          "{} UID {}: {} (the server sent: {})",
+          Printable.escape(path.toString()),
+          w.uid(),
+          w.text(),
+          Printable.escape(w.detail()));
+      warnings.add(w.text());
+    }
+    List<ListingNotes.Unlisted> unlisted = new ArrayList<>();
+    for (ImapListing.Unlisted u : listing.unlisted()) {
+      log.warn("{}: {}", Printable.escape(path.toString()), u.reason());
+      unlisted.add(new ListingNotes.Unlisted(u.uid(), u.reason(), u.count()));
+    }
+    notes = new ListingNotes(warnings, unlisted, held == null ? listing.exists() : held);
+    return refs;
   }
 
   @Override
@@ -249,12 +273,34 @@ final class ImapSourceFolder implements SourceFolder {
     return bodies;
   }
 
-  /** Which of these UIDs the server still lists (UID SEARCH UID, RFC 9051 6.4.4). */
+  @Override
+  public Set<Long> stillHeld(Collection<Long> uids) {
+    return guarded(
+        () -> {
+          Set<Long> held = new HashSet<>();
+          for (UidSets.Piece piece : UidSets.pieces(uids, SEARCH_UIDS)) {
+            held.addAll(stillListed(piece.set()));
+          }
+          return held;
+        });
+  }
+
+  /**
+   * UIDs one UID SEARCH names at most: its answer is one line, which must stay within the line
+   * bound of {@code ResponseGuard} (1 MiB) at 11 characters a UID.
+   */
+  private static final int SEARCH_UIDS = 50_000;
+
   private Set<Long> stillListed(List<MessageRef> refs) throws MessagingException {
+    return stillListed(uidSet(refs));
+  }
+
+  /** Which of the UIDs of this set the server still lists (UID SEARCH UID, RFC 9051 6.4.4). */
+  private Set<Long> stillListed(String uidSet) throws MessagingException {
     Set<Long> listed = new HashSet<>();
     folder.doCommand(
         p -> {
-          Response[] responses = p.command("UID SEARCH UID " + uidSet(refs), null);
+          Response[] responses = p.command("UID SEARCH UID " + uidSet, null);
           List<Response> others = new ArrayList<>();
           for (Response r : responses) {
             if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("SEARCH")) {
