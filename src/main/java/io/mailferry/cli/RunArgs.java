@@ -29,7 +29,8 @@ final class RunArgs {
       names = "--mirror",
       description =
           "follow expunges and moves at the source: remove from the destination what this job"
-              + " copied and the source no longer has (never anything else), move what moved")
+              + " copied and the source no longer has (never anything else); into IMAP, also"
+              + " move what moved")
   boolean mirror;
 
   @Option(

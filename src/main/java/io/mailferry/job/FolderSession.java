@@ -12,6 +12,7 @@ import io.mailferry.sink.SinkFolder;
 import io.mailferry.source.SourceFolder;
 import io.mailferry.sync.DestinationMatcher;
 import io.mailferry.sync.FolderSync;
+import io.mailferry.sync.MirrorPlan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -422,17 +423,30 @@ class FolderSession implements ItemStream, StepExecutionListener {
    * from the source (or removes it, with --mirror): a backup never loses mail unless asked to.
    */
   void sweep(List<MessageRef> all) {
-    boolean mirror = runtime.settings().mirror();
+    var following = runtime.settings().following();
+    SinkFolder.MirrorGuard guard =
+        following.mirror()
+            ? (lost, known) -> MirrorPlan.refusal(lost, known, following.maxDeletePercent())
+            : null;
     // Only this source folder's records: another may share the archive folder (merged, issue 16.1).
-    int n = destination().sweep(plan.sourceLabel(), all, mirror);
-    if (n > 0) {
+    SinkFolder.Sweep swept = destination().sweep(plan.sourceLabel(), all, guard);
+    FolderTally t = tally();
+    t.expunged += swept.removed();
+    if (swept.held() != null) {
+      t.mirrorHeld = swept.held();
+      t.warn(swept.held());
+    }
+    if (swept.removed() > 0) {
       progress.info(
-          "{}: {} messages no longer at the source {}",
+          "{}: {} messages no longer at the source removed from the archive (--mirror)",
           plan.sourceLabel(),
-          n,
-          mirror
-              ? "removed from the archive (--mirror)"
-              : "kept in the archive, marked in its manifest");
+          swept.removed());
+    }
+    if (swept.marked() > 0) {
+      progress.info(
+          "{}: {} messages no longer at the source kept in the archive, marked in its manifest",
+          plan.sourceLabel(),
+          swept.marked());
     }
   }
 

@@ -97,11 +97,33 @@ public interface SinkFolder extends AutoCloseable {
    * one must not sweep the other's away.
    *
    * @param sourceFolder the source folder's '/'-written path, as the archive records it
-   * @return how many messages were marked or removed
+   * @param mirror with --mirror, asked before anything is removed; null: only mark
    */
-  default int sweep(String sourceFolder, Collection<MessageRef> atSource, boolean mirror) {
+  default Sweep sweep(String sourceFolder, Collection<MessageRef> atSource, MirrorGuard mirror) {
     throw new UnsupportedOperationException("this destination does not follow removals");
   }
+
+  /**
+   * With --mirror, what may be removed at once (see --mirror-max-delete): a source that glitched
+   * and listed a folder empty must not empty its copy.
+   */
+  @FunctionalInterface
+  interface MirrorGuard {
+    /**
+     * @return why {@code lost} of the folder's {@code known} messages are not removed, or null to
+     *     remove them
+     */
+    String refusal(long lost, long known);
+  }
+
+  /**
+   * What a sweep did.
+   *
+   * @param marked messages newly marked as gone from the source
+   * @param removed messages removed (--mirror)
+   * @param held the guard's reason when it kept them all (they are marked instead), else null
+   */
+  record Sweep(int marked, int removed, String held) {}
 
   /**
    * Whether this folder can address what it holds by destination UID: read and change the flags of

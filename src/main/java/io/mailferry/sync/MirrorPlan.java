@@ -80,8 +80,9 @@ public final class MirrorPlan {
       if (lost.isEmpty()) {
         continue;
       }
-      if (lost.size() * 100L > (long) maxDeletePercent * f.known()) {
-        held.put(f.ledgerKey(), heldReason(lost.size(), f.known(), maxDeletePercent));
+      String refusal = refusal(lost.size(), f.known(), maxDeletePercent);
+      if (refusal != null) {
+        held.put(f.ledgerKey(), refusal);
       } else {
         expunges.put(f.ledgerKey(), lost);
       }
@@ -89,7 +90,14 @@ public final class MirrorPlan {
     return new Result(moves, expunges, held);
   }
 
-  static String heldReason(long lost, long known, int maxDeletePercent) {
+  /**
+   * The guard: why {@code lost} of the {@code known} messages copied from a folder are not removed
+   * in one run, or null when they are within --mirror-max-delete.
+   */
+  public static String refusal(long lost, long known, int maxDeletePercent) {
+    if (lost * 100L <= (long) maxDeletePercent * known) {
+      return null;
+    }
     return String.format(
         Locale.ROOT,
         "--mirror left the folder as it was: %d of the %d messages copied from it are gone from"

@@ -166,7 +166,14 @@ class BackupIntegrationTests {
                     .endsWith(":2,FS"));
     assertThat(ArchiveLayout.filesByBase(archive)).hasSize(4);
 
-    var mirrored = backup(source, archive, "--mirror");
+    // 1 of the 4 archived is gone: 25%, more than the guard's default 20%.
+    var held = backup(source, archive, "--mirror");
+    assertThat(held.exitCode()).as(held.toString()).isZero();
+    assertThat(held.out() + held.err())
+        .contains("--mirror left the folder as it was: 1 of the 4 messages");
+    assertThat(ArchiveLayout.filesByBase(archive)).hasSize(4);
+
+    var mirrored = backup(source, archive, "--mirror", "--mirror-max-delete", "25");
     assertThat(mirrored.exitCode()).as(mirrored.toString()).isZero();
     assertThat(ArchiveLayout.filesByBase(archive)).hasSize(3);
     assertThat(Manifest.read(new ArchiveLayout(archive).manifest())).hasSize(3);

@@ -266,29 +266,38 @@ final class ArchiveSinkFolder implements SinkFolder {
   }
 
   @Override
-  public int sweep(String sourceFolder, Collection<MessageRef> atSource, boolean mirror) {
+  public Sweep sweep(String sourceFolder, Collection<MessageRef> atSource, MirrorGuard mirror) {
     Set<String> present = new HashSet<>();
     for (MessageRef ref : atSource) {
       present.add(sourceKey(ref));
     }
-    int changed = 0;
+    List<ManifestRecord> gone = new ArrayList<>();
+    long known = 0;
     for (ManifestRecord r : manifest.inFolder(label)) {
       // Never derived from the listing: an empty source folder has none to tell its name (issue
       // 16.1).
-      boolean fromThisFolder = sourceFolder.equals(r.sourceFolder());
-      if (!fromThisFolder || r.sourceKey() == null || present.contains(r.sourceKey())) {
+      if (!sourceFolder.equals(r.sourceFolder()) || r.sourceKey() == null) {
         continue;
       }
-      if (mirror) {
-        deleteQuietly(files.remove(r.base()));
-        manifest.remove(label, r.base());
-        changed++;
-      } else if (r.atSource()) {
-        manifest.put(r.goneFromSource());
-        changed++;
+      known++;
+      if (!present.contains(r.sourceKey())) {
+        gone.add(r);
       }
     }
-    return changed;
+    String held = mirror == null || gone.isEmpty() ? null : mirror.refusal(gone.size(), known);
+    int marked = 0;
+    int removed = 0;
+    for (ManifestRecord r : gone) {
+      if (mirror != null && held == null) {
+        deleteQuietly(files.remove(r.base()));
+        manifest.remove(label, r.base());
+        removed++;
+      } else if (r.atSource()) {
+        manifest.put(r.goneFromSource());
+        marked++;
+      }
+    }
+    return new Sweep(marked, removed, held);
   }
 
   /**
