@@ -193,7 +193,9 @@ class FolderReader implements ItemStreamReader<MessageRef> {
             .sum();
     long unchangedKnown = exists - listed.size() - unreadable;
     long vanished = ChangedSince.vanished(then.status(), exists, listed);
-    if (vanished == 0 && unchangedKnown >= 0) {
+    if (vanished == 0
+        && unchangedKnown >= 0
+        && ChangedSince.everyNewUidListed(then.status(), status, listed)) {
       return new Changes(
           listed,
           unchangedKnown,
@@ -206,7 +208,7 @@ class FolderReader implements ItemStreamReader<MessageRef> {
     Set<Long> notListed = new HashSet<>(known.keySet());
     listed.forEach(ref -> notListed.remove(ref.uid()));
     Set<Long> held = source.stillHeld(notListed);
-    if (held == null || held.size() != unchangedKnown) {
+    if (held == null || held.size() != unchangedKnown || !notListed.containsAll(held)) {
       return null;
     }
     long bytes = listed.stream().mapToLong(MessageRef::size).sum();

@@ -79,9 +79,8 @@ final class MirrorSurvey {
    */
   private record Look(Set<Long> held, List<MessageRef> fresh, boolean complete) {}
 
-  private static Look whole(SourceFolder source, Map<Long, LedgerEntry> known) {
-    List<MessageRef> listed = source.listAfter(0, known::containsKey);
-    SourceFolder.ListingNotes notes = source.listingNotes();
+  /** The listed messages, sorted into those the ledger knows (by UID) and the fresh ones. */
+  private static Look sorted(List<MessageRef> listed, Map<Long, LedgerEntry> known) {
     Set<Long> held = new HashSet<>();
     List<MessageRef> fresh = new ArrayList<>();
     for (MessageRef ref : listed) {
@@ -91,7 +90,15 @@ final class MirrorSurvey {
         fresh.add(ref);
       }
     }
-    return new Look(held, fresh, notes.unlisted().isEmpty() && listed.size() >= notes.held());
+    return new Look(held, fresh, true);
+  }
+
+  private static Look whole(SourceFolder source, Map<Long, LedgerEntry> known) {
+    List<MessageRef> listed = source.listAfter(0, known::containsKey);
+    SourceFolder.ListingNotes notes = source.listingNotes();
+    Look seen = sorted(listed, known);
+    return new Look(
+        seen.held(), seen.fresh(), notes.unlisted().isEmpty() && listed.size() >= notes.held());
   }
 
   /**
@@ -117,15 +124,9 @@ final class MirrorSurvey {
       return null;
     }
     long exists = source.listingNotes().held();
-    Set<Long> held = new HashSet<>();
-    List<MessageRef> fresh = new ArrayList<>();
-    for (MessageRef ref : listed) {
-      if (known.containsKey(ref.uid())) {
-        held.add(ref.uid());
-      } else {
-        fresh.add(ref);
-      }
-    }
+    Look seen = sorted(listed, known);
+    Set<Long> held = seen.held();
+    List<MessageRef> fresh = seen.fresh();
     long gone = ChangedSince.goneOfKnown(known.size(), exists, fresh.size());
     Set<Long> notListed = new HashSet<>(known.keySet());
     notListed.removeAll(held);

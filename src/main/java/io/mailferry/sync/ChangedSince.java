@@ -40,6 +40,26 @@ public final class ChangedSince {
     return then.messages() + cameSince(then, listed) - exists;
   }
 
+  /**
+   * Every UID the folder gave out between {@code then} and {@code now} (both STATUS, before their
+   * listings) is in the listing, and none beyond: so no message came and went unseen, and none that
+   * came was left out of the listing (a server's fault). Only then may the counts alone say that
+   * nothing left the folder; otherwise a UID SEARCH must.
+   */
+  public static boolean everyNewUidListed(
+      FolderStatus then, FolderStatus now, Collection<MessageRef> listed) {
+    long inGap = 0;
+    for (MessageRef r : listed) {
+      if (r.uid() >= now.uidNext()) {
+        return false;
+      }
+      if (r.uid() >= then.uidNext()) {
+        inGap++;
+      }
+    }
+    return inGap == now.uidNext() - then.uidNext();
+  }
+
   /** How many of the listed messages came after {@code then}. */
   public static long cameSince(FolderStatus then, Collection<MessageRef> listed) {
     return listed.stream().filter(r -> r.uid() >= then.uidNext()).count();

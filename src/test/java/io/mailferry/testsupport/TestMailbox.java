@@ -236,21 +236,25 @@ public final class TestMailbox implements AutoCloseable {
     Folder folder = store.getFolder(folderName);
     folder.open(Folder.READ_WRITE);
     try {
-      jakarta.mail.Flags f = new jakarta.mail.Flags();
-      for (String flag : flags) {
-        switch (flag) {
-          case "\\Seen" -> f.add(jakarta.mail.Flags.Flag.SEEN);
-          case "\\Flagged" -> f.add(jakarta.mail.Flags.Flag.FLAGGED);
-          case "\\Answered" -> f.add(jakarta.mail.Flags.Flag.ANSWERED);
-          case "\\Draft" -> f.add(jakarta.mail.Flags.Flag.DRAFT);
-          case "\\Deleted" -> f.add(jakarta.mail.Flags.Flag.DELETED);
-          default -> f.add(flag);
-        }
-      }
-      folder.getMessage(n).setFlags(f, true);
+      folder.getMessage(n).setFlags(jakartaFlags(flags), true);
     } finally {
       folder.close(false);
     }
+  }
+
+  private static jakarta.mail.Flags jakartaFlags(Set<String> flags) {
+    jakarta.mail.Flags f = new jakarta.mail.Flags();
+    for (String flag : flags) {
+      switch (flag) {
+        case "\\Seen" -> f.add(jakarta.mail.Flags.Flag.SEEN);
+        case "\\Flagged" -> f.add(jakarta.mail.Flags.Flag.FLAGGED);
+        case "\\Answered" -> f.add(jakarta.mail.Flags.Flag.ANSWERED);
+        case "\\Draft" -> f.add(jakarta.mail.Flags.Flag.DRAFT);
+        case "\\Deleted" -> f.add(jakarta.mail.Flags.Flag.DELETED);
+        default -> f.add(flag);
+      }
+    }
+    return f;
   }
 
   /** Takes flags (system flags and keywords) off message number {@code n} (1-based) of a folder. */
@@ -258,17 +262,7 @@ public final class TestMailbox implements AutoCloseable {
     Folder folder = store.getFolder(folderName);
     folder.open(Folder.READ_WRITE);
     try {
-      jakarta.mail.Flags f = new jakarta.mail.Flags();
-      for (String flag : flags) {
-        switch (flag) {
-          case "\\Seen" -> f.add(jakarta.mail.Flags.Flag.SEEN);
-          case "\\Flagged" -> f.add(jakarta.mail.Flags.Flag.FLAGGED);
-          case "\\Answered" -> f.add(jakarta.mail.Flags.Flag.ANSWERED);
-          case "\\Draft" -> f.add(jakarta.mail.Flags.Flag.DRAFT);
-          default -> f.add(flag);
-        }
-      }
-      folder.getMessage(n).setFlags(f, false);
+      folder.getMessage(n).setFlags(jakartaFlags(flags), false);
     } finally {
       folder.close(false);
     }

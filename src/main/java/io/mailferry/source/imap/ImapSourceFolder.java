@@ -281,6 +281,7 @@ final class ImapSourceFolder implements SourceFolder {
           for (UidSets.Piece piece : UidSets.pieces(uids, SEARCH_UIDS)) {
             held.addAll(stillListed(piece.set()));
           }
+          held.retainAll(uids); // a server's answer names only what was asked, or counts nothing
           return held;
         });
   }
