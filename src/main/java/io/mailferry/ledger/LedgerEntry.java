@@ -8,8 +8,9 @@ import java.util.Set;
  *
  * @param destUid null when the destination lacks UIDPLUS
  * @param sha256 null when the message was matched by Message-ID, size and date without fetching
- * @param destFlags the flags mailferry last wrote at the destination (system flags and keywords,
- *     never \Deleted or \Recent), the base of a re-run's flag merge; null when not known
+ * @param destFlags the source's flags (system flags and keywords, never \Deleted or \Recent) as the
+ *     destination last followed them: the base of a re-run's three-way flag merge; null when not
+ *     known
  */
 public record LedgerEntry(
     String sourceAccount,

@@ -31,7 +31,11 @@ public final class FlagUpdates {
   /** A message the ledger has whose flags changed at the source. */
   public record Pending(MessageRef source, Decision.FlagsChanged decision) {}
 
-  /** What the destination now holds for one message: the ledger's new last-written flags. */
+  /**
+   * The ledger's new base for one message's next merge: the source's flags now, which the
+   * destination has followed. Not the merged flags: after a merge that kept the destination's own
+   * changes, those would read as a change at the source on the next run and be taken back.
+   */
   public record Written(MessageRef source, Set<String> flags) {}
 
   /** What {@link #apply} did, for the ledger and the tally. */
@@ -101,7 +105,7 @@ public final class FlagUpdates {
       if (merged.change() == FlagMerge.Change.BOTH) {
         out.kept++;
       }
-      out.written.add(new Written(p.source(), wanted));
+      out.written.add(new Written(p.source(), FlagMerge.carried(p.source().flags())));
     }
     return out;
   }
